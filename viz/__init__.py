@@ -1,0 +1,1 @@
+"""cogov browser app (Solara): Explore and Compare pages, served offline."""
