@@ -1,0 +1,529 @@
+"""Run engine: execute many independent runs through one `concurrent.futures.Executor` code path.
+
+Model-independent: a run is a `RunTask` handed to a module-level *run function* that returns a small
+pandas DataFrame. The same code drives a local `ProcessPoolExecutor` and a Dask cluster
+(`Client(address).get_executor()`), so results do not depend on the engine or the number of workers.
+
+Durability contract (``out_dir``):
+
+- ``runs/<run_id>.parquet``: one file per finished run, written under a temporary name in the same
+  folder, then ``os.replace``d, so a file either exists whole or not at all. A run's file is the run
+  function's frame with a leading ``run_id`` column (the index is dropped).
+- ``failed/<run_id>.json``: a run that raised on every attempt (JSON: task, attempts, error,
+  traceback), written the same way. Removed again if a later ``resume`` completes the run.
+- ``.lock``: ``flock``-ed while a driver works on the folder (released by the kernel, even on kill -9).
+
+The worker serialises the frame to Parquet bytes; the driver writes the bytes and keeps only run ids,
+so it never holds the results of more than the runs in flight, and no shared file system is needed.
+
+Run functions must be importable module-level functions (``import mesa`` makes multiprocessing use
+"spawn", and Dask pickles functions by reference), and a run function that builds a Mesa model
+**must call** `release_model(model)` before returning, or a worker leaks every model it ever ran.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import multiprocessing
+import os
+import pickle
+import re
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import TimeoutError as _CFTimeoutError
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from model.errors import UserError
+
+__all__ = [
+    "RunTask",
+    "RunFn",
+    "ExecutionReport",
+    "DaskExecutor",
+    "execute",
+    "make_executor",
+    "release_model",
+    "collect",
+    "iter_runs",
+    "completed_run_ids",
+    "RUNS_DIR",
+    "FAILED_DIR",
+]
+
+log = logging.getLogger(__name__)
+
+RUNS_DIR = "runs"
+FAILED_DIR = "failed"
+_LOCK_NAME = ".lock"
+_RUN_ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,199}$")
+_SETTLE_S = 30.0  # how long to let a broken pool fail its remaining futures
+_DASK_CONNECT_TIMEOUT = "5s"
+
+
+@dataclass
+class RunTask:
+    """One run: scenario name, seed, number of weeks and parameter overrides. Small and picklable."""
+
+    run_id: str
+    scenario: str
+    seed: int
+    weeks: int
+    overrides: dict[str, object] = field(default_factory=dict)
+
+
+RunFn = Callable[[RunTask], pd.DataFrame]
+
+
+@dataclass
+class ExecutionReport:
+    """What one `execute` call did. Holds run ids only, never results."""
+
+    out_dir: Path
+    total: int
+    skipped: int = 0
+    completed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    retried: int = 0
+    pool_rebuilds: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when no run is recorded as failed."""
+        return not self.failed
+
+
+# --------------------------------------------------------------------------- worker side
+
+
+def release_model(model: object) -> None:
+    """Drop Mesa 3.3.1's class-level reference to ``model`` (``Agent._ids[model]``) so it can be freed.
+
+    Every run function that creates a Mesa model must call this once the model is no longer needed
+    (typically in a ``finally``), otherwise each worker keeps every model it ever ran alive.
+    """
+    from mesa.agent import Agent  # lazy: the driver need not import mesa
+
+    Agent._ids.pop(model, None)
+
+
+def _run_one(run_fn: RunFn, task: RunTask) -> bytes:
+    """Worker entry point: run one task and return its frame as Parquet bytes (with ``run_id``)."""
+    frame = run_fn(task)
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"run function {run_fn.__qualname__} returned {type(frame).__name__}, not a DataFrame")
+    frame = frame.reset_index(drop=True)
+    if "run_id" in frame.columns:
+        frame = frame.drop(columns="run_id")
+    frame.insert(0, "run_id", task.run_id)
+    buf = io.BytesIO()
+    frame.to_parquet(buf, index=False)
+    return buf.getvalue()
+
+
+def _probe(run_fn: RunFn) -> int:
+    """Worker-side check that a worker starts and can load ``run_fn`` (unpickling imports its module)."""
+    return os.getpid()
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Pool initializer: end this worker when its driver dies (e.g. kill -9), instead of lingering."""
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent_pid:
+                os._exit(1)
+            time.sleep(1.0)
+
+    threading.Thread(target=watch, name="cogov-parent-watch", daemon=True).start()
+
+
+# --------------------------------------------------------------------------- executors
+
+
+class DaskExecutor(Executor):
+    """A Dask ``Client`` seen as a `concurrent.futures.Executor`; shutting it down closes the client."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        # pure=False: a retried task must get a fresh key, not the cached failed result.
+        self._inner = client.get_executor(pure=False)
+        self._workers_at = 0.0
+        self._workers = 1
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:  # type: ignore[override]
+        """Submit ``fn(*args, **kwargs)`` to the cluster."""
+        return self._inner.submit(fn, *args, **kwargs)
+
+    def worker_count(self) -> int:
+        """Total worker threads on the cluster (refreshed at most every 5 s; at least 1)."""
+        now = time.monotonic()
+        if now - self._workers_at > 5.0:
+            with contextlib.suppress(Exception):
+                self._workers = max(1, sum(self.client.nthreads().values()))
+            self._workers_at = now
+        return self._workers
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Cancel (or wait for) outstanding futures, then close the client."""
+        with contextlib.suppress(Exception):
+            self._inner.shutdown(wait=wait and not cancel_futures)
+        with contextlib.suppress(Exception):
+            self.client.close()
+
+
+def make_executor(jobs: int | None = None, scheduler: str | None = None) -> Executor:
+    """Local spawn process pool with ``jobs`` workers (default: all cores), or Dask at ``scheduler``.
+
+    ``scheduler`` is ``tcp://HOST:PORT`` (or ``tls://...``) of a running ``dask scheduler``; an
+    unreachable one raises `UserError` after a short timeout. ``jobs`` is ignored with a scheduler.
+    """
+    if scheduler is not None:
+        if not re.match(r"^(tcp|tls)://[^\s/]+:\d+$", scheduler):
+            raise UserError(f"--scheduler {scheduler!r}: expected tcp://HOST:PORT of a running dask scheduler")
+        try:
+            from distributed import Client
+        except ImportError as exc:  # pragma: no cover - dask is a dependency
+            raise UserError(f"--scheduler needs dask[distributed] installed ({exc})") from None
+        try:
+            client = Client(scheduler, timeout=_DASK_CONNECT_TIMEOUT, set_as_default=False)
+        except (OSError, _CFTimeoutError, TimeoutError) as exc:
+            raise UserError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})") from None
+        return DaskExecutor(client)
+    if jobs is not None and jobs < 1:
+        raise UserError(f"--jobs {jobs}: expected a whole number of worker processes, 1 or more")
+    return ProcessPoolExecutor(
+        max_workers=jobs or os.cpu_count() or 1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def _stop(executor: Executor, graceful: bool) -> None:
+    """Shut an executor down; when not graceful (error, Ctrl-C) also end local workers mid-run."""
+    if graceful:
+        executor.shutdown(wait=True)
+        return
+    if isinstance(executor, ProcessPoolExecutor):
+        for proc in list((getattr(executor, "_processes", None) or {}).values()):
+            with contextlib.suppress(Exception):
+                proc.terminate()
+    executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _checked(executor: Executor, run_fn: RunFn) -> Executor:
+    """Return ``executor`` once one of its workers has loaded ``run_fn``; fail fast with a clear error if none can."""
+    try:
+        executor.submit(_probe, run_fn).result()
+    except BrokenExecutor:
+        _stop(executor, graceful=False)
+        raise RuntimeError(
+            "local worker processes died before running anything: a fresh interpreter could not start or load "
+            f"the run function {run_fn.__module__}.{run_fn.__qualname__} (see the worker's error above)"
+        ) from None
+    except Exception as exc:
+        _stop(executor, graceful=False)
+        where = "Dask workers" if isinstance(executor, DaskExecutor) else "worker processes"
+        raise UserError(
+            f"{where} cannot load the run function {run_fn.__module__}.{run_fn.__qualname__} ({_error_line(exc)}); "
+            "start them where the project is importable (working folder or PYTHONPATH)"
+        ) from None
+    return executor
+
+
+def _worker_count(executor: Executor) -> int:
+    counter = getattr(executor, "worker_count", None)
+    if callable(counter):
+        return int(counter())
+    if isinstance(executor, ProcessPoolExecutor):
+        return int(executor._max_workers)  # no public accessor
+    return os.cpu_count() or 1
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary name beside ``path``, fsync, then rename over ``path``."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def completed_run_ids(out_dir: str | os.PathLike[str]) -> set[str]:
+    """Run ids that have a finished file in ``out_dir/runs``."""
+    runs = Path(out_dir) / RUNS_DIR
+    if not runs.is_dir():
+        return set()
+    return {p.name[: -len(".parquet")] for p in runs.glob("*.parquet") if not p.name.startswith(".")}
+
+
+def iter_runs(out_dir: str | os.PathLike[str], columns: list[str] | None = None) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Yield ``(run_id, frame)`` for every finished run, sorted by run id, one file at a time."""
+    runs = Path(out_dir) / RUNS_DIR
+    for run_id in sorted(completed_run_ids(out_dir)):
+        yield run_id, pd.read_parquet(runs / f"{run_id}.parquet", columns=columns)
+
+
+def collect(out_dir: str | os.PathLike[str], columns: list[str] | None = None) -> pd.DataFrame:
+    """All finished runs in one frame, in run-id order (deterministic whatever engine produced them)."""
+    frames = [frame for _, frame in iter_runs(out_dir, columns)]
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True)
+
+
+@contextlib.contextmanager
+def _folder_lock(out_dir: Path) -> Iterator[None]:
+    import fcntl
+
+    fh = open(out_dir / _LOCK_NAME, "a+")  # noqa: SIM115 - held for the whole block
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UserError(f"{out_dir}: another sweep is already writing to this folder") from None
+        yield
+    finally:
+        fh.close()
+
+
+def _remove_stale_temporaries(out_dir: Path) -> None:
+    for sub in (RUNS_DIR, FAILED_DIR):
+        for tmp in (out_dir / sub).glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def _failure_record(task: RunTask, attempts: int, exc: BaseException) -> bytes:
+    record = {
+        "run_id": task.run_id,
+        "task": asdict(task),
+        "attempts": attempts,
+        "error": _error_line(exc),
+        "traceback": "".join(traceback.format_exception(exc)),
+    }
+    return json.dumps(record, indent=2, ensure_ascii=False, default=repr).encode()
+
+
+def _error_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+class WorkerDied(Exception):
+    """A run's worker process died under it (crash, out of memory, signal), breaking the pool."""
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def _check_tasks(tasks: list[RunTask]) -> None:
+    seen: set[str] = set()
+    for task in tasks:
+        if not isinstance(task, RunTask):
+            raise TypeError(f"expected RunTask, got {type(task).__name__}")
+        if not _RUN_ID_RE.match(task.run_id):
+            raise ValueError(f"run_id {task.run_id!r} is not a safe file name ([A-Za-z0-9._-], not starting with '.')")
+        if task.run_id in seen:
+            raise ValueError(f"run_id {task.run_id!r} appears twice")
+        seen.add(task.run_id)
+
+
+def execute(
+    tasks: Iterable[RunTask],
+    run_fn: RunFn,
+    out_dir: str | os.PathLike[str],
+    executor_factory: Callable[[], Executor],
+    *,
+    resume: bool,
+    retries: int = 1,
+    progress: bool = True,
+    max_in_flight: int | None = None,
+) -> ExecutionReport:
+    """Run every task through executors made by ``executor_factory``; each finished run lands on disk at once.
+
+    - ``resume=False`` refuses a folder that already holds runs (`UserError`, nothing touched);
+      ``resume=True`` skips run ids already in ``out_dir/runs``.
+    - A run that raises is retried ``retries`` times, then recorded in ``out_dir/failed`` and the
+      sweep goes on. A broken local pool (a worker killed) is shut down, rebuilt with
+      ``executor_factory`` and what was in flight is resubmitted; a run that keeps breaking pools is
+      isolated (run alone) and then charged like a run that raised.
+    - At most ``max_in_flight`` runs are submitted at a time (default: 2 x workers).
+    """
+    started = time.monotonic()
+    out = Path(out_dir)
+    all_tasks = list(tasks)
+    _check_tasks(all_tasks)
+    if retries < 0:
+        raise ValueError("retries must be >= 0")
+    try:
+        pickle.dumps(run_fn)
+    except Exception as exc:
+        raise TypeError(f"run function must be an importable module-level function (no lambdas): {exc}") from None
+
+    done_before = completed_run_ids(out)
+    if not resume and (done_before or any((out / FAILED_DIR).glob("*.json"))):
+        raise UserError(f"{out}: already holds runs; use --resume to continue it, or choose another output folder")
+    todo = [t for t in all_tasks if t.run_id not in done_before]
+    report = ExecutionReport(out_dir=out, total=len(all_tasks), skipped=len(all_tasks) - len(todo))
+    if not todo:
+        report.seconds = time.monotonic() - started
+        return report
+
+    # Built first: a bad executor (e.g. unreachable scheduler) raises before anything is written.
+    pool = [_checked(executor_factory(), run_fn)]
+    graceful = False
+    try:
+        (out / RUNS_DIR).mkdir(parents=True, exist_ok=True)
+        (out / FAILED_DIR).mkdir(parents=True, exist_ok=True)
+        with _folder_lock(out):
+            _remove_stale_temporaries(out)
+            _drive(todo, run_fn, out, pool, executor_factory, report, retries, progress, max_in_flight)
+        graceful = True
+    finally:
+        _stop(pool[0], graceful)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _drive(
+    todo: list[RunTask],
+    run_fn: RunFn,
+    out: Path,
+    pool: list[Executor],
+    executor_factory: Callable[[], Executor],
+    report: ExecutionReport,
+    retries: int,
+    progress: bool,
+    max_in_flight: int | None,
+) -> Executor:
+    """The submit/wait loop. ``pool[0]`` is the executor in use; it is replaced when it breaks."""
+    from tqdm import tqdm
+
+    runs_dir, failed_dir = out / RUNS_DIR, out / FAILED_DIR
+    queue: deque[RunTask] = deque(todo)
+    attempts: dict[str, int] = {}  # attempts charged (raised, or broke a pool while alone)
+    breaks: dict[str, int] = {}  # times in flight, among others, when a pool broke
+    inflight: dict[Future, RunTask] = {}
+
+    bar = tqdm(
+        total=report.total,
+        initial=report.skipped,
+        disable=not progress,
+        unit="run",
+        dynamic_ncols=True,
+        file=sys.stderr,
+        desc="runs",
+    )
+    bar.set_postfix(failed=0, refresh=False)
+
+    def say(message: str) -> None:
+        if progress:
+            bar.write(message, file=sys.stderr)
+        else:
+            log.warning(message)
+
+    def finish_ok(task: RunTask, data: bytes) -> None:
+        _atomic_write(runs_dir / f"{task.run_id}.parquet", data)
+        with contextlib.suppress(FileNotFoundError):
+            (failed_dir / f"{task.run_id}.json").unlink()
+        report.completed.append(task.run_id)
+        bar.update(1)
+
+    def charge(task: RunTask, exc: BaseException) -> bool:
+        """Count a failed attempt; record the run as failed when out of retries. True if requeue."""
+        n = attempts[task.run_id] = attempts.get(task.run_id, 0) + 1
+        if n <= retries:
+            report.retried += 1
+            return True
+        _atomic_write(failed_dir / f"{task.run_id}.json", _failure_record(task, n, exc))
+        report.failed[task.run_id] = _error_line(exc)
+        say(f"run {task.run_id} failed after {n} attempt(s): {_error_line(exc)}")
+        bar.update(1)
+        bar.set_postfix(failed=len(report.failed))
+        return False
+
+    def suspect(task: RunTask) -> bool:
+        return breaks.get(task.run_id, 0) >= 2
+
+    try:
+        while queue or inflight:
+            broken = False
+            window = max_in_flight or max(2, 2 * _worker_count(pool[0]))
+            # Refill. A suspect (broke pools twice in company) runs alone, to pin down the culprit.
+            while queue and len(inflight) < window:
+                if any(suspect(t) for t in inflight.values()) or (suspect(queue[0]) and inflight):
+                    break
+                task = queue[0]
+                try:
+                    fut = pool[0].submit(_run_one, run_fn, task)
+                except BrokenExecutor:
+                    broken = True
+                    break
+                queue.popleft()
+                inflight[fut] = task
+
+            if not broken and inflight:
+                finished, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    if fut.cancelled() or isinstance(fut.exception(), BrokenExecutor):
+                        broken = True  # settled below with the rest of this executor's runs
+                        continue
+                    task = inflight.pop(fut)
+                    exc = fut.exception()
+                    if exc is None:
+                        finish_ok(task, fut.result())
+                    elif charge(task, exc):
+                        queue.appendleft(task)
+
+            if broken:
+                wait(list(inflight), timeout=_SETTLE_S)
+                lost: list[RunTask] = []  # in flight when the executor broke
+                again: list[RunTask] = []  # raised on their own; retried
+                for fut, task in inflight.items():
+                    if fut.done() and not fut.cancelled():
+                        exc = fut.exception()
+                        if exc is None:
+                            finish_ok(task, fut.result())
+                            continue
+                        if not isinstance(exc, BrokenExecutor):
+                            if charge(task, exc):
+                                again.append(task)
+                            continue
+                    lost.append(task)
+                inflight.clear()
+                say(f"worker pool broke with {len(lost)} run(s) in flight; rebuilding it")
+                if len(lost) == 1:  # alone in flight: it broke the pool
+                    task = lost[0]
+                    lost = [task] if charge(task, WorkerDied(f"the worker process running {task.run_id} died (crash, out of memory or a signal)")) else []
+                else:
+                    for task in lost:
+                        breaks[task.run_id] = breaks.get(task.run_id, 0) + 1
+                queue.extendleft(reversed(lost + again))
+                pool[0].shutdown(wait=False, cancel_futures=True)
+                pool[0] = _checked(executor_factory(), run_fn)
+                report.pool_rebuilds += 1
+    finally:
+        bar.close()

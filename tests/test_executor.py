@@ -1,0 +1,274 @@
+"""Tests of the run engine (experiments/engine.py) with toy run functions, not the model."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import types
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+if str(REPO) not in sys.path:  # plain `pytest` does not put the project root on sys.path (no pythonpath set)
+    sys.path.insert(0, str(REPO))
+
+import _engine_tasks as T  # noqa: E402
+
+from experiments import engine  # noqa: E402
+from experiments.engine import RunTask, collect, completed_run_ids, execute, make_executor, release_model  # noqa: E402
+from model.errors import UserError  # noqa: E402
+
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(REPO)])}
+N = 24
+
+
+def local(jobs: int = 2) -> functools.partial:
+    """Executor factory for a local spawn pool (picklable, no lambda)."""
+    return functools.partial(make_executor, jobs, None)
+
+
+def run_files(out: Path) -> dict[str, bytes]:
+    """Every file in out/runs (temporaries included), name -> bytes."""
+    return {p.name: p.read_bytes() for p in sorted((out / "runs").iterdir())}
+
+
+def wait_for(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop_group(proc: subprocess.Popen, timeout: float = 10.0) -> None:
+    """Terminate a subprocess started with start_new_session=True, and its session, by id."""
+    pgid = proc.pid
+    if proc.poll() is None:
+        proc.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout)
+    if group_alive(pgid):
+        os.killpg(pgid, signal.SIGKILL)
+    proc.wait()
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An uninterrupted 2-worker local run of the standard tasks."""
+    out = tmp_path_factory.mktemp("reference")
+    t0 = time.monotonic()
+    report = execute(T.standard_tasks(N), T.toy_run, out, local(2), resume=False, progress=False)
+    print(f"reference: {N} runs on 2 workers in {time.monotonic() - t0:.2f} s")
+    assert report.ok and len(report.completed) == N and report.pool_rebuilds == 0
+    return out
+
+
+def test_local_pool_writes_one_file_per_run(reference: Path) -> None:
+    files = run_files(reference)
+    assert sorted(files) == [f"r{i:04d}.parquet" for i in range(N)]  # no temporaries left
+    expected = pd.concat(
+        [T.toy_run(t).assign(run_id=t.run_id)[["run_id", "week", "seed", "scenario", "walk", "count"]] for t in T.standard_tasks(N)],
+        ignore_index=True,
+    )
+    pd.testing.assert_frame_equal(collect(reference), expected, check_exact=True)
+    assert list(collect(reference, columns=["run_id"]).run_id.unique()) == sorted(t.run_id for t in T.standard_tasks(N))
+
+
+def test_existing_folder_needs_resume_and_resume_skips_finished(reference: Path) -> None:
+    before = {p: p.stat().st_mtime_ns for p in (reference / "runs").iterdir()}
+    with pytest.raises(UserError, match="--resume"):
+        execute(T.standard_tasks(N), T.toy_run, reference, local(2), resume=False, progress=False)
+
+    def no_executor() -> None:
+        raise AssertionError("nothing to run: no executor should be built")
+
+    report = execute(T.standard_tasks(N), T.toy_run, reference, no_executor, resume=True, progress=False)
+    assert report.skipped == N and not report.completed
+    assert before == {p: p.stat().st_mtime_ns for p in (reference / "runs").iterdir()}
+
+
+def test_bad_arguments_are_refused_before_anything_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    tasks = T.standard_tasks(2)
+    with pytest.raises(TypeError, match="module-level"):
+        execute(tasks, lambda t: T.toy_run(t), out, local(2), resume=False, progress=False)
+    with pytest.raises(ValueError, match="twice"):
+        execute(tasks + tasks[:1], T.toy_run, out, local(2), resume=False, progress=False)
+    with pytest.raises(ValueError, match="file name"):
+        execute([RunTask("../x", "baseline", 1, 1, {})], T.toy_run, out, local(2), resume=False, progress=False)
+    with pytest.raises(UserError, match="--jobs"):
+        make_executor(0, None)
+    with pytest.raises(UserError, match="tcp://HOST:PORT"):
+        make_executor(None, "localhost:8786")
+    monkeypatch.setattr(engine, "_DASK_CONNECT_TIMEOUT", "1s")
+    factory = functools.partial(make_executor, None, "tcp://127.0.0.1:9")
+    with pytest.raises(UserError, match="cannot reach"):
+        execute(tasks, T.toy_run, out, factory, resume=False, progress=False)
+    assert not out.exists()
+
+
+def test_workers_that_cannot_load_the_run_function_fail_fast(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ghost = types.ModuleType("_ghost_tasks")  # importable here only: workers cannot import it
+    exec("from _engine_tasks import toy_run as _t\ndef ghost_run(task):\n    return _t(task)\n", ghost.__dict__)
+    monkeypatch.setitem(sys.modules, "_ghost_tasks", ghost)
+    out = tmp_path / "out"
+    # A local pool's worker dies unpickling the task (BrokenProcessPool); Dask workers raise instead (UserError).
+    with pytest.raises(RuntimeError, match="could not start or load the run function _ghost_tasks.ghost_run"):
+        execute(T.standard_tasks(4), ghost.ghost_run, out, local(1), resume=False, progress=False)
+    assert not out.exists()
+
+
+def test_second_driver_on_same_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "runs").mkdir()
+    with engine._folder_lock(tmp_path), pytest.raises(UserError, match="another sweep"):
+        execute(T.standard_tasks(2), T.toy_run, tmp_path, local(1), resume=True, progress=False)
+    assert completed_run_ids(tmp_path) == set()
+
+
+def test_resume_after_driver_sigkill(tmp_path: Path, reference: Path) -> None:
+    out = tmp_path / "out"
+    code = f"import _engine_tasks as T; T.driver_main({str(out)!r}, {N}, 0.2, 2)"
+    driver = subprocess.Popen([sys.executable, "-c", code], env=ENV, cwd=tmp_path, start_new_session=True)
+    try:
+        wait_for(lambda: len(completed_run_ids(out)) >= 4, 60, "the first runs of the driver")
+        os.kill(driver.pid, signal.SIGKILL)
+        driver.wait(10)
+        # The orphaned pool workers notice their driver is gone and exit by themselves.
+        wait_for(lambda: not group_alive(driver.pid), 10, "orphaned workers to exit")
+    finally:
+        stop_group(driver)
+    survived = completed_run_ids(out)
+    assert 4 <= len(survived) < N, "the driver was not killed mid-run"
+
+    report = execute(T.standard_tasks(N), T.toy_run, out, local(2), resume=True, progress=False)
+    assert report.ok and report.skipped == len(survived)
+    assert not survived & set(report.completed)  # nothing ran twice
+    assert sorted(survived | set(report.completed)) == [t.run_id for t in T.standard_tasks(N)]
+    assert run_files(out) == run_files(reference)  # every run once, bit for bit, no temporaries
+
+
+def test_worker_sigkilled_mid_run_pool_is_rebuilt(tmp_path: Path, reference: Path) -> None:
+    tasks = T.standard_tasks(N)
+    for i in (5, 17):
+        tasks[i].overrides["kill_once"] = str(tmp_path / f"killed-{i}")
+    out = tmp_path / "out"
+    report = execute(tasks, T.toy_run, out, local(2), resume=False, progress=False)
+    assert report.pool_rebuilds >= 1 and report.ok
+    assert (tmp_path / "killed-5").exists() and (tmp_path / "killed-17").exists()
+    assert run_files(out) == run_files(reference)
+
+
+def test_failing_run_is_retried_once_then_recorded(tmp_path: Path, reference: Path, capfd: pytest.CaptureFixture) -> None:
+    tasks = T.standard_tasks(N)
+    tasks[3].overrides["raise_always"] = True
+    tasks[7].overrides["raise_once"] = str(tmp_path / "raised-7")
+    out = tmp_path / "out"
+    report = execute(tasks, T.toy_run, out, local(2), resume=False, progress=True)
+    err = capfd.readouterr().err
+    assert "run r0003 failed after 2 attempt(s): ValueError: deliberate failure in r0003" in err
+    assert "failed=1" in err and f"{N}/{N}" in err  # the progress bar counts failures as finished
+
+    assert report.failed == {"r0003": "ValueError: deliberate failure in r0003"}
+    assert report.retried == 2 and len(report.completed) == N - 1
+    record = json.loads((out / "failed" / "r0003.json").read_text())
+    assert record["attempts"] == 2 and record["task"]["seed"] == 1003
+    assert "deliberate failure" in record["error"] and "toy_run" in record["traceback"]
+    ref = run_files(reference)
+    assert run_files(out) == {k: v for k, v in ref.items() if k != "r0003.parquet"}
+
+    # Resume retries what is missing; once it succeeds, its failure record goes away.
+    report = execute(T.standard_tasks(N), T.toy_run, out, local(1), resume=True, progress=False)
+    assert report.completed == ["r0003"] and report.ok
+    assert not any((out / "failed").iterdir())
+    assert run_files(out) == ref
+
+
+def test_run_that_always_kills_its_worker_is_isolated_then_failed(tmp_path: Path, reference: Path) -> None:
+    tasks = T.standard_tasks(8)
+    tasks[2].overrides["kill_always"] = True
+    out = tmp_path / "out"
+    report = execute(tasks, T.toy_run, out, local(2), resume=False, progress=False)
+    assert list(report.failed) == ["r0002"] and "WorkerDied" in report.failed["r0002"]
+    assert sorted(report.completed) == [t.run_id for t in tasks if t.run_id != "r0002"]
+    ref = run_files(reference)
+    assert all(data == ref[name] for name, data in run_files(out).items())
+
+
+def test_release_model_frees_mesa_model() -> None:
+    import mesa
+
+    model = mesa.Model(seed=1)
+    mesa.Agent.create_agents(model, 5)
+    ref = weakref.ref(model)
+    release_model(model)
+    del model
+    gc.collect()
+    assert ref() is None
+
+
+@pytest.fixture(scope="module")
+def dask_scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `dask scheduler` and 2 single-thread workers on localhost, started through the CLI."""
+    pytest.importorskip("distributed")
+    tmp = tmp_path_factory.mktemp("dask")
+    sched_file = tmp / "scheduler.json"
+    dask = str(Path(sys.executable).with_name("dask"))
+    common = dict(env=ENV, cwd=tmp, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs = [
+        subprocess.Popen(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(sched_file)],
+            **common,
+        )
+    ]
+    try:
+        wait_for(sched_file.exists, 30, "the dask scheduler")
+        wait_for(lambda: "address" in sched_file.read_text(), 5, "the scheduler file")
+        address = json.loads(sched_file.read_text())["address"]
+        for _ in range(2):
+            procs.append(
+                subprocess.Popen(
+                    [dask, "worker", address, "--nthreads", "1", "--no-dashboard", "--local-directory", str(tmp)],
+                    **common,
+                )
+            )
+        from distributed import Client
+
+        with Client(address, timeout="10s", set_as_default=False) as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address
+    finally:
+        for proc in reversed(procs):
+            stop_group(proc)
+
+
+def test_dask_cluster_gives_same_results_bit_for_bit(tmp_path: Path, reference: Path, dask_scheduler: str) -> None:
+    tasks = T.standard_tasks(N)
+    tasks[9].overrides["kill_once"] = str(tmp_path / "killed-9")  # the nanny restarts it; Dask reschedules
+    out = tmp_path / "out"
+    t0 = time.monotonic()
+    report = execute(tasks, T.toy_run, out, functools.partial(make_executor, None, dask_scheduler), resume=False, progress=False)
+    print(f"dask: {N} runs on 2 workers in {time.monotonic() - t0:.2f} s")
+    assert report.ok and len(report.completed) == N
+    assert (tmp_path / "killed-9").exists()
+    assert run_files(out) == run_files(reference)
+    pd.testing.assert_frame_equal(collect(out), collect(reference), check_exact=True)
