@@ -1,0 +1,283 @@
+"""Residents (居民): one per household.
+
+Households are many, so their state lives in numpy arrays (:class:`Households`, a struct of
+arrays) and their rules are vectorised methods on it. Each household is still a Mesa agent
+(:class:`Resident`) that reads and writes its own row, so a researcher can inspect one:
+
+>>> from model.model import CoGovernanceModel
+>>> m = CoGovernanceModel(scenario="baseline", seed=1)
+>>> r = m.residents[0]
+>>> 0.0 <= r.satisfaction <= 1.0
+True
+
+These rules know nothing about which mechanisms are on; the model passes in what they need.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from model.domains import AGE_GROUPS, AGE_WEIGHTS
+
+if TYPE_CHECKING:
+    from model.model import CoGovernanceModel
+
+__all__ = ["Households", "Resident", "sigmoid"]
+
+NEVER = -10_000  # "week last did X" before anything happened
+
+
+def sigmoid(x: np.ndarray | float) -> np.ndarray:
+    """The logistic function σ."""
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+class Households:
+    """State of every household as arrays (MODEL.md §2, Resident), and the households' own rules."""
+
+    def __init__(self, n: int, params: dict, rng: np.random.Generator) -> None:
+        self.n = n
+        youth, retired = params["youth_share"], params["retired_share"]
+        self.age_group = rng.choice(3, size=n, p=[youth, 1.0 - youth - retired, retired]).astype(np.int8)
+        self.owner = rng.random(n) < params["owner_share"]
+        self.party_member = rng.random(n) < params["party_member_share"]
+        self.satisfaction = rng.beta(5, 5, n)
+        self.trust_community = rng.beta(4, 4, n)
+        self.trust_property = rng.beta(4, 4, n)
+        self.motivation = rng.beta(2, 5, n)
+        self.motivation0 = self.motivation.copy()
+        self.efficacy = rng.beta(3, 4, n)
+        self.aspiration = np.full(n, np.nan)  # set to first experience at set-up
+        self.points = np.zeros(n)
+        self.pays_fee = np.ones(n, dtype=bool)
+        self.last_volunteer = np.full(n, NEVER, dtype=np.int32)
+        self.last_deliberation = np.full(n, NEVER, dtype=np.int32)
+        self.last_report = np.full(n, NEVER, dtype=np.int32)
+        self.volunteered_now = np.zeros(n, dtype=bool)
+        self.deliberated_now = np.zeros(n, dtype=bool)
+        self.reported_now = np.zeros(n, dtype=bool)
+        self.pending_old = np.zeros(n)  # own issues latent or open for > 4 weeks
+        self.resolved_recent = np.zeros(n)  # decaying count of own issues resolved on time
+        self.project_benefit = np.zeros(n)  # decaying lift from completed projects nearby
+        self.experience = np.zeros(n)
+        self._age_weights = AGE_WEIGHTS[self.age_group]  # (n, 6)
+
+    # -- perception ---------------------------------------------------------------------------
+    def active_last_month(self, week: int) -> np.ndarray:
+        """Took part in any activity (volunteering, deliberation, reporting) in the last 4 weeks."""
+        last = np.maximum(np.maximum(self.last_volunteer, self.last_deliberation), self.last_report)
+        return last > week - 4
+
+    def volunteered_last_month(self, week: int) -> np.ndarray:
+        """Volunteered or deliberated in the last 4 weeks (what neighbours see)."""
+        return np.maximum(self.last_volunteer, self.last_deliberation) > week - 4
+
+    # -- decisions ----------------------------------------------------------------------------
+    def report_probability(self, p: dict, cost: float, reward_yuan: float) -> np.ndarray:
+        """Weekly probability of reporting a latent issue (MODEL.md §3 step 2)."""
+        z = (
+            p["report_base"]
+            + p["report_trust_weight"] * self.trust_community
+            + p["report_efficacy_weight"] * self.efficacy
+            - p["report_cost_weight"] * cost
+            + p["report_points_weight"] * reward_yuan
+        )
+        return sigmoid(z)
+
+    def participation_cost(self, p: dict) -> np.ndarray:
+        """cost(age_group, owner): lowest for retired, highest for working-age; renters pay extra."""
+        by_age = np.array([p["cost_youth"], p["cost_working"], p["cost_retired"]])
+        return by_age[self.age_group] + p["cost_renter"] * ~self.owner
+
+    def participation_probability(
+        self,
+        p: dict,
+        neighbour_share: np.ndarray,
+        mobilisation: np.ndarray,
+        reward_yuan: float,
+        cost_delta: float,
+    ) -> np.ndarray:
+        """Probability of taking part this week when offered (MODEL.md §8, Participation)."""
+        z = (
+            p["part_base"]
+            + p["part_motivation_weight"] * self.motivation
+            + p["part_efficacy_weight"] * self.efficacy
+            + p["part_trust_weight"] * self.trust_community
+            + p["social_influence"] * neighbour_share
+            + p["part_party_weight"] * self.party_member * mobilisation
+            + p["part_reward_weight"] * reward_yuan
+            - self.participation_cost(p)
+            - cost_delta
+        )
+        return sigmoid(z)
+
+    def pay_probability(
+        self, p: dict, property_quality: np.ndarray, neighbour_paid_share: np.ndarray, bonus: float
+    ) -> np.ndarray:
+        """Probability that the household's fee is paid this month (MODEL.md §8, Property firm)."""
+        s_property = 0.5 * self.trust_property + 0.5 * property_quality
+        z = (
+            p["pay_base"]
+            + p["pay_satisfaction_weight"] * (s_property - 0.5)
+            + p["pay_neighbour_weight"] * (neighbour_paid_share - 0.85)
+            + bonus
+        )
+        return sigmoid(z)
+
+    # -- learning and attitudes ---------------------------------------------------------------
+    def crowd_motivation(self, rewarded: np.ndarray, crowding: float, rate: float) -> None:
+        """Motivation crowding (MODEL.md §8): rewarded participants drift down if crowding > 0,
+        up if < 0. Written multiplicatively so m stays in [0, 1]."""
+        m = self.motivation[rewarded]
+        if crowding >= 0:
+            m -= crowding * rate * m
+        else:
+            m += -crowding * rate * (1.0 - m)
+        self.motivation[rewarded] = m
+
+    def relax_motivation(self, rate: float) -> None:
+        """Without reward, motivation relaxes slowly toward its baseline m0."""
+        self.motivation += rate * (self.motivation0 - self.motivation)
+
+    def learn_from_outcomes(
+        self, households: np.ndarray, outcomes: np.ndarray, about_property: np.ndarray, rate: float
+    ) -> None:
+        """Trust in the holder moves toward each outcome in [0, 1] (unresolved expiry = 0)."""
+        if households.size == 0:
+            return
+        community = ~about_property
+        for target, mask in ((self.trust_community, community), (self.trust_property, about_property)):
+            h, o = households[mask], outcomes[mask]
+            if h.size:
+                # sequential effect of several outcomes for one household, approximated by their mean
+                total = np.bincount(h, weights=o - target[h], minlength=self.n)
+                count = np.bincount(h, minlength=self.n)
+                hit = count > 0
+                target[hit] += rate * total[hit] / count[hit]
+        np.clip(self.trust_community, 0.0, 1.0, out=self.trust_community)
+        np.clip(self.trust_property, 0.0, 1.0, out=self.trust_property)
+
+    def gain_efficacy(self, households: np.ndarray, outcomes: np.ndarray, rate: float) -> None:
+        """An own report that led to a result raises efficacy; one that came to nothing lowers it."""
+        if households.size == 0:
+            return
+        delta = np.bincount(households, weights=outcomes - 0.5, minlength=self.n)
+        count = np.bincount(households, minlength=self.n)
+        hit = count > 0
+        e = self.efficacy
+        step = rate * delta[hit] / count[hit]
+        e[hit] += np.where(step > 0, step * (1 - e[hit]), step * e[hit]) * 2.0
+        np.clip(e, 0.0, 1.0, out=e)
+
+    def update_experience(self, quality: np.ndarray, p: dict) -> np.ndarray:
+        """x = Σ_d w_d·q_d (age-group weights) − penalty·old pending + bonus·resolved on time +
+        project benefit, plus a share for trust in the community (MODEL.md §8, Satisfaction)."""
+        tw = p["trust_weight_in_experience"]
+        x = (1.0 - tw) * np.einsum("ij,ij->i", self._age_weights, quality) + tw * self.trust_community
+        x -= p["pending_penalty"] * np.minimum(self.pending_old, 5.0)
+        x += p["resolved_bonus"] * np.minimum(self.resolved_recent, 3.0) + self.project_benefit
+        self.experience = x
+        return x
+
+    def update_satisfaction(self, neighbour_mean: np.ndarray, p: dict, rng: np.random.Generator) -> None:
+        """s moves toward x + κ·(x − a) (level plus surprise), toward neighbours, with noise;
+        aspiration adapts to experience (hedonic adaptation)."""
+        x, a = self.experience, self.aspiration
+        target = x + p["surprise_weight"] * (x - a)
+        s = self.satisfaction
+        s += p["satisfaction_rate"] * (target - s) + p["neighbour_weight"] * (neighbour_mean - s)
+        if p["satisfaction_noise"] > 0:
+            s += rng.normal(0.0, p["satisfaction_noise"], self.n)
+        np.clip(s, 0.0, 1.0, out=s)
+        a += p["aspiration_rate"] * (x - a)
+        np.clip(a, 0.0, 1.0, out=a)
+        self.resolved_recent *= 0.92
+        self.project_benefit *= 0.97
+
+
+class Resident(mesa.Agent):
+    """One household as a Mesa agent: a view onto row `index` of the model's :class:`Households`."""
+
+    def __init__(self, model: CoGovernanceModel, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+
+    def _row(self, name: str):
+        return getattr(self.model.households, name)[self.index]
+
+    @property
+    def building(self) -> int:
+        return int(self.model.layout.building_of[self.index])
+
+    @property
+    def grid(self) -> int:
+        return int(self.model.layout.grid_of[self.index])
+
+    @property
+    def community(self) -> int:
+        return int(self.model.layout.community_of[self.index])
+
+    @property
+    def age_group(self) -> str:
+        return AGE_GROUPS[int(self._row("age_group"))]
+
+    @property
+    def owner(self) -> bool:
+        return bool(self._row("owner"))
+
+    @property
+    def party_member(self) -> bool:
+        return bool(self._row("party_member"))
+
+    @property
+    def satisfaction(self) -> float:
+        return float(self._row("satisfaction"))
+
+    @satisfaction.setter
+    def satisfaction(self, value: float) -> None:
+        self.model.households.satisfaction[self.index] = min(max(value, 0.0), 1.0)
+
+    @property
+    def aspiration(self) -> float:
+        return float(self._row("aspiration"))
+
+    @property
+    def trust_community(self) -> float:
+        return float(self._row("trust_community"))
+
+    @property
+    def trust_property(self) -> float:
+        return float(self._row("trust_property"))
+
+    @property
+    def motivation(self) -> float:
+        return float(self._row("motivation"))
+
+    @property
+    def efficacy(self) -> float:
+        return float(self._row("efficacy"))
+
+    @property
+    def points(self) -> float:
+        return float(self._row("points"))
+
+    @property
+    def pays_fee(self) -> bool:
+        return bool(self._row("pays_fee"))
+
+    @property
+    def active_last_month(self) -> bool:
+        return bool(self.model.households.active_last_month(self.model.week)[self.index])
+
+    def open_issues(self) -> int:
+        """This household's latent or open issues now."""
+        return int(self.model.issues.pending_count_of(self.index))
+
+    def __repr__(self) -> str:
+        return (
+            f"Resident(#{self.index}, building {self.building}, {self.age_group}, "
+            f"{'owner' if self.owner else 'renter'}, s={self.satisfaction:.2f})"
+        )

@@ -1,0 +1,300 @@
+"""The issue flow (诉求/问题): a vectorised table and the weekly steps that move issues.
+
+An issue is a row: household, grid, community, kind, cross-boundary flag, created week, surfaced
+week, holder (whose queue), partner (the other party of a cross-boundary issue), status
+(latent → open → resolved/expired), times passed on, resolved week. Only latent and open rows are
+touched each week (`active`), so cost grows with the backlog, not with history.
+
+Conservation holds at every step: created = latent + open + resolved + expired.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.domains import CARE, CULTURE, DISPUTE, ENVIRONMENT, INFRASTRUCTURE, KIND_HOURS, PROPERTY, SAFETY
+
+__all__ = ["IssueTable", "Holders", "LATENT", "OPEN", "RESOLVED", "EXPIRED", "RC", "FIRM", "SO", "STREET", "OC"]
+
+LATENT, OPEN, RESOLVED, EXPIRED = 0, 1, 2, 3
+PassProbability = Callable[[np.ndarray], np.ndarray]
+RC, FIRM, SO, STREET, OC = 0, 1, 2, 3, 4
+HOLDER_KINDS = ("residents_committee", "property_firm", "social_organisation", "street_office", "owners_committee")
+MAX_SO = 12  # social-organisation slots per community (so_per_community's upper bound)
+#: Social-organisation domains and the issue kind each takes.
+SO_DOMAINS = ("care", "culture", "environment", "mediation")
+SO_DOMAIN_KIND = {"care": CARE, "culture": CULTURE, "environment": ENVIRONMENT, "mediation": DISPUTE}
+
+
+@dataclass
+class Holders:
+    """Index space of every actor that can hold an issue, with its weekly capacity."""
+
+    n_communities: int
+    n_grids: int
+
+    def __post_init__(self) -> None:
+        c, g = self.n_communities, self.n_grids
+        self.rc0, self.firm0, self.so0 = 0, c, c + g
+        self.street = self.so0 + c * MAX_SO
+        self.oc0 = self.street + 1
+        self.n = self.oc0 + g
+        self.kind = np.empty(self.n, dtype=np.int8)
+        self.kind[: self.firm0] = RC
+        self.kind[self.firm0 : self.so0] = FIRM
+        self.kind[self.so0 : self.street] = SO
+        self.kind[self.street] = STREET
+        self.kind[self.oc0 :] = OC
+        self.grid = np.full(self.n, -1, dtype=np.int64)
+        self.grid[self.firm0 : self.so0] = np.arange(g)
+        self.grid[self.oc0 :] = np.arange(g)
+        self.capacity = np.zeros(self.n)  # effective hours this week (hours × competence)
+        self.present = np.zeros(self.n, dtype=bool)
+
+    def rc(self, community: np.ndarray | int) -> np.ndarray | int:
+        return self.rc0 + community
+
+    def firm(self, grid: np.ndarray | int) -> np.ndarray | int:
+        return self.firm0 + grid
+
+    def so(self, community: int, slot: int) -> int:
+        return self.so0 + community * MAX_SO + slot
+
+    def oc(self, grid: np.ndarray | int) -> np.ndarray | int:
+        return self.oc0 + grid
+
+
+class IssueTable:
+    """All issues of a run, as growable arrays, with the weekly flow operations."""
+
+    FIELDS = {
+        "household": np.int32, "grid": np.int32, "community": np.int32, "kind": np.int8,
+        "cross": bool, "created": np.int32, "surfaced": np.int32, "expires": np.int32,
+        "holder": np.int32, "partner": np.int32, "status": np.int8, "passes": np.int16,
+        "resolved": np.int32, "remaining": np.float64, "by_household": bool, "escalated": bool,
+        "passed_week": np.int32,
+    }
+
+    def __init__(self, capacity: int = 4096) -> None:
+        self.size = 0
+        self._cap = capacity
+        for name, dtype in self.FIELDS.items():
+            setattr(self, name, np.zeros(capacity, dtype=dtype))
+        self.active = np.zeros(0, dtype=np.int64)
+        self.created_total = 0
+        self.resolved_total = 0
+        self.expired_total = 0
+        self.passes_total = 0
+        self.escalations_total = 0
+        self.week_events = WeekEvents()
+
+    # -- storage ------------------------------------------------------------------------------
+    def _grow(self, need: int) -> None:
+        new_cap = self._cap
+        while new_cap < need:
+            new_cap *= 2
+        if new_cap == self._cap:
+            return
+        for name in self.FIELDS:
+            old = getattr(self, name)
+            arr = np.zeros(new_cap, dtype=old.dtype)
+            arr[: self.size] = old[: self.size]
+            setattr(self, name, arr)
+        self._cap = new_cap
+
+    def add(self, household: np.ndarray, grid: np.ndarray, community: np.ndarray, kind: np.ndarray,
+            cross: np.ndarray, week: int, expires: np.ndarray) -> np.ndarray:
+        """Append new latent issues; returns their row indices."""
+        k = household.size
+        self._grow(self.size + k)
+        rows = np.arange(self.size, self.size + k)
+        self.household[rows] = household
+        self.grid[rows] = grid
+        self.community[rows] = community
+        self.kind[rows] = kind
+        self.cross[rows] = cross
+        self.created[rows] = week
+        self.surfaced[rows] = -1
+        self.expires[rows] = expires
+        self.holder[rows] = -1
+        self.partner[rows] = -1
+        self.status[rows] = LATENT
+        self.passes[rows] = 0
+        self.resolved[rows] = -1
+        self.remaining[rows] = KIND_HOURS[kind] * np.where(cross, 2.0, 1.0)
+        self.by_household[rows] = False
+        self.escalated[rows] = False
+        self.passed_week[rows] = -1
+        self.size += k
+        self.created_total += k
+        self.active = np.concatenate([self.active, rows])
+        return rows
+
+    def compact(self) -> None:
+        """Drop resolved and expired rows from the active index."""
+        self.active = self.active[self.status[self.active] <= OPEN]
+
+    # -- counts -------------------------------------------------------------------------------
+    def count(self, status: int) -> int:
+        return int(np.count_nonzero(self.status[self.active] == status)) if status <= OPEN else (
+            self.resolved_total if status == RESOLVED else self.expired_total)
+
+    def conserved(self) -> bool:
+        """created = latent + open + resolved + expired."""
+        return self.created_total == (self.count(LATENT) + self.count(OPEN) + self.resolved_total
+                                      + self.expired_total)
+
+    def pending_count_of(self, household: int) -> int:
+        a = self.active
+        return int(np.count_nonzero(self.household[a] == household))
+
+    def pending_old_by_household(self, n: int, week: int, min_age: int = 4) -> np.ndarray:
+        a = self.active
+        old = a[(week - self.created[a]) > min_age]
+        return np.bincount(self.household[old], minlength=n).astype(np.float64)
+
+    def open_by_household(self, n: int) -> np.ndarray:
+        a = self.active
+        return np.bincount(self.household[a], minlength=n)
+
+    # -- flow operations -----------------------------------------------------------------------
+    def surface(self, rows: np.ndarray, week: int, by_household: bool) -> None:
+        self.status[rows] = OPEN
+        self.surfaced[rows] = week
+        self.by_household[rows] = by_household
+
+    def resolve(self, rows: np.ndarray, week: int) -> None:
+        """Mark rows resolved this week and record them for feedback."""
+        if rows.size == 0:
+            return
+        self.status[rows] = RESOLVED
+        self.resolved[rows] = week
+        self.resolved_total += rows.size
+        self.week_events.resolved.append(rows)
+
+    def expire(self, rows: np.ndarray) -> None:
+        if rows.size == 0:
+            return
+        was_open = rows[self.status[rows] == OPEN]
+        self.status[rows] = EXPIRED
+        self.expired_total += rows.size
+        self.week_events.expired_open.append(was_open)
+
+    def pass_on(self, rows: np.ndarray, week: int) -> None:
+        """Buck-passing: the holder hands the issue to its partner; it waits a week there."""
+        if rows.size == 0:
+            return
+        holder = self.holder[rows].copy()
+        self.holder[rows] = self.partner[rows]
+        self.partner[rows] = holder
+        self.passes[rows] += 1
+        self.passed_week[rows] = week
+        self.passes_total += rows.size
+        self.week_events.passes += rows.size
+
+    def escalate(self, rows: np.ndarray, street: int) -> None:
+        if rows.size == 0:
+            return
+        fresh = rows[~self.escalated[rows]]
+        self.holder[rows] = street
+        self.escalated[rows] = True
+        self.escalations_total += fresh.size
+        self.week_events.escalations += fresh.size
+
+    def work_queues(self, holders: Holders, week: int, rng: np.random.Generator,
+                    pass_prob_of: PassProbability, sla_weeks: int = 0) -> None:
+        """Each holder works its open queue oldest first within its capacity; an uncoordinated
+        cross-boundary issue reaching the head of a queue is passed on with the probability
+        `pass_prob_of(rows)` gives, costing a week. With `sla_weeks` > 0, escalated issues older
+        than that go first (departments must answer within the SLA)."""
+        a = self.active
+        rows = a[(self.status[a] == OPEN) & (self.passed_week[a] != week)]
+        if rows.size == 0:
+            return
+        hold = self.holder[rows]
+        late = self.escalated[rows] & ((week - self.surfaced[rows]) >= sla_weeks) if sla_weeks > 0 else None
+        first = np.zeros(rows.size, dtype=np.int8) if late is None else (~late).astype(np.int8)
+        order = np.lexsort((rows, self.surfaced[rows], first, hold))
+        rows, hold = rows[order], hold[order]
+        cap = holders.capacity[hold]
+        need = self.remaining[rows]
+        before = _group_cumsum_before(hold, need)
+        reached = before < cap
+        # buck-passing among cross-boundary issues the holder would start on this week
+        cand = np.flatnonzero(reached & self.cross[rows] & (self.partner[rows] >= 0))
+        passing = np.zeros(rows.size, dtype=bool)
+        if cand.size:
+            passing[cand] = rng.random(cand.size) < pass_prob_of(rows[cand])
+        self.pass_on(rows[passing], week)
+        keep = ~passing
+        rows, hold, need, cap = rows[keep], hold[keep], need[keep], cap[keep]
+        before = _group_cumsum_before(hold, need)
+        done = before + need <= cap
+        self.resolve(rows[done], week)
+        partial = (~done) & (before < cap)
+        self.remaining[rows[partial]] -= cap[partial] - before[partial]
+
+
+class WeekEvents:
+    """What happened to issues this week, for feedback and reporters."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.resolved: list[np.ndarray] = []
+        self.expired_open: list[np.ndarray] = []
+        self.passes = 0
+        self.escalations = 0
+        self.new = 0
+        self.reported = 0
+        self.discovered = 0
+
+    def resolved_rows(self) -> np.ndarray:
+        return np.concatenate(self.resolved) if self.resolved else np.zeros(0, dtype=np.int64)
+
+    def expired_open_rows(self) -> np.ndarray:
+        return np.concatenate(self.expired_open) if self.expired_open else np.zeros(0, dtype=np.int64)
+
+
+def _group_cumsum_before(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """For rows sorted by group: sum of `values` of earlier rows in the same group."""
+    csum = np.cumsum(values)
+    total_before = csum - values
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    offset = np.repeat(total_before[starts], np.diff(np.r_[starts, groups.size]))
+    return total_before - offset
+
+
+def route(kind: np.ndarray, grid: np.ndarray, community: np.ndarray, cross: np.ndarray, holders: Holders,
+          firm_present: np.ndarray, oc_present: np.ndarray, so_slot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Holder and partner of newly surfaced issues (MODEL.md §3 step 3).
+
+    property, environment → the compound's firm (or the residents' committee where none);
+    disputes → mediation organisation or residents' committee; care/culture → a social
+    organisation of that domain (or the committee); safety → committee; infrastructure → street.
+    `so_slot[c, kind]` is the holder id of a social organisation taking that kind, or -1.
+    Cross-boundary partner: for property the owners' committee (or the residents' committee);
+    for infrastructure the firm (or the residents' committee).
+    """
+    rc = holders.rc(community)
+    has_firm = firm_present[grid]
+    holder = rc.copy()
+    firm_kinds = (kind == PROPERTY) | (kind == ENVIRONMENT)
+    holder = np.where(firm_kinds & has_firm, holders.firm(grid), holder)
+    so = so_slot[community, kind]
+    holder = np.where((so >= 0) & ((kind == CARE) | (kind == CULTURE) | (kind == DISPUTE)), so, holder)
+    so_env = so_slot[community, ENVIRONMENT]
+    holder = np.where((kind == ENVIRONMENT) & ~has_firm & (so_env >= 0), so_env, holder)
+    holder = np.where(kind == SAFETY, rc, holder)
+    holder = np.where(kind == INFRASTRUCTURE, holders.street, holder)
+    partner = np.full(kind.size, -1, dtype=np.int64)
+    prop = cross & (kind == PROPERTY)
+    partner = np.where(prop, np.where(oc_present[grid], holders.oc(grid), rc), partner)
+    partner = np.where(prop & ~has_firm, holders.street, partner)  # committee holds it: the street is the other party
+    infra = cross & (kind == INFRASTRUCTURE)
+    partner = np.where(infra, np.where(has_firm, holders.firm(grid), rc), partner)
+    return holder, partner

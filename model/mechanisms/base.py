@@ -1,0 +1,117 @@
+"""The mechanism interface and registry.
+
+A mechanism is a class in its own module under ``model/mechanisms/``, decorated with
+:func:`register`. It declares a key, both-language names, the source documents that name it (see
+shared/design/SEEDS.md), its parameters, the phases it hooks, and its weekly cost in yuan. Adding a
+mechanism touches one file: the package imports every module in the folder.
+
+Phases (MODEL.md §3): ``setup`` (once), then weekly ``issues_arise``, ``issues_surface``,
+``issues_route``, ``queues``, ``resolution``, ``activities``, ``property`` (monthly),
+``projects`` (quarterly), ``attitudes``, ``observe``. A mechanism that hooks a phase has a method
+of that name taking the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from model.errors import UserError
+from model.parameters import PARAMETERS, Param, declare, suggest
+
+if TYPE_CHECKING:
+    from model.model import CoGovernanceModel
+
+__all__ = ["Mechanism", "MechParam", "MECHANISMS", "PHASES", "register", "get_mechanism"]
+
+PHASES: tuple[str, ...] = (
+    "setup",
+    "issues_arise",
+    "issues_surface",
+    "issues_route",
+    "queues",
+    "resolution",
+    "activities",
+    "property",
+    "projects",
+    "attitudes",
+    "observe",
+)
+
+MECHANISMS: dict[str, type[Mechanism]] = {}
+
+
+@dataclass(frozen=True)
+class MechParam:
+    """A mechanism parameter before it is declared as ``KEY.name``."""
+
+    name: str
+    default: float | int | bool
+    low: float | None
+    high: float | None
+    unit: str
+    label_zh: str
+    label_en: str
+    description: str
+    main: bool = False
+
+
+class Mechanism:
+    """Base class. Subclasses set the class attributes and implement the phases they hook."""
+
+    key: ClassVar[str]
+    name_zh: ClassVar[str]
+    name_en: ClassVar[str]
+    summary: ClassVar[str]  # one line: what it changes
+    sources: ClassVar[tuple[str, ...]]  # source documents (SEEDS.md ids and the phrase used there)
+    phases: ClassVar[tuple[str, ...]]
+    parameters: ClassVar[tuple[MechParam, ...]] = ()
+
+    def __init__(self, model: CoGovernanceModel, values: dict[str, Any]) -> None:
+        self.model = model
+        self.p = values  # this mechanism's parameter values, without the "KEY." prefix
+        self.cost_this_week = 0.0  # yuan; set by the hooks, read by the reporters
+
+    def setup(self, model: CoGovernanceModel) -> None:
+        """Turn levers once at model set-up (phase ``setup``)."""
+
+    def weekly_cost(self, model: CoGovernanceModel) -> float:
+        """Yuan spent this week (fixed running costs plus what the hooks spent)."""
+        return self.cost_this_week
+
+    @classmethod
+    def param(cls, name: str) -> Param:
+        """The declared parameter ``KEY.name``."""
+        return PARAMETERS[f"{cls.key}.{name}"]
+
+
+def register(cls: type[Mechanism]) -> type[Mechanism]:
+    """Class decorator: register a mechanism and declare its parameters (``KEY.enabled`` too)."""
+    key = cls.key
+    if key in MECHANISMS:
+        raise ValueError(f"mechanism {key!r} registered twice")
+    bad = [ph for ph in cls.phases if ph not in PHASES]
+    missing = [ph for ph in cls.phases if ph != "setup" and not callable(getattr(cls, ph, None))]
+    if bad or missing:
+        raise ValueError(f"mechanism {key!r}: unknown phases {bad} or hooks without a method {missing}")
+    group = f"mechanism:{key}"
+    declare(
+        f"{key}.enabled", False, None, None, "", f"启用{cls.name_zh}", f"Enable {cls.name_en}",
+        cls.summary, group, kind=bool, main=True,
+    )
+    for mp in cls.parameters:
+        declare(
+            f"{key}.{mp.name}", mp.default, mp.low, mp.high, mp.unit, mp.label_zh, mp.label_en,
+            mp.description, group, main=mp.main,
+        )
+    MECHANISMS[key] = cls
+    return cls
+
+
+def get_mechanism(key: str, where: str = "mechanism") -> type[Mechanism]:
+    """Look a mechanism up by key; an unknown key is a UserError with the nearest valid key."""
+    import model.mechanisms  # noqa: F401
+
+    if key not in MECHANISMS:
+        raise UserError(f"{where}: unknown mechanism '{key}'{suggest(key, list(MECHANISMS))}")
+    return MECHANISMS[key]

@@ -1,0 +1,101 @@
+"""积分制 / 积分+: points for volunteering, reporting and environment actions, exchangeable for goods."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.mechanisms.base import Mechanism, MechParam, register
+
+if TYPE_CHECKING:
+    from model.model import CoGovernanceModel
+
+REDEEM_SHARE_PER_MONTH = 0.5  # households redeem about half their balance each month
+
+
+@register
+class Points(Mechanism):
+    """Points per volunteer hour, per report and per environment action, exchanged at a yuan value
+    within a weekly budget. Rewarded participants' intrinsic motivation drifts down (crowding > 0)
+    or up (< 0); the scheme can be withdrawn at `stop_week` (P3: hysteresis)."""
+
+    key = "points"
+    name_zh = "积分制"
+    name_en = "Points-based incentives"
+    summary = "Points for volunteering, reports and environment actions; crowding of motivation; optional stop week."
+    sources = ("002 Xiangyang: “积分+”积分兑换 (environment work, volunteering, rule-abiding scored)",)
+    phases = ("issues_surface", "activities", "attitudes")
+    parameters = (
+        MechParam("points_per_hour", 10.0, 0.0, 200.0, "points/hour", "每志愿小时积分", "Points per volunteer hour",
+                  "Points earned per hour of volunteering.", main=True),
+        MechParam("points_per_report", 10.0, 0.0, 200.0, "points/report", "每次反映积分", "Points per report",
+                  "Points earned per issue reported."),
+        MechParam("points_per_env_action", 5.0, 0.0, 200.0, "points/action", "每次环境行动积分",
+                  "Points per environment action", "Points per environment action (垃圾分类, cleaning)."),
+        MechParam("env_action_slots", 40.0, 0.0, 2000.0, "actions/community/week", "环境行动名额",
+                  "Environment actions offered", "Environment actions open to residents each week per community."),
+        MechParam("exchange_value", 0.5, 0.0, 10.0, "yuan/point", "积分兑换价值", "Exchange value",
+                  "Yuan of goods one point buys.", main=True),
+        MechParam("budget_per_week", 3000.0, 0.0, 1e7, "yuan/community/week", "积分预算", "Weekly budget",
+                  "Yuan a community can pay out in points a week; points beyond it are scaled down.", main=True),
+        MechParam("crowding", 0.3, -1.0, 1.0, "", "动机挤出", "Crowding",
+                  "Intrinsic motivation of rewarded participants drifts down (> 0) or up (< 0).", main=True),
+        MechParam("crowding_rate", 0.05, 0.0, 1.0, "1/reward", "挤出速度", "Crowding rate",
+                  "Share of the drift applied per rewarded activity."),
+        MechParam("stop_week", 0, 0, 2000, "week", "停止周", "Stop week",
+                  "Week the scheme is withdrawn (0 = never).", main=True),
+        MechParam("admin_cost_per_week", 500.0, 0.0, 1e6, "yuan/community/week", "管理成本", "Admin cost",
+                  "Running cost of the points exchange per community a week."),
+    )
+
+    def __init__(self, model: CoGovernanceModel, values: dict) -> None:
+        super().__init__(model, values)
+        self.funded_fraction = 1.0  # share of earned points the budget covered last week
+        self.slots_added = 0.0
+        self.stopped_logged = False
+
+    def running(self, model: CoGovernanceModel) -> bool:
+        stop = self.p["stop_week"]
+        return stop == 0 or model.week < stop
+
+    def _yuan(self, points: float) -> float:
+        return points * self.p["exchange_value"] * self.funded_fraction
+
+    def issues_surface(self, model: CoGovernanceModel) -> None:
+        on = self.running(model)
+        model.levers.report_reward_yuan = self._yuan(self.p["points_per_report"]) if on else 0.0
+
+    def activities(self, model: CoGovernanceModel) -> None:
+        lv, on = model.levers, self.running(model)
+        hours = model.p["volunteer_hours_per_slot"]
+        lv.volunteer_reward_yuan = self._yuan(self.p["points_per_hour"] * hours) if on else 0.0
+        slots = self.p["env_action_slots"] if on else 0.0
+        lv.extra_slots_per_community += slots - self.slots_added
+        self.slots_added = slots
+        if not on and not self.stopped_logged:
+            model.events.append((model.week, "points_stopped", "points scheme withdrawn (积分停止)"))
+            self.stopped_logged = True
+
+    def attitudes(self, model: CoGovernanceModel) -> None:
+        hh, p = model.households, self.p
+        n_c = model.layout.n_communities
+        if self.running(model):
+            hours = model.p["volunteer_hours_per_slot"]
+            earned = (hh.volunteered_now * p["points_per_hour"] * hours
+                      + hh.reported_now * p["points_per_report"])
+            total_yuan = earned.sum() * p["exchange_value"]
+            budget = p["budget_per_week"] * n_c
+            self.funded_fraction = min(1.0, budget / total_yuan) if total_yuan > 0 else 1.0
+            earned *= self.funded_fraction
+            hh.points += earned
+            issued = float(earned.sum())
+            model.points_issued_week += issued
+            rewarded = earned > 0
+            if rewarded.any():
+                hh.crowd_motivation(rewarded, p["crowding"], p["crowding_rate"])
+            self.cost_this_week = issued * p["exchange_value"] + p["admin_cost_per_week"] * n_c
+        if model.week % 4 == 0:
+            redeemed = np.floor(hh.points * REDEEM_SHARE_PER_MONTH)
+            hh.points -= redeemed
+            model.points_redeemed_week += float(redeemed.sum())

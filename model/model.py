@@ -1,0 +1,673 @@
+"""The co-governance model: set-up and the weekly schedule of MODEL.md §3.
+
+>>> from model.model import CoGovernanceModel
+>>> m = CoGovernanceModel(scenario="baseline", seed=1)
+>>> m.run(4)
+>>> df = m.datacollector.get_model_vars_dataframe()
+>>> len(df)  # week 0 plus four weeks
+5
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+
+from agents import (
+    Households,
+    OwnersCommittee,
+    PartyBranch,
+    PropertyFirm,
+    Resident,
+    ResidentsCommittee,
+    SocialOrganisation,
+    StreetOffice,
+)
+from agents.resident import sigmoid
+from model.domains import (
+    CARE,
+    CULTURE,
+    ENVIRONMENT,
+    INFRASTRUCTURE,
+    KIND_DOMAIN,
+    KIND_SHARE,
+    PROPERTY,
+    SAFETY,
+)
+from model.errors import UserError
+from model.issues import FIRM, MAX_SO, OPEN, SO_DOMAIN_KIND, SO_DOMAINS, Holders, IssueTable, route
+from model.levers import Levers
+from model.mechanisms import MECHANISMS, Mechanism
+from model.parameters import PARAMETERS, kwarg_to_name, validate_value
+from model.projects import LIBRARY, Project, ProjectBook
+from model.reporters import REPORTERS
+from model.space import SocialNetwork, StreetLayout
+
+__all__ = ["CoGovernanceModel", "resolve_parameters"]
+
+WEEKS_PER_MONTH = 4
+WEEKS_PER_QUARTER = 13
+
+
+def resolve_parameters(scenario: Any = "baseline", overrides: dict[str, Any] | None = None,
+                       where: str = "CoGovernanceModel") -> tuple[Any, dict[str, Any]]:
+    """The scenario object and its parameters with `overrides` (validated) applied.
+
+    Override names may use ``.`` or ``__`` (``points.crowding`` or ``points__crowding``).
+    """
+    from scenarios import Scenario, load_scenario
+
+    scen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    params = dict(scen.params)
+    for key, value in (overrides or {}).items():
+        name = kwarg_to_name(key)
+        params[name] = validate_value(name, value, where=f"{where}: {key}")
+    check_consistency(params, where)
+    return scen, params
+
+
+def check_consistency(params: dict[str, Any], where: str) -> None:
+    """Rules that involve more than one parameter."""
+    if params["youth_share"] + params["retired_share"] > 1.0 + 1e-12:
+        raise UserError(f"{where}: 'youth_share' + 'retired_share' must be at most 1, got "
+                        f"{params['youth_share']} + {params['retired_share']}")
+    if params["initial_quality_low"] > params["initial_quality_high"]:
+        raise UserError(f"{where}: 'initial_quality_low' must not exceed 'initial_quality_high'")
+
+
+class CoGovernanceModel(mesa.Model):
+    """One street of communities under a scenario's governance mechanisms.
+
+    Parameters
+    ----------
+    scenario : name of a scenario in ``scenarios/`` (or a path, or a loaded Scenario)
+    seed : the run's seed; the one ``numpy.random.Generator`` (``self.rng``) comes from it
+    **overrides : any declared parameter, ``.`` written as ``__`` (``points__crowding=0.3``)
+    """
+
+    def __init__(self, scenario: Any = "baseline", seed: int = 1, **overrides: Any) -> None:
+        super().__init__(seed=seed)
+        self.scenario, self.p = resolve_parameters(scenario, overrides)
+        self.seed = seed
+        self.week = 0
+        p = self.p
+        self.levers = Levers()
+        self.events: list[tuple[int, str, str]] = []  # (week, kind, text) for the app's log
+        self._setup_space()
+        self._setup_households()
+        self._setup_organisations()
+        self.issues = IssueTable(capacity=max(4096, self.layout.n_households))
+        self.projects = ProjectBook(self.layout.n_communities)
+        self.mechanisms: dict[str, Mechanism] = {}
+        for key, cls in MECHANISMS.items():
+            if p[f"{key}.enabled"]:
+                values = {mp.name: p[f"{key}.{mp.name}"] for mp in cls.parameters}
+                self.mechanisms[key] = cls(self, values)
+        self.levers.coordination = np.zeros(self.layout.n_grids)
+        self.levers.rating_pressure = np.zeros(self.layout.n_grids)
+        self._hook("setup")
+        self._init_counters()
+        self._update_quality()
+        self.households.update_experience(self.household_quality(), p)
+        self.households.aspiration[:] = self.households.experience
+        self._observe_week()
+        self.datacollector = mesa.DataCollector(model_reporters=dict(REPORTERS))
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------------------ set-up
+    def _setup_space(self) -> None:
+        p = self.p
+        self.layout = StreetLayout(p["n_communities"], p["grids"], p["buildings_per_grid"],
+                                   p["households_per_building"])
+        self.network = SocialNetwork(self.layout, p["k_interest"], self.rng)
+
+    def _setup_households(self) -> None:
+        lay, p, rng = self.layout, self.p, self.rng
+        self.households = Households(lay.n_households, p, rng)
+        self.residents = [Resident(self, i) for i in range(lay.n_households)]
+        g = lay.n_grids
+        self.grid_old = rng.random(g) < p["old_compound_share"]
+        self.building_old = self.grid_old[lay.building_grid]
+        base = np.clip(p["domain_quality_mean"] + rng.normal(0.0, 0.08, (g, 6)), 0.05, 0.95)
+        base[:, INFRASTRUCTURE] -= p["old_infrastructure_penalty"] * self.grid_old
+        self.base_quality = np.clip(base, 0.0, 1.0)
+        self.grid_boost = np.zeros((g, 6))  # permanent lifts from completed projects
+        self.building_boost = np.zeros((lay.n_buildings, 6))
+        self.quality = np.zeros((g, 6))
+
+    def _setup_organisations(self) -> None:
+        lay, p, rng = self.layout, self.p, self.rng
+        self.holders = Holders(lay.n_communities, lay.n_grids)
+        self.committees = [ResidentsCommittee(self, c, p["rc_capacity_hours"], p["rc_competence"])
+                           for c in range(lay.n_communities)]
+        self.party_committees = [PartyBranch(self, c, None, p["party_capacity_hours"], p["party_mobilisation"])
+                                 for c in range(lay.n_communities)]
+        self.party_branches = [PartyBranch(self, int(lay.grid_community[g]), g, p["party_capacity_hours"],
+                                           p["party_mobilisation"]) for g in range(lay.n_grids)]
+        firm_present = rng.random(lay.n_grids) < p["firm_share"]
+        quality = rng.uniform(p["initial_quality_low"], p["initial_quality_high"], lay.n_grids)
+        units = lay.households_per_grid
+        self.firms = []
+        for g in range(lay.n_grids):
+            cash = p["initial_cash_months"] * p["fee"] * units * max(p["margin_target"], 0.05)
+            firm = PropertyFirm(self, g, units, p["fee"], float(quality[g]), p["margin_target"], cash)
+            if not firm_present[g]:
+                firm.leave()
+            self.firms.append(firm)
+        oc_present = rng.random(lay.n_grids) < p["owners_committee_share"]
+        self.owners_committees: list[OwnersCommittee | None] = [
+            OwnersCommittee(self, g, float(rng.uniform(0.3, 0.8))) if oc_present[g] else None
+            for g in range(lay.n_grids)
+        ]
+        self.social_orgs: list[SocialOrganisation] = []
+        for c in range(lay.n_communities):
+            for k in range(p["so_per_community"]):
+                self.add_social_organisation(c)
+        self.street_office = StreetOffice(self, p["street_capacity_hours"] * lay.n_communities)
+
+    def add_social_organisation(self, community: int) -> SocialOrganisation | None:
+        """A new social organisation in `community` (domains rotate care, culture, environment,
+        mediation); None when the community has no free slot."""
+        used = sum(1 for so in self.social_orgs if so.community == community)
+        if used >= MAX_SO:
+            return None
+        so = SocialOrganisation(self, community, used, SO_DOMAINS[used % len(SO_DOMAINS)],
+                                self.p["so_capacity_hours"], self.p["so_professionalism"])
+        self.social_orgs.append(so)
+        return so
+
+    def _init_counters(self) -> None:
+        n = self.layout.n_households
+        self.firm_exits = 0
+        self.firm_replacements = 0
+        self.points_issued_week = 0.0
+        self.points_redeemed_week = 0.0
+        self.points_issued_total = 0.0
+        self.points_redeemed_total = 0.0
+        self.mechanism_cost_week = 0.0
+        self.mechanism_cost_total = 0.0
+        self.volunteer_hours_week = 0.0
+        self.volunteer_hours_grid = np.zeros(self.layout.n_grids)  # last 4 weeks, decaying
+        self.deliberation_attendees_week = 0
+        self.survey_share = np.nan
+        self.resolution_weeks = np.zeros(0)
+        self.cross_resolution_weeks = np.zeros(0)
+        self.collection_rate = 1.0
+        self.paid_share_grid = np.full(self.layout.n_grids, 0.85)
+        self.slots_week = 0.0
+        self.mobilisation_h = np.zeros(n)
+
+    # ------------------------------------------------------------------------------ schedule
+    def step(self) -> None:
+        """One week, in the order of MODEL.md §3."""
+        self.week += 1
+        self._begin_week()
+        self.issues_arise()
+        self.issues_surface()
+        self.issues_route()
+        self.work_queues()
+        self.resolution_feedback()
+        self.activities_and_participation()
+        if self.week % WEEKS_PER_MONTH == 0:
+            self.property_economics()
+        if self.week % WEEKS_PER_QUARTER == 0:
+            self.quarterly_projects()
+        self.update_attitudes()
+        self.observe()
+
+    def run(self, weeks: int | None = None) -> None:
+        """Run `weeks` steps (default: the scenario's horizon)."""
+        for _ in range(self.p["weeks"] if weeks is None else weeks):
+            self.step()
+
+    def _hook(self, phase: str) -> None:
+        for mech in self.mechanisms.values():
+            if phase in mech.phases:
+                if phase == "setup":
+                    mech.setup(self)
+                else:
+                    getattr(mech, phase)(self)
+
+    def _begin_week(self) -> None:
+        hh = self.households
+        hh.volunteered_now[:] = False
+        hh.deliberated_now[:] = False
+        hh.reported_now[:] = False
+        self.issues.week_events.reset()
+        self.points_issued_week = self.points_redeemed_week = 0.0
+        for mech in self.mechanisms.values():
+            mech.cost_this_week = 0.0
+
+    # 1 ------------------------------------------------------------------------------------
+    def issues_arise(self) -> None:
+        """Each household raises issues at rate λ_d·(1.5 − q_d) (more in old compounds)."""
+        self._hook("issues_arise")
+        lay, p, rng = self.layout, self.p, self.rng
+        lam = p["issue_rate_per_year"] / 52.0 * KIND_SHARE  # (7,)
+        q = self.quality[:, KIND_DOMAIN]  # (g, 7)
+        rate = lam[None, :] * (1.5 - q) * (1.0 + p["old_issue_factor"] * self.grid_old)[:, None]
+        counts = rng.poisson(rate * lay.households_per_grid)  # (g, 7)
+        total = int(counts.sum())
+        if total == 0:
+            return
+        grid = np.repeat(np.repeat(np.arange(lay.n_grids), 7), counts.ravel())
+        kind = np.repeat(np.tile(np.arange(7), lay.n_grids), counts.ravel())
+        household = grid * lay.households_per_grid + rng.integers(0, lay.households_per_grid, total)
+        cross_kind = (kind == PROPERTY) | (kind == INFRASTRUCTURE)
+        cross = cross_kind & (rng.random(total) < p["cross_boundary_share"])
+        expires = self.week + np.ceil(rng.exponential(p["latent_expiry_weeks"], total)).astype(np.int64)
+        self.issues.add(household, grid, lay.grid_community[grid], kind, cross, self.week, expires)
+        self.issues.week_events.new = total
+
+    # 2 ------------------------------------------------------------------------------------
+    def issues_surface(self) -> None:
+        """Latent issues are reported by their household or found by patrols; unreported ones
+        past their expiry week expire."""
+        self._hook("issues_surface")
+        iss, hh, p, lv, rng = self.issues, self.households, self.p, self.levers, self.rng
+        a = iss.active
+        latent = a[iss.status[a] == 0]
+        if latent.size == 0:
+            return
+        cost = max(0.0, p["report_cost"] + lv.report_cost_delta)
+        p_rep = hh.report_probability(p, cost, lv.report_reward_yuan)[iss.household[latent]]
+        draw = rng.random(latent.size)
+        reported = latent[draw < p_rep]
+        iss.surface(reported, self.week, by_household=True)
+        hh.last_report[iss.household[reported]] = self.week
+        hh.reported_now[iss.household[reported]] = True
+        iss.week_events.reported = reported.size
+        rest = latent[draw >= p_rep]
+        found = rest[rng.random(rest.size) < p["base_discovery_prob"] + lv.discovery_prob_extra]
+        if lv.discoveries_per_grid > 0:
+            found = np.union1d(found, self._grid_worker_finds(np.setdiff1d(rest, found, assume_unique=True)))
+        iss.surface(found, self.week, by_household=False)
+        iss.week_events.discovered = found.size
+        still = rest[iss.status[rest] == 0]
+        iss.expire(still[iss.expires[still] <= self.week])
+        iss.compact()
+
+    def _grid_worker_finds(self, latent: np.ndarray) -> np.ndarray:
+        """Grid workers each find latent issues in their grid before residents complain (未诉先办)."""
+        if latent.size == 0:
+            return latent
+        per_grid = self.levers.discoveries_per_grid
+        whole = int(per_grid)
+        quota = np.full(self.layout.n_grids, whole) + (self.rng.random(self.layout.n_grids) < per_grid - whole)
+        order = latent[self.rng.permutation(latent.size)]
+        grid = self.issues.grid[order]
+        srt = np.argsort(grid, kind="stable")
+        order, grid = order[srt], grid[srt]
+        starts = np.searchsorted(grid, np.arange(self.layout.n_grids))
+        rank = np.arange(order.size) - starts[grid]
+        return np.sort(order[rank < quota[grid]])
+
+    # 3 ------------------------------------------------------------------------------------
+    def issues_route(self) -> None:
+        """Newly surfaced issues go to their responsible holder; issues held by a firm that has
+        left go to the residents' committee."""
+        self._hook("issues_route")
+        iss = self.issues
+        a = iss.active
+        new = a[(iss.status[a] == OPEN) & (iss.holder[a] < 0)]
+        firm_present = np.array([f.present for f in self.firms])
+        oc_present = np.array([oc is not None for oc in self.owners_committees])
+        if new.size:
+            holder, partner = route(iss.kind[new].astype(np.int64), iss.grid[new].astype(np.int64),
+                                    iss.community[new].astype(np.int64), iss.cross[new], self.holders,
+                                    firm_present, oc_present, self._so_slot_table())
+            if self.levers.escalate_beyond_authority:
+                beyond = iss.cross[new] & (iss.kind[new] == INFRASTRUCTURE)
+                holder = np.where(beyond, self.holders.street, holder)
+            iss.holder[new] = holder
+            iss.partner[new] = partner
+        open_rows = a[iss.status[a] == OPEN]
+        hk = self.holders.kind[iss.holder[open_rows]]
+        orphaned = open_rows[(hk == FIRM) & ~firm_present[iss.grid[open_rows]]]
+        iss.holder[orphaned] = self.holders.rc(iss.community[orphaned])
+        partner = iss.partner[open_rows]
+        lost = open_rows[(partner >= 0) & (self.holders.kind[np.maximum(partner, 0)] == FIRM)
+                         & ~firm_present[iss.grid[open_rows]]]
+        iss.partner[lost] = self.holders.street
+
+    def _so_slot_table(self) -> np.ndarray:
+        table = np.full((self.layout.n_communities, 7), -1, dtype=np.int64)
+        for so in self.social_orgs:
+            kind = SO_DOMAIN_KIND[so.domain]
+            if table[so.community, kind] < 0:
+                table[so.community, kind] = self.holders.so(so.community, so.slot)
+        return table
+
+    # 4 ------------------------------------------------------------------------------------
+    def work_queues(self) -> None:
+        """Holders work their queues with their weekly capacity, oldest first, with escalation,
+        buck-passing of uncoordinated cross-boundary issues, and give-up expiry."""
+        self._set_capacities()
+        self._hook("queues")
+        iss, p, lv, rng = self.issues, self.p, self.levers, self.rng
+        a = iss.active
+        open_rows = a[iss.status[a] == OPEN]
+        age = self.week - iss.surfaced[open_rows]
+        iss.expire(open_rows[age >= p["open_expiry_weeks"]])
+        overdue = open_rows[(age > p["escalation_weeks"]) & (iss.holder[open_rows] != self.holders.street)
+                            & (age < p["open_expiry_weeks"])]
+        esc_prob = p["escalation_prob"] if lv.escalation_prob is None else lv.escalation_prob
+        iss.escalate(overdue[rng.random(overdue.size) < esc_prob], self.holders.street)
+        iss.work_queues(self.holders, self.week, rng, self._pass_probability, sla_weeks=lv.street_sla_weeks)
+        iss.compact()
+
+    def _pass_probability(self, rows: np.ndarray) -> np.ndarray:
+        """Buck-passing probability of the given open issues, after coordination mechanisms."""
+        lv, iss = self.levers, self.issues
+        prob = self.p["buck_pass_prob"] * lv.buck_pass_factor * (1.0 - lv.coordination[iss.grid[rows]])
+        at_firm = self.holders.kind[iss.holder[rows]] == FIRM
+        return np.where(at_firm, prob * lv.firm_buck_pass_factor, prob)
+
+    def _set_capacities(self) -> None:
+        lv, h = self.levers, self.holders
+        factor = lv.holder_capacity_factor
+        h.capacity[:] = 0.0
+        for rc in self.committees:
+            h.capacity[h.rc(rc.community)] = rc.effective_hours(factor.get("residents_committee", 1.0),
+                                                               lv.rc_competence_bonus)
+        for firm in self.firms:
+            h.capacity[h.firm(firm.grid)] = firm.weekly_issue_hours() * factor.get("property_firm", 1.0)
+        for so in self.social_orgs:
+            h.capacity[h.so(so.community, so.slot)] = so.issue_hours(lv.so_capacity_factor)
+        for g, oc in enumerate(self.owners_committees):
+            h.capacity[h.oc(g)] = oc.effective_hours() if oc is not None else 0.0
+        h.capacity[h.street] = self.street_office.effective_hours(
+            factor.get("street_office", 1.0), lv.street_priority_hours * self.layout.n_communities)
+
+    # 5 ------------------------------------------------------------------------------------
+    def resolution_feedback(self) -> None:
+        """Resolved issues update their household's trust, satisfaction record and efficacy;
+        given-up open issues count as outcome 0."""
+        self._hook("resolution")
+        iss, hh, p = self.issues, self.households, self.p
+        done = iss.week_events.resolved_rows()
+        failed = iss.week_events.expired_open_rows()
+        expect = p["expected_resolution_weeks"]
+        start = np.where(iss.surfaced[done] >= 0, iss.surfaced[done], iss.created[done])
+        wait = (self.week - start).astype(np.float64)
+        outcome = np.clip(1.0 - 0.5 * np.maximum(0.0, wait - expect) / expect, 0.0, 1.0)
+        self.resolution_weeks = (self.week - iss.created[done]).astype(np.float64)
+        self.cross_resolution_weeks = self.resolution_weeks[iss.cross[done]]
+        rows = np.concatenate([done, failed])
+        outcomes = np.concatenate([outcome, np.zeros(failed.size)])
+        about_property = self.holders.kind[iss.holder[rows]] == FIRM
+        households = iss.household[rows].astype(np.int64)
+        hh.learn_from_outcomes(households, outcomes, about_property, p["trust_rate"])
+        mine = iss.by_household[rows]
+        hh.gain_efficacy(households[mine], outcomes[mine], p["efficacy_gain"])
+        on_time = done[wait <= expect]
+        np.add.at(hh.resolved_recent, iss.household[on_time], 1.0)
+
+    # 6 ------------------------------------------------------------------------------------
+    def activities_and_participation(self) -> None:
+        """Organisations offer volunteer slots; deliberation meets monthly; households decide;
+        slots ration demand."""
+        self._hook("activities")
+        lay, hh, p, lv, rng = self.layout, self.households, self.p, self.levers, self.rng
+        n_c = lay.n_communities
+        slots = np.zeros(n_c)
+        for branch in self.party_committees + self.party_branches:
+            slots[branch.community] += branch.offer_slots(p["slots_per_organiser_hour"], lv.mobilisation_bonus)
+        for so in self.social_orgs:
+            slots[so.community] += so.volunteer_slots(lv.so_capacity_factor, p["slots_per_organiser_hour"])
+        slots += lv.extra_slots_per_community
+        self.slots_week = float(slots.sum())
+        mob_grid = np.array([b.effective_mobilisation(lv.mobilisation_bonus) for b in self.party_branches])
+        self.mobilisation_h = mob_grid[lay.grid_of]
+        seen = hh.volunteered_last_month(self.week).astype(np.float64)
+        nbr = self.network.neighbour_mean(seen)
+        if lv.party_role_model > 0:
+            party_active = seen * hh.party_member
+            nbr = nbr + lv.party_role_model * self.network.neighbour_mean(party_active) * hh.party_member.mean() ** -0.5
+        prob = hh.participation_probability(p, nbr, self.mobilisation_h, lv.volunteer_reward_yuan,
+                                            lv.participation_cost_delta)
+        volunteers = self._ration(rng.random(lay.n_households) < prob, slots)
+        hh.volunteered_now[volunteers] = True
+        hh.last_volunteer[volunteers] = self.week
+        hours = p["volunteer_hours_per_slot"]
+        self.volunteer_hours_week = volunteers.size * hours
+        self.volunteer_hours_grid = 0.75 * self.volunteer_hours_grid + np.bincount(
+            lay.grid_of[volunteers], minlength=lay.n_grids) * hours
+        self.deliberation_attendees_week = 0
+        if self.week % WEEKS_PER_MONTH == 0:
+            seats = np.full(n_c, p["deliberation_slots"] + lv.deliberation_seats_extra)
+            attendees = self._ration(rng.random(lay.n_households) < prob * 0.8, seats)
+            hh.deliberated_now[attendees] = True
+            hh.last_deliberation[attendees] = self.week
+            self.deliberation_attendees_week = attendees.size
+
+    def _ration(self, wanting: np.ndarray, slots: np.ndarray) -> np.ndarray:
+        """Households that get a slot: all who want one where slots suffice, else a random subset."""
+        idx = np.flatnonzero(wanting)
+        if idx.size == 0:
+            return idx
+        comm = self.layout.community_of[idx]
+        whole = np.floor(slots).astype(np.int64)
+        quota = whole + (self.rng.random(slots.size) < slots - whole)
+        key = self.rng.random(idx.size)
+        order = np.lexsort((key, comm))
+        idx, comm = idx[order], comm[order]
+        starts = np.searchsorted(comm, np.arange(slots.size))
+        rank = np.arange(idx.size) - starts[comm]
+        return np.sort(idx[rank < quota[comm]])
+
+    # 7 ------------------------------------------------------------------------------------
+    def property_economics(self) -> None:
+        """Monthly: owners pay or not; firms book revenue and costs, set effort, quality moves;
+        firms in loss too long exit; owners' committees may vote to replace a poor firm."""
+        self._hook("property")
+        lay, hh, p, lv, rng = self.layout, self.households, self.p, self.levers, self.rng
+        firm_quality = np.array([f.quality if f.present else p["unmanaged_quality"] for f in self.firms])
+        nbr_paid = self.paid_share_grid[lay.grid_of]
+        prob = hh.pay_probability(p, firm_quality[lay.grid_of], nbr_paid, lv.pay_bonus)
+        served = np.array([f.present for f in self.firms])[lay.grid_of]
+        hh.pays_fee = (rng.random(lay.n_households) < prob) & served
+        paying = lay.per_grid(hh.pays_fee.astype(np.float64))
+        self.paid_share_grid = np.where(np.array([f.present for f in self.firms]),
+                                        paying / lay.households_per_grid, self.paid_share_grid)
+        served_units = lay.per_grid(served.astype(np.float64)).sum()
+        self.collection_rate = float(paying.sum() / served_units) if served_units else np.nan
+        for g, firm in enumerate(self.firms):
+            oc = self.owners_committees[g]
+            if firm.present:
+                pressure = (p["oc_pressure"] * oc.active if oc else 0.0) + lv.rating_pressure[g]
+                firm.monthly_economics(paying[g], p["overhead_share"], p["quality_adjust_rate"],
+                                       lv.margin_factor, lv.effort_efficiency, pressure)
+                if firm.should_exit(p["exit_weeks"]):
+                    firm.leave()
+                    self.firm_exits += 1
+                    self.events.append((self.week, "firm_exit", f"compound {g}: property firm left (小区失管)"))
+                elif oc is not None and oc.calls_vote(firm.quality, p["oc_vote_threshold"], rng):
+                    self._replacement_vote(g, oc)
+            else:
+                self._find_new_firm(g, oc)
+        # trust in the property service follows the quality residents see
+        hh.trust_property += 0.1 * (firm_quality[lay.grid_of] - hh.trust_property)
+
+    def _replacement_vote(self, g: int, oc: OwnersCommittee) -> None:
+        lay, hh = self.layout, self.households
+        block = slice(g * lay.households_per_grid, (g + 1) * lay.households_per_grid)
+        owners = hh.owner[block]
+        if not owners.any():
+            return
+        p_turn = sigmoid(-0.5 + 2.0 * oc.active + 2.0 * hh.motivation[block] + hh.efficacy[block])
+        turnout = (self.rng.random(p_turn.size) < p_turn) & owners
+        favour = (hh.trust_property[block] < 0.5)[turnout].mean() if turnout.any() else 0.0
+        if oc.vote_passes(turnout.sum() / owners.sum(), favour):
+            self._hire_firm(g, "owners' committee vote (双过半) replaced the property firm")
+
+    def _find_new_firm(self, g: int, oc: OwnersCommittee | None) -> None:
+        lv = self.levers
+        if lv.backstop_firm:
+            self._hire_firm(g, "state-owned backstop firm took over (国企兜底)", backstop=True)
+        elif oc is not None and self.rng.random() < 0.15 * oc.active + lv.replacement_support:
+            self._hire_firm(g, "owners' committee hired a new property firm")
+        elif self.rng.random() < lv.replacement_support:
+            self._hire_firm(g, "community found a new property firm")
+
+    def _hire_firm(self, g: int, text: str, backstop: bool = False) -> None:
+        p, firm = self.p, self.firms[g]
+        cash = p["initial_cash_months"] * p["fee"] * firm.units * max(p["margin_target"], 0.05)
+        firm.restart(p["replacement_quality"], cash, p["margin_target"], backstop=backstop)
+        self.firm_replacements += 1
+        self.events.append((self.week, "firm_replaced", f"compound {g}: {text}"))
+
+    # 8 ------------------------------------------------------------------------------------
+    def quarterly_projects(self) -> None:
+        """The demand list is built from unmet needs; projects are picked within budget, built over
+        weeks, and on completion raise a domain's quality for their beneficiaries."""
+        self._hook("projects")
+        lay, p, lv = self.layout, self.p, self.levers
+        book = self.projects
+        book.budget += p["project_budget_per_quarter"] + lv.project_budget_extra
+        need_b = self._unmet_need_by_building()
+        need_g = np.add.reduceat(need_b, np.arange(0, lay.n_buildings, lay.buildings_per_grid), axis=0)
+        need_c = np.add.reduceat(need_g, np.arange(0, lay.n_grids, lay.grids), axis=0)
+        noise = 0.0 if lv.need_ranked else p["topdown_noise"]
+        noise *= max(0.0, 1.0 - lv.project_match_bonus)
+        bpc = lay.grids * lay.buildings_per_grid
+        for c in range(lay.n_communities):
+            b0, g0 = c * bpc, c * lay.grids
+            picks = book.choose(c, need_b[b0:b0 + bpc], need_g[g0:g0 + lay.grids], need_c[c:c + 1],
+                                self.building_old[b0:b0 + bpc], self.grid_old[g0:g0 + lay.grids], noise, self.rng)
+            for ptype, local, _need in picks:
+                target = local + (b0 if ptype.scope == "building" else g0 if ptype.scope == "grid" else c)
+                weeks = max(1, round(ptype.build_weeks * lv.project_build_factor))
+                book.active.append(Project(ptype, c, target, self.week + weeks, ptype.effect * lv.project_effect_factor))
+                book.budget[c] -= ptype.cost
+                book.spend_total += ptype.cost
+
+    def _unmet_need_by_building(self) -> np.ndarray:
+        """(n_buildings, 6): Σ over households of domain weight × (1 − quality), deliberation
+        attendees' needs weighted up by the deliberation lever."""
+        hh, lay = self.households, self.layout
+        weight = 1.0 + 3.0 * self.levers.deliberation_weight * (hh.last_deliberation > self.week - 13)
+        gap = hh._age_weights * (1.0 - self.household_quality()) * weight[:, None]
+        return np.stack([lay.per_building(gap[:, d]) for d in range(6)], axis=1)
+
+    def _complete_projects(self) -> None:
+        book, lay, hh = self.projects, self.layout, self.households
+        still = []
+        for proj in book.active:
+            if proj.done_week > self.week:
+                still.append(proj)
+                continue
+            d = proj.kind.domain
+            if proj.kind.scope == "building":
+                b = proj.target
+                g = lay.building_grid[b]
+                gap = 1.0 - self.quality[g, d] - self.building_boost[b, d]
+                self.building_boost[b, d] += proj.effect * max(gap, 0.0)
+                who = lay.building_of == b
+            elif proj.kind.scope == "grid":
+                g = proj.target
+                self.grid_boost[g, d] += proj.effect * max(1.0 - self.quality[g, d], 0.0)
+                who = lay.grid_of == g
+            else:
+                grids = lay.grid_community == proj.target
+                self.grid_boost[grids, d] += proj.effect * np.maximum(1.0 - self.quality[grids, d], 0.0)
+                who = lay.community_of == proj.target
+            hh.project_benefit[who] += 0.03
+            hh.trust_community[who] += 0.03 * (1.0 - hh.trust_community[who])
+            recent = who & (hh.last_deliberation > self.week - 26)
+            hh.efficacy[recent] += self.levers.deliberation_efficacy * (1.0 - hh.efficacy[recent])
+            book.completed += 1
+            book.completed_log.append((self.week, proj.kind.key, proj.community))
+            self.events.append((self.week, "project_completed", f"community {proj.community}: {proj.kind.name_zh} "
+                                f"({proj.kind.key}) completed"))
+        book.active = still
+
+    # 9 ------------------------------------------------------------------------------------
+    def update_attitudes(self) -> None:
+        """Quality, satisfaction, aspiration, motivation and efficacy update."""
+        self._hook("attitudes")
+        self._complete_projects()
+        hh, p = self.households, self.p
+        self._update_quality()
+        hh.pending_old = self.issues.pending_old_by_household(hh.n, self.week)
+        hh.update_experience(self.household_quality(), p)
+        hh.update_satisfaction(self.network.neighbour_mean(hh.satisfaction), p, self.rng)
+        hh.relax_motivation(p["motivation_relax_rate"])
+        if self.levers.transparency > 0:
+            resolved_share = self._recent_resolution_share()
+            hh.trust_community += self.levers.transparency * (resolved_share - hh.trust_community)
+        np.clip(hh.trust_community, 0.0, 1.0, out=hh.trust_community)
+        np.clip(hh.efficacy, 0.0, 1.0, out=hh.efficacy)
+
+    def _recent_resolution_share(self) -> float:
+        done = self.issues.week_events.resolved_rows().size
+        failed = self.issues.week_events.expired_open_rows().size
+        return done / (done + failed) if done + failed else 0.5
+
+    def _update_quality(self) -> None:
+        """Quality of each domain in each compound from its providers (MODEL.md §2, §8)."""
+        lay, p, lv = self.layout, self.p, self.levers
+        q = self.base_quality + self.grid_boost
+        firm_q = np.array([f.quality if f.present else p["unmanaged_quality"] for f in self.firms])
+        q[:, PROPERTY] = firm_q
+        q[:, ENVIRONMENT] += 0.2 * (firm_q - 0.5)
+        vol = self.volunteer_hours_grid / lay.households_per_grid  # hours per household over ~4 weeks
+        vol_effect = 0.12 * (1.0 - np.exp(-vol / 0.3))
+        q[:, ENVIRONMENT] += vol_effect
+        q[:, SAFETY] += 0.5 * vol_effect
+        q[:, CULTURE] += 0.5 * vol_effect
+        service = np.zeros((lay.n_communities, 6))
+        for so in self.social_orgs:
+            d = {"care": CARE, "culture": CULTURE, "environment": ENVIRONMENT, "mediation": SAFETY}[so.domain]
+            service[so.community, d] += so.service_hours(lv.so_capacity_factor)
+        per_100 = service / (lay.households_per_community / 100.0)
+        q += (p["service_effect"] * (1.0 - np.exp(-per_100 / 1.5)))[lay.grid_community]
+        self.quality = np.clip(q, 0.0, 1.0)
+
+    def household_quality(self) -> np.ndarray:
+        """(n_households, 6) quality each household lives with (compound plus building projects)."""
+        lay = self.layout
+        return np.clip(self.quality[lay.grid_of] + self.building_boost[lay.building_of], 0.0, 1.0)
+
+    # 10 -----------------------------------------------------------------------------------
+    def observe(self) -> None:
+        """Quarterly survey, mechanism costs, and the week's data collection."""
+        self._hook("observe")
+        if self.week % WEEKS_PER_QUARTER == 0:
+            self.survey_share = self.run_survey()
+        self.mechanism_cost_week = float(sum(m.weekly_cost(self) for m in self.mechanisms.values()))
+        self.mechanism_cost_total += self.mechanism_cost_week
+        self.points_issued_total += self.points_issued_week
+        self.points_redeemed_total += self.points_redeemed_week
+        self._observe_week()
+        self.datacollector.collect(self)
+
+    def run_survey(self) -> float:
+        """A third-party style survey: sampled households, satisfaction measured with noise."""
+        p, hh = self.p, self.households
+        n = min(p["survey_sample_size"], hh.n)
+        sample = self.rng.choice(hh.n, size=n, replace=False)
+        measured = hh.satisfaction[sample] + self.rng.normal(0.0, p["survey_noise"], n)
+        return float(np.mean(measured >= p["satisfied_threshold"]))
+
+    def _observe_week(self) -> None:
+        """Per-week aggregates that several reporters share."""
+        self.active_mask = self.households.active_last_month(self.week)
+
+    # ------------------------------------------------------------------------------ helpers
+    def firm_in_loss(self) -> int:
+        return sum(1 for f in self.firms if f.present and f.cash < 0)
+
+    def parameter_table(self) -> list[tuple[str, Any, str]]:
+        """(name, value, source) for every parameter of this run."""
+        return [(name, self.p[name], self.scenario.source_of.get(name, "default")) for name in PARAMETERS]
+
+    def remove(self) -> None:
+        """Free Mesa's per-model registry entry so thousands of runs in one process don't leak."""
+        mesa.Agent._ids.pop(self, None)
+
+    @property
+    def library(self):  # pragma: no cover - convenience
+        return LIBRARY

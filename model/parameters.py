@@ -1,0 +1,301 @@
+"""Every parameter of cogov, declared once.
+
+A :class:`Param` carries the name, default, valid range, unit, Chinese and English label, and a
+description. The CLI (`--set`), the scenario validator, `run.py describe`, the Solara controls,
+sweeps and the generated parameter table in docs/ODD.md all read :data:`PARAMETERS`.
+
+Core parameters have plain names (``buck_pass_prob``); mechanism parameters are ``KEY.NAME``
+(``points.budget_per_week``) and are declared by the mechanism's own module, which calls
+:func:`declare`. ``KEY.enabled`` switches a mechanism on.
+
+Defaults are MODEL.md's starting defaults; where a default was tuned (to reproduce patterns P1–P7),
+the description says so.
+
+Examples
+--------
+>>> PARAMETERS["buck_pass_prob"].default
+0.35
+>>> validate_value("buck_pass_prob", 0.5, where="--set")
+0.5
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from model.errors import UserError
+
+__all__ = [
+    "Param",
+    "PARAMETERS",
+    "GROUPS",
+    "declare",
+    "defaults",
+    "validate_value",
+    "parse_cli_value",
+    "suggest",
+    "kwarg_to_name",
+    "name_to_kwarg",
+]
+
+Value = float | int | bool
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter."""
+
+    name: str
+    default: Value
+    low: float | None
+    high: float | None
+    unit: str
+    label_zh: str
+    label_en: str
+    description: str
+    group: str
+    kind: type = float
+    main: bool = False  # shown first in the app's controls
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+    def check(self, value: Any, where: str) -> Value:
+        """Return `value` converted to this parameter's kind, or raise UserError naming `where`."""
+        expected = self.expected()
+        if self.kind is bool:
+            if not isinstance(value, bool):
+                raise UserError(f"{where}: '{self.name}' must be true or false, got {value!r}")
+            return value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise UserError(f"{where}: '{self.name}' expected {expected}, got {value!r}")
+        if self.kind is int:
+            if isinstance(value, float) and not value.is_integer():
+                raise UserError(f"{where}: '{self.name}' expected {expected}, got {value!r}")
+            value = int(value)
+        else:
+            value = float(value)
+        if value != value:  # NaN
+            raise UserError(f"{where}: '{self.name}' expected {expected}, got NaN")
+        if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
+            raise UserError(f"{where}: '{self.name}' = {value!r} is out of range; expected {expected}")
+        return value
+
+    def expected(self) -> str:
+        """Human description of the valid values, e.g. 'a number in [0, 1]'."""
+        if self.kind is bool:
+            return "true or false"
+        noun = "an integer" if self.kind is int else "a number"
+        lo = "-inf" if self.low is None else f"{self.low:g}"
+        hi = "inf" if self.high is None else f"{self.high:g}"
+        return f"{noun} in [{lo}, {hi}]" + (f" ({self.unit})" if self.unit else "")
+
+    @property
+    def mechanism(self) -> str | None:
+        """The mechanism key for a mechanism parameter, else None."""
+        return self.name.split(".", 1)[0] if "." in self.name else None
+
+    @property
+    def kwarg(self) -> str:
+        """The keyword-argument spelling (``.`` becomes ``__``)."""
+        return name_to_kwarg(self.name)
+
+
+PARAMETERS: dict[str, Param] = {}
+
+#: Group key -> (中文, English) heading, in display order.
+GROUPS: dict[str, tuple[str, str]] = {
+    "run": ("运行", "Run"),
+    "space": ("空间与网络", "Space and network"),
+    "population": ("人口", "Population"),
+    "compounds": ("小区", "Compounds"),
+    "issues": ("诉求流转", "Issue flow"),
+    "participation": ("参与", "Participation"),
+    "attitudes": ("满意度与信任", "Satisfaction and trust"),
+    "organisations": ("组织", "Organisations"),
+    "property": ("物业经济", "Property economics"),
+    "projects": ("项目", "Projects"),
+    "observation": ("观测", "Observation"),
+}
+
+
+def declare(
+    name: str,
+    default: Value,
+    low: float | None,
+    high: float | None,
+    unit: str,
+    label_zh: str,
+    label_en: str,
+    description: str,
+    group: str,
+    kind: type | None = None,
+    main: bool = False,
+) -> Param:
+    """Declare a parameter once; a second declaration of the same name is a programming error."""
+    if name in PARAMETERS:
+        raise ValueError(f"parameter {name!r} declared twice")
+    if kind is None:
+        kind = bool if isinstance(default, bool) else int if isinstance(default, int) else float
+    param = Param(name, default, low, high, unit, label_zh, label_en, description, group, kind, main)
+    param.check(default, where=f"declaration of {name}")
+    PARAMETERS[name] = param
+    return param
+
+
+def defaults() -> dict[str, Value]:
+    """Every declared parameter at its default (mechanisms included, all switched off)."""
+    import model.mechanisms  # noqa: F401  (registers mechanism parameters)
+
+    return {name: p.default for name, p in PARAMETERS.items()}
+
+
+def suggest(name: str, candidates: list[str] | None = None) -> str:
+    """' (did you mean X?)' for the nearest known name, or ''."""
+    pool = list(PARAMETERS) if candidates is None else candidates
+    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.5)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def validate_value(name: str, value: Any, where: str) -> Value:
+    """Check one value against its declaration; unknown names raise UserError with a suggestion."""
+    import model.mechanisms  # noqa: F401
+
+    if name not in PARAMETERS:
+        raise UserError(f"{where}: unknown parameter '{name}'{suggest(name)}")
+    return PARAMETERS[name].check(value, where)
+
+
+def parse_cli_value(name: str, text: str, where: str) -> Value:
+    """Parse the text of ``--set name=text`` according to the declared kind."""
+    import model.mechanisms  # noqa: F401
+
+    if name not in PARAMETERS:
+        raise UserError(f"{where}: unknown parameter '{name}'{suggest(name)}")
+    param = PARAMETERS[name]
+    raw = text.strip()
+    if param.kind is bool:
+        lowered = raw.lower()
+        if lowered in {"true", "1", "yes", "on"}:
+            return True
+        if lowered in {"false", "0", "no", "off"}:
+            return False
+        raise UserError(f"{where}: '{name}' must be true or false, got {text!r}")
+    try:
+        number: float | int = int(raw) if param.kind is int else float(raw)
+    except ValueError:
+        raise UserError(f"{where}: '{name}' expected {param.expected()}, got {text!r}") from None
+    return param.check(number, where)
+
+
+def kwarg_to_name(kwarg: str) -> str:
+    """``points__budget_per_week`` -> ``points.budget_per_week``."""
+    return kwarg.replace("__", ".")
+
+
+def name_to_kwarg(name: str) -> str:
+    """``points.budget_per_week`` -> ``points__budget_per_week``."""
+    return name.replace(".", "__")
+
+
+# ---------------------------------------------------------------------------------------------
+# Core declarations (MODEL.md §§2–9). Mechanism parameters live in model/mechanisms/*.py.
+# ---------------------------------------------------------------------------------------------
+_ = declare
+# run
+_("weeks", 156, 1, 2000, "weeks", "模拟周数", "Horizon", "Weeks simulated (one step = one week); 156 = three years.", "run", main=True)
+# space and network
+_("n_communities", 1, 1, 200, "communities", "社区数", "Communities in the street", "Communities (社区) in the street (街道).", "space", main=True)
+_("grids", 6, 1, 40, "grids/community", "每社区网格数", "Grids per community", "Grids (网格) per community; each grid is one compound (小区).", "space")
+_("buildings_per_grid", 8, 1, 60, "buildings/grid", "每网格楼栋数", "Buildings per grid", "Buildings (楼栋) per grid.", "space")
+_("households_per_building", 40, 2, 400, "households/building", "每栋户数", "Households per building", "Households per building.", "space")
+_("k_interest", 4, 0, 30, "ties/household", "趣缘联系数", "Interest ties", "Random interest ties (趣缘) per household inside its community, beside its building neighbours.", "space")
+# population
+_("owner_share", 0.7, 0.0, 1.0, "share", "业主比例", "Owner share", "Share of households that own their home (业主); the rest rent.", "population", main=True)
+_("youth_share", 0.25, 0.0, 1.0, "share", "青年户比例", "Youth share", "Share of households headed by young adults.", "population")
+_("retired_share", 0.30, 0.0, 1.0, "share", "退休户比例", "Retired share", "Share of retired households; working-age = 1 − youth − retired.", "population", main=True)
+_("party_member_share", 0.08, 0.0, 0.5, "share", "党员户比例", "Party-member share", "Share of households with a Party member (党员).", "population")
+# compounds
+_("firm_share", 1.0, 0.0, 1.0, "share", "有物业小区比例", "Compounds with a property firm", "Share of compounds served by a property firm (物业服务企业) at the start.", "compounds")
+_("initial_quality_low", 0.4, 0.0, 1.0, "level", "初始物业质量下限", "Initial firm quality (low)", "Lower bound of the uniform draw of initial property-service quality.", "compounds")
+_("initial_quality_high", 0.7, 0.0, 1.0, "level", "初始物业质量上限", "Initial firm quality (high)", "Upper bound of the uniform draw of initial property-service quality.", "compounds")
+_("owners_committee_share", 0.5, 0.0, 1.0, "share", "成立业委会比例", "Compounds with an owners' committee", "Share of compounds with an owners' committee (业委会).", "compounds", main=True)
+_("old_compound_share", 0.3, 0.0, 1.0, "share", "老旧小区比例", "Old-compound share", "Share of compounds that are old (老旧小区): more issues, worse infrastructure.", "compounds")
+_("old_issue_factor", 0.5, 0.0, 3.0, "×", "老旧小区诉求增幅", "Old-compound issue uplift", "Old compounds raise issue rates by this factor (rate × (1 + factor)).", "compounds")
+_("old_infrastructure_penalty", 0.15, 0.0, 0.5, "level", "老旧小区设施短板", "Old-compound infrastructure gap", "Infrastructure quality lost in an old compound.", "compounds")
+_("domain_quality_mean", 0.5, 0.1, 0.9, "level", "公共服务初始质量", "Initial public-service quality", "Mean initial quality of the non-property domains (environment, safety, care, culture, infrastructure).", "compounds")
+# issue flow
+_("issue_rate_per_year", 2.0, 0.0, 20.0, "issues/household/year", "诉求发生率", "Issue rate", "Issues a household raises a year at quality 0.5 (rate per domain λ_d·(1.5 − q_d)).", "issues")
+_("cross_boundary_share", 0.3, 0.0, 1.0, "share", "跨界诉求比例", "Cross-boundary share", "Share of property and infrastructure issues that need two or more actors.", "issues", main=True)
+_("buck_pass_prob", 0.35, 0.0, 1.0, "probability", "推诿概率", "Buck-passing probability", "Probability that an uncoordinated cross-boundary issue reaching the head of a queue is passed on (costs a week).", "issues", main=True)
+_("escalation_weeks", 8, 1, 52, "weeks", "上报阈值周数", "Escalation threshold", "Open issues older than this may be escalated to the street office.", "issues")
+_("escalation_prob", 0.15, 0.0, 1.0, "probability/week", "自发上报概率", "Escalation probability", "Weekly probability that an overdue issue is escalated without a whistle mechanism.", "issues")
+_("latent_expiry_weeks", 12.0, 1.0, 104.0, "weeks", "潜在诉求失效周数", "Latent expiry (mean)", "Mean weeks before an unreported issue expires unresolved.", "issues")
+_("open_expiry_weeks", 40, 4, 260, "weeks", "未办结诉求失效周数", "Open issue give-up", "Weeks after which an open issue is given up (expires unresolved).", "issues")
+_("report_cost", 1.0, 0.0, 5.0, "utility", "反映成本", "Reporting cost", "Cost of reporting an issue in the reporting choice (time, hassle).", "issues")
+_("report_base", -3.6, -8.0, 4.0, "logit", "反映基准", "Reporting intercept", "r0 of p_report = σ(r0 + r1·trust + r2·efficacy − r3·cost + r4·points); tuned for P1.", "issues")
+_("report_trust_weight", 1.5, 0.0, 6.0, "logit", "信任对反映的作用", "Reporting: trust weight", "r1: weight of trust in the community on reporting.", "issues")
+_("report_efficacy_weight", 1.5, 0.0, 6.0, "logit", "效能感对反映的作用", "Reporting: efficacy weight", "r2: weight of efficacy on reporting.", "issues")
+_("report_cost_weight", 1.0, 0.0, 6.0, "logit", "成本对反映的作用", "Reporting: cost weight", "r3: weight of the reporting cost.", "issues")
+_("report_points_weight", 0.02, 0.0, 1.0, "logit/yuan", "积分对反映的作用", "Reporting: reward weight", "r4: weight of the yuan value of points per report.", "issues")
+_("base_discovery_prob", 0.02, 0.0, 1.0, "probability/week", "日常巡查发现率", "Routine discovery", "Weekly probability that routine patrols find a latent issue (no grid-management mechanism).", "issues")
+_("expected_resolution_weeks", 4.0, 0.5, 52.0, "weeks", "期望办结周数", "Expected resolution time", "Time residents expect an issue to take; slower resolution lowers the outcome.", "issues")
+# participation
+_("part_base", -4.2, -10.0, 5.0, "logit", "参与基准", "Participation intercept", "u0 of the participation choice; tuned for P1 (3–15 % monthly active).", "participation")
+_("part_motivation_weight", 3.0, 0.0, 10.0, "logit", "内在动机权重", "Motivation weight", "u_m: weight of intrinsic motivation.", "participation")
+_("part_efficacy_weight", 1.0, 0.0, 10.0, "logit", "效能感权重", "Efficacy weight", "u_e: weight of efficacy.", "participation")
+_("part_trust_weight", 1.0, 0.0, 10.0, "logit", "信任权重", "Trust weight", "u_t: weight of trust in the community.", "participation")
+_("social_influence", 5.0, 0.0, 10.0, "logit", "社会影响", "Social influence", "u_s: weight of the share of network neighbours who took part last month (P5).", "participation", main=True)
+_("part_party_weight", 1.5, 0.0, 10.0, "logit", "党员动员权重", "Party mobilisation weight", "u_p: weight of Party membership × branch mobilisation.", "participation")
+_("part_reward_weight", 0.05, 0.0, 1.0, "logit/yuan", "奖励权重", "Reward weight", "u_r: weight of the yuan value of points per activity.", "participation")
+_("cost_retired", 0.0, -3.0, 5.0, "logit", "退休户参与成本", "Cost: retired", "Participation cost of retired households (lowest; P6).", "participation")
+_("cost_youth", 0.6, -3.0, 5.0, "logit", "青年户参与成本", "Cost: youth", "Participation cost of young households.", "participation")
+_("cost_working", 1.2, -3.0, 5.0, "logit", "在职户参与成本", "Cost: working-age", "Participation cost of working-age households (highest; P6).", "participation")
+_("cost_renter", 0.6, 0.0, 5.0, "logit", "租户额外成本", "Extra cost: renters", "Extra participation cost for renters (P6).", "participation")
+_("volunteer_hours_per_slot", 2.0, 0.5, 8.0, "hours", "每次志愿时长", "Hours per volunteer slot", "Hours one volunteer activity takes.", "participation")
+_("deliberation_slots", 30, 0, 500, "seats/community", "议事会席位", "Deliberation seats", "Seats at the monthly residents' meeting of a community (baseline 居民会议).", "participation")
+_("motivation_relax_rate", 0.004, 0.0, 0.2, "1/week", "动机回归速度", "Motivation relaxation", "Weekly rate at which motivation relaxes back to its baseline m0 (slow: gives hysteresis, P3).", "participation")
+_("efficacy_gain", 0.08, 0.0, 1.0, "rate", "效能感增益", "Efficacy gain", "Rate at which efficacy moves after an own report or proposal leads to a result.", "participation")
+# attitudes
+_("satisfaction_rate", 0.1, 0.0, 1.0, "1/week", "满意度调整速度 α", "Satisfaction rate α", "α: weekly adjustment of satisfaction toward experience.", "attitudes")
+_("neighbour_weight", 0.05, 0.0, 1.0, "1/week", "邻里影响 γ", "Neighbour influence γ", "γ: pull of satisfaction toward the mean of network neighbours.", "attitudes")
+_("aspiration_rate", 0.02, 0.0, 1.0, "1/week", "期望适应速度", "Aspiration adaptation", "α_a: hedonic adaptation of aspiration to experience.", "attitudes")
+_("surprise_weight", 1.0, 0.0, 5.0, "×", "落差权重", "Surprise weight", "κ: weight of experience − aspiration in the satisfaction target.", "attitudes")
+_("satisfaction_noise", 0.01, 0.0, 0.2, "sd/week", "满意度噪声", "Satisfaction noise", "Weekly noise on satisfaction.", "attitudes")
+_("pending_penalty", 0.04, 0.0, 0.5, "per issue", "积压诉求扣分", "Pending-issue penalty", "Experience lost per own issue open or latent for more than 4 weeks.", "attitudes")
+_("resolved_bonus", 0.04, 0.0, 0.5, "per issue", "及时办结加分", "Resolution bonus", "Experience gained per own issue resolved on time (decays over ~3 months).", "attitudes")
+_("trust_rate", 0.2, 0.0, 1.0, "rate", "信任学习速度 η", "Trust learning η", "η: trust moves toward the outcome of own issues at this rate.", "attitudes")
+_("trust_weight_in_experience", 0.2, 0.0, 0.5, "weight", "信任在体验中的权重", "Trust in experience", "Weight of trust in the community in experienced quality of life.", "attitudes")
+# organisations
+_("rc_capacity_hours", 120.0, 0.0, 2000.0, "hours/week", "居委会工作时长", "Residents' committee hours", "Community workers' hours a week for issues (per community).", "organisations")
+_("rc_competence", 0.6, 0.05, 1.0, "level", "居委会能力", "Residents' committee competence", "Hours an issue takes are divided by competence.", "organisations")
+_("party_capacity_hours", 10.0, 0.0, 200.0, "hours/week", "党支部组织时长", "Party branch hours", "Hours a grid Party branch spends organising activities a week.", "organisations")
+_("party_mobilisation", 0.4, 0.0, 1.0, "level", "党组织动员力", "Party mobilisation", "Mobilisation of Party branches (raises Party members' participation).", "organisations")
+_("slots_per_organiser_hour", 0.3, 0.0, 10.0, "slots/hour", "每小时组织名额", "Slots per organiser hour", "Volunteer slots one hour of organising creates.", "organisations")
+_("so_per_community", 3, 0, 12, "organisations", "社会组织数", "Social organisations", "Social organisations (社会组织) per community at the start.", "organisations")
+_("so_capacity_hours", 40.0, 0.0, 500.0, "hours/week", "社会组织时长", "Social-organisation hours", "Hours a social organisation works a week (services, issues and organising).", "organisations")
+_("so_professionalism", 0.5, 0.05, 1.0, "level", "社会组织专业化", "Professionalism", "Professionalism of social organisations (service effect per hour).", "organisations")
+_("street_capacity_hours", 40.0, 0.0, 5000.0, "hours/week", "街道部门时长", "Street-office hours", "Departments' hours a week for escalated issues, per community in the street.", "organisations")
+_("service_effect", 0.25, 0.0, 1.0, "level", "服务质量增益", "Service quality effect", "Largest lift of a domain's quality from social-organisation services.", "organisations")
+# property economics
+_("fee", 150.0, 0.0, 2000.0, "yuan/household/month", "物业费", "Property fee", "Monthly property fee per household.", "property", main=True)
+_("margin_target", 0.10, 0.0, 0.5, "share", "目标利润率", "Margin target", "Share of revenue a firm keeps as margin when not under pressure.", "property")
+_("overhead_share", 0.08, 0.0, 0.5, "share of full fee", "固定成本", "Fixed overhead", "Fixed monthly cost as a share of the full fee roll.", "property")
+_("quality_adjust_rate", 0.15, 0.0, 1.0, "1/month", "质量调整速度 ψ", "Quality adjustment ψ", "ψ: monthly move of quality toward effort/needed.", "property")
+_("pay_base", 1.73, -5.0, 5.0, "logit", "缴费基准 θ0", "Payment intercept θ0", "θ0: σ(1.73) ≈ 0.85 collection at property satisfaction 0.5.", "property")
+_("pay_satisfaction_weight", 6.0, 0.0, 20.0, "logit", "满意度对缴费作用 θ1", "Payment: satisfaction θ1", "θ1: weight of satisfaction with the property service on paying.", "property")
+_("pay_neighbour_weight", 2.0, 0.0, 20.0, "logit", "邻居缴费影响 θ2", "Payment: neighbours θ2", "θ2: weight of the compound's payment share last month (centred on 0.85).", "property")
+_("exit_weeks", 26, 1, 260, "weeks", "退出周数", "Weeks in loss before exit", "A firm whose cash stays below zero this long exits (小区失管).", "property")
+_("initial_cash_months", 1.0, 0.0, 24.0, "months of fee roll", "初始现金", "Initial cash", "A firm's starting cash in months of its full fee roll × margin.", "property")
+_("unmanaged_quality", 0.25, 0.0, 1.0, "level", "失管小区服务质量", "Unmanaged quality", "Property quality a compound gets from the residents' committee when it has no firm.", "property")
+_("oc_pressure", 0.5, 0.0, 1.0, "share", "业委会监督力", "Owners' committee pressure", "Share of the margin an active owners' committee squeezes out as extra effort.", "property")
+_("oc_vote_threshold", 0.35, 0.0, 1.0, "level", "更换物业阈值", "Replacement threshold", "Firm quality below which an owners' committee considers a replacement vote.", "property")
+_("replacement_quality", 0.55, 0.0, 1.0, "level", "新物业初始质量", "Replacement quality", "Initial quality of a newly hired firm.", "property")
+# projects
+_("project_budget_per_quarter", 150000.0, 0.0, 1e8, "yuan/community/quarter", "项目预算", "Project budget", "Fiscal project money per community each quarter.", "projects", main=True)
+_("topdown_noise", 1.0, 0.0, 10.0, "×", "自上而下选择噪声", "Top-down choice noise", "Noise in top-down project choice (0 = as good as need ranking).", "projects")
+# observation
+_("survey_sample_size", 200, 10, 100000, "households", "调查样本量", "Survey sample size", "Households sampled by the quarterly satisfaction survey (per street).", "observation")
+_("survey_noise", 0.1, 0.0, 0.5, "sd", "调查测量误差", "Survey noise", "Measurement noise of a surveyed satisfaction.", "observation")
+_("satisfied_threshold", 0.6, 0.0, 1.0, "level", "满意阈值", "Satisfied threshold", "A household counts as satisfied at s ≥ this.", "observation")
+del _

@@ -1,0 +1,337 @@
+"""Model-level reporters (MODEL.md §9): one named function per metric, collected weekly.
+
+Every reporter reads aggregate state; none is per household, so collection stays cheap. Shares and
+levels are in [0, 1]; times are in weeks; money in yuan. NaN means "no event this week" (e.g. no
+issue resolved, so no resolution time).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.domains import DOMAINS
+from model.issues import LATENT, OPEN
+
+if TYPE_CHECKING:
+    from model.model import CoGovernanceModel as M
+
+__all__ = ["REPORTERS", "METRIC_INFO", "morans_i_by_building", "gini"]
+
+
+def _mean(x: np.ndarray) -> float:
+    return float(x.mean()) if x.size else float("nan")
+
+
+def gini(x: np.ndarray) -> float:
+    """Gini coefficient of non-negative values."""
+    if x.size == 0 or x.sum() == 0:
+        return 0.0
+    s = np.sort(x)
+    n = s.size
+    return float((2.0 * np.arange(1, n + 1) - n - 1).dot(s) / (n * s.sum()))
+
+
+def morans_i_by_building(values: np.ndarray, building_of: np.ndarray, n_buildings: int) -> float:
+    """Moran's I of a household variable with building contiguity (w_ij = 1 in the same building).
+    Positive: households of a building resemble each other (P5); ~0 with no clustering."""
+    z = values - values.mean()
+    denom = float((z * z).sum())
+    if denom == 0:
+        return 0.0
+    sums = np.bincount(building_of, weights=z, minlength=n_buildings)
+    sq = np.bincount(building_of, weights=z * z, minlength=n_buildings)
+    sizes = np.bincount(building_of, minlength=n_buildings).astype(np.float64)
+    w_total = float((sizes * (sizes - 1)).sum())
+    cross = float((sums * sums - sq).sum())
+    return float(values.size / w_total * cross / denom) if w_total else 0.0
+
+
+# -- satisfaction -----------------------------------------------------------------------------
+def satisfaction_mean(m: M) -> float:
+    return float(m.households.satisfaction.mean())
+
+
+def satisfied_share(m: M) -> float:
+    return float((m.households.satisfaction >= m.p["satisfied_threshold"]).mean())
+
+
+def _sat_age(m: M, g: int) -> float:
+    return _mean(m.households.satisfaction[m.households.age_group == g])
+
+
+def satisfaction_youth(m: M) -> float:
+    return _sat_age(m, 0)
+
+
+def satisfaction_working(m: M) -> float:
+    return _sat_age(m, 1)
+
+
+def satisfaction_retired(m: M) -> float:
+    return _sat_age(m, 2)
+
+
+def satisfaction_owners(m: M) -> float:
+    return _mean(m.households.satisfaction[m.households.owner])
+
+
+def satisfaction_renters(m: M) -> float:
+    return _mean(m.households.satisfaction[~m.households.owner])
+
+
+def satisfaction_grid_sd(m: M) -> float:
+    lay = m.layout
+    by_grid = lay.per_grid(m.households.satisfaction) / lay.households_per_grid
+    return float(by_grid.std())
+
+
+def satisfaction_gini(m: M) -> float:
+    return gini(m.households.satisfaction)
+
+
+def survey_satisfied_share(m: M) -> float:
+    return float(m.survey_share)
+
+
+# -- participation ----------------------------------------------------------------------------
+def participation_monthly(m: M) -> float:
+    return float(m.active_mask.mean())
+
+
+def _part_age(m: M, g: int) -> float:
+    return _mean(m.active_mask[m.households.age_group == g])
+
+
+def participation_youth(m: M) -> float:
+    return _part_age(m, 0)
+
+
+def participation_working(m: M) -> float:
+    return _part_age(m, 1)
+
+
+def participation_retired(m: M) -> float:
+    return _part_age(m, 2)
+
+
+def participation_owners(m: M) -> float:
+    return _mean(m.active_mask[m.households.owner])
+
+
+def participation_renters(m: M) -> float:
+    return _mean(m.active_mask[~m.households.owner])
+
+
+def volunteer_hours_per_100(m: M) -> float:
+    return float(m.volunteer_hours_week / m.layout.n_households * 100.0)
+
+
+def deliberation_attendance(m: M) -> float:
+    """Share of households at this week's deliberation meetings (monthly; 0 in other weeks)."""
+    return float(m.deliberation_attendees_week / m.layout.n_households)
+
+
+def reporting_rate(m: M) -> float:
+    """Issues reported by households this week per 100 households."""
+    return float(m.issues.week_events.reported / m.layout.n_households * 100.0)
+
+
+def volunteer_slots(m: M) -> float:
+    return float(m.slots_week)
+
+
+def participation_morans_i(m: M) -> float:
+    lay = m.layout
+    return morans_i_by_building(m.active_mask.astype(np.float64), lay.building_of, lay.n_buildings)
+
+
+# -- issues -----------------------------------------------------------------------------------
+def issues_created(m: M) -> float:
+    return float(m.issues.created_total)
+
+
+def issues_new(m: M) -> float:
+    return float(m.issues.week_events.new)
+
+
+def issues_latent(m: M) -> float:
+    return float(m.issues.count(LATENT))
+
+
+def issues_open(m: M) -> float:
+    return float(m.issues.count(OPEN))
+
+
+def issues_resolved(m: M) -> float:
+    return float(m.issues.resolved_total)
+
+
+def issues_expired(m: M) -> float:
+    return float(m.issues.expired_total)
+
+
+def resolved_this_week(m: M) -> float:
+    return float(m.issues.week_events.resolved_rows().size)
+
+
+def resolution_weeks_mean(m: M) -> float:
+    return _mean(m.resolution_weeks)
+
+
+def resolution_weeks_p90(m: M) -> float:
+    return float(np.percentile(m.resolution_weeks, 90)) if m.resolution_weeks.size else float("nan")
+
+
+def cross_resolution_weeks_mean(m: M) -> float:
+    return _mean(m.cross_resolution_weeks)
+
+
+def buck_passing_events(m: M) -> float:
+    return float(m.issues.week_events.passes)
+
+
+def escalations(m: M) -> float:
+    return float(m.issues.week_events.escalations)
+
+
+def issues_discovered(m: M) -> float:
+    return float(m.issues.week_events.discovered)
+
+
+# -- property ---------------------------------------------------------------------------------
+def fee_collection_rate(m: M) -> float:
+    return float(m.collection_rate)
+
+
+def firm_quality_mean(m: M) -> float:
+    q = [f.quality for f in m.firms if f.present]
+    return float(np.mean(q)) if q else float("nan")
+
+
+def firms_present(m: M) -> float:
+    return float(sum(f.present for f in m.firms))
+
+
+def firms_in_loss(m: M) -> float:
+    return float(m.firm_in_loss())
+
+
+def firm_exits(m: M) -> float:
+    return float(m.firm_exits)
+
+
+def firm_replacements(m: M) -> float:
+    return float(m.firm_replacements)
+
+
+# -- attitudes --------------------------------------------------------------------------------
+def trust_community_mean(m: M) -> float:
+    return float(m.households.trust_community.mean())
+
+
+def trust_property_mean(m: M) -> float:
+    return float(m.households.trust_property.mean())
+
+
+def motivation_mean(m: M) -> float:
+    return float(m.households.motivation.mean())
+
+
+def efficacy_mean(m: M) -> float:
+    return float(m.households.efficacy.mean())
+
+
+def aspiration_mean(m: M) -> float:
+    return float(m.households.aspiration.mean())
+
+
+# -- money and projects -----------------------------------------------------------------------
+def points_issued(m: M) -> float:
+    return float(m.points_issued_week)
+
+
+def points_redeemed(m: M) -> float:
+    return float(m.points_redeemed_week)
+
+
+def points_outstanding(m: M) -> float:
+    return float(m.households.points.sum())
+
+
+def mechanism_cost(m: M) -> float:
+    return float(m.mechanism_cost_week)
+
+
+def mechanism_cost_total(m: M) -> float:
+    return float(m.mechanism_cost_total)
+
+
+def project_spend_total(m: M) -> float:
+    return float(m.projects.spend_total)
+
+
+def project_budget_left(m: M) -> float:
+    return float(m.projects.budget.sum())
+
+
+def projects_completed(m: M) -> float:
+    return float(m.projects.completed)
+
+
+def projects_active(m: M) -> float:
+    return float(len(m.projects.active))
+
+
+def _quality_reporter(d: int):
+    def reporter(m: M) -> float:
+        return float(m.quality[:, d].mean())
+
+    reporter.__name__ = reporter.__qualname__ = f"quality_{DOMAINS[d]}"
+    return reporter
+
+
+REPORTERS: dict[str, object] = {
+    f.__name__: f
+    for f in (
+        satisfaction_mean, satisfied_share, satisfaction_youth, satisfaction_working, satisfaction_retired,
+        satisfaction_owners, satisfaction_renters, satisfaction_grid_sd, satisfaction_gini, survey_satisfied_share,
+        participation_monthly, participation_youth, participation_working, participation_retired,
+        participation_owners, participation_renters, volunteer_hours_per_100, deliberation_attendance,
+        reporting_rate, volunteer_slots, participation_morans_i,
+        issues_created, issues_new, issues_latent, issues_open, issues_resolved, issues_expired,
+        resolved_this_week, resolution_weeks_mean, resolution_weeks_p90, cross_resolution_weeks_mean,
+        buck_passing_events, escalations, issues_discovered,
+        fee_collection_rate, firm_quality_mean, firms_present, firms_in_loss, firm_exits, firm_replacements,
+        trust_community_mean, trust_property_mean, motivation_mean, efficacy_mean, aspiration_mean,
+        points_issued, points_redeemed, points_outstanding, mechanism_cost, mechanism_cost_total,
+        project_spend_total, project_budget_left, projects_completed, projects_active,
+    )
+}
+REPORTERS.update({f"quality_{name}": _quality_reporter(d) for d, name in enumerate(DOMAINS)})
+
+#: Metric -> (中文, English, unit) for tables, plots and the app.
+METRIC_INFO: dict[str, tuple[str, str, str]] = {
+    "satisfaction_mean": ("平均满意度", "Mean satisfaction", "0–1"),
+    "satisfied_share": ("满意率", "Share satisfied", "share"),
+    "survey_satisfied_share": ("调查满意率", "Survey: share satisfied", "share"),
+    "participation_monthly": ("月度参与率", "Monthly participation", "share"),
+    "volunteer_hours_per_100": ("志愿时长/百户", "Volunteer hours per 100 households", "hours/week"),
+    "deliberation_attendance": ("议事参与", "Deliberation attendance", "share"),
+    "reporting_rate": ("反映率", "Reports per 100 households", "per week"),
+    "participation_morans_i": ("参与空间自相关", "Participation Moran's I", "index"),
+    "issues_open": ("待办诉求", "Open issues", "issues"),
+    "issues_latent": ("潜在诉求", "Latent issues", "issues"),
+    "resolution_weeks_mean": ("平均办结周数", "Mean weeks to resolve", "weeks"),
+    "resolution_weeks_p90": ("办结周数P90", "Weeks to resolve (P90)", "weeks"),
+    "cross_resolution_weeks_mean": ("跨界诉求办结周数", "Cross-boundary weeks to resolve", "weeks"),
+    "buck_passing_events": ("推诿次数", "Buck-passing events", "per week"),
+    "fee_collection_rate": ("物业费收缴率", "Fee collection rate", "share"),
+    "firm_quality_mean": ("物业服务质量", "Firm quality", "0–1"),
+    "firm_exits": ("物业退出", "Firm exits", "cumulative"),
+    "trust_community_mean": ("社区信任", "Trust in community", "0–1"),
+    "trust_property_mean": ("物业信任", "Trust in property firm", "0–1"),
+    "mechanism_cost": ("机制成本", "Mechanism cost", "yuan/week"),
+    "projects_completed": ("完成项目", "Projects completed", "cumulative"),
+}

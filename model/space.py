@@ -1,0 +1,94 @@
+"""The street's layout and the households' social network (MODEL.md §2).
+
+Households are numbered so that each building, grid (compound) and community is a contiguous
+block: household h lives in building h // households_per_building, and so on. Group sums are then
+``np.bincount`` over the index arrays, which keeps every weekly update vectorised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["StreetLayout", "SocialNetwork"]
+
+
+@dataclass
+class StreetLayout:
+    """Index arrays of the street: which building, grid and community each household is in."""
+
+    n_communities: int
+    grids: int
+    buildings_per_grid: int
+    households_per_building: int
+
+    def __post_init__(self) -> None:
+        self.n_grids = self.n_communities * self.grids
+        self.n_buildings = self.n_grids * self.buildings_per_grid
+        self.n_households = self.n_buildings * self.households_per_building
+        self.households_per_grid = self.buildings_per_grid * self.households_per_building
+        self.households_per_community = self.grids * self.households_per_grid
+        h = np.arange(self.n_households)
+        self.building_of = (h // self.households_per_building).astype(np.int32)
+        self.grid_of = (h // self.households_per_grid).astype(np.int32)
+        self.community_of = (h // self.households_per_community).astype(np.int32)
+        self.grid_community = (np.arange(self.n_grids) // self.grids).astype(np.int32)
+        self.building_grid = (np.arange(self.n_buildings) // self.buildings_per_grid).astype(np.int32)
+
+    def per_building(self, values: np.ndarray) -> np.ndarray:
+        """Sum of a household array by building."""
+        return np.bincount(self.building_of, weights=values, minlength=self.n_buildings)
+
+    def per_grid(self, values: np.ndarray) -> np.ndarray:
+        """Sum of a household array by grid (compound)."""
+        return np.bincount(self.grid_of, weights=values, minlength=self.n_grids)
+
+    def per_community(self, values: np.ndarray) -> np.ndarray:
+        """Sum of a household array by community."""
+        return np.bincount(self.community_of, weights=values, minlength=self.n_communities)
+
+
+class SocialNetwork:
+    """Building neighbours (everyone in the same building) plus `k` random interest ties inside
+    the community (趣缘). Interest ties are stored as an (n_households, k) index array; building
+    ties are implicit (building sums), so memory stays O(n·k).
+    """
+
+    def __init__(self, layout: StreetLayout, k_interest: int, rng: np.random.Generator) -> None:
+        self.layout = layout
+        n = layout.n_households
+        self.k = k_interest
+        size = layout.households_per_community
+        if k_interest > 0 and size > 1:
+            start = layout.community_of.astype(np.int64)[:, None] * size
+            offset = rng.integers(1, size, size=(n, k_interest))  # never 0: no self-ties
+            own = (np.arange(n) - layout.community_of.astype(np.int64) * size)[:, None]
+            self.ties = (start + (own + offset) % size).astype(np.int32)
+        else:
+            self.ties = np.zeros((n, 0), dtype=np.int32)
+        self.degree = (layout.households_per_building - 1) + self.ties.shape[1]
+
+    def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
+        """Mean of `values` over each household's network neighbours (self excluded)."""
+        lay = self.layout
+        building_total = lay.per_building(values)[lay.building_of] - values
+        tie_total = values[self.ties].sum(axis=1) if self.k else 0.0
+        return (building_total + tie_total) / max(self.degree, 1)
+
+    def neighbours(self, household: int) -> np.ndarray:
+        """Indices of one household's neighbours (for inspection, not used in the weekly step)."""
+        lay = self.layout
+        b = lay.building_of[household]
+        same = np.arange(b * lay.households_per_building, (b + 1) * lay.households_per_building)
+        return np.unique(np.concatenate([same[same != household], self.ties[household]]))
+
+    def to_networkx(self):  # pragma: no cover - convenience for notebooks
+        """The network as a networkx Graph (small streets only)."""
+        import networkx as nx
+
+        graph = nx.Graph()
+        graph.add_nodes_from(range(self.layout.n_households))
+        for h in range(self.layout.n_households):
+            graph.add_edges_from((h, int(j)) for j in self.neighbours(h))
+        return graph
