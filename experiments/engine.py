@@ -123,7 +123,9 @@ def _run_one(run_fn: RunFn, task: RunTask) -> bytes:
     """Worker entry point: run one task and return its frame as Parquet bytes (with ``run_id``)."""
     frame = run_fn(task)
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"run function {run_fn.__qualname__} returned {type(frame).__name__}, not a DataFrame")
+        raise TypeError(
+            f"run function {run_fn.__qualname__} returned {type(frame).__name__}, not a DataFrame"
+        )
     frame = frame.reset_index(drop=True)
     if "run_id" in frame.columns:
         frame = frame.drop(columns="run_id")
@@ -192,7 +194,9 @@ def make_executor(jobs: int | None = None, scheduler: str | None = None) -> Exec
     """
     if scheduler is not None:
         if not re.match(r"^(tcp|tls)://[^\s/]+:\d+$", scheduler):
-            raise UserError(f"--scheduler {scheduler!r}: expected tcp://HOST:PORT of a running dask scheduler")
+            raise UserError(
+                f"--scheduler {scheduler!r}: expected tcp://HOST:PORT of a running dask scheduler"
+            )
         try:
             from distributed import Client
         except ImportError as exc:  # pragma: no cover - dask is a dependency
@@ -279,7 +283,9 @@ def completed_run_ids(out_dir: str | os.PathLike[str]) -> set[str]:
     return {p.name[: -len(".parquet")] for p in runs.glob("*.parquet") if not p.name.startswith(".")}
 
 
-def iter_runs(out_dir: str | os.PathLike[str], columns: list[str] | None = None) -> Iterator[tuple[str, pd.DataFrame]]:
+def iter_runs(
+    out_dir: str | os.PathLike[str], columns: list[str] | None = None
+) -> Iterator[tuple[str, pd.DataFrame]]:
     """Yield ``(run_id, frame)`` for every finished run, sorted by run id, one file at a time."""
     runs = Path(out_dir) / RUNS_DIR
     for run_id in sorted(completed_run_ids(out_dir)):
@@ -345,7 +351,9 @@ def _check_tasks(tasks: list[RunTask]) -> None:
         if not isinstance(task, RunTask):
             raise TypeError(f"expected RunTask, got {type(task).__name__}")
         if not _RUN_ID_RE.match(task.run_id):
-            raise ValueError(f"run_id {task.run_id!r} is not a safe file name ([A-Za-z0-9._-], not starting with '.')")
+            raise ValueError(
+                f"run_id {task.run_id!r} is not a safe file name ([A-Za-z0-9._-], not starting with '.')"
+            )
         if task.run_id in seen:
             raise ValueError(f"run_id {task.run_id!r} appears twice")
         seen.add(task.run_id)
@@ -381,11 +389,15 @@ def execute(
     try:
         pickle.dumps(run_fn)
     except Exception as exc:
-        raise TypeError(f"run function must be an importable module-level function (no lambdas): {exc}") from None
+        raise TypeError(
+            f"run function must be an importable module-level function (no lambdas): {exc}"
+        ) from None
 
     done_before = completed_run_ids(out)
     if not resume and (done_before or any((out / FAILED_DIR).glob("*.json"))):
-        raise UserError(f"{out}: already holds runs; use --resume to continue it, or choose another output folder")
+        raise UserError(
+            f"{out}: already holds runs; use --resume to continue it, or choose another output folder"
+        )
     todo = [t for t in all_tasks if t.run_id not in done_before]
     report = ExecutionReport(out_dir=out, total=len(all_tasks), skipped=len(all_tasks) - len(todo))
     if not todo:
@@ -418,7 +430,7 @@ def _drive(
     retries: int,
     progress: bool,
     max_in_flight: int | None,
-) -> Executor:
+) -> None:
     """The submit/wait loop. ``pool[0]`` is the executor in use; it is replaced when it breaks."""
     from tqdm import tqdm
 
@@ -436,6 +448,7 @@ def _drive(
         dynamic_ncols=True,
         file=sys.stderr,
         desc="runs",
+        mininterval=0.5,
     )
     bar.set_postfix(failed=0, refresh=False)
 
@@ -517,7 +530,16 @@ def _drive(
                 say(f"worker pool broke with {len(lost)} run(s) in flight; rebuilding it")
                 if len(lost) == 1:  # alone in flight: it broke the pool
                     task = lost[0]
-                    lost = [task] if charge(task, WorkerDied(f"the worker process running {task.run_id} died (crash, out of memory or a signal)")) else []
+                    lost = (
+                        [task]
+                        if charge(
+                            task,
+                            WorkerDied(
+                                f"the worker process running {task.run_id} died (crash, out of memory or a signal)"
+                            ),
+                        )
+                        else []
+                    )
                 else:
                     for task in lost:
                         breaks[task.run_id] = breaks.get(task.run_id, 0) + 1

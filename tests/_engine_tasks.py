@@ -62,6 +62,11 @@ def standard_tasks(n: int = 24, sleep: float = 0.05) -> list[RunTask]:
 def driver_main(out_dir: str, n: int, sleep: float, jobs: int) -> None:
     """Run the standard tasks into ``out_dir`` (used as a subprocess by the kill -9 test)."""
     report = execute(
-        standard_tasks(n, sleep), toy_run, Path(out_dir), lambda: make_executor(jobs, None), resume=True, progress=False
+        standard_tasks(n, sleep),
+        toy_run,
+        Path(out_dir),
+        lambda: make_executor(jobs, None),
+        resume=True,
+        progress=False,
     )
     print(f"done {len(report.completed)} skipped {report.skipped}", file=sys.stderr)

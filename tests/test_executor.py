@@ -27,7 +27,15 @@ if str(REPO) not in sys.path:  # plain `pytest` does not put the project root on
 import _engine_tasks as T  # noqa: E402
 
 from experiments import engine  # noqa: E402
-from experiments.engine import RunTask, collect, completed_run_ids, execute, make_executor, release_model  # noqa: E402
+from experiments.engine import (  # noqa: E402
+    RunFn,
+    RunTask,
+    collect,
+    completed_run_ids,
+    execute,
+    make_executor,
+    release_model,
+)
 from model.errors import UserError  # noqa: E402
 
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(REPO)])}
@@ -87,11 +95,16 @@ def test_local_pool_writes_one_file_per_run(reference: Path) -> None:
     files = run_files(reference)
     assert sorted(files) == [f"r{i:04d}.parquet" for i in range(N)]  # no temporaries left
     expected = pd.concat(
-        [T.toy_run(t).assign(run_id=t.run_id)[["run_id", "week", "seed", "scenario", "walk", "count"]] for t in T.standard_tasks(N)],
+        [
+            T.toy_run(t).assign(run_id=t.run_id)[["run_id", "week", "seed", "scenario", "walk", "count"]]
+            for t in T.standard_tasks(N)
+        ],
         ignore_index=True,
     )
     pd.testing.assert_frame_equal(collect(reference), expected, check_exact=True)
-    assert list(collect(reference, columns=["run_id"]).run_id.unique()) == sorted(t.run_id for t in T.standard_tasks(N))
+    assert list(collect(reference, columns=["run_id"]).run_id.unique()) == sorted(
+        t.run_id for t in T.standard_tasks(N)
+    )
 
 
 def test_existing_folder_needs_resume_and_resume_skips_finished(reference: Path) -> None:
@@ -107,7 +120,9 @@ def test_existing_folder_needs_resume_and_resume_skips_finished(reference: Path)
     assert before == {p: p.stat().st_mtime_ns for p in (reference / "runs").iterdir()}
 
 
-def test_bad_arguments_are_refused_before_anything_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_arguments_are_refused_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "out"
     tasks = T.standard_tasks(2)
     with pytest.raises(TypeError, match="module-level"):
@@ -115,7 +130,9 @@ def test_bad_arguments_are_refused_before_anything_is_written(tmp_path: Path, mo
     with pytest.raises(ValueError, match="twice"):
         execute(tasks + tasks[:1], T.toy_run, out, local(2), resume=False, progress=False)
     with pytest.raises(ValueError, match="file name"):
-        execute([RunTask("../x", "baseline", 1, 1, {})], T.toy_run, out, local(2), resume=False, progress=False)
+        execute(
+            [RunTask("../x", "baseline", 1, 1, {})], T.toy_run, out, local(2), resume=False, progress=False
+        )
     with pytest.raises(UserError, match="--jobs"):
         make_executor(0, None)
     with pytest.raises(UserError, match="tcp://HOST:PORT"):
@@ -127,14 +144,22 @@ def test_bad_arguments_are_refused_before_anything_is_written(tmp_path: Path, mo
     assert not out.exists()
 
 
-def test_workers_that_cannot_load_the_run_function_fail_fast(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    ghost = types.ModuleType("_ghost_tasks")  # importable here only: workers cannot import it
-    exec("from _engine_tasks import toy_run as _t\ndef ghost_run(task):\n    return _t(task)\n", ghost.__dict__)
+@pytest.fixture
+def ghost_run(monkeypatch: pytest.MonkeyPatch) -> RunFn:
+    """A run function whose module exists only in this process: no worker can import it."""
+    ghost = types.ModuleType("_ghost_tasks")
+    exec(
+        "from _engine_tasks import toy_run as _t\ndef ghost_run(task):\n    return _t(task)\n", ghost.__dict__
+    )
     monkeypatch.setitem(sys.modules, "_ghost_tasks", ghost)
+    return ghost.ghost_run
+
+
+def test_workers_that_cannot_load_the_run_function_fail_fast(tmp_path: Path, ghost_run: RunFn) -> None:
     out = tmp_path / "out"
     # A local pool's worker dies unpickling the task (BrokenProcessPool); Dask workers raise instead (UserError).
     with pytest.raises(RuntimeError, match="could not start or load the run function _ghost_tasks.ghost_run"):
-        execute(T.standard_tasks(4), ghost.ghost_run, out, local(1), resume=False, progress=False)
+        execute(T.standard_tasks(4), ghost_run, out, local(1), resume=False, progress=False)
     assert not out.exists()
 
 
@@ -178,7 +203,9 @@ def test_worker_sigkilled_mid_run_pool_is_rebuilt(tmp_path: Path, reference: Pat
     assert run_files(out) == run_files(reference)
 
 
-def test_failing_run_is_retried_once_then_recorded(tmp_path: Path, reference: Path, capfd: pytest.CaptureFixture) -> None:
+def test_failing_run_is_retried_once_then_recorded(
+    tmp_path: Path, reference: Path, capfd: pytest.CaptureFixture
+) -> None:
     tasks = T.standard_tasks(N)
     tasks[3].overrides["raise_always"] = True
     tasks[7].overrides["raise_once"] = str(tmp_path / "raised-7")
@@ -233,10 +260,22 @@ def dask_scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("dask")
     sched_file = tmp / "scheduler.json"
     dask = str(Path(sys.executable).with_name("dask"))
-    common = dict(env=ENV, cwd=tmp, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    common = dict(
+        env=ENV, cwd=tmp, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     procs = [
         subprocess.Popen(
-            [dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(sched_file)],
+            [
+                dask,
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--scheduler-file",
+                str(sched_file),
+            ],
             **common,
         )
     ]
@@ -247,7 +286,16 @@ def dask_scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         for _ in range(2):
             procs.append(
                 subprocess.Popen(
-                    [dask, "worker", address, "--nthreads", "1", "--no-dashboard", "--local-directory", str(tmp)],
+                    [
+                        dask,
+                        "worker",
+                        address,
+                        "--nthreads",
+                        "1",
+                        "--no-dashboard",
+                        "--local-directory",
+                        str(tmp),
+                    ],
                     **common,
                 )
             )
@@ -261,14 +309,33 @@ def dask_scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             stop_group(proc)
 
 
-def test_dask_cluster_gives_same_results_bit_for_bit(tmp_path: Path, reference: Path, dask_scheduler: str) -> None:
+def test_dask_cluster_gives_same_results_bit_for_bit(
+    tmp_path: Path, reference: Path, dask_scheduler: str
+) -> None:
     tasks = T.standard_tasks(N)
     tasks[9].overrides["kill_once"] = str(tmp_path / "killed-9")  # the nanny restarts it; Dask reschedules
     out = tmp_path / "out"
     t0 = time.monotonic()
-    report = execute(tasks, T.toy_run, out, functools.partial(make_executor, None, dask_scheduler), resume=False, progress=False)
+    report = execute(
+        tasks,
+        T.toy_run,
+        out,
+        functools.partial(make_executor, None, dask_scheduler),
+        resume=False,
+        progress=False,
+    )
     print(f"dask: {N} runs on 2 workers in {time.monotonic() - t0:.2f} s")
     assert report.ok and len(report.completed) == N
     assert (tmp_path / "killed-9").exists()
     assert run_files(out) == run_files(reference)
     pd.testing.assert_frame_equal(collect(out), collect(reference), check_exact=True)
+
+
+def test_dask_workers_that_cannot_load_the_run_function_fail_fast(
+    tmp_path: Path, ghost_run: RunFn, dask_scheduler: str
+) -> None:
+    out = tmp_path / "out"
+    factory = functools.partial(make_executor, None, dask_scheduler)
+    with pytest.raises(UserError, match="Dask workers cannot load the run function _ghost_tasks.ghost_run"):
+        execute(T.standard_tasks(4), ghost_run, out, factory, resume=False, progress=False)
+    assert not out.exists()
