@@ -163,7 +163,7 @@ class CoGovernanceModel(mesa.Model):
         ]
         self.social_orgs: list[SocialOrganisation] = []
         for c in range(lay.n_communities):
-            for k in range(p["so_per_community"]):
+            for _ in range(p["so_per_community"]):
                 self.add_social_organisation(c)
         self.street_office = StreetOffice(self, p["street_capacity_hours"] * lay.n_communities)
 

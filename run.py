@@ -1,0 +1,189 @@
+#!/usr/bin/env python
+"""cogov command line: list, describe, run (and compare, sweep, sensitivity, viz, bench).
+
+    python run.py list
+    python run.py describe baseline
+    python run.py run points --weeks 104 --seed 3 --set points.crowding=0.5 --out out/points
+
+Bad input gets one line on stderr and exit status 2; nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from model.errors import UserError  # noqa: E402
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse that reports bad usage on one line (exit 2) instead of usage + error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def parse_sets(items: list[str] | None) -> dict[str, Any]:
+    """`--set name=value` pairs, parsed and validated against the parameter declaration."""
+    from model.parameters import parse_cli_value
+
+    values: dict[str, Any] = {}
+    for item in items or []:
+        if "=" not in item:
+            raise UserError(f"--set {item!r}: expected name=value")
+        name, text = item.split("=", 1)
+        name = name.strip().replace("__", ".")
+        values[name] = parse_cli_value(name, text, where=f"--set {item}")
+    return values
+
+
+# -- list -------------------------------------------------------------------------------------
+def cmd_list(args: argparse.Namespace) -> int:
+    from model.mechanisms import MECHANISMS
+    from scenarios import list_scenarios, load_scenario
+
+    print("Scenarios 情景")
+    for name in list_scenarios():
+        s = load_scenario(name)
+        mechs = ", ".join(s.mechanisms) or "—"
+        print(f"  {name:24s} {s.label_zh} / {s.label_en}")
+        print(f"  {'':24s} {s.description}  [mechanisms: {mechs}]")
+    print("\nMechanisms 机制")
+    for key, cls in MECHANISMS.items():
+        print(f"  {key:26s} {cls.name_zh} / {cls.name_en}")
+        print(f"  {'':26s} {cls.summary}")
+    return 0
+
+
+# -- describe ---------------------------------------------------------------------------------
+def cmd_describe(args: argparse.Namespace) -> int:
+    from model.model import resolve_parameters
+    from model.parameters import GROUPS, PARAMETERS
+
+    scen, params = resolve_parameters(args.scenario, parse_sets(args.set), where="--set")
+    print(f"{scen.name}: {scen.label_zh} / {scen.label_en}")
+    if scen.description:
+        print(scen.description)
+    print(f"mechanisms on: {', '.join(scen.mechanisms) or '—'}\n")
+    overridden = set(parse_sets(args.set))
+    print(f"{'parameter':40s} {'value':>12s}  {'unit':22s} {'range':18s} {'set by':14s} label")
+    groups = list(GROUPS) + sorted({p.group for p in PARAMETERS.values()} - set(GROUPS))
+    for group in groups:
+        names = [n for n, p in PARAMETERS.items() if p.group == group]
+        if not names:
+            continue
+        mech = group.split(":", 1)[1] if group.startswith("mechanism:") else None
+        if mech and not params[f"{mech}.enabled"] and not args.all:
+            continue
+        zh, en = GROUPS.get(group, (group, group))
+        print(f"\n[{en} · {zh}]")
+        for name in names:
+            p = PARAMETERS[name]
+            value = params[name]
+            shown = str(value).lower() if isinstance(value, bool) else f"{value:g}"
+            rng = "" if p.kind is bool else f"[{p.low:g}, {p.high:g}]"
+            source = "--set" if name in overridden else scen.source_of.get(name, "default")
+            source = "default" if source == "default" else ("--set" if source == "--set" else f"scenario:{source}")
+            print(f"{name:40s} {shown:>12s}  {p.unit:22s} {rng:18s} {source:14s} {p.label_zh} / {p.label_en}")
+    if not args.all:
+        print("\n(mechanisms that are off are hidden; --all shows every parameter)")
+    return 0
+
+
+# -- run --------------------------------------------------------------------------------------
+def cmd_run(args: argparse.Namespace) -> int:
+    from model.model import resolve_parameters
+    from model.runner import ensure_writable_dir, run_scenario, summary_table, versions, write_run_outputs
+
+    overrides = parse_sets(args.set)
+    if args.weeks is not None:
+        overrides["weeks"] = args.weeks
+    scen, params = resolve_parameters(args.scenario, overrides, where="--set")
+    out = ensure_writable_dir(args.out)
+    started = time.perf_counter()
+    frame = run_scenario(scen, seed=args.seed, overrides=overrides)
+    elapsed = time.perf_counter() - started
+    meta = {
+        "scenario": scen.name, "scenario_file": str(scen.path), "seed": args.seed, "weeks": params["weeks"],
+        "households": int(frame.attrs.get("households", 0)) or None, "overrides": overrides,
+        "parameters": params, "versions": versions(), "wall_seconds": round(elapsed, 3),
+    }
+    write_run_outputs(out, frame, meta)
+    print(f"{scen.name} ({scen.label_zh} / {scen.label_en}), seed {args.seed}, {params['weeks']} weeks, "
+          f"{elapsed:.2f} s")
+    print(summary_table(frame))
+    print(f"\nwrote {out / 'timeseries.parquet'}, {out / 'timeseries.csv'}, {out / 'run.json'}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="run.py", description="cogov: community co-governance simulation (共建共治共享)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+
+    p = sub.add_parser("list", help="scenarios and mechanisms")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("describe", help="every resolved parameter of a scenario")
+    p.add_argument("scenario")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
+    p.add_argument("--all", action="store_true", help="also show parameters of mechanisms that are off")
+    p.set_defaults(handler=cmd_describe)
+
+    p = sub.add_parser("run", help="one run of a scenario")
+    p.add_argument("scenario")
+    p.add_argument("--weeks", type=int, default=None, help="weeks to simulate (default: the scenario's)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
+    p.add_argument("--out", default="out/run", help="output folder (default out/run)")
+    p.set_defaults(handler=cmd_run)
+
+    for register in _extra_commands():
+        register(sub)
+    return parser
+
+
+def _extra_commands() -> list[Callable[[Any], None]]:
+    """Subcommands that live with their implementation (compare, sweep, sensitivity, viz, bench)."""
+    import importlib
+
+    found = []
+    for module_name in ("experiments.compare", "experiments.sweep", "viz.server", "benchmarks.bench"):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue
+            raise
+        register = getattr(module, "add_cli", None)
+        if register is not None:
+            found.append(register)
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except UserError as exc:
+        print(f"run.py {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # output piped into `head` and closed early
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
