@@ -262,6 +262,8 @@ class WeekEvents:
 
 def _group_cumsum_before(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
     """For rows sorted by group: sum of `values` of earlier rows in the same group."""
+    if groups.size == 0:
+        return values.copy()
     csum = np.cumsum(values)
     total_before = csum - values
     starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
