@@ -46,6 +46,9 @@ class Levers:
     deliberation_efficacy: float = 0.0  # efficacy gain for attendees when proposals are carried out
     # trust and attitudes
     transparency: float = 0.0  # weekly pull of community trust toward resolution performance
+    # observation
+    survey_sample_extra: int = 0  # households added to the quarterly survey sample (third-party survey)
+    survey_noise_factor: float = 1.0  # multiplies the survey's measurement noise
     # organisations
     so_capacity_factor: float = 1.0
     so_count_target: int = 0  # social-organisation support raises the count toward this

@@ -29,6 +29,7 @@ from agents.resident import sigmoid
 from model.domains import (
     CARE,
     CULTURE,
+    DISPUTE,
     ENVIRONMENT,
     INFRASTRUCTURE,
     KIND_DOMAIN,
@@ -37,7 +38,7 @@ from model.domains import (
     SAFETY,
 )
 from model.errors import UserError
-from model.issues import FIRM, MAX_SO, OPEN, SO_DOMAIN_KIND, SO_DOMAINS, Holders, IssueTable, route
+from model.issues import FIRM, MAX_SO, OC, OPEN, SO_DOMAIN_KIND, SO_DOMAINS, Holders, IssueTable, route
 from model.levers import Levers
 from model.mechanisms import MECHANISMS, Mechanism
 from model.parameters import PARAMETERS, kwarg_to_name, validate_value
@@ -49,6 +50,8 @@ __all__ = ["CoGovernanceModel", "resolve_parameters"]
 
 WEEKS_PER_MONTH = 4
 WEEKS_PER_QUARTER = 13
+#: Extra effective capacity of holders at full response-time assessment (levers.response_assessment = 1).
+ASSESSMENT_GAIN = 0.5
 
 
 def resolve_parameters(scenario: Any = "baseline", overrides: dict[str, Any] | None = None,
@@ -192,6 +195,7 @@ class CoGovernanceModel(mesa.Model):
         self.volunteer_hours_grid = np.zeros(self.layout.n_grids)  # last 4 weeks, decaying
         self.deliberation_attendees_week = 0
         self.survey_share = np.nan
+        self.survey_by_grid = np.full(self.layout.n_grids, np.nan)  # last survey's share satisfied by compound
         self.resolution_weeks = np.zeros(0)
         self.cross_resolution_weeks = np.zeros(0)
         self.collection_rate = 1.0
@@ -258,7 +262,9 @@ class CoGovernanceModel(mesa.Model):
         cross_kind = (kind == PROPERTY) | (kind == INFRASTRUCTURE)
         cross = cross_kind & (rng.random(total) < p["cross_boundary_share"])
         expires = self.week + np.ceil(rng.exponential(p["latent_expiry_weeks"], total)).astype(np.int64)
-        self.issues.add(household, grid, lay.grid_community[grid], kind, cross, self.week, expires)
+        rows = self.issues.add(household, grid, lay.grid_community[grid], kind, cross, self.week, expires)
+        if self.levers.dispute_hours_factor != 1.0:  # mediation: disputes take fewer hours
+            self.issues.remaining[rows[kind == DISPUTE]] *= self.levers.dispute_hours_factor
         self.issues.week_events.new = total
 
     # 2 ------------------------------------------------------------------------------------
@@ -318,11 +324,13 @@ class CoGovernanceModel(mesa.Model):
             holder, partner = route(iss.kind[new].astype(np.int64), iss.grid[new].astype(np.int64),
                                     iss.community[new].astype(np.int64), iss.cross[new], self.holders,
                                     firm_present, oc_present, self._so_slot_table())
-            if self.levers.escalate_beyond_authority:
-                beyond = iss.cross[new] & (iss.kind[new] == INFRASTRUCTURE)
-                holder = np.where(beyond, self.holders.street, holder)
             iss.holder[new] = holder
             iss.partner[new] = partner
+            if self.levers.escalate_beyond_authority:
+                # beyond community authority: cross-boundary infrastructure issues, and cross-boundary
+                # issues whose other party is the street; escalated at once (the SLA then applies)
+                beyond = iss.cross[new] & ((iss.kind[new] == INFRASTRUCTURE) | (partner == self.holders.street))
+                iss.escalate(new[beyond], self.holders.street)
         open_rows = a[iss.status[a] == OPEN]
         hk = self.holders.kind[iss.holder[open_rows]]
         orphaned = open_rows[(hk == FIRM) & ~firm_present[iss.grid[open_rows]]]
@@ -380,6 +388,8 @@ class CoGovernanceModel(mesa.Model):
             h.capacity[h.oc(g)] = oc.effective_hours() if oc is not None else 0.0
         h.capacity[h.street] = self.street_office.effective_hours(
             factor.get("street_office", 1.0), lv.street_priority_hours * self.layout.n_communities)
+        if lv.response_assessment > 0:  # holders assessed on response time put in more effort
+            h.capacity[h.kind != OC] *= 1.0 + ASSESSMENT_GAIN * min(lv.response_assessment, 1.0)
 
     # 5 ------------------------------------------------------------------------------------
     def resolution_feedback(self) -> None:
@@ -424,8 +434,10 @@ class CoGovernanceModel(mesa.Model):
         seen = hh.volunteered_last_month(self.week).astype(np.float64)
         nbr = self.network.neighbour_mean(seen)
         if lv.party_role_model > 0:
-            party_active = seen * hh.party_member
-            nbr = nbr + lv.party_role_model * self.network.neighbour_mean(party_active) * hh.party_member.mean() ** -0.5
+            # an active Party-member neighbour counts as (1 + party_role_model) neighbours: a weighted
+            # share, so it stays in [0, 1] and equals the plain share where no Party member is active
+            extra = lv.party_role_model * self.network.neighbour_mean(seen * hh.party_member)
+            nbr = (nbr + extra) / (1.0 + extra)
         prob = hh.participation_probability(p, nbr, self.mobilisation_h, lv.volunteer_reward_yuan,
                                             lv.participation_cost_delta)
         volunteers = self._ration(rng.random(lay.n_households) < prob, slots)
@@ -645,12 +657,19 @@ class CoGovernanceModel(mesa.Model):
         self.datacollector.collect(self)
 
     def run_survey(self) -> float:
-        """A third-party style survey: sampled households, satisfaction measured with noise."""
-        p, hh = self.p, self.households
-        n = min(p["survey_sample_size"], hh.n)
+        """A third-party style survey: sampled households, satisfaction measured with noise.
+        Also sets `survey_by_grid` (share satisfied by compound; NaN where nobody was sampled),
+        which ratings and evaluations read."""
+        p, hh, lv = self.p, self.households, self.levers
+        n = min(p["survey_sample_size"] + lv.survey_sample_extra, hh.n)
         sample = self.rng.choice(hh.n, size=n, replace=False)
-        measured = hh.satisfaction[sample] + self.rng.normal(0.0, p["survey_noise"], n)
-        return float(np.mean(measured >= p["satisfied_threshold"]))
+        measured = hh.satisfaction[sample] + self.rng.normal(0.0, p["survey_noise"] * lv.survey_noise_factor, n)
+        satisfied = measured >= p["satisfied_threshold"]
+        grids = self.layout.n_grids
+        count = np.bincount(self.layout.grid_of[sample], minlength=grids)
+        hits = np.bincount(self.layout.grid_of[sample], weights=satisfied, minlength=grids)
+        self.survey_by_grid = np.where(count > 0, hits / np.maximum(count, 1), np.nan)
+        return float(np.mean(satisfied))
 
     def _observe_week(self) -> None:
         """Per-week aggregates that several reporters share."""
