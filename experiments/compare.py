@@ -1,0 +1,469 @@
+"""Scenario comparison with common random numbers: many seeded runs per scenario, paired differences.
+
+Every scenario runs with the same replicate seeds (derived from one base seed with numpy's
+``SeedSequence``), so replicate *r* of two scenarios shares its random stream as far as the model
+allows and the difference between them is paired. Runs go through `experiments.engine` (local
+process pool, progress bar); results do not depend on ``--jobs``.
+
+    python run.py compare points three_party_linkage baseline --reference baseline \\
+        --reps 20 --weeks 156 --jobs 2 --seed 1 --out out/compare
+
+writes, in ``--out`` (each file atomically, the report last):
+
+- ``runs.parquet``: tidy, one row per scenario, replicate, week and metric
+  (columns ``scenario, replicate, seed, week, metric, value``);
+- ``summary.csv``: per scenario, metric and summary week (each year and the horizon): mean and
+  95 % t-interval across replicates, and the paired difference from the reference with its 95 %
+  t-interval; ``cost_per_household`` = ``mechanism_cost_total`` / households;
+- ``over_time``, ``forest``, ``breakdown`` (``.png`` and ``.svg``), ``compare.json``, ``report.md``.
+
+From Python:
+
+>>> from experiments.compare import replicate_seeds
+>>> replicate_seeds(1, 3) == replicate_seeds(1, 3)
+True
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from model.errors import UserError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from experiments.engine import RunTask
+    from scenarios import Scenario
+
+__all__ = [
+    "CompareSpec", "CompareResult", "CompareFailed", "plan", "run_comparison", "replicate_seeds",
+    "make_tasks", "compare_run", "to_long", "summarize", "t_interval", "summary_weeks", "metric_info",
+    "KEY_METRICS", "GROUP_METRICS", "FLOW_METRICS", "WINDOW_WEEKS", "add_cli", "cmd_compare",
+]
+
+DEFAULT_REPS = 20
+DEFAULT_WEEKS = 156
+DEFAULT_SEED = 1
+YEAR_WEEKS = (52, 104, 156)
+WORK_DIR = ".runs"  # the engine's per-run files while a comparison runs; removed when it is done
+ID_COLUMNS = ("scenario", "replicate", "seed", "week")
+
+#: Per-week event counts and per-week averages: a single week is noisy (and monthly events are 0 in
+#: three weeks out of four), so their value "at week w" is the mean over the 4 weeks ending at w.
+#: Every other metric is a level (or a running total) read at week w.
+WINDOW_WEEKS = 4
+FLOW_METRICS = frozenset({
+    "issues_new", "resolved_this_week", "resolution_weeks_mean", "resolution_weeks_p90",
+    "cross_resolution_weeks_mean", "buck_passing_events", "escalations", "issues_discovered",
+    "volunteer_hours_per_100", "deliberation_attendance", "reporting_rate", "volunteer_slots",
+    "points_issued", "points_redeemed", "mechanism_cost",
+})
+
+#: Metrics the report tabulates (MODEL.md §9); cost_per_household is derived here.
+KEY_METRICS = (
+    "satisfaction_mean", "satisfied_share", "participation_monthly", "volunteer_hours_per_100",
+    "resolution_weeks_mean", "cross_resolution_weeks_mean", "buck_passing_events", "issues_open",
+    "fee_collection_rate", "firm_quality_mean", "trust_community_mean", "trust_property_mean",
+    "cost_per_household",
+)
+#: Breakdown by age group and tenure: (group label, satisfaction metric, participation metric).
+GROUP_METRICS = (
+    ("young", "satisfaction_youth", "participation_youth"),
+    ("working-age", "satisfaction_working", "participation_working"),
+    ("retired", "satisfaction_retired", "participation_retired"),
+    ("owners", "satisfaction_owners", "participation_owners"),
+    ("renters", "satisfaction_renters", "participation_renters"),
+)
+
+_EXTRA_INFO: dict[str, tuple[str, str, str]] = {
+    "satisfaction_youth": ("青年满意度", "Satisfaction: young households", "0–1"),
+    "satisfaction_working": ("在职人群满意度", "Satisfaction: working-age households", "0–1"),
+    "satisfaction_retired": ("老年人满意度", "Satisfaction: retired households", "0–1"),
+    "satisfaction_owners": ("业主满意度", "Satisfaction: owners", "0–1"),
+    "satisfaction_renters": ("租户满意度", "Satisfaction: renters", "0–1"),
+    "participation_youth": ("青年参与率", "Participation: young households", "share"),
+    "participation_working": ("在职人群参与率", "Participation: working-age households", "share"),
+    "participation_retired": ("老年人参与率", "Participation: retired households", "share"),
+    "participation_owners": ("业主参与率", "Participation: owners", "share"),
+    "participation_renters": ("租户参与率", "Participation: renters", "share"),
+    "satisfaction_gini": ("满意度基尼系数", "Satisfaction Gini", "index"),
+    "satisfaction_grid_sd": ("网格间满意度差异", "Satisfaction spread across grids (SD)", "0–1"),
+    "motivation_mean": ("参与动机", "Motivation", "0–1"),
+    "efficacy_mean": ("效能感", "Efficacy", "0–1"),
+    "escalations": ("上报街道", "Escalations to the street office", "per week"),
+    "issues_resolved": ("累计办结", "Issues resolved (cumulative)", "issues"),
+    "firms_in_loss": ("亏损物业", "Firms in loss", "firms"),
+    "mechanism_cost_total": ("累计机制成本", "Mechanism cost (cumulative)", "yuan"),
+    "cost_per_household": ("户均机制成本", "Mechanism cost per household (cumulative)", "yuan/household"),
+}
+
+
+def metric_info(metric: str) -> tuple[str, str, str]:
+    """(中文, English, unit) of a metric: `model.reporters.METRIC_INFO` first, then labels kept here."""
+    from model.reporters import METRIC_INFO
+
+    if metric in METRIC_INFO:
+        return METRIC_INFO[metric]
+    return _EXTRA_INFO.get(metric, (metric, metric.replace("_", " "), ""))
+
+
+# -------------------------------------------------------------------------------------- plan
+
+
+@dataclass
+class CompareSpec:
+    """A validated comparison: what to run and where to write it."""
+
+    scenarios: list[Scenario]  # in the order given; the reference is one of them
+    inputs: list[str]  # what workers load (a name, or an absolute path to a .toml)
+    reference: str
+    reps: int
+    weeks: int
+    seed: int
+    jobs: int | None
+    out: Path
+    seeds: list[int] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        """Scenario names, in the order given."""
+        return [s.name for s in self.scenarios]
+
+
+def replicate_seeds(base_seed: int, reps: int) -> list[int]:
+    """One seed per replicate, from ``SeedSequence(base_seed).spawn(reps)``; shared by all scenarios."""
+    import numpy as np
+
+    return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in np.random.SeedSequence(base_seed).spawn(reps)]
+
+
+def plan(scenarios: list[str], reference: str = "baseline", reps: int = DEFAULT_REPS, weeks: int = DEFAULT_WEEKS,
+         seed: int = DEFAULT_SEED, jobs: int | None = None, out: str | Path = "out/compare") -> CompareSpec:
+    """Validate every input (raising `UserError`) without touching the file system."""
+    from model.parameters import validate_value
+    from scenarios import load_scenario
+
+    if reps < 2:
+        raise UserError(f"--reps {reps}: need at least 2 replicates for an interval")
+    if jobs is not None and jobs < 1:
+        raise UserError(f"--jobs {jobs}: expected a whole number of worker processes, 1 or more")
+    if seed < 0:
+        raise UserError(f"--seed {seed}: expected a whole number, 0 or more")
+    validate_value("weeks", weeks, where="--weeks")
+    if not scenarios:
+        raise UserError("no scenario given")
+    loaded: list[Scenario] = []
+    inputs: list[str] = []
+    for text in scenarios:
+        scen = load_scenario(text)
+        if scen.name in [s.name for s in loaded]:
+            raise UserError(f"scenario '{scen.name}' is listed twice")
+        loaded.append(scen)
+        inputs.append(str(scen.path.resolve()) if scen.path and ("/" in text or text.endswith(".toml")) else text)
+    names = [s.name for s in loaded]
+    if reference not in names:
+        raise UserError(f"--reference {reference}: not among the compared scenarios ({', '.join(names)}); "
+                        f"list it as well, e.g. compare {' '.join(scenarios)} {reference}")
+    out_path = Path(out)
+    if out_path.exists() and not out_path.is_dir():
+        raise UserError(f"--out {out_path}: exists and is not a directory")
+    return CompareSpec(scenarios=loaded, inputs=inputs, reference=reference, reps=reps, weeks=weeks, seed=seed,
+                       jobs=jobs, out=out_path, seeds=replicate_seeds(seed, reps))
+
+
+def _run_id(index: int, name: str, replicate: int) -> str:
+    return f"{index:03d}-{re.sub(r'[^A-Za-z0-9_.-]', '_', name)[:80]}-r{replicate:04d}"
+
+
+def make_tasks(spec: CompareSpec) -> tuple[list[RunTask], dict[str, tuple[str, int, int]]]:
+    """The runs (scenario x replicate) and ``run_id -> (scenario, replicate, seed)``."""
+    from experiments.engine import RunTask
+
+    tasks, index = [], {}
+    for i, (scen, source) in enumerate(zip(spec.scenarios, spec.inputs, strict=True)):
+        for rep, seed in enumerate(spec.seeds):
+            run_id = _run_id(i, scen.name, rep)
+            tasks.append(RunTask(run_id, source, seed, spec.weeks))
+            index[run_id] = (scen.name, rep, seed)
+    return tasks, index
+
+
+def compare_run(task: RunTask) -> pd.DataFrame:
+    """Worker: one run of the model, its weekly wide frame (`run_scenario` releases the model)."""
+    from model.runner import run_scenario
+
+    return run_scenario(task.scenario, seed=task.seed, weeks=task.weeks, overrides=dict(task.overrides))
+
+
+# ----------------------------------------------------------------------------------- files
+
+
+def write_file(target: Path, write: Any) -> Path:
+    """`model.runner.atomic_write` (temporary name + rename), leaving the file with the usual permissions
+    (0666 minus the umask) rather than the temporary file's 0600."""
+    from model.runner import atomic_write
+
+    mask = os.umask(0)
+    os.umask(mask)
+
+    def wrapped(tmp: Path) -> None:
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~mask)
+
+    return atomic_write(target, wrapped)
+
+
+# ----------------------------------------------------------------------------------- tables
+
+
+def households_of(scen: Scenario) -> int:
+    """Households in a scenario's street (fixed by its layout parameters)."""
+    p = scen.params
+    return int(p["n_communities"] * p["grids"] * p["buildings_per_grid"] * p["households_per_building"])
+
+
+def to_long(wide: pd.DataFrame) -> pd.DataFrame:
+    """Wide runs (id columns + one column per metric) to tidy rows, in row order then metric order."""
+    import numpy as np
+    import pandas as pd
+
+    metrics = [c for c in wide.columns if c not in ID_COLUMNS]
+    m = len(metrics)
+    return pd.DataFrame({
+        "scenario": np.repeat(wide["scenario"].to_numpy(dtype=object), m),
+        "replicate": np.repeat(wide["replicate"].to_numpy(dtype=np.int64), m),
+        "seed": np.repeat(wide["seed"].to_numpy(dtype=np.int64), m),
+        "week": np.repeat(wide["week"].to_numpy(dtype=np.int64), m),
+        "metric": np.tile(np.array(metrics, dtype=object), len(wide)),
+        "value": wide[metrics].to_numpy(dtype=np.float64).ravel(),
+    })
+
+
+def t_interval(values: np.ndarray) -> tuple[float, float, float, int]:
+    """Mean and 95 % t-interval of the finite values: (mean, low, high, n). Zero spread gives a zero-width
+    interval; fewer than 2 values give NaN bounds."""
+    import numpy as np
+    from scipy import stats
+
+    x = np.asarray(values, dtype=np.float64)
+    x = x[np.isfinite(x)]
+    n = int(x.size)
+    if n == 0:
+        return float("nan"), float("nan"), float("nan"), 0
+    mean = float(x.mean())
+    if n < 2:
+        return mean, float("nan"), float("nan"), n
+    sd = float(x.std(ddof=1))
+    half = 0.0 if sd == 0.0 else float(stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n))
+    return mean, mean - half, mean + half, n
+
+
+def summary_weeks(weeks: int) -> list[int]:
+    """Weeks the summary reports: the end of each year run, and the horizon."""
+    chosen = [w for w in YEAR_WEEKS if w <= weeks]
+    return chosen if chosen and chosen[-1] == weeks else [*chosen, weeks]
+
+
+def values_at(wide: pd.DataFrame, week: int) -> pd.DataFrame:
+    """One row per (scenario, replicate): levels at ``week``, flow metrics averaged over the 4 weeks ending there."""
+    metrics = [c for c in wide.columns if c not in ID_COLUMNS]
+    flow = [c for c in metrics if c in FLOW_METRICS]
+    level = [c for c in metrics if c not in FLOW_METRICS]
+    keys = ["scenario", "replicate"]
+    at = wide.loc[wide["week"] == week, keys + level].set_index(keys)
+    if flow:
+        window = wide[(wide["week"] > week - WINDOW_WEEKS) & (wide["week"] <= week)]
+        at = at.join(window.groupby(keys, sort=False)[flow].mean())
+    return at[metrics]
+
+
+def summarize(wide: pd.DataFrame, scenarios: list[str], reference: str, weeks: list[int],
+              households: dict[str, int]) -> pd.DataFrame:
+    """Per scenario, metric and week: mean and 95 % interval across replicates, and the paired difference
+    from ``reference`` (replicates matched by number) with its 95 % t-interval."""
+    import numpy as np
+    import pandas as pd
+
+    tables = {}
+    for week in weeks:
+        at = values_at(wide, week)
+        at["cost_per_household"] = at["mechanism_cost_total"] / at.index.get_level_values("scenario").map(households)
+        tables[week] = at
+    metrics = list(tables[weeks[0]].columns)
+    rows: list[dict[str, Any]] = []
+    for name in scenarios:
+        for metric in metrics:
+            zh, en, unit = metric_info(metric)
+            for week, at in tables.items():
+                mine = at.xs(name, level="scenario")[metric]
+                ref = at.xs(reference, level="scenario")[metric]
+                mean, lo, hi, n = t_interval(mine.to_numpy())
+                paired = pd.concat([mine.rename("a"), ref.rename("b")], axis=1, join="inner")
+                d, dlo, dhi, dn = t_interval((paired["a"] - paired["b"]).to_numpy())
+                rows.append({
+                    "scenario": name, "metric": metric, "metric_zh": zh, "metric_en": en, "unit": unit,
+                    "week": week, "horizon": week == weeks[-1],
+                    "window_weeks": WINDOW_WEEKS if metric in FLOW_METRICS else 1,
+                    "n": n, "mean": mean, "ci_low": lo, "ci_high": hi,
+                    "reference": reference, "diff": d, "diff_ci_low": dlo, "diff_ci_high": dhi, "diff_n": dn,
+                    "households": households[name],
+                })
+    return pd.DataFrame(rows).astype({"n": np.int64, "diff_n": np.int64})
+
+
+def _weekly_interval(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Mean and 95 % t-interval of ``column`` per (scenario, week)."""
+    import numpy as np
+    import pandas as pd
+    from scipy import stats
+
+    g = frame.groupby(["scenario", "week"], sort=False)[column]
+    t = pd.DataFrame({"mean": g.mean(), "sd": g.std(ddof=1), "n": g.count()})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = stats.t.ppf(0.975, t["n"] - 1) * t["sd"] / np.sqrt(t["n"])
+    half = half.where(t["sd"] != 0.0, 0.0)
+    t["ci_low"], t["ci_high"] = t["mean"] - half, t["mean"] + half
+    return t.reset_index()
+
+
+def over_time(wide: pd.DataFrame, metrics: list[str], reference: str) -> pd.DataFrame:
+    """Per scenario, week and metric, for the time plots: mean and 95 % interval across replicates
+    (``kind`` "level"), and the paired difference from ``reference`` with its interval ("diff")."""
+    import pandas as pd
+
+    parts = []
+    ref = wide[wide["scenario"] == reference].set_index(["replicate", "week"])
+    for metric in metrics:
+        level = _weekly_interval(wide, metric)
+        level["metric"], level["kind"] = metric, "level"
+        paired = wide[["scenario", "replicate", "week", metric]].join(ref[metric].rename("ref"), on=["replicate", "week"])
+        paired["d"] = paired[metric] - paired["ref"]
+        diff = _weekly_interval(paired, "d")
+        diff["metric"], diff["kind"] = metric, "diff"
+        parts += [level, diff]
+    return pd.concat(parts, ignore_index=True)
+
+
+# ------------------------------------------------------------------------------------ run
+
+
+@dataclass
+class CompareResult:
+    """What `run_comparison` produced."""
+
+    spec: CompareSpec
+    summary: pd.DataFrame
+    files: list[Path]
+    wall_seconds: float
+    run_seconds: float
+
+
+class CompareFailed(Exception):
+    """Some runs raised on every attempt; the comparison is incomplete and nothing was summarised."""
+
+
+def run_comparison(spec: CompareSpec, progress: bool = True, started: float | None = None) -> CompareResult:
+    """Run every scenario x replicate, then write runs.parquet, summary.csv, plots, compare.json, report.md."""
+    import functools
+
+    import pandas as pd
+
+    from experiments import plots, report
+    from experiments.engine import collect, execute, make_executor
+    from model.runner import ensure_writable_dir, versions
+
+    started = time.perf_counter() if started is None else started
+    out = ensure_writable_dir(spec.out)
+    work = out / WORK_DIR
+    if work.exists():  # left by an interrupted comparison into this folder
+        shutil.rmtree(work)
+    tasks, index = make_tasks(spec)
+    t0 = time.perf_counter()
+    outcome = execute(tasks, compare_run, work, functools.partial(make_executor, spec.jobs, None),
+                      resume=False, progress=progress)
+    run_seconds = time.perf_counter() - t0
+    if outcome.failed:
+        first = next(iter(outcome.failed.items()))
+        raise CompareFailed(f"{len(outcome.failed)} of {len(tasks)} runs failed (first: {first[0]}: {first[1]}); "
+                            f"details in {work / 'failed'}")
+
+    wide = collect(work)
+    ids = pd.DataFrame.from_dict(index, orient="index", columns=["scenario", "replicate", "seed"])
+    ids = ids.loc[wide["run_id"]].reset_index(drop=True)
+    wide = pd.concat([ids, wide.drop(columns="run_id")], axis=1)
+    metrics = [c for c in wide.columns if c not in ID_COLUMNS]
+    wide = wide[[*ID_COLUMNS, *metrics]]
+
+    files = [write_file(out / "runs.parquet", lambda p: to_long(wide).to_parquet(p, index=False))]
+    households = {s.name: households_of(s) for s in spec.scenarios}
+    weeks = summary_weeks(spec.weeks)
+    summary = summarize(wide, spec.names, spec.reference, weeks, households)
+    files.append(write_file(out / "summary.csv", lambda p: summary.to_csv(p, index=False)))
+
+    series = over_time(wide, ["satisfaction_mean", "participation_monthly"], spec.reference)
+    files += plots.write_all(out, spec, summary, series)
+    wall = time.perf_counter() - started
+    meta = {
+        "scenarios": spec.names, "inputs": spec.inputs, "reference": spec.reference, "reps": spec.reps,
+        "weeks": spec.weeks, "summary_weeks": weeks, "base_seed": spec.seed, "replicate_seeds": spec.seeds,
+        "jobs": spec.jobs, "households": households, "runs": len(tasks), "run_seconds": round(run_seconds, 2),
+        "wall_seconds_before_report": round(wall, 2), "flow_metrics_window_weeks": WINDOW_WEEKS,
+        "flow_metrics": sorted(FLOW_METRICS & set(metrics)), "versions": versions(),
+    }
+    files.append(write_file(out / "compare.json", lambda p: p.write_text(
+        json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")))
+    text = report.render(spec, summary, meta, [f.name for f in files])
+    files.append(write_file(out / "report.md", lambda p: p.write_text(text, encoding="utf-8")))
+    shutil.rmtree(work, ignore_errors=True)
+    return CompareResult(spec, summary, files, time.perf_counter() - started, run_seconds)
+
+
+# ------------------------------------------------------------------------------------ CLI
+
+
+def add_cli(subparsers: Any) -> None:
+    """Register ``run.py compare``."""
+    p = subparsers.add_parser("compare", help="compare scenarios over replicate seeds (paired, with intervals)")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario names (or .toml paths)")
+    p.add_argument("--reference", default="baseline",
+                   help="scenario the others are compared with; must be one of SCENARIO (default baseline)")
+    p.add_argument("--reps", type=int, default=DEFAULT_REPS, help=f"replicate seeds per scenario (default {DEFAULT_REPS})")
+    p.add_argument("--weeks", type=int, default=DEFAULT_WEEKS, help=f"weeks simulated (default {DEFAULT_WEEKS})")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"base seed of the replicate seeds (default {DEFAULT_SEED})")
+    p.add_argument("--out", default="out/compare", help="output folder (default out/compare)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=cmd_compare)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """``run.py compare``: validate everything, then run and write; prints the horizon differences."""
+    started = time.perf_counter()
+    spec = plan(args.scenarios, reference=args.reference, reps=args.reps, weeks=args.weeks, seed=args.seed,
+                jobs=args.jobs, out=args.out)
+    try:
+        result = run_comparison(spec, progress=not args.quiet, started=started)
+    except CompareFailed as exc:
+        print(f"run.py compare: error: {exc}", file=sys.stderr)
+        return 1
+    s = result.summary
+    h = s[s["horizon"] & s["metric"].isin(["satisfaction_mean", "participation_monthly"])]
+    print(f"{len(spec.names)} scenarios x {spec.reps} replicates, {spec.weeks} weeks, base seed {spec.seed}: "
+          f"{result.wall_seconds:.1f} s (runs {result.run_seconds:.1f} s)")
+    print(f"difference from {spec.reference} at week {spec.weeks} (95 % interval, paired):")
+    for row in h.itertuples():
+        if row.scenario != spec.reference:
+            print(f"  {row.scenario:28s} {row.metric:24s} {row.diff:+.4f}  [{row.diff_ci_low:+.4f}, {row.diff_ci_high:+.4f}]")
+    print(f"wrote {spec.out}/ report.md, summary.csv, runs.parquet and plots")
+    return 0
