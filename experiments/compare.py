@@ -172,6 +172,8 @@ def plan(scenarios: list[str], reference: str = "baseline", reps: int = DEFAULT_
         loaded.append(scen)
         inputs.append(str(scen.path.resolve()) if scen.path and ("/" in text or text.endswith(".toml")) else text)
     names = [s.name for s in loaded]
+    typed = dict(zip(scenarios, names, strict=True))
+    reference = typed.get(reference, reference)  # a reference given as a listed .toml path means its scenario
     if reference not in names:
         raise UserError(f"--reference {reference}: not among the compared scenarios ({', '.join(names)}); "
                         f"list it as well, e.g. compare {' '.join(scenarios)} {reference}")
@@ -369,6 +371,21 @@ class CompareResult:
     run_seconds: float
 
 
+def _clear_work(work: Path) -> None:
+    """Remove the engine folder an interrupted comparison left behind, unless a running one holds its lock."""
+    import fcntl
+
+    lock = work / ".lock"
+    if lock.exists():
+        with open(lock, "a+") as fh:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise UserError(f"--out {work.parent}: another comparison is writing to this folder") from None
+    if work.exists():
+        shutil.rmtree(work)
+
+
 class CompareFailed(Exception):
     """Some runs raised on every attempt; the comparison is incomplete and nothing was summarised."""
 
@@ -386,8 +403,7 @@ def run_comparison(spec: CompareSpec, progress: bool = True, started: float | No
     started = time.perf_counter() if started is None else started
     out = ensure_writable_dir(spec.out)
     work = out / WORK_DIR
-    if work.exists():  # left by an interrupted comparison into this folder
-        shutil.rmtree(work)
+    _clear_work(work)
     tasks, index = make_tasks(spec)
     t0 = time.perf_counter()
     outcome = execute(tasks, compare_run, work, functools.partial(make_executor, spec.jobs, None),
