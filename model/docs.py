@@ -356,13 +356,10 @@ def schedule() -> list[Phase]:
     levers = _lever_names()
 
     def calls_of(func: ast.FunctionDef) -> list[str]:
-        found = []
-        for node in ast.walk(func):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "self"
-                    and node.func.attr in methods):
-                found.append(node.func.attr)
-        return found
+        """Methods `func` calls or hands on as callbacks (``self._pass_probability``)."""
+        return [node.attr for node in ast.walk(func)
+                if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
+                and node.attr in methods]
 
     def reached(name: str) -> set[str]:
         seen, todo = set(), [name]
