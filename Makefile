@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 # The main job: the five real governance packages against the baseline, with a report.
 demo: setup
-	$(PY) run.py compare qiaokou_shangcheng qingyang_2018 xiangyang_2024 hangzhou_node_city nanan_2021 \
+	$(PY) run.py compare baseline qiaokou_shangcheng qingyang_2018 xiangyang_2024 hangzhou_node_city nanan_2021 \
 		--reference baseline --reps 20 --weeks 156 --out out/compare
 
 browser:
