@@ -40,13 +40,17 @@ class PropertyFirm(mesa.Agent):
 
     def monthly_economics(self, paying_units: float, overhead_share: float, adjust_rate: float,
                           margin_factor: float, effort_efficiency: float, pressure: float,
-                          weeks_per_month: int = 4) -> None:
-        """Revenue, effort and costs for one month; quality moves; loss weeks counted."""
+                          weeks_per_month: int = 4, extra_effort: float = 0.0) -> None:
+        """Revenue, effort and costs for one month; quality moves; loss weeks counted.
+        `extra_effort` (share of the full fee roll) is spent on service beyond what revenue
+        supports, out of the firm's cash reserve and only as far as it lasts (rectification, 整改)."""
         full_roll = self.fee * self.units
         self.revenue = self.fee * paying_units
         margin = max(0.0, self.margin_target * margin_factor * (1.0 - min(pressure, 1.0)))
         overhead = overhead_share * full_roll
         self.effort = max(MIN_SERVICE_SHARE * full_roll, self.revenue * (1.0 - margin) - overhead)
+        if extra_effort > 0:
+            self.effort += min(extra_effort * full_roll, max(self.cash, 0.0))
         self.costs = self.effort + overhead
         self.cash += self.revenue - self.costs
         target = min(1.0, self.effort * effort_efficiency / (QUALITY_NEED * full_roll)) if full_roll > 0 else 0.0

@@ -44,6 +44,7 @@ class Levers:
     deliberation_seats_extra: float = 0.0  # extra seats per community meeting
     deliberation_weight: float = 0.0  # 0..1: how strongly attendees' needs steer projects
     deliberation_efficacy: float = 0.0  # efficacy gain for attendees when proposals are carried out
+    deliberation_cost_delta: float = 0.0  # added to the participation cost of meetings only (online < 0)
     # trust and attitudes
     transparency: float = 0.0  # weekly pull of community trust toward resolution performance
     # observation
@@ -69,3 +70,6 @@ class Levers:
     # per-compound arrays set by the model (linkage coordination, rating pressure)
     coordination: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0..1 by compound
     rating_pressure: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0..1 by compound
+    # extra monthly service spend (share of the full fee roll) a firm makes from its cash, by compound
+    # (整改: black-listed firms rectify); additive, 0 = none
+    extra_effort_share: np.ndarray = field(default_factory=lambda: np.zeros(0))

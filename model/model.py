@@ -110,6 +110,7 @@ class CoGovernanceModel(mesa.Model):
                 self.mechanisms[key] = cls(self, values)
         self.levers.coordination = np.zeros(self.layout.n_grids)
         self.levers.rating_pressure = np.zeros(self.layout.n_grids)
+        self.levers.extra_effort_share = np.zeros(self.layout.n_grids)
         self._hook("setup")
         self._init_counters()
         self._update_quality()
@@ -450,6 +451,9 @@ class CoGovernanceModel(mesa.Model):
         self.deliberation_attendees_week = 0
         if self.week % WEEKS_PER_MONTH == 0:
             seats = np.full(n_c, p["deliberation_slots"] + lv.deliberation_seats_extra)
+            if lv.deliberation_cost_delta != 0.0:  # e.g. online attendance is easier than a meeting hall
+                prob = hh.participation_probability(p, nbr, self.mobilisation_h, lv.volunteer_reward_yuan,
+                                                    lv.participation_cost_delta + lv.deliberation_cost_delta)
             attendees = self._ration(rng.random(lay.n_households) < prob * 0.8, seats)
             hh.deliberated_now[attendees] = True
             hh.last_deliberation[attendees] = self.week
@@ -491,7 +495,8 @@ class CoGovernanceModel(mesa.Model):
             if firm.present:
                 pressure = (p["oc_pressure"] * oc.active if oc else 0.0) + lv.rating_pressure[g]
                 firm.monthly_economics(paying[g], p["overhead_share"], p["quality_adjust_rate"],
-                                       lv.margin_factor, lv.effort_efficiency, pressure)
+                                       lv.margin_factor, lv.effort_efficiency, pressure,
+                                       extra_effort=float(lv.extra_effort_share[g]))
                 if firm.should_exit(p["exit_weeks"]):
                     firm.leave()
                     self.firm_exits += 1
@@ -536,6 +541,7 @@ class CoGovernanceModel(mesa.Model):
         """The demand list is built from unmet needs; projects are picked within budget, built over
         weeks, and on completion raise a domain's quality for their beneficiaries."""
         self._hook("projects")
+        self._develop_social_organisations()
         lay, p, lv = self.layout, self.p, self.levers
         book = self.projects
         book.budget += p["project_budget_per_quarter"] + lv.project_budget_extra
@@ -555,6 +561,20 @@ class CoGovernanceModel(mesa.Model):
                 book.active.append(Project(ptype, c, target, self.week + weeks, ptype.effect * lv.project_effect_factor))
                 book.budget[c] -= ptype.cost
                 book.spend_total += ptype.cost
+
+    def _develop_social_organisations(self) -> None:
+        """Quarterly (MODEL.md §8, Social organisations): under support, each community below
+        `levers.so_count_target` incubates one new organisation, and every organisation's capacity
+        grows by `levers.so_growth_per_quarter` up to `so_capacity_max` (funding acts with a lag).
+        At the neutral lever values nothing happens."""
+        lv = self.levers
+        if lv.so_count_target > 0:
+            for c in range(self.layout.n_communities):
+                if sum(1 for so in self.social_orgs if so.community == c) < lv.so_count_target:
+                    self.add_social_organisation(c)
+        if lv.so_growth_per_quarter > 0:
+            for so in self.social_orgs:
+                so.grow(lv.so_growth_per_quarter, max(self.p["so_capacity_max"], so.capacity))
 
     def _unmet_need_by_building(self) -> np.ndarray:
         """(n_buildings, 6): Σ over households of domain weight × (1 − quality), deliberation
