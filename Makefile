@@ -35,5 +35,9 @@ lint: setup
 bench: setup
 	$(PY) run.py bench
 
+# Regenerate the generated sections of docs/ODD.md (parameters, mechanisms, ...).
+docs: setup
+	$(PY) -m model.docs
+
 clean:
 	rm -rf $(VENV) out .pytest_cache test-artifacts

@@ -39,7 +39,7 @@ class Points(Mechanism):
                   "Yuan of goods one point buys.", main=True),
         MechParam("budget_per_week", 3000.0, 0.0, 1e7, "yuan/community/week", "积分预算", "Weekly budget",
                   "Yuan a community can pay out in points a week; points beyond it are scaled down.", main=True),
-        MechParam("crowding", 0.3, -1.0, 1.0, "", "动机挤出", "Crowding",
+        MechParam("crowding", 0.3, -1.0, 1.0, "index", "动机挤出", "Crowding",
                   "Intrinsic motivation of rewarded participants drifts down (> 0) or up (< 0).", main=True),
         MechParam("crowding_rate", 0.05, 0.0, 1.0, "1/reward", "挤出速度", "Crowding rate",
                   "Share of the drift applied per rewarded activity."),
