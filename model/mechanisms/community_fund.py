@@ -1,0 +1,74 @@
+"""社区基金: seed money and residents' donations fund projects and social organisations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.mechanisms.base import Mechanism, MechParam, register
+
+if TYPE_CHECKING:
+    from model.model import CoGovernanceModel
+
+WEEKS_PER_QUARTER = 13
+#: Yuan per organisation per quarter that buys +100 % capacity growth (10,000 yuan → +10 %).
+YUAN_PER_FULL_GROWTH = 100_000.0
+
+
+@register
+class CommunityFund(Mechanism):
+    """A community fund (社区基金) per community, filled each quarter with seed money and residents'
+    donations; donors are more numerous where trust in the community is higher (expected donors =
+    `donor_share` · Σ trust_community). The fund's `so_share` goes to the community's social
+    organisations (capacity growth, levers.so_growth_per_quarter) and the rest to projects
+    (levers.project_budget_extra). Its contributions are added and removed, never overwritten.
+    Cost counts the public seed money and administration only: donations are residents' money."""
+
+    key = "community_fund"
+    name_zh = "社区基金"
+    name_en = "Community fund"
+    summary = "Seed money plus trust-driven donations fund extra projects and social-organisation growth."
+    sources = (
+        "001 Qingyang: 探索社区基金会运作机制, 建立社区基金会, 设立社区基金4个, 整合资源服务社区",
+        "002 Xiangyang: 引导社会资本捐赠",
+    )
+    phases = ("projects",)
+    parameters = (
+        MechParam("seed_per_quarter", 60000.0, 0.0, 1e8, "yuan/community/quarter", "种子资金", "Seed money",
+                  "Public seed money paid into each community's fund a quarter.", main=True),
+        MechParam("donor_share", 0.2, 0.0, 1.0, "share at full trust", "捐赠比例", "Donor share",
+                  "Share of households donating in a quarter at full trust in the community (scales with trust)."),
+        MechParam("donation_yuan", 100.0, 0.0, 1e5, "yuan/donor/quarter", "人均捐赠", "Donation",
+                  "What one donating household gives a quarter."),
+        MechParam("so_share", 0.2, 0.0, 1.0, "share", "社会组织资助比例", "Share to social organisations",
+                  "Share of the fund granted to social organisations; the rest funds projects."),
+        MechParam("admin_cost_per_week", 300.0, 0.0, 1e6, "yuan/community/week", "基金管理成本", "Admin cost",
+                  "Running cost of the fund per community a week."),
+    )
+
+    def __init__(self, model: CoGovernanceModel, values: dict) -> None:
+        super().__init__(model, values)
+        self.budget_added = 0.0
+        self.growth_added = 0.0
+        self.raised_total = 0.0
+        self.donations_total = 0.0
+
+    def projects(self, model: CoGovernanceModel) -> None:
+        p, lv, lay = self.p, model.levers, model.layout
+        trust = lay.per_community(model.households.trust_community)  # Σ trust by community
+        donations = p["donor_share"] * trust * p["donation_yuan"]  # (n_communities,)
+        fund = p["seed_per_quarter"] + donations
+        self.raised_total += float(fund.sum())
+        self.donations_total += float(donations.sum())
+        to_projects = float(((1.0 - p["so_share"]) * fund).mean())
+        orgs = np.bincount([so.community for so in model.social_orgs], minlength=lay.n_communities)
+        per_org = np.where(orgs > 0, p["so_share"] * fund / np.maximum(orgs, 1), 0.0)
+        growth = float((per_org * orgs).sum() / max(orgs.sum(), 1)) / YUAN_PER_FULL_GROWTH
+        lv.project_budget_extra += to_projects - self.budget_added
+        lv.so_growth_per_quarter += growth - self.growth_added
+        self.budget_added, self.growth_added = to_projects, growth
+        self.cost_this_week = p["seed_per_quarter"] * lay.n_communities
+
+    def weekly_cost(self, model: CoGovernanceModel) -> float:
+        return self.cost_this_week + self.p["admin_cost_per_week"] * model.layout.n_communities

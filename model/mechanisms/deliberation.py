@@ -1,0 +1,60 @@
+"""议事协商: monthly deliberation meetings, online and offline, that steer projects."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from model.mechanisms.base import Mechanism, MechParam, register
+
+if TYPE_CHECKING:
+    from model.model import CoGovernanceModel
+
+WEEKS_PER_MONTH = 4
+
+
+@register
+class Deliberation(Mechanism):
+    """The monthly residents' meeting becomes a Party-led deliberation council with online
+    participation: more seats (levers.deliberation_seats_extra, offline plus online), taking part
+    online is easier than coming to a hall (levers.deliberation_cost_delta), the needs of
+    recent attendees count more on the demand list that projects are chosen from
+    (levers.deliberation_weight), and attendees whose meeting led to a completed project nearby gain
+    efficacy (levers.deliberation_efficacy). Seats only matter where people want to come, so the
+    effect grows with existing participation (MODEL.md P7)."""
+
+    key = "deliberation"
+    name_zh = "议事协商"
+    name_en = "Deliberation meetings"
+    summary = "Monthly online + offline deliberation: more seats, attendees' needs steer projects, efficacy when carried out."
+    sources = (
+        "001 Qingyang: 规范党组织领导下的居民协商议事机制; 议事会",
+        "002 Xiangyang: 实行“线上+线下”双覆盖的议事机制; “民情恳谈会”",
+        "000 Qiaokou/Shangcheng: 做好人民建议征集工作",
+    )
+    phases = ("setup", "activities")
+    parameters = (
+        MechParam("offline_seats", 20.0, 0.0, 500.0, "seats/community/month", "线下议事席位", "Offline seats",
+                  "Extra seats at the monthly meeting (议事会)."),
+        MechParam("online_seats", 40.0, 0.0, 5000.0, "seats/community/month", "线上议事席位", "Online seats",
+                  "Seats for residents taking part online (线上议事)."),
+        MechParam("online_cost_cut", 0.8, 0.0, 5.0, "logit", "线上参与便利", "Online ease",
+                  "Participation cost of a meeting removed by online attendance (levers.deliberation_cost_delta)."),
+        MechParam("need_weight", 0.6, 0.0, 1.0, "weight", "议事对项目的影响", "Weight on projects",
+                  "How strongly attendees' needs steer the choice of projects (adds to levers.deliberation_weight).",
+                  main=True),
+        MechParam("efficacy_gain", 0.15, 0.0, 1.0, "rate", "落实后效能感增益", "Efficacy gain",
+                  "Efficacy gained by recent attendees when a project for them is completed.", main=True),
+        MechParam("cost_per_meeting", 1500.0, 0.0, 1e6, "yuan/community/meeting", "会议成本", "Cost per meeting",
+                  "Venue, facilitation and online platform cost of one monthly meeting in one community."),
+    )
+
+    def setup(self, model: CoGovernanceModel) -> None:
+        lv = model.levers
+        lv.deliberation_seats_extra += self.p["offline_seats"] + self.p["online_seats"]
+        lv.deliberation_cost_delta -= self.p["online_cost_cut"]
+        lv.deliberation_weight = min(1.0, lv.deliberation_weight + self.p["need_weight"])
+        lv.deliberation_efficacy += self.p["efficacy_gain"]
+
+    def activities(self, model: CoGovernanceModel) -> None:
+        if model.week % WEEKS_PER_MONTH == 0:
+            self.cost_this_week = self.p["cost_per_meeting"] * model.layout.n_communities

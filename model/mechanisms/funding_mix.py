@@ -1,0 +1,67 @@
+"""市场化运作: private capital, a state-owned backstop and fiscal leverage for projects and property."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from model.mechanisms.base import Mechanism, MechParam, register
+
+if TYPE_CHECKING:
+    from model.model import CoGovernanceModel
+
+WEEKS_PER_QUARTER = 13
+
+
+@register
+class FundingMix(Mechanism):
+    """Market operation of renewal: fiscal project money draws in private capital at `leverage`
+    yuan per fiscal yuan (for profitable projects) and a state-owned enterprise adds
+    `soe_per_quarter` (hard projects) — both through levers.project_budget_extra. A state-owned
+    firm takes over any compound left without a property firm (levers.backstop_firm; see
+    ``CoGovernanceModel._find_new_firm``); it does not exit, and the state covers its losses each
+    month (counted as cost). The project budget stays fungible across project types: which projects
+    are profitable is not represented."""
+
+    key = "funding_mix"
+    name_zh = "市场化运作"
+    name_en = "Market operation and state-owned backstop"
+    summary = "Private capital and state-owned money add project budget; a state-owned firm takes over unmanaged compounds."
+    sources = (
+        "004 Nan'an: 发挥民营资本的灵活配置作用; 发挥国有资本的兜底保障作用; 发挥财政资金的杠杆撬动作用",
+        "003 Hangzhou node city: 无物业、小区失管 (research on compounds without property management)",
+    )
+    phases = ("setup", "property")
+    parameters = (
+        MechParam("leverage", 0.5, 0.0, 10.0, "yuan/fiscal yuan", "财政撬动倍数", "Leverage",
+                  "Private capital drawn in per yuan of fiscal project money.", main=True),
+        MechParam("soe_per_quarter", 50000.0, 0.0, 1e8, "yuan/community/quarter", "国企投入", "State-owned investment",
+                  "State-owned enterprise money for hard projects per community a quarter."),
+        MechParam("backstop", True, None, None, "", "国企兜底物业", "State-owned backstop firm",
+                  "A state-owned firm takes over compounds left without a property firm.", main=True),
+        MechParam("admin_cost_per_week", 500.0, 0.0, 1e6, "yuan/community/week", "运作成本", "Admin cost",
+                  "Packaging projects for investors, contracts and supervision per community a week."),
+    )
+
+    def __init__(self, model: CoGovernanceModel, values: dict) -> None:
+        super().__init__(model, values)
+        self.subsidy_total = 0.0
+
+    def setup(self, model: CoGovernanceModel) -> None:
+        lv = model.levers
+        lv.project_budget_extra += self.p["leverage"] * model.p["project_budget_per_quarter"] + self.p["soe_per_quarter"]
+        if self.p["backstop"]:
+            lv.backstop_firm = True
+
+    def property(self, model: CoGovernanceModel) -> None:
+        """The state covers last month's losses of backstop firms (their cash is topped up to zero)."""
+        subsidy = 0.0
+        for firm in model.firms:
+            if firm.present and firm.backstop and firm.cash < 0:
+                subsidy += -firm.cash
+                firm.cash = 0.0
+        self.subsidy_total += subsidy
+        self.cost_this_week = subsidy
+
+    def weekly_cost(self, model: CoGovernanceModel) -> float:
+        n_c = model.layout.n_communities
+        return self.cost_this_week + (self.p["admin_cost_per_week"] + self.p["soe_per_quarter"] / WEEKS_PER_QUARTER) * n_c

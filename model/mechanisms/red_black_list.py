@@ -1,0 +1,145 @@
+"""物业红黑榜: a quarterly public rating of property firms; black-listed firms rectify or are replaced."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.issues import FIRM
+from model.mechanisms.base import Mechanism, MechParam, register
+
+if TYPE_CHECKING:
+    from model.model import CoGovernanceModel
+
+WEEKS_PER_QUARTER = 13
+
+
+@register
+class RedBlackList(Mechanism):
+    """At the end of each quarter every firm is rated from survey and resolution data: rating =
+    `survey_weight` · mean reported satisfaction with the firm of `sample_per_compound` surveyed
+    households (trust_property with noise) + (1 − `survey_weight`) · mean outcome of the issues the
+    firm resolved or let expire that quarter (1 on time, falling with delay, 0 given up). A firm
+    below `black_threshold` is black-listed (红黑榜 published): its reputation falls, rating
+    pressure squeezes its margin into service (levers.rating_pressure) and it spends
+    `rectify_share` of its fee roll from cash on rectification (levers.extra_effort_share). A firm
+    black-listed `replace_after` quarters running, counting only quarters it served in full, is
+    replaced by the street (re-tender, 清退) with probability `replace_prob`. A firm at or above
+    `red_threshold` is red-listed (reputation up). Its own contributions to the per-compound levers
+    are added and removed, never overwritten."""
+
+    key = "red_black_list"
+    name_zh = "物业红黑榜"
+    name_en = "Red/black list of property firms"
+    summary = "Quarterly public rating of firms: black-listed firms lose reputation, rectify under pressure or are replaced."
+    sources = ("003 Hangzhou node city: 物业企业“红黑榜”等机制",)
+    phases = ("resolution", "observe")
+    parameters = (
+        MechParam("survey_weight", 0.5, 0.0, 1.0, "weight", "调查权重", "Survey weight",
+                  "Weight of residents' surveyed satisfaction with the firm in the rating; the rest is resolution performance."),
+        MechParam("sample_per_compound", 30, 1, 10000, "households/compound", "每小区调查户数", "Survey sample",
+                  "Households asked about the property service in each compound each quarter."),
+        MechParam("survey_noise", 0.1, 0.0, 0.5, "sd", "测评误差", "Survey noise",
+                  "Measurement noise of one household's reported satisfaction with the firm."),
+        MechParam("black_threshold", 0.4, 0.0, 1.0, "rating", "黑榜线", "Black-list threshold",
+                  "Firms rated below this are black-listed.", main=True),
+        MechParam("red_threshold", 0.65, 0.0, 1.0, "rating", "红榜线", "Red-list threshold",
+                  "Firms rated at or above this are red-listed."),
+        MechParam("pressure", 0.6, 0.0, 1.0, "share", "黑榜压力", "Black-list pressure",
+                  "Rating pressure on a black-listed firm: share of its margin turned into service effort.", main=True),
+        MechParam("rectify_share", 0.08, 0.0, 0.5, "share of fee roll/month", "整改投入", "Rectification spend",
+                  "Extra monthly service spend of a black-listed firm, out of its cash, as a share of its full fee roll."),
+        MechParam("reputation_loss", 0.2, 0.0, 1.0, "level", "声誉损失", "Reputation loss",
+                  "Reputation a firm loses each time it is black-listed (red-listing gains half as much)."),
+        MechParam("replace_after", 2, 1, 20, "quarters", "清退前连续黑榜季数", "Quarters before replacement",
+                  "Consecutive black-listed quarters after which the street may replace the firm."),
+        MechParam("replace_prob", 0.5, 0.0, 1.0, "probability/quarter", "清退概率", "Replacement probability",
+                  "Chance each quarter that a firm black-listed long enough is replaced by re-tender.", main=True),
+        MechParam("cost_per_rating", 2000.0, 0.0, 1e6, "yuan/compound/quarter", "评级成本", "Rating cost",
+                  "Cost of rating one compound's firm (inspection, data, publication) each quarter."),
+    )
+
+    def __init__(self, model: CoGovernanceModel, values: dict) -> None:
+        super().__init__(model, values)
+        g = model.layout.n_grids
+        self.outcome_sum = np.zeros(g)  # this quarter's issue outcomes of each compound's firm
+        self.outcome_n = np.zeros(g)
+        self.rating = np.full(g, np.nan)  # last published rating
+        self.black = np.zeros(g, dtype=bool)
+        self.red = np.zeros(g, dtype=bool)
+        self.black_run = np.zeros(g, dtype=np.int64)  # consecutive black-listed quarters
+        self.pressure_added = np.zeros(g)
+        self.rectify_added = np.zeros(g)
+        self.replaced = 0
+        self.since = np.zeros(g, dtype=np.int64)  # week the current firm was first seen in place
+        self.was_present = np.array([f.present for f in model.firms])
+
+    def resolution(self, model: CoGovernanceModel) -> None:
+        """Record the outcomes of issues the firms resolved or gave up this week."""
+        iss, h = model.issues, model.holders
+        done = iss.week_events.resolved_rows()
+        failed = iss.week_events.expired_open_rows()
+        expect = model.p["expected_resolution_weeks"]
+        start = np.where(iss.surfaced[done] >= 0, iss.surfaced[done], iss.created[done])
+        wait = (model.week - start).astype(np.float64)
+        outcome = np.clip(1.0 - 0.5 * np.maximum(0.0, wait - expect) / expect, 0.0, 1.0)
+        rows = np.concatenate([done, failed])
+        outcomes = np.concatenate([outcome, np.zeros(failed.size)])
+        at_firm = h.kind[iss.holder[rows]] == FIRM
+        grid = iss.grid[rows[at_firm]]
+        n = model.layout.n_grids
+        self.outcome_sum += np.bincount(grid, weights=outcomes[at_firm], minlength=n)
+        self.outcome_n += np.bincount(grid, minlength=n)
+
+    def _survey(self, model: CoGovernanceModel) -> np.ndarray:
+        """Residents' rating of the property service by compound: `sample_per_compound` households
+        each report their satisfaction with the firm (trust_property) with measurement noise."""
+        lay, hh = model.layout, model.households
+        k = min(self.p["sample_per_compound"], lay.households_per_grid)
+        pick = model.rng.random((lay.n_grids, lay.households_per_grid)).argsort(axis=1)[:, :k]
+        rows = pick + (np.arange(lay.n_grids) * lay.households_per_grid)[:, None]
+        measured = hh.trust_property[rows] + model.rng.normal(0.0, self.p["survey_noise"], rows.shape)
+        return np.clip(measured, 0.0, 1.0).mean(axis=1)
+
+    def observe(self, model: CoGovernanceModel) -> None:
+        present = np.array([f.present for f in model.firms])
+        self.since[present & ~self.was_present] = model.week
+        self.was_present = present
+        if model.week % WEEKS_PER_QUARTER != 0:
+            return
+        p, lv = self.p, model.levers
+        survey = self._survey(model)
+        resolution = np.where(self.outcome_n > 0, self.outcome_sum / np.maximum(self.outcome_n, 1), 0.5)
+        rating = p["survey_weight"] * survey + (1.0 - p["survey_weight"]) * resolution
+        self.rating = np.where(present, rating, np.nan)
+        self.black = present & (rating < p["black_threshold"])
+        self.red = present & (rating >= p["red_threshold"])
+        full_quarter = self.since <= model.week - WEEKS_PER_QUARTER
+        self.black_run = np.where(self.black, self.black_run + full_quarter, 0)
+        for g in np.flatnonzero(present):
+            firm = model.firms[g]
+            if self.black[g]:
+                firm.reputation = max(0.0, firm.reputation - p["reputation_loss"])
+                model.events.append((model.week, "black_list", f"compound {g}: property firm black-listed (物业黑榜), "
+                                     f"rating {rating[g]:.2f}"))
+            elif self.red[g]:
+                firm.reputation = min(1.0, firm.reputation + 0.5 * p["reputation_loss"])
+        due = np.flatnonzero(self.black & (self.black_run >= p["replace_after"]))
+        if due.size:
+            replace = due[model.rng.random(due.size) < p["replace_prob"]]
+            for g in replace:
+                model._hire_firm(int(g), "street replaced a black-listed firm by re-tender (红黑榜清退)")
+                model.firms[g].reputation = 0.5  # a new firm starts with a neutral reputation
+                self.black[g] = False
+                self.black_run[g] = 0
+                self.since[g] = model.week
+                self.replaced += 1
+        pressure = np.where(self.black, p["pressure"], 0.0)
+        rectify = np.where(self.black, p["rectify_share"], 0.0)
+        lv.rating_pressure += pressure - self.pressure_added
+        lv.extra_effort_share += rectify - self.rectify_added
+        self.pressure_added, self.rectify_added = pressure, rectify
+        self.outcome_sum[:] = 0.0
+        self.outcome_n[:] = 0.0
+        self.cost_this_week = p["cost_per_rating"] * int(present.sum())
