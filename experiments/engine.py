@@ -123,9 +123,7 @@ def _run_one(run_fn: RunFn, task: RunTask) -> bytes:
     """Worker entry point: run one task and return its frame as Parquet bytes (with ``run_id``)."""
     frame = run_fn(task)
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(
-            f"run function {run_fn.__qualname__} returned {type(frame).__name__}, not a DataFrame"
-        )
+        raise TypeError(f"run function {_fn_name(run_fn)} returned {type(frame).__name__}, not a DataFrame")
     frame = frame.reset_index(drop=True)
     if "run_id" in frame.columns:
         frame = frame.drop(columns="run_id")
@@ -133,6 +131,12 @@ def _run_one(run_fn: RunFn, task: RunTask) -> bytes:
     buf = io.BytesIO()
     frame.to_parquet(buf, index=False)
     return buf.getvalue()
+
+
+def _fn_name(run_fn: RunFn) -> str:
+    """``module.qualname`` of a run function, or of the function a ``functools.partial`` wraps."""
+    fn = getattr(run_fn, "func", run_fn)
+    return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', type(fn).__name__)}"
 
 
 def _probe(run_fn: RunFn) -> int:
@@ -236,13 +240,13 @@ def _checked(executor: Executor, run_fn: RunFn) -> Executor:
         _stop(executor, graceful=False)
         raise RuntimeError(
             "local worker processes died before running anything: a fresh interpreter could not start or load "
-            f"the run function {run_fn.__module__}.{run_fn.__qualname__} (see the worker's error above)"
+            f"the run function {_fn_name(run_fn)} (see the worker's error above)"
         ) from None
     except Exception as exc:
         _stop(executor, graceful=False)
         where = "Dask workers" if isinstance(executor, DaskExecutor) else "worker processes"
         raise UserError(
-            f"{where} cannot load the run function {run_fn.__module__}.{run_fn.__qualname__} ({_error_line(exc)}); "
+            f"{where} cannot load the run function {_fn_name(run_fn)} ({_error_line(exc)}); "
             "start them where the project is importable (working folder or PYTHONPATH)"
         ) from None
     return executor
