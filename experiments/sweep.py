@@ -1,0 +1,1065 @@
+"""Parameter sweeps: a sweep file → a design → runs through `experiments.engine` → results and analysis.
+
+    python run.py sweep scenarios/sweeps/participation_grid.toml --jobs 2 --out out/sweeps/pg
+    python run.py sweep SWEEP.toml --scheduler tcp://HOST:8786 --out DIR       # a running Dask cluster
+    python run.py sweep SWEEP.toml --out DIR --resume                          # only what is missing
+    python run.py sensitivity DIR                                              # results, indices, plots again
+
+A sweep file (TOML)::
+
+    [sweep]
+    name = "participation_grid"      # optional (default: the file name); the default --out is out/sweeps/NAME
+    description = "..."               # optional
+    scenario = "baseline"             # base scenario: a name in scenarios/, or a .toml path (relative to this file)
+    weeks = 26                        # default: the scenario's horizon
+    replicates = 3                    # runs per design point (default 1)
+    seed = 2024                       # base seed (default 1); run seeds come from it via numpy SeedSequence
+    common_random_numbers = false     # true: replicate r gets the same seed at every design point
+                                      # (default: true for morris and sobol, false for grid and lhs)
+    series = "outcomes"               # weekly series kept in each run's file: "outcomes" (the metrics the
+                                      # outcomes use; default), "all" (every metric) or "none"
+
+    [fixed]                           # parameters held at one value in every run (checked like --set)
+    grids = 2
+    "points.enabled" = true           # mechanism parameters are KEY.NAME (quoted), or [fixed.points] tables
+
+    [design]
+    method = "grid"                   # grid | lhs | morris | sobol
+    # samples = 64                    # lhs: points; sobol: N, a power of two (runs = N·(D+2), N·(2D+2) with
+    # second_order = false            #      second_order = true)
+    # trajectories = 10               # morris: trajectories (runs = trajectories·(D+1))
+    # levels = 4                      # morris: grid levels (even)
+    [design.parameters]
+    buck_pass_prob = [0.1, 0.35, 0.6]                   # grid: the values
+    social_influence = { low = 0, high = 10, num = 3 }  # grid: evenly spaced values
+    # lhs/morris/sobol: a range, [low, high] or { low = 0, high = 10 }
+
+    [[outcomes]]                      # one or more
+    metric = "satisfaction_mean"      # any weekly metric (model/reporters.py)
+    statistic = "mean"                # final | mean | median | min | max | std | sum
+    last_weeks = 13                   # window: the last N weeks (default: weeks 1..weeks; not with final)
+    name = "satisfaction"             # optional (default METRIC_STATISTIC[_lastN])
+
+    [sensitivity]                     # optional
+    auto = true                       # analyse at the end of the sweep (default true)
+    conf_level = 0.95                 # confidence level of the bootstrap intervals (Morris, Sobol)
+    num_resamples = 1000              # bootstrap resamples
+    plots = ["png", "svg"]            # plot formats ([] for none)
+
+Rules. Every name is a declared parameter (`model/parameters.py`), every value is checked against its
+declared range, unknown keys get the nearest valid one. A mechanism parameter (``KEY.NAME``) may only be
+set or swept when its mechanism is on: in the base scenario, by ``"KEY.enabled" = true`` in ``[fixed]``,
+or by sweeping ``KEY.enabled`` itself in a grid (nothing is switched on implicitly, so a sweep file says
+what it runs). ``weeks`` is set in ``[sweep]``, not as a parameter. Sampled integer parameters are rounded
+to the nearest integer; true/false parameters can only be swept in a grid.
+
+Seeds: run (point p, replicate r) gets ``SeedSequence(seed, spawn_key=(p, r))``'s first 63 bits
+(``spawn_key=(r,)`` with common random numbers). Morris and Sobol estimate effects from differences
+between design points, so they use common random numbers by default: otherwise every elementary effect
+also carries the run-to-run noise, and a parameter with no effect at all gets a clearly positive μ*.
+Run ids are ``p<point>-r<replicate>``, zero-padded.
+
+Output folder: ``manifest.json`` (written atomically before the first run: sweep file text and sha256,
+scenario, design points, run ids and seeds, versions), ``runs/<run_id>.parquet`` (one per finished run:
+its outcomes, and its weekly series unless ``series = "none"``), ``failed/<run_id>.json``,
+``results.parquet`` (one row per run and outcome with the swept parameters and the seed),
+``sensitivity.csv`` (Morris/Sobol) and ``plots/``. `load_series` reads the weekly series back.
+
+Dask: start workers with ``--nthreads 1`` (the model is pure Python; threads only add contention) and
+with the project importable (run them from the repository or set PYTHONPATH).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import hashlib
+import json
+import math
+import os
+import re
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments.designs import METHODS, Design, Factor, is_power_of_two
+from experiments.engine import RUNS_DIR, RunTask, completed_run_ids, execute, make_executor
+from model.errors import UserError
+
+__all__ = [
+    "Outcome",
+    "SensitivityOptions",
+    "SweepSpec",
+    "load_sweep",
+    "build_design",
+    "run_seed",
+    "make_manifest",
+    "tasks_from_manifest",
+    "run_task",
+    "run_sweep",
+    "build_results",
+    "load_series",
+    "read_manifest",
+    "atomic_write",
+    "add_cli",
+]
+
+MANIFEST = "manifest.json"
+RESULTS = "results.parquet"
+FORMAT = "cogov-sweep/1"
+STATISTICS = ("final", "mean", "median", "min", "max", "std", "sum")
+SERIES_CHOICES = ("outcomes", "all", "none")
+PLOT_FORMATS = ("png", "svg")
+TOP_KEYS = ("sweep", "fixed", "design", "outcomes", "sensitivity")
+SWEEP_KEYS = (
+    "name",
+    "description",
+    "scenario",
+    "weeks",
+    "replicates",
+    "seed",
+    "common_random_numbers",
+    "series",
+)
+OUTCOME_KEYS = ("metric", "statistic", "last_weeks", "name")
+SENSITIVITY_KEYS = ("auto", "conf_level", "num_resamples", "plots")
+DESIGN_OPTIONS = {
+    "grid": (),
+    "lhs": ("samples",),
+    "morris": ("trajectories", "levels"),
+    "sobol": ("samples", "second_order"),
+}
+DESIGN_KEYS = ("method", "parameters", "samples", "trajectories", "levels", "second_order")
+MAX_RUNS = 10_000_000
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
+
+
+# --------------------------------------------------------------------------- the sweep file
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A number computed from one run's weekly series: ``statistic`` of ``metric`` (over a window)."""
+
+    name: str
+    metric: str
+    statistic: str
+    last_weeks: int | None = None
+
+    def compute(self, series: np.ndarray) -> float:
+        """The outcome of one run; ``series`` is the metric's weekly values, week 0 first."""
+        if self.statistic == "final":
+            return float(series[-1])
+        window = series[1:] if self.last_weeks is None else series[-self.last_weeks :]
+        if window.size == 0 or np.all(np.isnan(window)):
+            return 0.0 if self.statistic == "sum" else math.nan
+        fn = {
+            "mean": np.nanmean,
+            "median": np.nanmedian,
+            "min": np.nanmin,
+            "max": np.nanmax,
+            "std": np.nanstd,
+            "sum": np.nansum,
+        }[self.statistic]
+        return float(fn(window))
+
+
+@dataclass(frozen=True)
+class SensitivityOptions:
+    """The ``[sensitivity]`` section."""
+
+    auto: bool = True
+    conf_level: float = 0.95
+    num_resamples: int = 1000
+    plots: tuple[str, ...] = PLOT_FORMATS
+
+
+@dataclass
+class SweepSpec:
+    """A validated sweep file."""
+
+    path: Path
+    sha256: str
+    text: str
+    name: str
+    description: str
+    scenario: str  # a scenario name, or the absolute path of a scenario file
+    scenario_name: str
+    scenario_params: dict[str, Any]
+    weeks: int
+    replicates: int
+    seed: int
+    crn: bool
+    series: str
+    fixed: dict[str, Any]
+    method: str
+    options: dict[str, Any]
+    factors: list[Factor]
+    outcomes: list[Outcome]
+    sensitivity: SensitivityOptions = field(default_factory=SensitivityOptions)
+
+
+def _read(path: Path) -> tuple[bytes, dict[str, Any]]:
+    import tomllib
+
+    if not path.is_file():
+        raise UserError(f"{path}: sweep file not found")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        return raw, tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{path}: malformed TOML: {exc}") from None
+
+
+def _suggest(key: str, pool: list[str] | tuple[str, ...]) -> str:
+    from model.parameters import suggest
+
+    return suggest(key, list(pool))
+
+
+def _table(data: dict[str, Any], key: str, where: str, required: bool = False) -> dict[str, Any]:
+    if key not in data:
+        if required:
+            raise UserError(f"{where}: missing section [{key}]")
+        return {}
+    value = data[key]
+    if not isinstance(value, dict):
+        raise UserError(f"{where}: [{key}] expected a table, got {type(value).__name__}")
+    return value
+
+
+def _known(table: dict[str, Any], keys: tuple[str, ...], where: str, section: str) -> None:
+    for key in table:
+        if key not in keys:
+            what = f"{section} unknown key '{key}'" if section else f"unknown section [{key}]"
+            raise UserError(f"{where}: {what}{_suggest(key, keys)}; expected one of {', '.join(keys)}")
+
+
+def _int(table: dict[str, Any], key: str, where: str, default: int | None, low: int, high: int) -> int:
+    value = table.get(key, default)
+    if value is None:
+        raise UserError(f"{where}: missing '{key}' (an integer in [{low}, {high}])")
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise UserError(f"{where}: '{key}' expected an integer in [{low}, {high}], got {value!r}")
+    return value
+
+
+def _bool(table: dict[str, Any], key: str, where: str, default: bool) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise UserError(f"{where}: '{key}' expected true or false, got {value!r}")
+    return value
+
+
+def _str(table: dict[str, Any], key: str, where: str, default: str | None) -> str:
+    value = table.get(key, default)
+    if value is None:
+        raise UserError(f"{where}: missing '{key}' (a string)")
+    if not isinstance(value, str):
+        raise UserError(f"{where}: '{key}' expected a string, got {value!r}")
+    return value
+
+
+def _param_names(table: dict[str, Any], where: str, section: str) -> dict[str, Any]:
+    """Flatten a table of parameters: ``"points.crowding"``, ``points__crowding`` or ``[..points]`` tables."""
+    from model.mechanisms import MECHANISMS
+    from model.parameters import PARAMETERS, kwarg_to_name, suggest
+
+    flat: dict[str, Any] = {}
+    items: list[tuple[str, Any]] = []
+    for key, value in table.items():
+        name = kwarg_to_name(key)
+        if name in MECHANISMS and name not in PARAMETERS and isinstance(value, dict):
+            items.extend((f"{name}.{kwarg_to_name(k)}", v) for k, v in value.items())
+        else:
+            items.append((name, value))
+    for name, value in items:
+        if name not in PARAMETERS:
+            raise UserError(f"{where}: {section} unknown parameter '{name}'{suggest(name)}")
+        if name == "weeks":
+            raise UserError(f"{where}: {section} 'weeks' is set in [sweep] (weeks = N), not as a parameter")
+        if name in flat:
+            raise UserError(f"{where}: {section} parameter '{name}' given twice")
+        flat[name] = value
+    return flat
+
+
+def _resolve_scenario(text: str, sweep_path: Path) -> str:
+    """A scenario name stays a name; a path is made absolute (relative paths: from the sweep file)."""
+    if text.endswith(".toml") or "/" in text or "\\" in text:
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = sweep_path.parent / path
+        return str(path.resolve())
+    return text
+
+
+def _grid_factor(name: str, spec: Any, where: str) -> Factor:
+    from model.parameters import PARAMETERS
+
+    p = PARAMETERS[name]
+    here = f"{where}: [design.parameters] {name}"
+    if isinstance(spec, dict):
+        _known(spec, ("low", "high", "num"), where, f"[design.parameters] {name}:")
+        if p.kind is bool:
+            raise UserError(f"{here}: true/false parameter; list its values, e.g. [false, true]")
+        if "low" not in spec or "high" not in spec or "num" not in spec:
+            raise UserError(
+                f"{here}: a grid range needs low, high and num (e.g. {{ low = 0, high = 1, num = 5 }})"
+            )
+        low, high = p.check(spec["low"], here), p.check(spec["high"], here)
+        num = _int(spec, "num", here, None, 1, 100_000)
+        if low >= high and num > 1:
+            raise UserError(f"{here}: low ({low!r}) must be below high ({high!r})")
+        raw = np.linspace(float(low), float(high), num)
+        values: list[Any] = [int(round(x)) if p.kind is int else float(x) for x in raw]
+    elif isinstance(spec, list):
+        if not spec:
+            raise UserError(f"{here}: expected a non-empty list of values")
+        values = [p.check(v, here) for v in spec]
+    else:
+        raise UserError(f"{here}: expected a list of values (grid) or {{ low, high, num }}, got {spec!r}")
+    if len(set(values)) != len(values):
+        raise UserError(f"{here}: values repeat ({values!r})")
+    return Factor(name, p.kind, values=tuple(values))
+
+
+def _range_factor(name: str, spec: Any, where: str, method: str) -> Factor:
+    from model.parameters import PARAMETERS
+
+    p = PARAMETERS[name]
+    here = f"{where}: [design.parameters] {name}"
+    if p.kind is bool:
+        raise UserError(f"{here}: true/false parameters can only be swept in a grid design, not {method}")
+    if isinstance(spec, dict):
+        _known(spec, ("low", "high"), where, f"[design.parameters] {name}:")
+        if "low" not in spec or "high" not in spec:
+            raise UserError(f"{here}: a range needs low and high (e.g. {{ low = 0, high = 1 }})")
+        low, high = spec["low"], spec["high"]
+    elif isinstance(spec, list) and len(spec) == 2:
+        low, high = spec
+    else:
+        raise UserError(
+            f"{here}: method {method} expects a range, [low, high] or {{ low = .., high = .. }}, got {spec!r}"
+        )
+    low, high = p.check(low, here), p.check(high, here)
+    if not low < high:
+        raise UserError(f"{here}: low ({low!r}) must be below high ({high!r})")
+    return Factor(name, p.kind, low=low, high=high)
+
+
+def _outcome(item: Any, where: str, weeks: int, index: int) -> Outcome:
+    from model.reporters import REPORTERS
+
+    here = f"{where}: [[outcomes]] #{index + 1}"
+    if not isinstance(item, dict):
+        raise UserError(f"{here}: expected a table (metric, statistic, last_weeks, name)")
+    _known(item, OUTCOME_KEYS, where, f"[[outcomes]] #{index + 1}")
+    metric = _str(item, "metric", here, None)
+    if metric not in REPORTERS:
+        raise UserError(f"{here}: unknown metric '{metric}'{_suggest(metric, list(REPORTERS))}")
+    statistic = _str(item, "statistic", here, "final")
+    if statistic not in STATISTICS:
+        raise UserError(
+            f"{here}: unknown statistic '{statistic}'{_suggest(statistic, STATISTICS)}; "
+            f"expected one of {', '.join(STATISTICS)}"
+        )
+    last = item.get("last_weeks")
+    if last is not None:
+        if statistic == "final":
+            raise UserError(f"{here}: 'last_weeks' does not apply to statistic 'final'")
+        last = _int(item, "last_weeks", here, None, 1, weeks)
+    default = f"{metric}_{statistic}" + (f"_last{last}" if last else "")
+    name = _str(item, "name", here, default)
+    if not _SAFE_NAME.match(name):
+        raise UserError(f"{here}: name {name!r} must be letters, digits, '_', '.' or '-'")
+    return Outcome(name, metric, statistic, last)
+
+
+def load_sweep(path_text: str | Path) -> SweepSpec:
+    """Read and validate a sweep file; any problem is a one-line `UserError` naming file, key and expectation."""
+    import model.mechanisms  # noqa: F401  (declares mechanism parameters)
+    from model.model import check_consistency
+    from scenarios import load_scenario
+
+    path = Path(path_text)
+    raw, data = _read(path)
+    where = str(path)
+    _known(data, TOP_KEYS, where, "")
+    head = _table(data, "sweep", where, required=True)
+    _known(head, SWEEP_KEYS, where, "[sweep]")
+    name = _str(head, "name", f"{where}: [sweep]", path.stem)
+    if not _SAFE_NAME.match(name):
+        raise UserError(f"{where}: [sweep] name {name!r} must be letters, digits, '_', '.' or '-'")
+    scenario = _resolve_scenario(_str(head, "scenario", f"{where}: [sweep]", "baseline"), path)
+    try:
+        scen = load_scenario(scenario)
+    except UserError as exc:
+        raise UserError(f"{where}: [sweep] scenario: {exc}") from None
+    from model.parameters import PARAMETERS
+
+    weeks = _int(
+        head, "weeks", f"{where}: [sweep]", int(scen.params["weeks"]), 1, int(PARAMETERS["weeks"].high)
+    )
+    replicates = _int(head, "replicates", f"{where}: [sweep]", 1, 1, 100_000)
+    seed = _int(head, "seed", f"{where}: [sweep]", 1, 0, 2**63 - 1)
+    series = _str(head, "series", f"{where}: [sweep]", "outcomes")
+    if series not in SERIES_CHOICES:
+        raise UserError(f"{where}: [sweep] series {series!r}: expected one of {', '.join(SERIES_CHOICES)}")
+
+    fixed_raw = _param_names(_table(data, "fixed", where), where, "[fixed]")
+    fixed = {n: PARAMETERS[n].check(v, f"{where}: [fixed] {n}") for n, v in fixed_raw.items()}
+
+    design = _table(data, "design", where, required=True)
+    _known(design, DESIGN_KEYS, where, "[design]")
+    method = _str(design, "method", f"{where}: [design]", None)
+    if method not in METHODS:
+        raise UserError(
+            f"{where}: [design] unknown method '{method}'{_suggest(method, list(METHODS))}; "
+            f"expected one of {', '.join(METHODS)}"
+        )
+    for key in design:
+        if key not in ("method", "parameters") and key not in DESIGN_OPTIONS[method]:
+            raise UserError(f"{where}: [design] '{key}' does not apply to method '{method}'")
+    dw = f"{where}: [design]"
+    options: dict[str, Any] = {}
+    if method == "lhs":
+        options["samples"] = _int(design, "samples", dw, None, 2, MAX_RUNS)
+    elif method == "morris":
+        options["trajectories"] = _int(design, "trajectories", dw, None, 2, 100_000)
+        options["levels"] = _int(design, "levels", dw, 4, 2, 1000)
+        if options["levels"] % 2:
+            raise UserError(f"{dw} 'levels' = {options['levels']}: Morris needs an even number of levels")
+    elif method == "sobol":
+        n = _int(design, "samples", dw, None, 1, MAX_RUNS)
+        if not is_power_of_two(n):
+            lo = 1 << (n.bit_length() - 1)
+            raise UserError(
+                f"{dw} 'samples' = {n}: SALib's Sobol' sample needs a power of two (N), e.g. {lo} or {lo * 2}"
+            )
+        options["samples"] = n
+        options["second_order"] = _bool(design, "second_order", dw, False)
+
+    crn = _bool(head, "common_random_numbers", f"{where}: [sweep]", method in ("morris", "sobol"))
+    params = _param_names(_table(design, "parameters", where, required=True), where, "[design.parameters]")
+    if not params:
+        raise UserError(f"{where}: [design.parameters] names no parameter to sweep")
+    if method in ("morris", "sobol") and len(params) < 2:
+        raise UserError(f"{where}: [design.parameters] method {method} needs at least two parameters")
+    for n in params:
+        if n in fixed:
+            raise UserError(f"{where}: parameter '{n}' is both in [fixed] and in [design.parameters]")
+    factors = [
+        _grid_factor(n, v, where) if method == "grid" else _range_factor(n, v, where, method)
+        for n, v in params.items()
+    ]
+
+    # A mechanism parameter needs its mechanism on (scenario, [fixed], or KEY.enabled swept in the grid).
+    swept = set(params)
+    for section, names in (("[fixed]", list(fixed)), ("[design.parameters]", list(params))):
+        for n in names:
+            mech = PARAMETERS[n].mechanism
+            if mech is None or n == f"{mech}.enabled":
+                continue
+            switch = f"{mech}.enabled"
+            on = fixed.get(switch, scen.params[switch]) or switch in swept
+            if not on:
+                raise UserError(
+                    f"{where}: {section} '{n}' belongs to mechanism '{mech}', which is off in scenario "
+                    f"'{scen.name}'; add \"{switch}\" = true to [fixed] or use a scenario that enables it"
+                )
+
+    outcomes_raw = data.get("outcomes")
+    if not isinstance(outcomes_raw, list) or not outcomes_raw:
+        raise UserError(f"{where}: missing [[outcomes]] (at least one: metric and statistic)")
+    outcomes = [_outcome(item, where, weeks, i) for i, item in enumerate(outcomes_raw)]
+    names = [o.name for o in outcomes]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise UserError(f"{where}: [[outcomes]] name '{dup[0]}' used twice; give each outcome its own name")
+
+    sens = _table(data, "sensitivity", where)
+    _known(sens, SENSITIVITY_KEYS, where, "[sensitivity]")
+    sw = f"{where}: [sensitivity]"
+    conf = sens.get("conf_level", 0.95)
+    if isinstance(conf, bool) or not isinstance(conf, int | float) or not 0.5 <= conf < 1:
+        raise UserError(f"{sw} 'conf_level' expected a number in [0.5, 1), got {conf!r}")
+    plots = sens.get("plots", list(PLOT_FORMATS))
+    if not isinstance(plots, list) or any(p not in PLOT_FORMATS for p in plots):
+        raise UserError(f"{sw} 'plots' expected a list of formats from {list(PLOT_FORMATS)}, got {plots!r}")
+    sensitivity = SensitivityOptions(
+        auto=_bool(sens, "auto", sw, True),
+        conf_level=float(conf),
+        num_resamples=_int(sens, "num_resamples", sw, 1000, 10, 1_000_000),
+        plots=tuple(dict.fromkeys(plots)),
+    )
+
+    base = dict(scen.params)
+    base.update(fixed)
+    check_consistency(base, f"{where}: [fixed]")
+    return SweepSpec(
+        path=path,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        text=raw.decode("utf-8"),
+        name=name,
+        description=_str(head, "description", f"{where}: [sweep]", ""),
+        scenario=scenario,
+        scenario_name=scen.name,
+        scenario_params=dict(scen.params),
+        weeks=weeks,
+        replicates=replicates,
+        seed=seed,
+        crn=crn,
+        series=series,
+        fixed=fixed,
+        method=method,
+        options=options,
+        factors=factors,
+        outcomes=outcomes,
+        sensitivity=sensitivity,
+    )
+
+
+# --------------------------------------------------------------------------- design, seeds, manifest
+
+
+def design_seed(base_seed: int) -> int:
+    """The seed SALib's samplers and bootstrap get: 32 bits from ``SeedSequence(base_seed)``."""
+    return int(np.random.SeedSequence(base_seed).generate_state(1, np.uint32)[0])
+
+
+def run_seed(base_seed: int, point: int, replicate: int, crn: bool = False) -> int:
+    """The seed of run (point, replicate): 63 bits of ``SeedSequence(base_seed, spawn_key=(point, replicate))``.
+
+    With common random numbers the key is ``(replicate,)``: replicate r has the same seed at every point.
+    """
+    key = (replicate,) if crn else (point, replicate)
+    state = np.random.SeedSequence(base_seed, spawn_key=key).generate_state(1, np.uint64)[0]
+    return int(state >> np.uint64(1))
+
+
+def build_design(spec: SweepSpec) -> Design:
+    """The design points of a sweep, checked for cross-parameter rules (e.g. youth + retired share ≤ 1)."""
+    from experiments import designs
+    from model.model import check_consistency
+
+    seed = design_seed(spec.seed)
+    if spec.method == "grid":
+        design = designs.grid_design(spec.factors)
+    elif spec.method == "lhs":
+        design = designs.lhs_design(spec.factors, spec.options["samples"], seed)
+    elif spec.method == "morris":
+        design = designs.morris_design(
+            spec.factors, spec.options["trajectories"], spec.options["levels"], seed
+        )
+    else:
+        design = designs.sobol_design(
+            spec.factors, spec.options["samples"], spec.options["second_order"], seed
+        )
+    runs = len(design.points) * spec.replicates
+    if runs > MAX_RUNS:
+        raise UserError(f"{spec.path}: [design] makes {runs} runs; more than {MAX_RUNS} is surely a mistake")
+    base = dict(spec.scenario_params)
+    base.update(spec.fixed)
+    for i, point in enumerate(design.points):
+        shown = ", ".join(f"{k}={v!r}" for k, v in point.items())
+        check_consistency({**base, **point}, f"{spec.path}: design point {i} ({shown})")
+    return design
+
+
+def _run_id_format(points: int, replicates: int) -> tuple[int, int]:
+    return max(4, len(str(points - 1))), max(2, len(str(replicates - 1)))
+
+
+def run_id(point: int, replicate: int, widths: tuple[int, int]) -> str:
+    """``p0003-r01``: zero-padded so that sorting run ids sorts by point, then replicate."""
+    return f"p{point:0{widths[0]}d}-r{replicate:0{widths[1]}d}"
+
+
+def _params_sha256(params: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
+
+
+def make_manifest(spec: SweepSpec, design: Design) -> dict[str, Any]:
+    """Everything needed to rerun, resume or analyse the sweep without its sweep file."""
+    widths = _run_id_format(len(design.points), spec.replicates)
+    runs = [
+        {
+            "run_id": run_id(p, r, widths),
+            "point": p,
+            "replicate": r,
+            "seed": run_seed(spec.seed, p, r, spec.crn),
+        }
+        for p in range(len(design.points))
+        for r in range(spec.replicates)
+    ]
+    return {
+        "format": FORMAT,
+        "name": spec.name,
+        "description": spec.description,
+        "sweep_file": str(spec.path),
+        "sweep_sha256": spec.sha256,
+        "sweep_text": spec.text,
+        "scenario": spec.scenario,
+        "scenario_name": spec.scenario_name,
+        "scenario_params_sha256": _params_sha256(spec.scenario_params),
+        "weeks": spec.weeks,
+        "replicates": spec.replicates,
+        "base_seed": spec.seed,
+        "design_seed": design_seed(spec.seed),
+        "common_random_numbers": spec.crn,
+        "series": spec.series,
+        "fixed": spec.fixed,
+        "design": {
+            "method": spec.method,
+            "options": spec.options,
+            "factors": [f.to_json() for f in spec.factors],
+            "points": len(design.points),
+            "matrix": None if design.matrix is None else design.matrix.tolist(),
+        },
+        "outcomes": [asdict(o) for o in spec.outcomes],
+        "sensitivity": {**asdict(spec.sensitivity), "plots": list(spec.sensitivity.plots)},
+        "points": design.points,
+        "runs": runs,
+        "versions": _versions(),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from model.runner import versions
+
+    info = versions()
+    for package in ("SALib", "dask", "distributed", "pyarrow"):
+        with contextlib.suppress(PackageNotFoundError):
+            info[package] = version(package)
+    return info
+
+
+def tasks_from_manifest(manifest: dict[str, Any]) -> list[RunTask]:
+    """The sweep's runs, in run-id order, as engine tasks (overrides = fixed values + the point's values)."""
+    fixed, points = manifest["fixed"], manifest["points"]
+    return [
+        RunTask(
+            run_id=r["run_id"],
+            scenario=manifest["scenario"],
+            seed=int(r["seed"]),
+            weeks=int(manifest["weeks"]),
+            overrides={**fixed, **points[r["point"]]},
+        )
+        for r in manifest["runs"]
+    ]
+
+
+def outcomes_from_manifest(manifest: dict[str, Any]) -> tuple[Outcome, ...]:
+    """The sweep's outcomes."""
+    return tuple(Outcome(**o) for o in manifest["outcomes"])
+
+
+def read_manifest(out: Path, flag: str = "DIR") -> dict[str, Any]:
+    """The manifest of a sweep folder, or a `UserError` saying why there is none."""
+    path = out / MANIFEST
+    if not out.is_dir():
+        raise UserError(f"{flag} {out}: no such folder")
+    if not path.is_file():
+        raise UserError(f"{flag} {out}: no {MANIFEST} here, so this folder was not made by a sweep")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UserError(f"{flag} {out}: unreadable {MANIFEST} ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise UserError(f"{flag} {out}: {MANIFEST} is not a {FORMAT} manifest")
+    return manifest
+
+
+def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp)`` on a temporary name beside ``target``, fsync, then rename it onto ``target``.
+
+    Unlike a ``mkstemp`` file, the result gets the usual permissions (umask), so collaborators can read it.
+    """
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return target
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- the per-run task (workers)
+
+
+def run_task(task: RunTask, outcomes: tuple[Outcome, ...], series: str = "outcomes") -> pd.DataFrame:
+    """Run one model and return its outcomes (and weekly series), long: ``kind, name, week, value``.
+
+    ``kind`` is ``"outcome"`` (``week`` null) or ``"series"``. Runs in a worker; the model is released
+    (``run_scenario`` calls ``model.remove()``), so a worker's memory stays flat over thousands of runs.
+    """
+    from model.runner import run_scenario
+
+    frame = run_scenario(task.scenario, seed=task.seed, weeks=task.weeks, overrides=task.overrides)
+    parts = [
+        pd.DataFrame(
+            {
+                "kind": "outcome",
+                "name": [o.name for o in outcomes],
+                "week": pd.array([None] * len(outcomes), dtype="Int32"),
+                "value": np.array([o.compute(frame[o.metric].to_numpy(dtype=float)) for o in outcomes]),
+            }
+        )
+    ]
+    if series != "none":
+        metrics = (
+            [c for c in frame.columns if c != "week"]
+            if series == "all"
+            else list(dict.fromkeys(o.metric for o in outcomes))
+        )
+        weeks = frame["week"].to_numpy()
+        for metric in metrics:
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "kind": "series",
+                        "name": metric,
+                        "week": pd.array(weeks, dtype="Int32"),
+                        "value": frame[metric].to_numpy(dtype=float),
+                    }
+                )
+            )
+    return pd.concat(parts, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _design_table(manifest: dict[str, Any]) -> pd.DataFrame:
+    """run_id, point, replicate, seed and the swept parameters, one row per run."""
+    runs = pd.DataFrame(manifest["runs"], columns=["run_id", "point", "replicate", "seed"])
+    names = [f["name"] for f in manifest["design"]["factors"]]
+    points = pd.DataFrame(manifest["points"], columns=names)
+    for f in manifest["design"]["factors"]:
+        points[f["name"]] = points[f["name"]].astype(
+            {"int": "int64", "float": "float64", "bool": "bool"}[f["kind"]]
+        )
+    table = runs.join(points, on="point")
+    return table.astype({"point": "int64", "replicate": "int64", "seed": "int64"})
+
+
+def build_results(out: Path, manifest: dict[str, Any]) -> pd.DataFrame:
+    """One row per finished run and outcome: run_id, point, replicate, seed, parameters, outcome, metric,
+    statistic, last_weeks, value. Sorted by run id, then outcome order; reads only the outcome rows."""
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    outcomes = manifest["outcomes"]
+    order = {o["name"]: i for i, o in enumerate(outcomes)}
+    design = _design_table(manifest)
+    known = set(design["run_id"])
+    ids = sorted(completed_run_ids(out) & known)
+    if ids:
+        dataset = ds.dataset([str(out / RUNS_DIR / f"{i}.parquet") for i in ids], format="parquet")
+        table = dataset.to_table(columns=["run_id", "name", "value"], filter=pc.field("kind") == "outcome")
+        values = table.to_pandas()
+        values["run_id"] = values["run_id"].astype(str)
+        values["name"] = values["name"].astype(str)
+    else:
+        values = pd.DataFrame(
+            {"run_id": pd.Series(dtype=str), "name": pd.Series(dtype=str), "value": pd.Series(dtype=float)}
+        )
+    values = values[values["name"].isin(order)].rename(columns={"name": "outcome"})
+    meta = pd.DataFrame(outcomes).rename(columns={"name": "outcome"})
+    meta["last_weeks"] = meta["last_weeks"].astype("Int32")
+    frame = design.merge(values, on="run_id", how="inner").merge(meta, on="outcome", how="left")
+    frame["_order"] = frame["outcome"].map(order)
+    frame = frame.sort_values(["run_id", "_order"], kind="stable")
+    frame = frame[[*design.columns, "outcome", "metric", "statistic", "last_weeks", "value"]]
+    frame["value"] = frame["value"].astype("float64")
+    return frame.reset_index(drop=True)
+
+
+def write_results(out: Path, manifest: dict[str, Any]) -> tuple[Path, pd.DataFrame]:
+    """Build `results.parquet` from the finished runs and write it atomically."""
+    frame = build_results(out, manifest)
+    path = atomic_write(out / RESULTS, lambda p: frame.to_parquet(p, index=False))
+    return path, frame
+
+
+def load_series(out_dir: str | Path, metrics: list[str] | None = None) -> pd.DataFrame:
+    """Weekly series of a sweep's finished runs (what the run files kept), long: run_id, point, replicate,
+    seed, parameters, metric, week, value. ``metrics`` narrows it down."""
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    out = Path(out_dir)
+    manifest = read_manifest(out)
+    design = _design_table(manifest)
+    ids = sorted(completed_run_ids(out) & set(design["run_id"]))
+    if not ids:
+        return pd.DataFrame()
+    expr = pc.field("kind") == "series"
+    if metrics:
+        expr = expr & pc.field("name").isin(metrics)
+    dataset = ds.dataset([str(out / RUNS_DIR / f"{i}.parquet") for i in ids], format="parquet")
+    frame = dataset.to_table(columns=["run_id", "name", "week", "value"], filter=expr).to_pandas()
+    frame = frame.rename(columns={"name": "metric"})
+    frame["run_id"] = frame["run_id"].astype(str)
+    frame = frame.sort_values(["run_id", "metric", "week"], kind="stable")
+    return design.merge(frame, on="run_id", how="inner").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- driver
+
+
+class _FirstThen:
+    """Executor factory: hands out an already started (and checked) executor first, then new ones."""
+
+    def __init__(self, first: Executor, make: Callable[[], Executor]) -> None:
+        self.first: Executor | None = first
+        self.make = make
+
+    def __call__(self) -> Executor:
+        if self.first is not None:
+            executor, self.first = self.first, None
+            return executor
+        return self.make()
+
+    def close(self) -> None:
+        """Shut down the first executor if the engine never took it."""
+        if self.first is not None:
+            with contextlib.suppress(Exception):
+                self.first.shutdown(wait=False, cancel_futures=True)
+            self.first = None
+
+
+def _start_executor(jobs: int | None, scheduler: str | None, run_fn: Callable[..., Any]) -> _FirstThen:
+    """Start the pool or connect to Dask and check a worker can load the run function (UserError if not)."""
+    from experiments import engine
+
+    make = functools.partial(make_executor, jobs, scheduler)
+    executor = engine._checked(make(), run_fn)
+    if isinstance(executor, engine.DaskExecutor):
+        with contextlib.suppress(Exception):
+            threads = executor.client.nthreads()
+            if any(n > 1 for n in threads.values()):
+                print(
+                    "warning: some Dask workers have more than one thread; start them with --nthreads 1 "
+                    "(the model is pure Python, threads only contend)",
+                    file=sys.stderr,
+                )
+    return _FirstThen(executor, make)
+
+
+def _check_folder(out: Path, spec: SweepSpec, resume: bool) -> dict[str, Any] | None:
+    """Refuse an unusable output folder before anything is written; on --resume return its manifest."""
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: exists and is not a folder")
+    if not out.exists() or not any(out.iterdir()):
+        return None
+    if not resume:
+        raise UserError(
+            f"--out {out}: folder is not empty; add --resume to continue the sweep in it, or choose another folder"
+        )
+    manifest = read_manifest(out, flag="--resume")
+    if manifest.get("sweep_sha256") != spec.sha256:
+        raise UserError(
+            f"--resume {out}: made by a different sweep file ({manifest.get('sweep_file')}, sha256 "
+            f"{str(manifest.get('sweep_sha256'))[:12]}) than {spec.path} (sha256 {spec.sha256[:12]}); nothing changed"
+        )
+    if manifest.get("scenario_params_sha256") != _params_sha256(spec.scenario_params):
+        raise UserError(
+            f"--resume {out}: scenario '{spec.scenario_name}' has changed since the sweep started; "
+            "its runs would not be comparable, start a new folder"
+        )
+    return manifest
+
+
+def run_sweep(
+    sweep_file: str | Path,
+    out: str | Path | None = None,
+    *,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    progress: bool = True,
+    analyse: bool | None = None,
+) -> dict[str, Any]:
+    """Validate, plan, run (skipping finished runs on resume), then write results and the analysis.
+
+    Returns a summary dict (out, runs, completed, skipped, failed, seconds, written files).
+    """
+    started = time.monotonic()
+    spec = load_sweep(sweep_file)
+    out_dir = Path(out) if out is not None else Path("out") / "sweeps" / spec.name
+    existing = _check_folder(out_dir, spec, resume)
+    if existing is None:
+        manifest = make_manifest(spec, build_design(spec))
+    else:
+        manifest = existing
+        current = _versions().get("git_commit")
+        if current and current != manifest["versions"].get("git_commit"):
+            print(
+                f"warning: code version differs from the sweep's start (git {manifest['versions'].get('git_commit', '?')[:10]} "
+                f"→ {current[:10]}); runs made before and after may differ",
+                file=sys.stderr,
+            )
+    tasks = tasks_from_manifest(manifest)
+    run_fn = functools.partial(run_task, outcomes=outcomes_from_manifest(manifest), series=manifest["series"])
+    todo = len(set(t.run_id for t in tasks) - completed_run_ids(out_dir))
+
+    factory = _start_executor(jobs, scheduler, run_fn) if todo else None
+    try:
+        from model.runner import ensure_writable_dir
+
+        ensure_writable_dir(out_dir)
+        if existing is None:
+            _write_json(out_dir / MANIFEST, manifest)
+        report = execute(
+            tasks,
+            run_fn,
+            out_dir,
+            factory if factory is not None else functools.partial(make_executor, jobs, scheduler),
+            resume=True,
+            progress=progress,
+        )
+    finally:
+        if factory is not None:
+            factory.close()
+    results_path, results = write_results(out_dir, manifest)
+    written = [results_path]
+    do_analyse = manifest["sensitivity"]["auto"] if analyse is None else analyse
+    notes: list[str] = []
+    if do_analyse:
+        from experiments.sensitivity import analyse_sweep
+
+        analysis = analyse_sweep(out_dir, manifest, results)
+        written += analysis.written
+        notes += analysis.notes
+    return {
+        "out": out_dir,
+        "runs": len(tasks),
+        "completed": len(report.completed),
+        "skipped": report.skipped,
+        "failed": dict(report.failed),
+        "pool_rebuilds": report.pool_rebuilds,
+        "seconds": time.monotonic() - started,
+        "written": written,
+        "notes": notes,
+    }
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """``run.py sweep``."""
+    if args.dry_run:
+        spec = load_sweep(args.sweep_file)
+        design = build_design(spec)
+        n = len(design.points)
+        print(
+            f"{spec.name}: {spec.method} design over {', '.join(design.names)}; {n} points × "
+            f"{spec.replicates} replicates = {n * spec.replicates} runs of {spec.weeks} weeks on "
+            f"scenario {spec.scenario_name}; outcomes: {', '.join(o.name for o in spec.outcomes)}"
+        )
+        return 0
+    summary = run_sweep(
+        args.sweep_file,
+        args.out,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        resume=args.resume,
+        progress=not args.quiet,
+    )
+    failed = summary["failed"]
+    print(
+        f"{summary['runs']} runs: {summary['completed']} done now, {summary['skipped']} already done, "
+        f"{len(failed)} failed; {summary['seconds']:.1f} s"
+    )
+    for note in summary["notes"]:
+        print(f"note: {note}", file=sys.stderr)
+    print("wrote " + ", ".join(str(p) for p in summary["written"]))
+    if failed:
+        print(
+            f"{len(failed)} run(s) failed (see {summary['out'] / 'failed'}); `--resume` retries them",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """``run.py sensitivity DIR``."""
+    from experiments.sensitivity import analyse_sweep
+
+    out = Path(args.dir)
+    manifest = read_manifest(out)
+    path, results = write_results(out, manifest)
+    analysis = analyse_sweep(out, manifest, results)
+    for note in analysis.notes:
+        print(f"note: {note}", file=sys.stderr)
+    done = results["run_id"].nunique() if len(results) else 0
+    print(
+        f"{done} of {len(manifest['runs'])} runs finished; wrote "
+        + ", ".join(str(p) for p in [path, *analysis.written])
+    )
+    return 1 if analysis.incomplete else 0
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of worker processes, got {text!r}"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more worker processes, got {value}")
+    return value
+
+
+def add_cli(sub: Any) -> None:
+    """Register ``sweep`` and ``sensitivity`` with run.py."""
+    p = sub.add_parser("sweep", help="many runs over a design (grid, Latin hypercube, Morris, Sobol)")
+    p.add_argument("sweep_file", help="a sweep file (see scenarios/sweeps/)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--jobs", type=_jobs, default=None, help="local worker processes (default: all cores)")
+    where.add_argument(
+        "--scheduler", default=None, metavar="tcp://HOST:PORT", help="a running Dask scheduler"
+    )
+    p.add_argument("--out", default=None, help="output folder (default out/sweeps/NAME)")
+    p.add_argument(
+        "--resume", action="store_true", help="continue a sweep in --out: run only what is missing"
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="check the file and print the number of runs; write nothing"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=cmd_sweep)
+
+    s = sub.add_parser("sensitivity", help="results, sensitivity indices and plots of a sweep folder")
+    s.add_argument("dir", help="the folder a sweep wrote")
+    s.set_defaults(handler=cmd_sensitivity)
