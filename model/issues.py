@@ -20,6 +20,8 @@ from model.domains import CARE, CULTURE, DISPUTE, ENVIRONMENT, INFRASTRUCTURE, K
 __all__ = ["IssueTable", "Holders", "LATENT", "OPEN", "RESOLVED", "EXPIRED", "RC", "FIRM", "SO", "STREET", "OC"]
 
 LATENT, OPEN, RESOLVED, EXPIRED = 0, 1, 2, 3
+# Hot paths select rows with `x.compress(mask)` or `x[np.flatnonzero(mask)]`: the same rows in the
+# same order as `x[mask]`, but several times faster for masks that mix True and False.
 PassProbability = Callable[[np.ndarray], np.ndarray]
 RC, FIRM, SO, STREET, OC = 0, 1, 2, 3, 4
 HOLDER_KINDS = ("residents_committee", "property_firm", "social_organisation", "street_office", "owners_committee")
@@ -135,7 +137,7 @@ class IssueTable:
 
     def compact(self) -> None:
         """Drop resolved and expired rows from the active index."""
-        self.active = self.active[self.status[self.active] <= OPEN]
+        self.active = self.active.compress(self.status[self.active] <= OPEN)
 
     # -- counts -------------------------------------------------------------------------------
     def count(self, status: int) -> int:
@@ -153,7 +155,7 @@ class IssueTable:
 
     def pending_old_by_household(self, n: int, week: int, min_age: int = 4) -> np.ndarray:
         a = self.active
-        old = a[(week - self.created[a]) > min_age]
+        old = a.compress((week - self.created[a]) > min_age)
         return np.bincount(self.household[old], minlength=n).astype(np.float64)
 
     def open_by_household(self, n: int) -> np.ndarray:
@@ -211,7 +213,7 @@ class IssueTable:
         `pass_prob_of(rows)` gives, costing a week. With `sla_weeks` > 0, escalated issues older
         than that go first (departments must answer within the SLA)."""
         a = self.active
-        rows = a[(self.status[a] == OPEN) & (self.passed_week[a] != week)]
+        rows = a.compress((self.status[a] == OPEN) & (self.passed_week[a] != week))
         if rows.size == 0:
             return
         hold = self.holder[rows]
@@ -228,13 +230,13 @@ class IssueTable:
         passing = np.zeros(rows.size, dtype=bool)
         if cand.size:
             passing[cand] = rng.random(cand.size) < pass_prob_of(rows[cand])
-        self.pass_on(rows[passing], week)
-        keep = ~passing
+        self.pass_on(rows.compress(passing), week)
+        keep = np.flatnonzero(~passing)
         rows, hold, need, cap = rows[keep], hold[keep], need[keep], cap[keep]
         before = _group_cumsum_before(hold, need)
         done = before + need <= cap
-        self.resolve(rows[done], week)
-        partial = (~done) & (before < cap)
+        self.resolve(rows.compress(done), week)
+        partial = np.flatnonzero((~done) & (before < cap))
         self.remaining[rows[partial]] -= cap[partial] - before[partial]
 
 

@@ -275,24 +275,24 @@ class CoGovernanceModel(mesa.Model):
         self._hook("issues_surface")
         iss, hh, p, lv, rng = self.issues, self.households, self.p, self.levers, self.rng
         a = iss.active
-        latent = a[iss.status[a] == 0]
+        latent = a.compress(iss.status[a] == 0)  # compress: same rows as a[mask], faster (model/issues.py)
         if latent.size == 0:
             return
         cost = max(0.0, p["report_cost"] + lv.report_cost_delta)
         p_rep = hh.report_probability(p, cost, lv.report_reward_yuan)[iss.household[latent]]
         draw = rng.random(latent.size)
-        reported = latent[draw < p_rep]
+        reported = latent.compress(draw < p_rep)
         iss.surface(reported, self.week, by_household=True)
         hh.last_report[iss.household[reported]] = self.week
         hh.reported_now[iss.household[reported]] = True
         iss.week_events.reported = reported.size
-        rest = latent[draw >= p_rep]
+        rest = latent.compress(draw >= p_rep)
         found = rest[rng.random(rest.size) < p["base_discovery_prob"] + lv.discovery_prob_extra]
         if lv.discoveries_per_grid > 0:
             found = np.union1d(found, self._grid_worker_finds(np.setdiff1d(rest, found, assume_unique=True)))
         iss.surface(found, self.week, by_household=False)
         iss.week_events.discovered = found.size
-        still = rest[iss.status[rest] == 0]
+        still = rest.compress(iss.status[rest] == 0)
         iss.expire(still[iss.expires[still] <= self.week])
         iss.compact()
 
@@ -318,7 +318,7 @@ class CoGovernanceModel(mesa.Model):
         self._hook("issues_route")
         iss = self.issues
         a = iss.active
-        new = a[(iss.status[a] == OPEN) & (iss.holder[a] < 0)]
+        new = a.compress((iss.status[a] == OPEN) & (iss.holder[a] < 0))
         firm_present = np.array([f.present for f in self.firms])
         oc_present = np.array([oc is not None for oc in self.owners_committees])
         if new.size:
@@ -332,7 +332,7 @@ class CoGovernanceModel(mesa.Model):
                 # issues whose other party is the street; escalated at once (the SLA then applies)
                 beyond = iss.cross[new] & ((iss.kind[new] == INFRASTRUCTURE) | (partner == self.holders.street))
                 iss.escalate(new[beyond], self.holders.street)
-        open_rows = a[iss.status[a] == OPEN]
+        open_rows = a.compress(iss.status[a] == OPEN)
         hk = self.holders.kind[iss.holder[open_rows]]
         orphaned = open_rows[(hk == FIRM) & ~firm_present[iss.grid[open_rows]]]
         iss.holder[orphaned] = self.holders.rc(iss.community[orphaned])
@@ -357,7 +357,7 @@ class CoGovernanceModel(mesa.Model):
         self._hook("queues")
         iss, p, lv, rng = self.issues, self.p, self.levers, self.rng
         a = iss.active
-        open_rows = a[iss.status[a] == OPEN]
+        open_rows = a.compress(iss.status[a] == OPEN)
         age = self.week - iss.surfaced[open_rows]
         iss.expire(open_rows[age >= p["open_expiry_weeks"]])
         overdue = open_rows[(age > p["escalation_weeks"]) & (iss.holder[open_rows] != self.holders.street)
@@ -597,18 +597,18 @@ class CoGovernanceModel(mesa.Model):
                 g = lay.building_grid[b]
                 gap = 1.0 - self.quality[g, d] - self.building_boost[b, d]
                 self.building_boost[b, d] += proj.effect * max(gap, 0.0)
-                who = lay.building_of == b
+                who = slice(b * lay.households_per_building, (b + 1) * lay.households_per_building)
             elif proj.kind.scope == "grid":
                 g = proj.target
                 self.grid_boost[g, d] += proj.effect * max(1.0 - self.quality[g, d], 0.0)
-                who = lay.grid_of == g
+                who = slice(g * lay.households_per_grid, (g + 1) * lay.households_per_grid)
             else:
                 grids = lay.grid_community == proj.target
                 self.grid_boost[grids, d] += proj.effect * np.maximum(1.0 - self.quality[grids, d], 0.0)
-                who = lay.community_of == proj.target
+                who = slice(proj.target * lay.households_per_community, (proj.target + 1) * lay.households_per_community)
             hh.project_benefit[who] += 0.03
             hh.trust_community[who] += 0.03 * (1.0 - hh.trust_community[who])
-            recent = who & (hh.last_deliberation > self.week - 26)
+            recent = who.start + np.flatnonzero(hh.last_deliberation[who] > self.week - 26)  # blocks (StreetLayout)
             hh.efficacy[recent] += self.levers.deliberation_efficacy * (1.0 - hh.efficacy[recent])
             book.completed += 1
             book.completed_log.append((self.week, proj.kind.key, proj.community))
@@ -661,7 +661,10 @@ class CoGovernanceModel(mesa.Model):
     def household_quality(self) -> np.ndarray:
         """(n_households, 6) quality each household lives with (compound plus building projects)."""
         lay = self.layout
-        return np.clip(self.quality[lay.grid_of] + self.building_boost[lay.building_of], 0.0, 1.0)
+        # per building first (same sums, 1/households_per_building of the work), then one row per
+        # household: households of a building are a contiguous block (StreetLayout)
+        per_building = np.clip(self.quality[lay.building_grid] + self.building_boost, 0.0, 1.0)
+        return np.repeat(per_building, lay.households_per_building, axis=0)
 
     # 10 -----------------------------------------------------------------------------------
     def observe(self) -> None:

@@ -24,6 +24,10 @@ def _mean(x: np.ndarray) -> float:
     return float(x.mean()) if x.size else float("nan")
 
 
+# Group reporters select with `x.compress(mask)`: the same values as `x[mask]` in the same order
+# (so the same mean, bit for bit), several times faster for masks that are not mostly one value.
+
+
 def gini(x: np.ndarray) -> float:
     """Gini coefficient of non-negative values."""
     if x.size == 0 or x.sum() == 0:
@@ -58,7 +62,7 @@ def satisfied_share(m: M) -> float:
 
 
 def _sat_age(m: M, g: int) -> float:
-    return _mean(m.households.satisfaction[m.households.age_group == g])
+    return _mean(m.households.satisfaction.compress(m.households.age_group == g))
 
 
 def satisfaction_youth(m: M) -> float:
@@ -74,11 +78,11 @@ def satisfaction_retired(m: M) -> float:
 
 
 def satisfaction_owners(m: M) -> float:
-    return _mean(m.households.satisfaction[m.households.owner])
+    return _mean(m.households.satisfaction.compress(m.households.owner))
 
 
 def satisfaction_renters(m: M) -> float:
-    return _mean(m.households.satisfaction[~m.households.owner])
+    return _mean(m.households.satisfaction.compress(~m.households.owner))
 
 
 def satisfaction_grid_sd(m: M) -> float:
@@ -101,7 +105,7 @@ def participation_monthly(m: M) -> float:
 
 
 def _part_age(m: M, g: int) -> float:
-    return _mean(m.active_mask[m.households.age_group == g])
+    return _mean(m.active_mask.compress(m.households.age_group == g))
 
 
 def participation_youth(m: M) -> float:
@@ -117,11 +121,11 @@ def participation_retired(m: M) -> float:
 
 
 def participation_owners(m: M) -> float:
-    return _mean(m.active_mask[m.households.owner])
+    return _mean(m.active_mask.compress(m.households.owner))
 
 
 def participation_renters(m: M) -> float:
-    return _mean(m.active_mask[~m.households.owner])
+    return _mean(m.active_mask.compress(~m.households.owner))
 
 
 def volunteer_hours_per_100(m: M) -> float:

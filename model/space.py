@@ -68,12 +68,21 @@ class SocialNetwork:
         else:
             self.ties = np.zeros((n, 0), dtype=np.int32)
         self.degree = (layout.households_per_building - 1) + self.ties.shape[1]
+        # Column j of `ties` as its own contiguous array, for the weekly sums. numpy adds fewer than
+        # 8 terms along an axis left to right, so summing columns in order gives the same bits as
+        # `values[ties].sum(axis=1)`, at a third of the cost; from 8 on it sums pairwise.
+        self._tie_columns = np.ascontiguousarray(self.ties.T) if 0 < self.k < 8 else None
 
     def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
         """Mean of `values` over each household's network neighbours (self excluded)."""
         lay = self.layout
-        building_total = lay.per_building(values)[lay.building_of] - values
-        tie_total = values[self.ties].sum(axis=1) if self.k else 0.0
+        building_total = np.repeat(lay.per_building(values), lay.households_per_building) - values
+        if self._tie_columns is not None:
+            tie_total = values[self._tie_columns[0]]
+            for column in self._tie_columns[1:]:
+                tie_total += values[column]
+        else:
+            tie_total = values[self.ties].sum(axis=1) if self.k else 0.0
         return (building_total + tie_total) / max(self.degree, 1)
 
     def neighbours(self, household: int) -> np.ndarray:
