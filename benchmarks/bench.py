@@ -1,0 +1,574 @@
+"""``python run.py bench [--quick]``: how fast the model is, against a per-agent baseline and targets.
+
+Times model set-up and the run separately over several seeds after a warm-up and reports medians
+with ranges. The per-agent Mesa baseline (``benchmarks/per_agent_baseline.py``) runs interleaved
+with the real model on the same seeds, so their ratio holds on a noisy shared machine. Writes
+``results.json`` and ``results.md`` (a Markdown table for the README, with the machine) into
+``--out`` (default ``benchmarks/``), each atomically.
+
+Targets are reported as met / not met; they are not timed tests. ``--quick`` uses small sizes and
+one repetition so CI can run it in seconds; its figures are not comparable with the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import gc
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments.engine import RunTask, execute, make_executor
+from model.runner import atomic_write, ensure_writable_dir, run_scenario
+
+__all__ = ["BenchConfig", "FULL", "QUICK", "run_bench", "sweep_run", "add_cli", "render_markdown", "TARGETS"]
+
+HERE = Path(__file__).resolve().parent
+
+#: Layouts of the street by household count (the default scenario is 1 community of 1,920).
+LAYOUTS: dict[int, dict[str, int]] = {
+    1_920: {},
+    4_000: {"n_communities": 2, "grids": 5, "buildings_per_grid": 10},
+    20_000: {"n_communities": 10, "grids": 5, "buildings_per_grid": 10},
+    96_000: {"n_communities": 50},
+}
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    """What to measure and how often."""
+
+    quick: bool
+    sizes: tuple[int, ...]  # households, keys of LAYOUTS
+    reps: int  # timed seeds per size (after one warm-up run)
+    weeks: int  # weeks per timed run of the full model
+    reps_large: int  # timed seeds at the largest size
+    baseline_size: int  # households for the per-agent comparison
+    baseline_weeks: int
+    baseline_reps: int
+    default_reps: int  # repetitions of the default scenario (1,920 households x its 156 weeks)
+    memory_size: int
+    memory_weeks: int
+    sweep_runs: int
+    sweep_weeks: int
+    sweep_jobs: tuple[int, ...] = (1, 2)
+
+
+FULL = BenchConfig(
+    quick=False,
+    sizes=(1_920, 20_000, 96_000),
+    reps=5,
+    weeks=156,
+    reps_large=3,
+    baseline_size=20_000,
+    baseline_weeks=26,
+    baseline_reps=3,
+    default_reps=7,
+    memory_size=96_000,
+    memory_weeks=156,
+    sweep_runs=32,
+    sweep_weeks=156,
+)
+QUICK = BenchConfig(
+    quick=True,
+    sizes=(1_920, 4_000),
+    reps=1,
+    weeks=8,
+    reps_large=1,
+    baseline_size=1_920,
+    baseline_weeks=4,
+    baseline_reps=1,
+    default_reps=1,
+    memory_size=4_000,
+    memory_weeks=8,
+    sweep_runs=4,
+    sweep_weeks=4,
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target: the figure it reads, the threshold and the direction."""
+
+    key: str
+    label: str
+    threshold: float
+    at_least: bool
+    unit: str
+
+
+TARGETS: tuple[Target, ...] = (
+    Target(
+        "steps_per_s_large", "full model at {large} households, one core", 1.5e6, True, "household-steps/s"
+    ),
+    Target(
+        "ratio_per_agent",
+        "speed-up over the per-agent Mesa baseline at {baseline} households",
+        30.0,
+        True,
+        "x",
+    ),
+    Target(
+        "default_scenario_s", "default scenario (1,920 households × 156 weeks) incl. set-up", 0.5, False, "s"
+    ),
+    Target("bytes_per_household", "peak memory per household at {memory} households", 2048.0, False, "bytes"),
+    Target("sweep_speedup", "sweep throughput, 2 workers / 1 worker", 1.8, True, "x"),
+)
+
+
+# ------------------------------------------------------------------------------------ helpers
+def summary(values: list[float]) -> dict[str, Any]:
+    """Median, min and max of repeated measurements (and the values)."""
+    return {
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "n": len(values),
+        "values": [round(v, 6) for v in values],
+    }
+
+
+def machine() -> dict[str, Any]:
+    """The machine and software the figures were measured on."""
+    import mesa
+    import numpy
+
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    info: dict[str, Any] = {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "mesa": mesa.__version__,
+        "pandas": pd.__version__,
+        "platform": platform.platform(),
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
+    with contextlib.suppress(OSError):
+        info["load_average_at_start"] = [round(x, 2) for x in os.getloadavg()]
+    with contextlib.suppress(Exception):
+        import subprocess
+
+        out = subprocess.run(
+            ["git", "-C", str(HERE.parent), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+        dirty = subprocess.run(
+            ["git", "-C", str(HERE.parent), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+        if out.returncode == 0:
+            info["git_commit"] = out.stdout.strip() + ("+uncommitted" if dirty.stdout.strip() else "")
+    return info
+
+
+@contextlib.contextmanager
+def _fresh() -> Iterator[None]:
+    """Start a measurement with no garbage from the previous one."""
+    gc.collect()
+    yield
+
+
+def time_full_model(households: int, seed: int, weeks: int) -> dict[str, float]:
+    """Set-up and run times of the real model (and time inside ``datacollector.collect``)."""
+    from model.model import CoGovernanceModel
+
+    with _fresh():
+        t0 = time.perf_counter()
+        model = CoGovernanceModel("baseline", seed=seed, **LAYOUTS[households])
+        t1 = time.perf_counter()
+        collect_s = [0.0]
+        inner = model.datacollector.collect
+
+        def timed_collect(m: Any) -> None:
+            c0 = time.perf_counter()
+            inner(m)
+            collect_s[0] += time.perf_counter() - c0
+
+        model.datacollector.collect = timed_collect  # type: ignore[method-assign]
+        c_start = time.thread_time()
+        t2 = time.perf_counter()
+        model.run(weeks)
+        t3 = time.perf_counter()
+        cpu = time.thread_time() - c_start  # this thread only: "one core", whatever else runs
+        assert model.layout.n_households == households
+        model.remove()
+    return {"setup_s": t1 - t0, "run_s": t3 - t2, "run_cpu_s": cpu, "collect_s": collect_s[0]}
+
+
+def time_reference(cls: Callable[..., Any], households: int, seed: int, weeks: int) -> dict[str, float]:
+    """Set-up and run times of a reference implementation (per-agent or kernel)."""
+    with _fresh():
+        t0 = time.perf_counter()
+        model = cls("baseline", seed=seed, **LAYOUTS[households])
+        t1 = time.perf_counter()
+        model.run(weeks)
+        t2 = time.perf_counter()
+        remove = getattr(model, "remove", None)
+        if remove is not None:
+            remove()
+    return {"setup_s": t1 - t0, "run_s": t2 - t1}
+
+
+def sweep_run(task: RunTask) -> pd.DataFrame:
+    """Run function for the sweep measurement (module level, so spawned workers can load it)."""
+    return run_scenario(task.scenario, seed=task.seed, weeks=task.weeks, overrides=task.overrides)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------------------- measurements
+def measure_sizes(cfg: BenchConfig) -> dict[str, Any]:
+    """Household-steps/s, set-up time and data-collection share of the full model at each size."""
+    out: dict[str, Any] = {}
+    for n in cfg.sizes:
+        reps = cfg.reps_large if n == max(cfg.sizes) else cfg.reps
+        time_full_model(n, seed=0, weeks=2)  # warm-up
+        runs = [time_full_model(n, seed=s, weeks=cfg.weeks) for s in range(1, reps + 1)]
+        out[str(n)] = {
+            "households": n,
+            "layout": LAYOUTS[n],
+            "weeks": cfg.weeks,
+            "setup_s": summary([r["setup_s"] for r in runs]),
+            "run_s": summary([r["run_s"] for r in runs]),
+            "run_cpu_s": summary([r["run_cpu_s"] for r in runs]),
+            "household_steps_per_s": summary([n * cfg.weeks / r["run_s"] for r in runs]),
+            "household_steps_per_cpu_s": summary([n * cfg.weeks / r["run_cpu_s"] for r in runs]),
+            "collect_share": summary([r["collect_s"] / r["run_s"] for r in runs]),
+        }
+        fig = out[str(n)]["household_steps_per_s"]
+        log(
+            f"  {n:>7,} households: {fig['median'] / 1e6:.2f} M household-steps/s "
+            f"[{fig['min'] / 1e6:.2f}-{fig['max'] / 1e6:.2f}], set-up {out[str(n)]['setup_s']['median']:.3f} s"
+        )
+    return out
+
+
+def measure_baseline(cfg: BenchConfig) -> dict[str, Any]:
+    """Full model vs per-agent Mesa vs numpy kernel on the same seeds, interleaved, paired ratios."""
+    from benchmarks.per_agent_baseline import PerAgentModel, VectorisedKernel
+
+    n, weeks = cfg.baseline_size, cfg.baseline_weeks
+    time_full_model(n, seed=0, weeks=2)
+    time_reference(PerAgentModel, n, seed=0, weeks=1)
+    time_reference(VectorisedKernel, n, seed=0, weeks=2)
+    full, per_agent, kernel = [], [], []
+    for seed in range(1, cfg.baseline_reps + 1):
+        full.append(time_full_model(n, seed, weeks)["run_s"])
+        per_agent.append(time_reference(PerAgentModel, n, seed, weeks)["run_s"])
+        kernel.append(time_reference(VectorisedKernel, n, seed, weeks)["run_s"])
+    rate = lambda secs: [n * weeks / s for s in secs]  # noqa: E731
+    result = {
+        "households": n,
+        "weeks": weeks,
+        "layout": LAYOUTS[n],
+        "full_model_steps_per_s": summary(rate(full)),
+        "per_agent_steps_per_s": summary(rate(per_agent)),
+        "kernel_steps_per_s": summary(rate(kernel)),
+        "ratio_full_to_per_agent": summary([p / f for f, p in zip(full, per_agent, strict=True)]),
+        "ratio_kernel_to_full": summary([f / k for f, k in zip(full, kernel, strict=True)]),
+    }
+    log(
+        f"  per-agent baseline at {n:,}: {result['per_agent_steps_per_s']['median'] / 1e6:.3f} M/s; full model "
+        f"{result['ratio_full_to_per_agent']['median']:.1f}x faster; kernel {result['ratio_kernel_to_full']['median']:.1f}x "
+        "faster than the full model"
+    )
+    return result
+
+
+def measure_default(cfg: BenchConfig) -> dict[str, Any]:
+    """Wall time of ``run_scenario("baseline", seed)``: set-up, 156 weeks and the weekly table."""
+    run_scenario("baseline", seed=0, weeks=4)
+    times = []
+    for seed in range(1, cfg.default_reps + 1):
+        with _fresh():
+            t0 = time.perf_counter()
+            frame = run_scenario("baseline", seed=seed)
+            times.append(time.perf_counter() - t0)
+    result = {"households": 1_920, "weeks": len(frame) - 1, "wall_s": summary(times)}
+    log(f"  default scenario: {result['wall_s']['median']:.3f} s")
+    return result
+
+
+def measure_memory(cfg: BenchConfig) -> dict[str, Any]:
+    """Peak traced memory (Python objects and numpy buffers) over set-up and a run, per household."""
+    from model.model import CoGovernanceModel
+
+    n = cfg.memory_size
+    with _fresh():
+        tracemalloc.start()
+        try:
+            base = tracemalloc.get_traced_memory()[0]
+            model = CoGovernanceModel("baseline", seed=1, **LAYOUTS[n])
+            setup_current, setup_peak = tracemalloc.get_traced_memory()
+            model.run(cfg.memory_weeks)
+            end_current, peak = tracemalloc.get_traced_memory()
+            model.remove()
+            del model
+        finally:
+            tracemalloc.stop()
+    result = {
+        "households": n,
+        "weeks": cfg.memory_weeks,
+        "peak_bytes": peak - base,
+        "peak_bytes_per_household": (peak - base) / n,
+        "setup_peak_bytes_per_household": (setup_peak - base) / n,
+        "after_setup_bytes_per_household": (setup_current - base) / n,
+        "after_run_bytes_per_household": (end_current - base) / n,
+    }
+    log(f"  memory at {n:,}: peak {result['peak_bytes_per_household']:.0f} bytes/household")
+    return result
+
+
+def measure_sweep(cfg: BenchConfig) -> dict[str, Any]:
+    """Runs per second through ``experiments.engine`` (spawned local pool) with 1 and 2 workers."""
+    tasks = [RunTask(f"b{i:03d}", "baseline", 1 + i, cfg.sweep_weeks) for i in range(cfg.sweep_runs)]
+    result: dict[str, Any] = {"runs": cfg.sweep_runs, "weeks": cfg.sweep_weeks, "households": 1_920}
+    for jobs in cfg.sweep_jobs:
+        with tempfile.TemporaryDirectory(prefix="cogov-bench-sweep-") as tmp:
+            t0 = time.perf_counter()
+            report = execute(
+                tasks, sweep_run, Path(tmp), lambda j=jobs: make_executor(j), resume=False, progress=False
+            )
+            wall = time.perf_counter() - t0
+        if not report.ok:
+            raise RuntimeError(f"benchmark sweep with {jobs} worker(s) failed: {report.failed}")
+        result[f"jobs_{jobs}"] = {"seconds": wall, "runs_per_s": cfg.sweep_runs / wall}
+        log(
+            f"  sweep with {jobs} worker(s): {cfg.sweep_runs / wall:.2f} runs/s ({wall:.1f} s incl. pool start)"
+        )
+    if len(cfg.sweep_jobs) >= 2:
+        lo, hi = cfg.sweep_jobs[0], cfg.sweep_jobs[1]
+        result["speedup"] = result[f"jobs_{hi}"]["runs_per_s"] / result[f"jobs_{lo}"]["runs_per_s"]
+    return result
+
+
+# ---------------------------------------------------------------------------------- reporting
+def headline(results: dict[str, Any]) -> dict[str, float]:
+    """The figures the targets read (at 96,000 and 20,000 households unless in quick mode)."""
+    sizes = results["sizes"]
+    largest = str(max(int(k) for k in sizes))
+    return {
+        "steps_per_s_large": sizes[largest]["household_steps_per_s"]["median"],
+        "ratio_per_agent": results["baseline"]["ratio_full_to_per_agent"]["median"],
+        "default_scenario_s": results["default_scenario"]["wall_s"]["median"],
+        "bytes_per_household": results["memory"]["peak_bytes_per_household"],
+        "sweep_speedup": results["sweep"]["speedup"],
+    }
+
+
+def judge(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target with its measured value and whether it is met."""
+    figures = headline(results)
+    where = {
+        "large": f"{max(int(k) for k in results['sizes']):,}",
+        "baseline": f"{results['baseline']['households']:,}",
+        "memory": f"{results['memory']['households']:,}",
+    }
+    rows = []
+    for t in TARGETS:
+        value = figures[t.key]
+        met = value >= t.threshold if t.at_least else value <= t.threshold
+        rows.append(
+            {
+                **asdict(t),
+                "label": t.label.format(**where),
+                "value": value,
+                "met": bool(met),
+                "shortfall": 0.0 if met else (t.threshold / value if t.at_least else value / t.threshold),
+            }
+        )
+    return rows
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "household-steps/s":
+        return f"{value / 1e6:.2f} M/s"
+    if unit == "x":
+        return f"{value:.1f}×"
+    if unit == "bytes":
+        return f"{value:,.0f} B"
+    return f"{value:.3f} s"
+
+
+def _range(s: dict[str, Any], scale: float = 1.0, fmt: str = "{:.2f}") -> str:
+    med, lo, hi = (fmt.format(s[k] * scale) for k in ("median", "min", "max"))
+    return med if s["n"] == 1 else f"{med} [{lo}–{hi}]"
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    """The results as Markdown: targets, then figures by size, then the comparisons."""
+    m, cfg = results["machine"], results["config"]
+    lines = [
+        "# cogov benchmark"
+        + (" (quick mode: small sizes, not comparable with the targets)" if cfg["quick"] else ""),
+        "",
+        f"Measured {m['date']} on {m['cpu']}, {m['cores']} cores; Python {m['python']}, numpy {m['numpy']}, "
+        f"Mesa {m['mesa']}, pandas {m['pandas']}; commit {m.get('git_commit', '?')}; load average at start "
+        f"{m.get('load_average_at_start', '?')}. Medians over seeds after a warm-up, [min–max] in brackets. "
+        "`python run.py bench` regenerates this file.",
+        "",
+        "| target | measured | target | met |",
+        "|---|---|---|---|",
+    ]
+    for row in results["targets"]:
+        cmp = "≥" if row["at_least"] else "≤"
+        verdict = "met" if row["met"] else f"**not met** ({row['shortfall']:.2f}× short)"
+        lines.append(
+            f"| {row['label']} | {_fmt(row['value'], row['unit'])} | {cmp} {_fmt(row['threshold'], row['unit'])} "
+            f"| {verdict} |"
+        )
+    lines += [
+        "",
+        "## Full model by size (baseline scenario)",
+        "",
+        "| households | set-up (s) | run of {w} weeks (s) | M household-steps/s | per CPU-second | "
+        "data collection share |".format(w=cfg["weeks"]),
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for key, s in results["sizes"].items():
+        lines.append(
+            f"| {int(key):,} | {_range(s['setup_s'], fmt='{:.3f}')} | {_range(s['run_s'])} | "
+            f"{_range(s['household_steps_per_s'], 1e-6)} | {_range(s['household_steps_per_cpu_s'], 1e-6)} | "
+            f"{_range(s['collect_share'], 100.0, '{:.0f}')} % |"
+        )
+    b, d, mem, sw = results["baseline"], results["default_scenario"], results["memory"], results["sweep"]
+    lines += [
+        "",
+        f"## Against the per-agent Mesa baseline and the numpy kernel ({b['households']:,} households, "
+        f"{b['weeks']} weeks, same seeds, interleaved)",
+        "",
+        "| implementation | M household-steps/s | full model is |",
+        "|---|---:|---:|",
+        f'| per-agent Mesa (`shuffle_do("step")`, plain-Python rules) | {_range(b["per_agent_steps_per_s"], 1e-6, "{:.3f}")} '
+        f"| {_range(b['ratio_full_to_per_agent'], fmt='{:.1f}')}× faster |",
+        f"| full model | {_range(b['full_model_steps_per_s'], 1e-6)} | — |",
+        f"| numpy kernel of the household rules only (ceiling) | {_range(b['kernel_steps_per_s'], 1e-6)} "
+        f"| {_range(b['ratio_kernel_to_full'], fmt='{:.1f}')}× slower |",
+        "",
+        "## Other figures",
+        "",
+        "| figure | value |",
+        "|---|---:|",
+        f'| default scenario, `run_scenario("baseline", seed)`: {d["households"]:,} households × {d["weeks"]} weeks, '
+        f"set-up and table included | {_range(d['wall_s'], fmt='{:.3f}')} s |",
+        f"| peak memory over set-up and {mem['weeks']} weeks at {mem['households']:,} households (tracemalloc) "
+        f"| {mem['peak_bytes_per_household']:,.0f} B/household |",
+        f"| memory held after set-up / after the run | {mem['after_setup_bytes_per_household']:,.0f} / "
+        f"{mem['after_run_bytes_per_household']:,.0f} B/household |",
+    ]
+    for key in (k for k in sw if k.startswith("jobs_")):
+        lines.append(
+            f"| sweep of {sw['runs']} runs × {sw['weeks']} weeks through `experiments.engine`, "
+            f"{key[5:]} worker(s), pool start included | {sw[key]['runs_per_s']:.2f} runs/s "
+            f"({sw[key]['seconds']:.1f} s) |"
+        )
+    if "speedup" in sw:
+        lines.append(f"| sweep speed-up, 2 workers / 1 worker | {sw['speedup']:.2f}× |")
+    if m.get("load_average_at_end"):
+        lines += ["", f"Load average at the end: {m['load_average_at_end']}."]
+    return "\n".join(lines) + "\n"
+
+
+def run_bench(cfg: BenchConfig, out_dir: Path) -> dict[str, Any]:
+    """Measure everything in `cfg`, write results.json and results.md into `out_dir`, return the results."""
+    started = time.perf_counter()
+    results: dict[str, Any] = {"machine": machine(), "config": asdict(cfg)}
+    log(
+        f"cogov bench ({'quick' if cfg.quick else 'full'}) on {results['machine']['cpu']}, "
+        f"{results['machine']['cores']} cores"
+    )
+    results["sizes"] = measure_sizes(cfg)
+    results["baseline"] = measure_baseline(cfg)
+    results["default_scenario"] = measure_default(cfg)
+    results["memory"] = measure_memory(cfg)
+    results["sweep"] = measure_sweep(cfg)
+    results["targets"] = judge(results)
+    with contextlib.suppress(OSError):
+        results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["bench_seconds"] = time.perf_counter() - started
+    text = json.dumps(results, indent=2, ensure_ascii=False) + "\n"
+    atomic_write(out_dir / "results.json", lambda p: p.write_text(text, encoding="utf-8"))
+    markdown = render_markdown(results)
+    atomic_write(out_dir / "results.md", lambda p: p.write_text(markdown, encoding="utf-8"))
+    return results
+
+
+def profile_large(out_dir: Path, weeks: int = 52) -> Path:
+    """Profile the full model at 96,000 households with pyinstrument; writes profile_96000.txt."""
+    from model.model import CoGovernanceModel
+
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        from model.errors import UserError
+
+        raise UserError(
+            "--profile needs pyinstrument (pip install pyinstrument; it is in the test extra)"
+        ) from None
+    model = CoGovernanceModel("baseline", seed=1, **LAYOUTS[96_000])
+    model.run(2)
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    model.run(weeks)
+    profiler.stop()
+    model.remove()
+    text = profiler.output_text(unicode=True, color=False)
+    return atomic_write(out_dir / "profile_96000.txt", lambda p: p.write_text(text, encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------------------- CLI
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Handler of ``run.py bench``."""
+    cfg = QUICK if args.quick else FULL
+    if args.reps is not None:
+        if args.reps < 1:
+            from model.errors import UserError
+
+            raise UserError(f"--reps {args.reps}: expected a whole number, 1 or more")
+        cfg = replace(cfg, reps=args.reps, reps_large=min(args.reps, cfg.reps_large))
+    out = ensure_writable_dir(args.out)
+    results = run_bench(cfg, out)
+    print(render_markdown(results))
+    print(f"wrote {out / 'results.json'} and {out / 'results.md'} ({results['bench_seconds']:.0f} s)")
+    if args.profile:
+        print(f"wrote {profile_large(out)}")
+    return 0
+
+
+def add_cli(subparsers: Any) -> None:
+    """Register ``bench`` with run.py."""
+    p = subparsers.add_parser("bench", help="speed and memory against the per-agent baseline and the targets")
+    p.add_argument("--quick", action="store_true", help="small sizes, one repetition (for CI; seconds)")
+    p.add_argument(
+        "--out", default=str(HERE), help="folder for results.json and results.md (default benchmarks/)"
+    )
+    p.add_argument("--reps", type=int, default=None, help="timed seeds per size (default 5, 3 at 96,000)")
+    p.add_argument(
+        "--profile", action="store_true", help="also profile 52 weeks at 96,000 households (pyinstrument)"
+    )
+    p.set_defaults(handler=cmd_bench)
