@@ -63,6 +63,8 @@ class Households:
         self.resolved_recent = np.zeros(n)  # decaying count of own issues resolved on time
         self.project_benefit = np.zeros(n)  # decaying lift from completed projects nearby
         self.experience = np.zeros(n)
+        # lasting individual differences in how content a household is with the same conditions
+        self.disposition = rng.normal(0.0, params["satisfaction_disposition_sd"], n)
         self._age_weights = AGE_WEIGHTS[self.age_group]  # (n, 6)
 
     # -- perception ---------------------------------------------------------------------------
@@ -186,7 +188,7 @@ class Households:
         """s moves toward x + κ·(x − a) (level plus surprise), toward neighbours, with noise;
         aspiration adapts to experience (hedonic adaptation)."""
         x, a = self.experience, self.aspiration
-        target = x + p["surprise_weight"] * (x - a)
+        target = x + p["surprise_weight"] * (x - a) + self.disposition
         s = self.satisfaction
         s += p["satisfaction_rate"] * (target - s) + p["neighbour_weight"] * (neighbour_mean - s)
         if p["satisfaction_noise"] > 0:

@@ -197,6 +197,7 @@ class CoGovernanceModel(mesa.Model):
         self.deliberation_attendees_week = 0
         self.survey_share = np.nan
         self.survey_by_grid = np.full(self.layout.n_grids, np.nan)  # last survey's share satisfied by compound
+        self.closed_outcome_mean = float("nan")  # mean outcome of the issues closed this week (0–1)
         self.resolution_weeks = np.zeros(0)
         self.cross_resolution_weeks = np.zeros(0)
         self.collection_rate = 1.0
@@ -209,6 +210,7 @@ class CoGovernanceModel(mesa.Model):
         """One week, in the order of MODEL.md §3."""
         self.week += 1
         self._begin_week()
+        self._apply_shocks()
         self.issues_arise()
         self.issues_surface()
         self.issues_route()
@@ -221,6 +223,22 @@ class CoGovernanceModel(mesa.Model):
             self.quarterly_projects()
         self.update_attitudes()
         self.observe()
+
+    def budget_factor(self) -> float:
+        """Multiplier on project money and mechanism budgets: budget_cut_factor from
+        budget_cut_week on (the budget_cut scenario), else 1."""
+        cut = self.p["budget_cut_week"]
+        return self.p["budget_cut_factor"] if cut and self.week >= cut else 1.0
+
+    def _apply_shocks(self) -> None:
+        """Scenario shocks that happen in a given week (a firm forced out, budgets cut)."""
+        p = self.p
+        if p["forced_exit_week"] and self.week == p["forced_exit_week"] and self.firms[0].present:
+            self.firms[0].leave()
+            self.firm_exits += 1
+            self.events.append((self.week, "firm_exit", "compound 0: property firm left (scenario shock, 小区失管)"))
+        if p["budget_cut_week"] and self.week == p["budget_cut_week"]:
+            self.events.append((self.week, "budget_cut", f"budgets cut to {p['budget_cut_factor']:.0%} (预算削减)"))
 
     def run(self, weeks: int | None = None) -> None:
         """Run `weeks` steps (default: the scenario's horizon)."""
@@ -291,7 +309,7 @@ class CoGovernanceModel(mesa.Model):
         if lv.discoveries_per_grid > 0:
             found = np.union1d(found, self._grid_worker_finds(np.setdiff1d(rest, found, assume_unique=True)))
         iss.surface(found, self.week, by_household=False)
-        iss.week_events.discovered = found.size
+        iss.week_events.discovered += found.size  # mechanisms may have found some already this week
         still = rest.compress(iss.status[rest] == 0)
         iss.expire(still[iss.expires[still] <= self.week])
         iss.compact()
@@ -408,6 +426,7 @@ class CoGovernanceModel(mesa.Model):
         self.cross_resolution_weeks = self.resolution_weeks[iss.cross[done]]
         rows = np.concatenate([done, failed])
         outcomes = np.concatenate([outcome, np.zeros(failed.size)])
+        self.closed_outcome_mean = float(outcomes.mean()) if outcomes.size else float("nan")
         about_property = self.holders.kind[iss.holder[rows]] == FIRM
         households = iss.household[rows].astype(np.int64)
         hh.learn_from_outcomes(households, outcomes, about_property, p["trust_rate"])
@@ -544,7 +563,7 @@ class CoGovernanceModel(mesa.Model):
         self._develop_social_organisations()
         lay, p, lv = self.layout, self.p, self.levers
         book = self.projects
-        book.budget += p["project_budget_per_quarter"] + lv.project_budget_extra
+        book.budget += (p["project_budget_per_quarter"] + lv.project_budget_extra) * self.budget_factor()
         need_b = self._unmet_need_by_building()
         need_g = np.add.reduceat(need_b, np.arange(0, lay.n_buildings, lay.buildings_per_grid), axis=0)
         need_c = np.add.reduceat(need_g, np.arange(0, lay.n_grids, lay.grids), axis=0)
@@ -627,16 +646,12 @@ class CoGovernanceModel(mesa.Model):
         hh.update_experience(self.household_quality(), p)
         hh.update_satisfaction(self.network.neighbour_mean(hh.satisfaction), p, self.rng)
         hh.relax_motivation(p["motivation_relax_rate"])
-        if self.levers.transparency > 0:
-            resolved_share = self._recent_resolution_share()
-            hh.trust_community += self.levers.transparency * (resolved_share - hh.trust_community)
+        if self.levers.transparency > 0 and self.closed_outcome_mean == self.closed_outcome_mean:
+            # visible progress: trust moves toward the mean outcome of the issues closed this week
+            # (resolved: the same outcome as in the feedback, falling with lateness; given up: 0)
+            hh.trust_community += self.levers.transparency * (self.closed_outcome_mean - hh.trust_community)
         np.clip(hh.trust_community, 0.0, 1.0, out=hh.trust_community)
         np.clip(hh.efficacy, 0.0, 1.0, out=hh.efficacy)
-
-    def _recent_resolution_share(self) -> float:
-        done = self.issues.week_events.resolved_rows().size
-        failed = self.issues.week_events.expired_open_rows().size
-        return done / (done + failed) if done + failed else 0.5
 
     def _update_quality(self) -> None:
         """Quality of each domain in each compound from its providers (MODEL.md §2, §8)."""

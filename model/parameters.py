@@ -116,6 +116,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "property": ("物业经济", "Property economics"),
     "projects": ("项目", "Projects"),
     "observation": ("观测", "Observation"),
+    "shocks": ("冲击与政策时点", "Shocks and policy timing"),
 }
 
 
@@ -261,6 +262,7 @@ _("satisfaction_rate", 0.1, 0.0, 1.0, "1/week", "满意度调整速度 α", "Sat
 _("neighbour_weight", 0.05, 0.0, 1.0, "1/week", "邻里影响 γ", "Neighbour influence γ", "γ: pull of satisfaction toward the mean of network neighbours.", "attitudes")
 _("aspiration_rate", 0.02, 0.0, 1.0, "1/week", "期望适应速度", "Aspiration adaptation", "α_a: hedonic adaptation of aspiration to experience.", "attitudes")
 _("surprise_weight", 1.0, 0.0, 5.0, "×", "落差权重", "Surprise weight", "κ: weight of experience − aspiration in the satisfaction target.", "attitudes")
+_("satisfaction_disposition_sd", 0.12, 0.0, 0.5, "sd", "满意度个体差异", "Disposition spread", "Spread of households' lasting disposition: the same conditions satisfy some more than others (keeps the share satisfied a smooth function of the mean).", "attitudes")
 _("satisfaction_noise", 0.01, 0.0, 0.2, "sd/week", "满意度噪声", "Satisfaction noise", "Weekly noise on satisfaction.", "attitudes")
 _("pending_penalty", 0.04, 0.0, 0.5, "per issue", "积压诉求扣分", "Pending-issue penalty", "Experience lost per own issue open or latent for more than 4 weeks.", "attitudes")
 _("resolved_bonus", 0.04, 0.0, 0.5, "per issue", "及时办结加分", "Resolution bonus", "Experience gained per own issue resolved on time (decays over ~3 months).", "attitudes")
@@ -299,4 +301,8 @@ _("topdown_noise", 1.0, 0.0, 10.0, "×", "自上而下选择噪声", "Top-down c
 _("survey_sample_size", 200, 10, 100000, "households", "调查样本量", "Survey sample size", "Households sampled by the quarterly satisfaction survey (per street).", "observation")
 _("survey_noise", 0.1, 0.0, 0.5, "sd", "调查测量误差", "Survey noise", "Measurement noise of a surveyed satisfaction.", "observation")
 _("satisfied_threshold", 0.6, 0.0, 1.0, "level", "满意阈值", "Satisfied threshold", "A household counts as satisfied at s ≥ this.", "observation")
+# shocks and policy timing
+_("budget_cut_week", 0, 0, 2000, "week", "预算削减周", "Budget cut week", "From this week on, project money and mechanism budgets (points budget, community-fund seed money, social-organisation funding) are multiplied by budget_cut_factor (0 = never).", "shocks")
+_("budget_cut_factor", 0.5, 0.0, 1.0, "×", "预算削减系数", "Budget cut factor", "Share of project money and mechanism budgets left after the budget cut.", "shocks")
+_("forced_exit_week", 0, 0, 2000, "week", "物业强制退出周", "Forced firm exit week", "In this week the property firm of the first compound leaves, whatever its books say (0 = never).", "shocks")
 del _

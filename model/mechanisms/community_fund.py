@@ -68,7 +68,8 @@ class CommunityFund(Mechanism):
         lv.project_budget_extra += to_projects - self.budget_added
         lv.so_growth_per_quarter += growth - self.growth_added
         self.budget_added, self.growth_added = to_projects, growth
-        self.cost_this_week = p["seed_per_quarter"] * lay.n_communities
+        # the project share of the fund is cut with all project money by the model (budget_factor)
+        self.cost_this_week = p["seed_per_quarter"] * model.budget_factor() * lay.n_communities
 
     def weekly_cost(self, model: CoGovernanceModel) -> float:
         return self.cost_this_week + self.p["admin_cost_per_week"] * model.layout.n_communities

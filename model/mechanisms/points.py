@@ -85,7 +85,7 @@ class Points(Mechanism):
             earned = (hh.volunteered_now * p["points_per_hour"] * hours
                       + hh.reported_now * p["points_per_report"])
             total_yuan = earned.sum() * p["exchange_value"]
-            budget = p["budget_per_week"] * n_c
+            budget = p["budget_per_week"] * n_c * model.budget_factor()
             self.funded_fraction = min(1.0, budget / total_yuan) if total_yuan > 0 else 1.0
             earned *= self.funded_fraction
             hh.points += earned

@@ -55,5 +55,5 @@ class SocialOrgSupport(Mechanism):
         n = len(model.social_orgs)
         new = max(0, n - self.known)
         self.known = n
-        funding = self.p["funding_per_org_quarter"] / WEEKS_PER_QUARTER
+        funding = self.p["funding_per_org_quarter"] * model.budget_factor() / WEEKS_PER_QUARTER
         self.cost_this_week = funding * n + self.p["incubation_cost"] * new
