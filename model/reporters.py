@@ -34,7 +34,9 @@ def gini(x: np.ndarray) -> float:
         return 0.0
     s = np.sort(x)
     n = s.size
-    return float((2.0 * np.arange(1, n + 1) - n - 1).dot(s) / (n * s.sum()))
+    # elementwise product + numpy's pairwise sum, not ndarray.dot: BLAS splits a dot product across
+    # threads, which would make the bits depend on the number of cores
+    return float(((2.0 * np.arange(1, n + 1) - n - 1) * s).sum() / (n * s.sum()))
 
 
 def morans_i_by_building(values: np.ndarray, building_of: np.ndarray, n_buildings: int) -> float:

@@ -59,11 +59,6 @@ def test_default_cases_cover_every_scenario_and_a_large_street() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="satisfaction_gini uses ndarray.dot (BLAS): above 10,000 households OpenBLAS splits "
-    "the sum across threads, so the bits depend on the number of threads (cores)",
-    strict=False,
-)
 def test_large_street_does_not_depend_on_blas_threads() -> None:
     args = ["--case", "baseline:11:20:n_communities=6"]  # 11,520 households
     one = _subprocess_fingerprints(args, {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
