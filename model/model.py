@@ -198,7 +198,6 @@ class CoGovernanceModel(mesa.Model):
         self.survey_share = np.nan
         self.survey_by_grid = np.full(self.layout.n_grids, np.nan)  # last survey's share satisfied by compound
         self.closed_outcome_mean = float("nan")  # mean outcome of the issues closed this week (0–1)
-        self.closed_outcome_mean = float("nan")  # mean outcome of the issues closed this week (0–1)
         self.resolution_weeks = np.zeros(0)
         self.cross_resolution_weeks = np.zeros(0)
         self.collection_rate = 1.0
