@@ -431,38 +431,43 @@ def _describe_condition(test: str) -> str:
 # Section renderers
 # -------------------------------------------------------------------------------------------------
 def render_patterns() -> str:
-    """Pattern → the tests in tests/test_patterns.py that check it."""
-    if not PATTERN_TESTS.is_file():
-        return "_tests/test_patterns.py does not exist yet: no pattern is tested._"
-    tree = ast.parse(PATTERN_TESTS.read_text(encoding="utf-8"))
-    module_slow = any(
-        isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in n.targets)
-        and "slow" in ast.unparse(n.value) for n in tree.body)
+    """Pattern → the tests (named ``test_pN_...`` in any tests/test_*.py) that check it."""
     by_pattern: dict[int, list[tuple[str, str, bool]]] = {i: [] for i in range(1, 8)}
     other: list[tuple[str, str, bool]] = []
-    for node in tree.body:
-        if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test_")):
-            continue
-        doc = ast.get_docstring(node) or ""
-        slow = module_slow or any("slow" in ast.unparse(d) for d in node.decorator_list)
-        found = {int(m) for m in re.findall(r"^test_p([1-7])(?:_|$)", node.name, flags=re.I)}
-        found |= {int(m) for m in re.findall(r"\bP([1-7])\b", _first_line(doc))}
-        entry = (node.name, _first_line(doc), slow)
-        for number in sorted(found):
-            by_pattern[number].append(entry)
-        if not found:
-            other.append(entry)
+    for path in sorted(PATTERN_TESTS.parent.glob("test_*.py")):
+        _collect_pattern_tests(path, by_pattern, other if path == PATTERN_TESTS else None)
     rows = []
     for number, tests in by_pattern.items():
         if not tests:
             rows.append((f"P{number}", "**no test yet**", ""))
         for name, doc, slow in tests:
             rows.append((f"P{number}", f"`{name}`" + (" (slow)" if slow else ""), doc))
-    lines = _table(["Pattern", "Test in tests/test_patterns.py", "What it asserts (docstring)"], rows)
+    lines = _table(["Pattern", "Test", "What it asserts (docstring)"], rows)
     if other:
-        lines += ["", "Other tests in the same file (mechanism claims that are not one of P1–P7): "
+        lines += ["", "Other tests in tests/test_patterns.py (mechanism claims that are not one of P1–P7): "
                   + ", ".join(f"`{name}`" for name, _doc, _slow in other) + "."]
     return "\n".join(lines)
+
+
+def _collect_pattern_tests(path: Path, by_pattern: dict[int, list[tuple[str, str, bool]]],
+                           other: list[tuple[str, str, bool]] | None) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    module_slow = any(
+        isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in n.targets)
+        and "slow" in ast.unparse(n.value) for n in tree.body)
+    for node in tree.body:
+        if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test_")):
+            continue
+        doc = ast.get_docstring(node) or ""
+        slow = module_slow or any("slow" in ast.unparse(d) for d in node.decorator_list)
+        found = {int(m) for m in re.findall(r"^test_p([1-7])(?:_|$)", node.name, flags=re.I)}
+        if path == PATTERN_TESTS:
+            found |= {int(m) for m in re.findall(r"\bP([1-7])\b", _first_line(doc))}
+        entry = (f"{path.name}::{node.name}", _first_line(doc), slow)
+        for number in sorted(found):
+            by_pattern[number].append(entry)
+        if not found and other is not None:
+            other.append(entry)
 
 
 def render_schedule() -> str:
