@@ -1,12 +1,18 @@
-"""Start the cogov Solara app, offline (``python run.py viz`` calls :func:`serve`)."""
+"""Start the cogov Solara app, offline: ``python run.py viz [--port P] [--host H]``.
+
+``run.py`` finds :func:`add_cli` here. The app binds 127.0.0.1 unless told otherwise, prints its
+address and serves until interrupted; every asset comes from this machine (``viz.offline``).
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
 import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from viz.offline import offline_env
 
@@ -63,17 +69,61 @@ def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
         raise SystemExit(130) from None
 
 
-def main(argv: list[str] | None = None) -> None:
-    """``python -m viz.server [--host H] [--port P]`` (stand-in until ``run.py viz`` exists)."""
-    import argparse
+DEFAULT_PORT = 8765
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
-    parser = argparse.ArgumentParser(prog="python -m viz.server", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
-    parser.add_argument(
-        "--port", type=int, default=8765, help="port, 0 = any free one (default: %(default)s)"
-    )
-    args = parser.parse_args(argv)
+
+def check_address(host: str, port: int) -> None:
+    """Raise ``UserError`` (one line) if ``port`` is out of range or ``host:port`` cannot be bound now."""
+    from model.errors import UserError
+
+    if not 0 <= port <= 65535:
+        raise UserError(f"--port {port}: expected a whole number in [0, 65535] (0 = any free port)")
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((host, port))
+    except OSError as exc:
+        reason = "already in use" if exc.errno in (98, 48) else (exc.strerror or str(exc))
+        raise UserError(f"--host {host} --port {port}: cannot listen there ({reason}); "
+                        f"try another --port, or --port 0 for any free one") from None
+
+
+def add_cli(subparsers: Any) -> None:
+    """Register ``run.py viz``."""
+    p = subparsers.add_parser("viz", help="the browser app: Explore one run live, Compare scenarios (offline)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default %(default)s: this machine only)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help="port, 0 = any free one (default %(default)s)")
+    p.set_defaults(handler=cmd_viz)
+
+
+def cmd_viz(args: argparse.Namespace) -> int:
+    """``run.py viz``: check the address, then serve (does not return on POSIX)."""
+    check_address(args.host, args.port)
+    if args.host not in LOCAL_HOSTS:
+        print(f"note: --host {args.host} makes the app reachable from other machines", file=sys.stderr)
     serve(host=args.host, port=args.port)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m viz.server [--host H] [--port P]`` (same as ``run.py viz``)."""
+    parser = argparse.ArgumentParser(prog="python -m viz.server", description=__doc__)
+    add_cli(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["viz", *(argv if argv is not None else sys.argv[1:])])
+    try:
+        raise SystemExit(args.handler(args))
+    except Exception as exc:
+        from model.errors import UserError
+
+        if isinstance(exc, UserError):
+            print(f"viz.server: error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+        raise
 
 
 if __name__ == "__main__":

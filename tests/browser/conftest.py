@@ -47,9 +47,8 @@ SERVER_START_TIMEOUT = 60.0
 
 
 def app_command(host: str, port: int) -> list[str]:
-    """The command that starts the app server. Switch to ``run.py viz`` once it exists."""
-    # return [sys.executable, str(REPO_ROOT / "run.py"), "viz", "--host", host, "--port", str(port)]
-    return [sys.executable, "-m", "viz.server", "--host", host, "--port", str(port)]
+    """The command that starts the app server: ``run.py viz``, as a researcher would."""
+    return [sys.executable, str(REPO_ROOT / "run.py"), "viz", "--host", host, "--port", str(port)]
 
 
 def free_port() -> int:
