@@ -1,0 +1,156 @@
+"""Three small adaptations of Mesa 3.3.1's SolaraViz, installed once in the server process.
+
+SolaraViz gives the Explore page its sidebar, its Step / Play / Pause / Reset controller, the
+parameter card whose values Reset passes to ``Model(**params)``, and its draggable component grid.
+Three things it cannot do on its own, and the three names in ``mesa.visualization.solara_viz``
+this module rebinds (nothing else of Mesa is touched):
+
+* ``solara`` — Mesa writes its own UI words in English ("Controls", "Reset", "Step: 3"...). The
+  module sees a thin proxy of ``solara`` that passes those words through :func:`viz.i18n.mesa_text`,
+  so they follow the language switch like everything else. The proxy also keys the sidebar
+  column (``sidebar_key``): SolaraViz puts its controller and parameter card in the app layout's
+  sidebar through a portal, so remounting SolaraViz alone would keep their state; a new key per
+  scenario makes them start afresh with the new scenario's values.
+* ``UserInputs`` — Mesa's inputs cannot refuse a bad typed value in place. Entries of
+  ``model_params`` marked ``type: "cogov"`` are drawn by :func:`viz.controls.CogovInputs`
+  (generated, validated, bilingual); anything else still goes to Mesa's own ``UserInputs``.
+* ``make_initial_grid_layout`` — Mesa gives every component the same half-width box; the Explore
+  components get boxes sized for them (Mesa's layout is kept for any other count).
+
+Pinned to Mesa 3.3.1 (pyproject). :func:`install` checks that the three names exist and raises
+``RuntimeError`` otherwise, so a Mesa upgrade fails loudly at start (and in the tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import solara
+
+__all__ = ["install", "installed", "TranslatingSolara", "EXPLORE_LAYOUT"]
+
+PATCHED = ("solara", "UserInputs", "make_initial_grid_layout")
+
+#: Grid boxes (12 columns, rows of 30 px) of the Explore components, in the order given to SolaraViz.
+EXPLORE_LAYOUT: list[dict[str, Any]] = [
+    {"i": 0, "x": 0, "y": 0, "w": 12, "h": 4},  # KPI cards
+    {"i": 1, "x": 0, "y": 4, "w": 6, "h": 14},  # map
+    {"i": 2, "x": 6, "y": 4, "w": 6, "h": 7},  # satisfaction
+    {"i": 3, "x": 6, "y": 11, "w": 6, "h": 7},  # participation
+    {"i": 4, "x": 0, "y": 18, "w": 6, "h": 7},  # issues and resolution time
+    {"i": 5, "x": 6, "y": 18, "w": 6, "h": 7},  # fee collection
+    {"i": 6, "x": 0, "y": 25, "w": 6, "h": 7},  # firm quality
+    {"i": 7, "x": 6, "y": 25, "w": 6, "h": 7},  # event log
+]
+
+
+def _first_or(args: tuple[Any, ...], kwargs: dict[str, Any], key: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Translate the positional text (first argument) or the ``key`` keyword."""
+    from viz.i18n import mesa_text
+
+    if args:
+        args = (mesa_text(args[0]), *args[1:])
+    if key in kwargs:
+        kwargs = {**kwargs, key: mesa_text(kwargs[key])}
+    return args, kwargs
+
+
+class _TranslatingV:
+    """``solara.v`` with ``Tab`` children translated (Mesa names its tabs "Page 0")."""
+
+    def __init__(self, v: Any) -> None:
+        self._v = v
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._v, name)
+
+    def Tab(self, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 (Solara's name)
+        from viz.i18n import mesa_text
+
+        if "children" in kwargs:
+            kwargs = {**kwargs, "children": [mesa_text(c) for c in kwargs["children"]]}
+        return self._v.Tab(*args, **kwargs)
+
+
+class TranslatingSolara:
+    """Stands in for ``solara`` inside Mesa's module: the same, with Mesa's words translated."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+        self.v = _TranslatingV(real.v)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def _wrap(self, name: str, key: str, *args: Any, **kwargs: Any) -> Any:
+        args, kwargs = _first_or(args, kwargs, key)
+        return getattr(self._real, name)(*args, **kwargs)
+
+    def Card(self, *args: Any, **kwargs: Any) -> Any:  # noqa: N802
+        return self._wrap("Card", "title", *args, **kwargs)
+
+    def Text(self, *args: Any, **kwargs: Any) -> Any:  # noqa: N802
+        return self._wrap("Text", "text", *args, **kwargs)
+
+    def Button(self, *args: Any, **kwargs: Any) -> Any:  # noqa: N802
+        return self._wrap("Button", "label", *args, **kwargs)
+
+    def SliderInt(self, *args: Any, **kwargs: Any) -> Any:  # noqa: N802
+        return self._wrap("SliderInt", "label", *args, **kwargs)
+
+    def Checkbox(self, *args: Any, **kwargs: Any) -> Any:  # noqa: N802
+        return self._wrap("Checkbox", "label", *args, **kwargs)
+
+    def Column(self, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 (Mesa's only Column: the sidebar's)
+        element = self._real.Column(*args, **kwargs)
+        key = sidebar_key() if sidebar_key is not None else None
+        return element if key is None else element.key(f"cogov-sidebar-{key}")
+
+
+_ORIGINAL: dict[str, Any] = {}
+
+#: Returns the key of SolaraViz's sidebar column (None: Mesa's default); set by the Explore page.
+sidebar_key: Callable[[], Any] | None = None
+
+
+def original(name: str) -> Any:
+    """Mesa's own object behind a patched name (after :func:`install`)."""
+    return _ORIGINAL[name]
+
+
+def _layout(original_layout: Callable[[int], list[dict[str, Any]]]) -> Callable[[int], list[dict[str, Any]]]:
+    def make_initial_grid_layout(num_components: int) -> list[dict[str, Any]]:
+        """The Explore layout for its 8 components; Mesa's for any other count."""
+        if num_components == len(EXPLORE_LAYOUT):
+            return [{**box, "moved": False} for box in EXPLORE_LAYOUT]
+        return original_layout(num_components)
+
+    return make_initial_grid_layout
+
+
+def installed() -> bool:
+    """True once :func:`install` has run in this process."""
+    return bool(_ORIGINAL)
+
+
+def install() -> None:
+    """Rebind the three names in ``mesa.visualization.solara_viz`` (idempotent)."""
+    import mesa
+    import mesa.visualization.solara_viz as sv
+
+    if installed():
+        return
+    missing = [name for name in PATCHED if not hasattr(sv, name)]
+    if missing:
+        raise RuntimeError(
+            f"Mesa {mesa.__version__}'s solara_viz has no {', '.join(missing)}: viz/mesa_shim.py "
+            "was written for Mesa 3.3.1"
+        )
+    from viz.controls import CogovInputs
+
+    for name in PATCHED:
+        _ORIGINAL[name] = getattr(sv, name)
+    sv.solara = TranslatingSolara(solara)
+    sv.UserInputs = CogovInputs
+    sv.make_initial_grid_layout = _layout(_ORIGINAL["make_initial_grid_layout"])
