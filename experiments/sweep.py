@@ -1,9 +1,13 @@
 """Parameter sweeps: a sweep file → a design → runs through `experiments.engine` → results and analysis.
 
-    python run.py sweep scenarios/sweeps/participation_grid.toml --jobs 2 --out out/sweeps/pg
+    python run.py sweep scenarios/sweeps/buck_passing_grid.toml --jobs 2     # --out: out/sweeps/NAME
     python run.py sweep SWEEP.toml --scheduler tcp://HOST:8786 --out DIR       # a running Dask cluster
     python run.py sweep SWEEP.toml --out DIR --resume                          # only what is missing
+    python run.py sweep SWEEP.toml --dry-run                                   # check it, count the runs
     python run.py sensitivity DIR                                              # results, indices, plots again
+
+Exit status: 0 when every run finished, 1 when some run failed (``DIR/failed/``; ``--resume`` retries
+them), 2 for bad input (one line on stderr; nothing written).
 
 A sweep file (TOML)::
 
@@ -36,7 +40,7 @@ A sweep file (TOML)::
 
     [[outcomes]]                      # one or more
     metric = "satisfaction_mean"      # any weekly metric (model/reporters.py)
-    statistic = "mean"                # final | mean | median | min | max | std | sum
+    statistic = "mean"                # final (default) | mean | median | min | max | std | sum
     last_weeks = 13                   # window: the last N weeks (default: weeks 1..weeks; not with final)
     name = "satisfaction"             # optional (default METRIC_STATISTIC[_lastN])
 
