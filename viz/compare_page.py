@@ -89,9 +89,9 @@ def start(names: list[str], ref: str, reps: int, weeks: int, seed: int) -> None:
     cancel_event.value = event
     status.value = {"state": "running", "done": 0, "total": len(names) * reps}
     args = {"scenarios": names, "reference": ref, "reps": reps, "weeks": weeks, "seed": seed}
-    thread = threading.Thread(target=_work, args=(kc.get_current_context(), event, args), daemon=True,
-                              name="cogov-compare")
-    thread.start()
+    context = kc.get_current_context()
+    context.on_close(event.set)  # a closed tab stops its comparison after the run under way
+    threading.Thread(target=_work, args=(context, event, args), daemon=True, name="cogov-compare").start()
 
 
 def _cell(mean: float, lo: float, hi: float, signed: bool = False) -> str:

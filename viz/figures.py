@@ -235,14 +235,16 @@ class MapRenderer:
         ax = fig.add_axes((0.01, 0.02, 0.76, 1 - 0.02 - 0.5 / (plot_h + 0.55)))
         ax.set_axis_off()
         ax.set_aspect("equal")
-        if lay.n_buildings <= 4000:
+        box = ax.get_position()  # with equal aspect, one cell is this many pixels across
+        cell_px = min(box.width * fig.get_figwidth() / w, box.height * fig.get_figheight() / h) * DPI
+        if geo.buildings[0, 2] * cell_px >= 5:  # outlines only where buildings are big enough to see
             ax.add_collection(_boxes(geo.buildings, 0.3, "#777777"))
-        ax.add_collection(_boxes(geo.compounds, 1.6, "#222222"))
+        ax.add_collection(_boxes(geo.compounds, 1.6 if geo.compounds[0, 2] * cell_px >= 20 else 0.6, "#222222"))
         if lay.n_communities > 1:
-            ax.add_collection(_boxes(geo.communities, 2.4, "#1f3a93"))
+            ax.add_collection(_boxes(geo.communities, 2.4 if geo.communities[0, 2] * cell_px >= 60 else 1.0, "#1f3a93"))
         ax.set_xlim(-0.5, w - 0.5)
         ax.set_ylim(h - 0.5, -0.5)
-        if lay.n_grids <= 48:
+        if geo.compounds[0, 2] * cell_px >= 75:  # names only where they fit
             for g, (x, y, _bw, _bh) in enumerate(geo.compounds):
                 tags = [tr("compound", lang) + f" {g + 1}"]
                 if bool(model.grid_old[g]):

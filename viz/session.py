@@ -37,7 +37,26 @@ def load(name: str, seed: int | None = None) -> None:
 
 
 def ensure_model() -> Any:
-    """The tab's model, built on first use."""
+    """The tab's model, built on first use (and released when the tab's kernel closes)."""
     if model.value is None:
         model.value = ExploreModel(scenario=scenario.value, seed=1)
+        _release_on_close()
     return model.value
+
+
+def _release_on_close() -> None:
+    """Free the tab's last model when its kernel closes (Mesa keeps every model in ``Agent._ids``)."""
+    try:
+        import solara.server.kernel_context as kc
+
+        context = kc.get_current_context()
+    except Exception:  # not under a Solara server (tests, notebooks): nothing to hook
+        return
+
+    def release() -> None:
+        with context:
+            last = model.peek()
+        if last is not None:
+            last.remove()
+
+    context.on_close(release)

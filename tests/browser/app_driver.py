@@ -69,15 +69,27 @@ class App:
         self.page.wait_for_function(
             """([sel, want, before]) => {
                 const w = document.querySelector('.cogov-week');
-                if (!w || !w.textContent.includes(String(want))) return false;
+                if (!w || w.textContent.trim() !== want) return false;
                 const now = [...document.querySelectorAll(sel)].map(e => e.src);
                 return now.length === before.length && now.every((s, i) => s !== before[i]);
             }""",
-            arg=["img.cogov-figure", week + 1, before], timeout=UI_TIMEOUT, polling=5,
+            arg=["img.cogov-figure", self.t("week_n", n=week + 1), before], timeout=UI_TIMEOUT, polling=5,
         )  # fmt: skip
         ms = (time.perf_counter() - t0) * 1000
         self.step_ms.append(ms)
         return ms
+
+    def settled_week(self, quiet_ms: int = 1000, timeout: float = UI_TIMEOUT) -> int:
+        """The week once it has stopped changing for ``quiet_ms`` (a step under way may still land)."""
+        deadline = time.monotonic() + timeout / 1000
+        last = self.week()
+        while time.monotonic() < deadline:
+            self.page.wait_for_timeout(quiet_ms)
+            now = self.week()
+            if now == last:
+                return now
+            last = now
+        raise AssertionError(f"the week kept moving (last {last})")
 
     def set_language(self, lang: str) -> None:
         """Press the language switch."""

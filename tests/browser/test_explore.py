@@ -60,10 +60,9 @@ def test_step_and_play_pause_move_the_week(app: App, page_log: PageLog, save_scr
                                timeout=UI_TIMEOUT)
     app.button("❚❚").click()
     expect(app.button("▶")).to_be_visible(timeout=UI_TIMEOUT)
-    app.page.wait_for_timeout(400)  # a step already under way may still land
-    paused = app.week()
+    paused = app.settled_week()  # a step already under way may still land
     assert paused >= 9
-    app.page.wait_for_timeout(1200)
+    app.page.wait_for_timeout(1500)
     assert app.week() == paused, "the week moved while paused"
     app.page.set_viewport_size({"width": 1400, "height": 1750})
     app.page.wait_for_timeout(300)
