@@ -62,8 +62,9 @@ def test_quick_bench_writes_every_figure(tmp_path: Path) -> None:
     assert results["default_scenario"]["weeks"] == 156
     assert _finite(results["memory"]["peak_bytes_per_household"])
     for jobs in (1, 2):
-        assert _finite(results["sweep"][f"jobs_{jobs}"]["runs_per_s"])
-    assert _finite(results["sweep"]["speedup"])
+        for fig in ("runs_per_s", "steady_runs_per_s", "seconds"):
+            assert _finite(results["sweep"][f"jobs_{jobs}"][fig]), (jobs, fig)
+    assert _finite(results["sweep"]["speedup"]) and _finite(results["sweep"]["speedup_end_to_end"])
     figures = headline(results)
     assert [t["key"] for t in results["targets"]] == [t.key for t in TARGETS]
     for row in results["targets"]:
