@@ -335,6 +335,8 @@ class ChartRenderer:
 
     def _data(self, model: CoGovernanceModel) -> dict[str, np.ndarray]:
         data = {m: series(model, m) for m in CHARTS[self.key][1]}
+        n = min(len(v) for v in data.values())  # Mesa's "use threads" may draw while a week is collected
+        data = {m: v[:n] for m, v in data.items()}
         if self.key == "issues":
             data["resolution_rolling"] = _rolling_nanmean(data["resolution_weeks_mean"], 4)
         return data
