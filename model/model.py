@@ -87,12 +87,13 @@ class CoGovernanceModel(mesa.Model):
     ----------
     scenario : name of a scenario in ``scenarios/`` (or a path, or a loaded Scenario)
     seed : the run's seed; the one ``numpy.random.Generator`` (``self.rng``) comes from it
-    **overrides : any declared parameter, ``.`` written as ``__`` (``points__crowding=0.3``)
+    **kwargs : any declared parameter, ``.`` written as ``__`` (``points__crowding=0.3``); named
+        ``kwargs`` because Mesa's SolaraViz only accepts extra keyword arguments under that name
     """
 
-    def __init__(self, scenario: Any = "baseline", seed: int = 1, **overrides: Any) -> None:
+    def __init__(self, scenario: Any = "baseline", seed: int = 1, **kwargs: Any) -> None:
         super().__init__(seed=seed)
-        self.scenario, self.p = resolve_parameters(scenario, overrides)
+        self.scenario, self.p = resolve_parameters(scenario, kwargs)
         self.seed = seed
         self.week = 0
         p = self.p
@@ -223,6 +224,7 @@ class CoGovernanceModel(mesa.Model):
             self.quarterly_projects()
         self.update_attitudes()
         self.observe()
+        self.running = self.week < self.p["weeks"]  # Mesa's convention: Play stops at the horizon
 
     def budget_factor(self) -> float:
         """Multiplier on project money and mechanism budgets: budget_cut_factor from
