@@ -224,7 +224,6 @@ class CoGovernanceModel(mesa.Model):
             self.quarterly_projects()
         self.update_attitudes()
         self.observe()
-        self.running = self.week < self.p["weeks"]  # Mesa's convention: Play stops at the horizon
 
     def budget_factor(self) -> float:
         """Multiplier on project money and mechanism budgets: budget_cut_factor from

@@ -1,8 +1,9 @@
-"""The model as the live view runs it.
+"""The model as the live view runs it: ``CoGovernanceModel`` that stops at its horizon.
 
-``CoGovernanceModel`` itself fits SolaraViz: every parameter is a keyword argument (``**kwargs``,
-the one name Mesa 3.3.1's parameter check accepts) and ``running`` turns False at the horizon, so
-Play stops there. This module names it for the app.
+``CoGovernanceModel`` takes every parameter as a keyword argument (``**kwargs``, the one name Mesa
+3.3.1's SolaraViz parameter check accepts). The app's subclass adds only that ``running`` turns
+False at the scenario's horizon (``weeks``), so Play stops there. The base model keeps running, so
+``mesa.batch_run(..., max_steps=N)`` reports weeks 0..N as usual.
 """
 
 from __future__ import annotations
@@ -11,4 +12,12 @@ from model.model import CoGovernanceModel
 
 __all__ = ["ExploreModel"]
 
-ExploreModel = CoGovernanceModel
+
+class ExploreModel(CoGovernanceModel):
+    """``CoGovernanceModel`` whose ``running`` turns False at the horizon."""
+
+    def step(self) -> None:
+        """One week; stop at the horizon."""
+        super().step()
+        if self.week >= self.p["weeks"]:
+            self.running = False
