@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from model.errors import UserError
+from model.reporters import WEEKLY_FLOWS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -63,12 +64,7 @@ ID_COLUMNS = ("scenario", "replicate", "seed", "week")
 #: three weeks out of four), so their value "at week w" is the mean over the 4 weeks ending at w.
 #: Every other metric is a level (or a running total) read at week w.
 WINDOW_WEEKS = 4
-FLOW_METRICS = frozenset({
-    "issues_new", "resolved_this_week", "resolution_weeks_mean", "resolution_weeks_p90",
-    "cross_resolution_weeks_mean", "buck_passing_events", "escalations", "issues_discovered",
-    "volunteer_hours_per_100", "deliberation_attendance", "reporting_rate", "volunteer_slots",
-    "points_issued", "points_redeemed", "mechanism_cost",
-})
+FLOW_METRICS = WEEKLY_FLOWS
 
 #: Metrics the report tabulates (MODEL.md §9); cost_per_household is derived here.
 KEY_METRICS = (

@@ -17,7 +17,7 @@ from model.issues import LATENT, OPEN
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel as M
 
-__all__ = ["REPORTERS", "METRIC_INFO", "morans_i_by_building", "gini"]
+__all__ = ["REPORTERS", "METRIC_INFO", "WEEKLY_FLOWS", "morans_i_by_building", "gini"]
 
 
 def _mean(x: np.ndarray) -> float:
@@ -316,6 +316,16 @@ REPORTERS: dict[str, object] = {
     )
 }
 REPORTERS.update({f"quality_{name}": _quality_reporter(d) for d, name in enumerate(DOMAINS)})
+
+#: Metrics that count or average what happened in one week (not a level or a running total): a single
+#: week is noisy, and monthly events are 0 in three weeks out of four, so summaries average them over
+#: a window. A new per-week reporter belongs here.
+WEEKLY_FLOWS = frozenset({
+    "issues_new", "resolved_this_week", "resolution_weeks_mean", "resolution_weeks_p90",
+    "cross_resolution_weeks_mean", "buck_passing_events", "escalations", "issues_discovered",
+    "volunteer_hours_per_100", "deliberation_attendance", "reporting_rate", "volunteer_slots",
+    "points_issued", "points_redeemed", "mechanism_cost",
+})
 
 #: Metric -> (中文, English, unit) for tables, plots and the app.
 METRIC_INFO: dict[str, tuple[str, str, str]] = {
