@@ -64,7 +64,8 @@ class BenchConfig:
     memory_weeks: int
     sweep_runs: int
     sweep_weeks: int
-    sweep_jobs: tuple[int, ...] = (1, 2)
+    sweep_rounds: int = 1  # alternating rounds of 1 and 2 workers
+    sweep_jobs: tuple[int, int] = (1, 2)
 
 
 FULL = BenchConfig(
@@ -79,8 +80,9 @@ FULL = BenchConfig(
     default_reps=7,
     memory_size=96_000,
     memory_weeks=156,
-    sweep_runs=40,
+    sweep_runs=24,
     sweep_weeks=156,
+    sweep_rounds=3,
 )
 QUICK = BenchConfig(
     quick=True,
@@ -354,35 +356,56 @@ def _steady_rate(finished: list[float], jobs: int) -> float:
     return (len(finished) - jobs) / span if span > 0 else float("nan")
 
 
+def _sweep_once(cfg: BenchConfig, jobs: int, first_seed: int) -> dict[str, float]:
+    """One sweep of `cfg.sweep_runs` runs through a fresh local pool of `jobs` workers."""
+    tasks = [RunTask(f"b{i:03d}", "baseline", first_seed + i, cfg.sweep_weeks) for i in range(cfg.sweep_runs)]
+    with tempfile.TemporaryDirectory(prefix="cogov-bench-sweep-") as tmp:
+        t0 = time.perf_counter()
+        report = execute(
+            tasks, sweep_run, Path(tmp), lambda: make_executor(jobs), resume=False, progress=False
+        )
+        wall = time.perf_counter() - t0
+        finished = [p.stat().st_mtime for p in (Path(tmp) / "runs").glob("*.parquet")]
+    if not report.ok:
+        raise RuntimeError(f"benchmark sweep with {jobs} worker(s) failed: {report.failed}")
+    return {
+        "seconds": wall,
+        "runs_per_s": cfg.sweep_runs / wall,
+        "steady_runs_per_s": _steady_rate(finished, jobs),
+    }
+
+
 def measure_sweep(cfg: BenchConfig) -> dict[str, Any]:
     """Runs per second through ``experiments.engine`` (spawned local pool) with 1 and 2 workers:
-    end to end (pool start included) and in steady state (after the first batch)."""
-    tasks = [RunTask(f"b{i:03d}", "baseline", 1 + i, cfg.sweep_weeks) for i in range(cfg.sweep_runs)]
-    result: dict[str, Any] = {"runs": cfg.sweep_runs, "weeks": cfg.sweep_weeks, "households": 1_920}
-    for jobs in cfg.sweep_jobs:
-        with tempfile.TemporaryDirectory(prefix="cogov-bench-sweep-") as tmp:
-            t0 = time.perf_counter()
-            report = execute(
-                tasks, sweep_run, Path(tmp), lambda j=jobs: make_executor(j), resume=False, progress=False
-            )
-            wall = time.perf_counter() - t0
-            finished = [p.stat().st_mtime for p in (Path(tmp) / "runs").glob("*.parquet")]
-        if not report.ok:
-            raise RuntimeError(f"benchmark sweep with {jobs} worker(s) failed: {report.failed}")
-        steady = _steady_rate(finished, jobs)
-        result[f"jobs_{jobs}"] = {
-            "seconds": wall,
-            "runs_per_s": cfg.sweep_runs / wall,
-            "steady_runs_per_s": steady,
-        }
+    end to end (pool start included) and in steady state (after the first batch). The two are
+    measured in alternating rounds (1-2, 2-1, ...) and compared round by round, since other load
+    on a shared machine comes and goes."""
+    lo, hi = cfg.sweep_jobs[0], cfg.sweep_jobs[1]
+    rounds: list[dict[int, dict[str, float]]] = []
+    for r in range(cfg.sweep_rounds):
+        order = (lo, hi) if r % 2 == 0 else (hi, lo)
+        rounds.append({jobs: _sweep_once(cfg, jobs, first_seed=1 + 1000 * r) for jobs in order})
         log(
-            f"  sweep with {jobs} worker(s): {cfg.sweep_runs / wall:.2f} runs/s end to end ({wall:.1f} s incl. "
-            f"pool start), {steady:.2f} runs/s in steady state"
+            f"  sweep round {r + 1}: "
+            + ", ".join(
+                f"{j} worker(s) {rounds[-1][j]['steady_runs_per_s']:.2f} runs/s steady, "
+                f"{rounds[-1][j]['runs_per_s']:.2f} end to end"
+                for j in order
+            )
         )
-    if len(cfg.sweep_jobs) >= 2:
-        lo, hi = (f"jobs_{j}" for j in cfg.sweep_jobs[:2])
-        result["speedup"] = result[hi]["steady_runs_per_s"] / result[lo]["steady_runs_per_s"]
-        result["speedup_end_to_end"] = result[hi]["runs_per_s"] / result[lo]["runs_per_s"]
+    result: dict[str, Any] = {
+        "runs": cfg.sweep_runs,
+        "weeks": cfg.sweep_weeks,
+        "households": 1_920,
+        "rounds": cfg.sweep_rounds,
+    }
+    for jobs in (lo, hi):
+        result[f"jobs_{jobs}"] = {
+            key: summary([rd[jobs][key] for rd in rounds])
+            for key in ("seconds", "runs_per_s", "steady_runs_per_s")
+        }
+    result["speedup"] = summary([rd[hi]["steady_runs_per_s"] / rd[lo]["steady_runs_per_s"] for rd in rounds])
+    result["speedup_end_to_end"] = summary([rd[hi]["runs_per_s"] / rd[lo]["runs_per_s"] for rd in rounds])
     return result
 
 
@@ -396,7 +419,7 @@ def headline(results: dict[str, Any]) -> dict[str, float]:
         "ratio_per_agent": results["baseline"]["ratio_full_to_per_agent"]["median"],
         "default_scenario_s": results["default_scenario"]["wall_s"]["median"],
         "bytes_per_household": results["memory"]["peak_bytes_per_household"],
-        "sweep_speedup": results["sweep"]["speedup"],
+        "sweep_speedup": results["sweep"]["speedup"]["median"],
     }
 
 
@@ -516,15 +539,14 @@ def render_markdown(results: dict[str, Any]) -> str:
     ]
     for key in (k for k in sw if k.startswith("jobs_")):
         lines.append(
-            f"| sweep of {sw['runs']} runs × {sw['weeks']} weeks through `experiments.engine`, "
-            f"{key[5:]} worker(s): steady state / end to end with pool start | "
-            f"{sw[key]['steady_runs_per_s']:.2f} / {sw[key]['runs_per_s']:.2f} runs/s ({sw[key]['seconds']:.1f} s) |"
+            f"| sweep of {sw['runs']} runs × {sw['weeks']} weeks through `experiments.engine`, {key[5:]} worker(s): "
+            f"steady state / end to end with pool start ({sw['rounds']} rounds) | "
+            f"{_range(sw[key]['steady_runs_per_s'])} / {_range(sw[key]['runs_per_s'])} runs/s |"
         )
-    if "speedup" in sw:
-        lines.append(
-            f"| sweep speed-up, 2 workers / 1 worker: steady state / end to end | {sw['speedup']:.2f}× / "
-            f"{sw['speedup_end_to_end']:.2f}× |"
-        )
+    lines.append(
+        f"| sweep speed-up, 2 workers / 1 worker, paired by round: steady state / end to end | "
+        f"{_range(sw['speedup'])}× / {_range(sw['speedup_end_to_end'])}× |"
+    )
     if m.get("load_average_at_end"):
         lines += ["", f"Load average at the end: {m['load_average_at_end']}."]
     return "\n".join(lines) + "\n"

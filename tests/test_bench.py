@@ -63,8 +63,10 @@ def test_quick_bench_writes_every_figure(tmp_path: Path) -> None:
     assert _finite(results["memory"]["peak_bytes_per_household"])
     for jobs in (1, 2):
         for fig in ("runs_per_s", "steady_runs_per_s", "seconds"):
-            assert _finite(results["sweep"][f"jobs_{jobs}"][fig]), (jobs, fig)
-    assert _finite(results["sweep"]["speedup"]) and _finite(results["sweep"]["speedup_end_to_end"])
+            assert _finite(results["sweep"][f"jobs_{jobs}"][fig]["median"]), (jobs, fig)
+    assert _finite(results["sweep"]["speedup"]["median"]) and _finite(
+        results["sweep"]["speedup_end_to_end"]["median"]
+    )
     figures = headline(results)
     assert [t["key"] for t in results["targets"]] == [t.key for t in TARGETS]
     for row in results["targets"]:
