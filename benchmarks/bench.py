@@ -82,7 +82,7 @@ FULL = BenchConfig(
     memory_weeks=156,
     sweep_runs=24,
     sweep_weeks=156,
-    sweep_rounds=3,
+    sweep_rounds=5,
 )
 QUICK = BenchConfig(
     quick=True,
@@ -360,11 +360,13 @@ def _sweep_once(cfg: BenchConfig, jobs: int, first_seed: int) -> dict[str, float
     """One sweep of `cfg.sweep_runs` runs through a fresh local pool of `jobs` workers."""
     tasks = [RunTask(f"b{i:03d}", "baseline", first_seed + i, cfg.sweep_weeks) for i in range(cfg.sweep_runs)]
     with tempfile.TemporaryDirectory(prefix="cogov-bench-sweep-") as tmp:
+        cpu0 = _children_cpu()
         t0 = time.perf_counter()
         report = execute(
             tasks, sweep_run, Path(tmp), lambda: make_executor(jobs), resume=False, progress=False
         )
         wall = time.perf_counter() - t0
+        workers_cpu = _children_cpu() - cpu0  # the pool's workers have exited and been reaped by now
         finished = [p.stat().st_mtime for p in (Path(tmp) / "runs").glob("*.parquet")]
     if not report.ok:
         raise RuntimeError(f"benchmark sweep with {jobs} worker(s) failed: {report.failed}")
@@ -372,7 +374,16 @@ def _sweep_once(cfg: BenchConfig, jobs: int, first_seed: int) -> dict[str, float
         "seconds": wall,
         "runs_per_s": cfg.sweep_runs / wall,
         "steady_runs_per_s": _steady_rate(finished, jobs),
+        "workers_cpu_per_s": workers_cpu / wall,
     }
+
+
+def _children_cpu() -> float:
+    """CPU seconds used by this process's finished child processes."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def measure_sweep(cfg: BenchConfig) -> dict[str, Any]:
@@ -389,7 +400,8 @@ def measure_sweep(cfg: BenchConfig) -> dict[str, Any]:
             f"  sweep round {r + 1}: "
             + ", ".join(
                 f"{j} worker(s) {rounds[-1][j]['steady_runs_per_s']:.2f} runs/s steady, "
-                f"{rounds[-1][j]['runs_per_s']:.2f} end to end"
+                f"{rounds[-1][j]['runs_per_s']:.2f} end to end, workers used "
+                f"{rounds[-1][j]['workers_cpu_per_s']:.2f} CPU"
                 for j in order
             )
         )
@@ -402,7 +414,7 @@ def measure_sweep(cfg: BenchConfig) -> dict[str, Any]:
     for jobs in (lo, hi):
         result[f"jobs_{jobs}"] = {
             key: summary([rd[jobs][key] for rd in rounds])
-            for key in ("seconds", "runs_per_s", "steady_runs_per_s")
+            for key in ("seconds", "runs_per_s", "steady_runs_per_s", "workers_cpu_per_s")
         }
     result["speedup"] = summary([rd[hi]["steady_runs_per_s"] / rd[lo]["steady_runs_per_s"] for rd in rounds])
     result["speedup_end_to_end"] = summary([rd[hi]["runs_per_s"] / rd[lo]["runs_per_s"] for rd in rounds])
@@ -546,6 +558,10 @@ def render_markdown(results: dict[str, Any]) -> str:
     lines.append(
         f"| sweep speed-up, 2 workers / 1 worker, paired by round: steady state / end to end | "
         f"{_range(sw['speedup'])}× / {_range(sw['speedup_end_to_end'])}× |"
+    )
+    lines.append(
+        "| CPU the workers got per wall-second, 1 / 2 workers (2 = both cores free for the sweep) | "
+        f"{_range(sw['jobs_1']['workers_cpu_per_s'])} / {_range(sw['jobs_2']['workers_cpu_per_s'])} |"
     )
     if m.get("load_average_at_end"):
         lines += ["", f"Load average at the end: {m['load_average_at_end']}."]
