@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import sys
@@ -208,18 +207,10 @@ def compare_run(task: RunTask) -> pd.DataFrame:
 
 
 def write_file(target: Path, write: Any) -> Path:
-    """`model.runner.atomic_write` (temporary name + rename), leaving the file with the usual permissions
-    (0666 minus the umask) rather than the temporary file's 0600."""
+    """Write through `model.runner.atomic_write` (temporary name, fsync, rename)."""
     from model.runner import atomic_write
 
-    mask = os.umask(0)
-    os.umask(mask)
-
-    def wrapped(tmp: Path) -> None:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~mask)
-
-    return atomic_write(target, wrapped)
+    return atomic_write(target, write)
 
 
 # ----------------------------------------------------------------------------------- tables

@@ -46,6 +46,7 @@ from typing import Any
 import pandas as pd
 
 from model.errors import UserError
+from model.runner import atomic_write
 
 __all__ = [
     "RunTask",
@@ -265,18 +266,8 @@ def _worker_count(executor: Executor) -> int:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary name beside ``path``, fsync, then rename over ``path``."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    """Write ``data`` through ``model.runner.atomic_write`` (temporary name, fsync, rename)."""
+    atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
 def completed_run_ids(out_dir: str | os.PathLike[str]) -> set[str]:

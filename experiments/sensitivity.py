@@ -125,7 +125,8 @@ def analyse_sweep(
     out_dir: str | Path, manifest: dict[str, Any], results: pd.DataFrame | None = None
 ) -> Analysis:
     """Write ``sensitivity.csv`` (Morris/Sobol) and the plots of a sweep folder; never runs the model."""
-    from experiments.sweep import RESULTS, atomic_write, build_results
+    from experiments.sweep import RESULTS, build_results
+    from model.runner import atomic_write
 
     out = Path(out_dir)
     if results is None:
@@ -166,7 +167,7 @@ def _outcome_label(o: dict[str, Any]) -> str:
 def _save(fig: Any, base: Path, formats: list[str]) -> list[Path]:
     import matplotlib.pyplot as plt
 
-    from experiments.sweep import atomic_write
+    from model.runner import atomic_write
 
     base.parent.mkdir(parents=True, exist_ok=True)
     paths = []

@@ -81,7 +81,6 @@ import functools
 import hashlib
 import json
 import math
-import os
 import re
 import sys
 import time
@@ -97,6 +96,7 @@ import pandas as pd
 from experiments.designs import METHODS, Design, Factor, is_power_of_two
 from experiments.engine import RUNS_DIR, RunTask, completed_run_ids, execute, make_executor
 from model.errors import UserError
+from model.runner import atomic_write
 
 __all__ = [
     "Outcome",
@@ -689,24 +689,6 @@ def read_manifest(out: Path, flag: str = "DIR") -> dict[str, Any]:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise UserError(f"{flag} {out}: {MANIFEST} is not a {FORMAT} manifest")
     return manifest
-
-
-def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` on a temporary name beside ``target``, fsync, then rename it onto ``target``.
-
-    Unlike a ``mkstemp`` file, the result gets the usual permissions (umask), so collaborators can read it.
-    """
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    return target
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:

@@ -31,10 +31,8 @@ from __future__ import annotations
 import argparse
 import ast
 import inspect
-import os
 import re
 import sys
-import tempfile
 import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
@@ -737,18 +735,9 @@ def stale_sections(text: str, where: str = "docs/ODD.md") -> list[str]:
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file in the same folder and a rename, keeping the
     file's permissions; readers see the old or the new file, never a half-written one."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    from model.runner import atomic_write
+
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
 
 
 def update(path: Path = ODD_PATH, check: bool = False) -> list[str]:

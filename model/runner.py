@@ -97,16 +97,25 @@ def ensure_writable_dir(path: str | Path, flag: str = "--out") -> Path:
 
 
 def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
-    """Call `write(tmp_path)` then rename the temporary file onto `target` (same folder)."""
+    """Call `write(tmp_path)` on a temporary name beside `target`, fsync it, then rename it onto
+    `target`: readers see the old file or the new one, never a half-written one, even if the process
+    is killed. The file keeps the permissions of the file it replaces (else the usual 0666 − umask,
+    not mkstemp's 0600). This is the one place the project writes outputs."""
     target = Path(target)
+    if target.exists():
+        mode = target.stat().st_mode & 0o777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         write(tmp_path)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
+        with open(tmp_path, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(tmp_path, mode)
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
