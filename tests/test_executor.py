@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
 import json
@@ -25,6 +24,7 @@ if str(REPO) not in sys.path:  # plain `pytest` does not put the project root on
     sys.path.insert(0, str(REPO))
 
 import _engine_tasks as T  # noqa: E402
+from _processes import dask_cluster, group_alive, stop_group, wait_for  # noqa: E402
 
 from experiments import engine  # noqa: E402
 from experiments.engine import (  # noqa: E402
@@ -50,34 +50,6 @@ def local(jobs: int = 2) -> functools.partial:
 def run_files(out: Path) -> dict[str, bytes]:
     """Every file in out/runs (temporaries included), name -> bytes."""
     return {p.name: p.read_bytes() for p in sorted((out / "runs").iterdir())}
-
-
-def wait_for(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def stop_group(proc: subprocess.Popen, timeout: float = 10.0) -> None:
-    """Terminate a subprocess started with start_new_session=True, and its session, by id."""
-    pgid = proc.pid
-    if proc.poll() is None:
-        proc.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout)
-    if group_alive(pgid):
-        os.killpg(pgid, signal.SIGKILL)
-    proc.wait()
 
 
 @pytest.fixture(scope="module")
@@ -257,56 +229,8 @@ def test_release_model_frees_mesa_model() -> None:
 def dask_scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `dask scheduler` and 2 single-thread workers on localhost, started through the CLI."""
     pytest.importorskip("distributed")
-    tmp = tmp_path_factory.mktemp("dask")
-    sched_file = tmp / "scheduler.json"
-    dask = str(Path(sys.executable).with_name("dask"))
-    common = dict(
-        env=ENV, cwd=tmp, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    procs = [
-        subprocess.Popen(
-            [
-                dask,
-                "scheduler",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--no-dashboard",
-                "--scheduler-file",
-                str(sched_file),
-            ],
-            **common,
-        )
-    ]
-    try:
-        wait_for(sched_file.exists, 30, "the dask scheduler")
-        wait_for(lambda: "address" in sched_file.read_text(), 5, "the scheduler file")
-        address = json.loads(sched_file.read_text())["address"]
-        for _ in range(2):
-            procs.append(
-                subprocess.Popen(
-                    [
-                        dask,
-                        "worker",
-                        address,
-                        "--nthreads",
-                        "1",
-                        "--no-dashboard",
-                        "--local-directory",
-                        str(tmp),
-                    ],
-                    **common,
-                )
-            )
-        from distributed import Client
-
-        with Client(address, timeout="10s", set_as_default=False) as client:
-            client.wait_for_workers(2, timeout=60)
+    with dask_cluster(tmp_path_factory.mktemp("dask"), ENV) as address:
         yield address
-    finally:
-        for proc in reversed(procs):
-            stop_group(proc)
 
 
 def test_dask_cluster_gives_same_results_bit_for_bit(
