@@ -81,36 +81,13 @@ GROUP_METRICS = (
     ("renters", "satisfaction_renters", "participation_renters"),
 )
 
-_EXTRA_INFO: dict[str, tuple[str, str, str]] = {
-    "satisfaction_youth": ("青年满意度", "Satisfaction: young households", "0–1"),
-    "satisfaction_working": ("在职人群满意度", "Satisfaction: working-age households", "0–1"),
-    "satisfaction_retired": ("老年人满意度", "Satisfaction: retired households", "0–1"),
-    "satisfaction_owners": ("业主满意度", "Satisfaction: owners", "0–1"),
-    "satisfaction_renters": ("租户满意度", "Satisfaction: renters", "0–1"),
-    "participation_youth": ("青年参与率", "Participation: young households", "share"),
-    "participation_working": ("在职人群参与率", "Participation: working-age households", "share"),
-    "participation_retired": ("老年人参与率", "Participation: retired households", "share"),
-    "participation_owners": ("业主参与率", "Participation: owners", "share"),
-    "participation_renters": ("租户参与率", "Participation: renters", "share"),
-    "satisfaction_gini": ("满意度基尼系数", "Satisfaction Gini", "index"),
-    "satisfaction_grid_sd": ("网格间满意度差异", "Satisfaction spread across grids (SD)", "0–1"),
-    "motivation_mean": ("参与动机", "Motivation", "0–1"),
-    "efficacy_mean": ("效能感", "Efficacy", "0–1"),
-    "escalations": ("上报街道", "Escalations to the street office", "per week"),
-    "issues_resolved": ("累计办结", "Issues resolved (cumulative)", "issues"),
-    "firms_in_loss": ("亏损物业", "Firms in loss", "firms"),
-    "mechanism_cost_total": ("累计机制成本", "Mechanism cost (cumulative)", "yuan"),
-    "cost_per_household": ("户均机制成本", "Mechanism cost per household (cumulative)", "yuan/household"),
-}
-
-
 def metric_info(metric: str) -> tuple[str, str, str]:
-    """(中文, English, unit) of a metric: `model.reporters.METRIC_INFO` first, then labels kept here."""
+    """(中文, English, unit) of a metric, from `model.reporters.METRIC_INFO`."""
     from model.reporters import METRIC_INFO
 
     if metric in METRIC_INFO:
         return METRIC_INFO[metric]
-    return _EXTRA_INFO.get(metric, (metric, metric.replace("_", " "), ""))
+    return (metric, metric.replace("_", " "), "")
 
 
 # -------------------------------------------------------------------------------------- plan

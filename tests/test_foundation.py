@@ -153,3 +153,12 @@ def test_parameter_declarations_are_complete() -> None:
     for param in PARAMETERS.values():
         assert param.label_zh and param.label_en and param.description, param.name
         param.check(param.default, "declaration")
+
+
+def test_every_metric_has_both_language_labels_and_a_unit() -> None:
+    from model.reporters import METRIC_INFO, REPORTERS, WEEKLY_FLOWS
+
+    for name in REPORTERS:
+        zh, en, unit = METRIC_INFO[name]
+        assert zh and en and unit, name
+    assert set(WEEKLY_FLOWS) <= set(REPORTERS)
