@@ -53,8 +53,11 @@ def run_scenario(scenario: Any = "baseline", seed: int = 1, weeks: int | None = 
     A pure function of its arguments: the same arguments give a bit-identical frame. The model is
     released afterwards, so thousands of calls in one process don't accumulate memory.
     """
-    model = run_model(scenario, seed, weeks, overrides)
-    try:
+    from model.model import CoGovernanceModel
+
+    model = CoGovernanceModel(scenario, seed=seed, **(overrides or {}))
+    try:  # released even when the run raises, so a failing run in a sweep worker leaks nothing
+        model.run(weeks)
         frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         frame.insert(0, "week", range(len(frame)))
         return frame
