@@ -40,34 +40,26 @@ def _nan(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
-def fmt_value(v: float, unit: str) -> str:
-    """A level in the unit's natural form: shares as percentages, money in whole yuan."""
+def fmt_value(v: float, unit: str, signed: bool = False) -> str:
+    """A level in the unit's natural form: shares as percentages, money in whole yuan. With
+    `signed`, a difference: a leading sign, and shares in percentage points."""
     if _nan(v):
         return "—"
+    sign = "+" if signed else ""
     if unit == "share":
-        return f"{100 * v:.1f} %"
+        return f"{100 * v:{sign}.1f} " + ("pp" if signed else "%")
     if unit.startswith("yuan"):
-        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.1f}"
+        return f"{v:{sign},.0f}" if abs(v) >= 100 else f"{v:{sign}.1f}"
     if unit in ("0–1", "index"):
-        return f"{v:.3f}"
+        return f"{v:{sign}.3f}"
     if unit == "weeks":
-        return f"{v:.1f}"
-    return f"{v:.2f}" if abs(v) < 100 else f"{v:,.0f}"
+        return f"{v:{sign}.1f}"
+    return f"{v:{sign}.2f}" if abs(v) < 100 else f"{v:{sign},.0f}"
 
 
 def fmt_diff(v: float, unit: str) -> str:
     """A difference with its sign; shares in percentage points."""
-    if _nan(v):
-        return "—"
-    if unit == "share":
-        return f"{100 * v:+.1f} pp"
-    if unit.startswith("yuan"):
-        return f"{v:+,.0f}" if abs(v) >= 100 else f"{v:+.1f}"
-    if unit in ("0–1", "index"):
-        return f"{v:+.3f}"
-    if unit == "weeks":
-        return f"{v:+.1f}"
-    return f"{v:+.2f}" if abs(v) < 100 else f"{v:+,.0f}"
+    return fmt_value(v, unit, signed=True)
 
 
 def verdict(metric: str, diff: float, low: float, high: float) -> str:
