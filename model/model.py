@@ -41,8 +41,8 @@ from model.errors import UserError
 from model.issues import FIRM, MAX_SO, OC, OPEN, SO_DOMAIN_KIND, SO_DOMAINS, Holders, IssueTable, route
 from model.levers import Levers
 from model.mechanisms import MECHANISMS, Mechanism
-from model.parameters import PARAMETERS, kwarg_to_name, validate_value
-from model.projects import LIBRARY, Project, ProjectBook
+from model.parameters import kwarg_to_name, validate_value
+from model.projects import Project, ProjectBook
 from model.reporters import REPORTERS
 from model.space import SocialNetwork, StreetLayout
 
@@ -718,14 +718,6 @@ class CoGovernanceModel(mesa.Model):
     def firm_in_loss(self) -> int:
         return sum(1 for f in self.firms if f.present and f.cash < 0)
 
-    def parameter_table(self) -> list[tuple[str, Any, str]]:
-        """(name, value, source) for every parameter of this run."""
-        return [(name, self.p[name], self.scenario.source_of.get(name, "default")) for name in PARAMETERS]
-
     def remove(self) -> None:
         """Free Mesa's per-model registry entry so thousands of runs in one process don't leak."""
         mesa.Agent._ids.pop(self, None)
-
-    @property
-    def library(self):  # pragma: no cover - convenience
-        return LIBRARY
