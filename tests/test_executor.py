@@ -12,7 +12,6 @@ import sys
 import time
 import types
 import weakref
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -24,7 +23,7 @@ if str(REPO) not in sys.path:  # plain `pytest` does not put the project root on
     sys.path.insert(0, str(REPO))
 
 import _engine_tasks as T  # noqa: E402
-from _processes import dask_cluster, group_alive, stop_group, wait_for  # noqa: E402
+from _processes import group_alive, stop_group, wait_for  # noqa: E402
 
 from experiments import engine  # noqa: E402
 from experiments.engine import (  # noqa: E402
@@ -223,14 +222,6 @@ def test_release_model_frees_mesa_model() -> None:
     del model
     gc.collect()
     assert ref() is None
-
-
-@pytest.fixture(scope="module")
-def dask_scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real `dask scheduler` and 2 single-thread workers on localhost, started through the CLI."""
-    pytest.importorskip("distributed")
-    with dask_cluster(tmp_path_factory.mktemp("dask"), ENV) as address:
-        yield address
 
 
 def test_dask_cluster_gives_same_results_bit_for_bit(

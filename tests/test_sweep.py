@@ -17,7 +17,6 @@ import sys
 import threading
 import time
 import tracemalloc
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +28,7 @@ REPO = TESTS.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from _processes import dask_cluster, group_alive, stop_group, wait_for  # noqa: E402
+from _processes import group_alive, stop_group, wait_for  # noqa: E402
 
 import run  # noqa: E402
 from experiments import engine  # noqa: E402
@@ -283,14 +282,6 @@ def test_worker_killed_mid_run_pool_is_rebuilt(reference: Path, grid_file: Path,
 
 
 # --------------------------------------------------------------------------- Dask
-
-
-@pytest.fixture(scope="module")
-def dask_scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real `dask scheduler` and 2 single-thread workers on localhost, started through the CLI."""
-    pytest.importorskip("distributed")
-    with dask_cluster(tmp_path_factory.mktemp("dask"), ENV) as address:
-        yield address
 
 
 def test_dask_cluster_gives_identical_results(
