@@ -32,12 +32,19 @@ import re
 import shutil
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from experiments.compare_spec import (
+    FLOW_METRICS,
+    GROUP_METRICS,
+    KEY_METRICS,
+    WINDOW_WEEKS,
+    CompareSpec,
+    metric_info,
+)
 from model.errors import UserError
-from model.reporters import WEEKLY_FLOWS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -58,60 +65,6 @@ DEFAULT_SEED = 1
 YEAR_WEEKS = (52, 104, 156)
 WORK_DIR = ".runs"  # the engine's per-run files while a comparison runs; removed when it is done
 ID_COLUMNS = ("scenario", "replicate", "seed", "week")
-
-#: Per-week event counts and per-week averages: a single week is noisy (and monthly events are 0 in
-#: three weeks out of four), so their value "at week w" is the mean over the 4 weeks ending at w.
-#: Every other metric is a level (or a running total) read at week w.
-WINDOW_WEEKS = 4
-FLOW_METRICS = WEEKLY_FLOWS
-
-#: Metrics the report tabulates (MODEL.md §9); cost_per_household is derived here.
-KEY_METRICS = (
-    "satisfaction_mean", "satisfied_share", "participation_monthly", "volunteer_hours_per_100",
-    "resolution_weeks_mean", "cross_resolution_weeks_mean", "buck_passing_events", "issues_open",
-    "fee_collection_rate", "firm_quality_mean", "trust_community_mean", "trust_property_mean",
-    "cost_per_household",
-)
-#: Breakdown by age group and tenure: (group label, satisfaction metric, participation metric).
-GROUP_METRICS = (
-    ("young", "satisfaction_youth", "participation_youth"),
-    ("working-age", "satisfaction_working", "participation_working"),
-    ("retired", "satisfaction_retired", "participation_retired"),
-    ("owners", "satisfaction_owners", "participation_owners"),
-    ("renters", "satisfaction_renters", "participation_renters"),
-)
-
-def metric_info(metric: str) -> tuple[str, str, str]:
-    """(中文, English, unit) of a metric, from `model.reporters.METRIC_INFO`."""
-    from model.reporters import METRIC_INFO
-
-    if metric in METRIC_INFO:
-        return METRIC_INFO[metric]
-    return (metric, metric.replace("_", " "), "")
-
-
-# -------------------------------------------------------------------------------------- plan
-
-
-@dataclass
-class CompareSpec:
-    """A validated comparison: what to run and where to write it."""
-
-    scenarios: list[Scenario]  # in the order given; the reference is one of them
-    inputs: list[str]  # what workers load (a name, or an absolute path to a .toml)
-    reference: str
-    reps: int
-    weeks: int
-    seed: int
-    jobs: int | None
-    out: Path
-    seeds: list[int] = field(default_factory=list)
-
-    @property
-    def names(self) -> list[str]:
-        """Scenario names, in the order given."""
-        return [s.name for s in self.scenarios]
-
 
 def replicate_seeds(base_seed: int, reps: int) -> list[int]:
     """One seed per replicate, from ``SeedSequence(base_seed).spawn(reps)``; shared by all scenarios."""
@@ -178,16 +131,6 @@ def compare_run(task: RunTask) -> pd.DataFrame:
     from model.runner import run_scenario
 
     return run_scenario(task.scenario, seed=task.seed, weeks=task.weeks, overrides=dict(task.overrides))
-
-
-# ----------------------------------------------------------------------------------- files
-
-
-def write_file(target: Path, write: Any) -> Path:
-    """Write through `model.runner.atomic_write` (temporary name, fsync, rename)."""
-    from model.runner import atomic_write
-
-    return atomic_write(target, write)
 
 
 # ----------------------------------------------------------------------------------- tables
@@ -362,7 +305,7 @@ def run_comparison(spec: CompareSpec, progress: bool = True, started: float | No
 
     from experiments import plots, report
     from experiments.engine import collect, execute, make_executor
-    from model.runner import ensure_writable_dir, versions
+    from model.runner import atomic_write, ensure_writable_dir, versions
 
     started = time.perf_counter() if started is None else started
     out = ensure_writable_dir(spec.out)
@@ -385,11 +328,11 @@ def run_comparison(spec: CompareSpec, progress: bool = True, started: float | No
     metrics = [c for c in wide.columns if c not in ID_COLUMNS]
     wide = wide[[*ID_COLUMNS, *metrics]]
 
-    files = [write_file(out / "runs.parquet", lambda p: to_long(wide).to_parquet(p, index=False))]
+    files = [atomic_write(out / "runs.parquet", lambda p: to_long(wide).to_parquet(p, index=False))]
     households = {s.name: households_of(s) for s in spec.scenarios}
     weeks = summary_weeks(spec.weeks)
     summary = summarize(wide, spec.names, spec.reference, weeks, households)
-    files.append(write_file(out / "summary.csv", lambda p: summary.to_csv(p, index=False)))
+    files.append(atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False)))
 
     series = over_time(wide, ["satisfaction_mean", "participation_monthly"], spec.reference)
     files += plots.write_all(out, spec, summary, series)
@@ -401,10 +344,10 @@ def run_comparison(spec: CompareSpec, progress: bool = True, started: float | No
         "wall_seconds_before_report": round(wall, 2), "flow_metrics_window_weeks": WINDOW_WEEKS,
         "flow_metrics": sorted(FLOW_METRICS & set(metrics)), "versions": versions(),
     }
-    files.append(write_file(out / "compare.json", lambda p: p.write_text(
+    files.append(atomic_write(out / "compare.json", lambda p: p.write_text(
         json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")))
     text = report.render(spec, summary, meta, [f.name for f in files])
-    files.append(write_file(out / "report.md", lambda p: p.write_text(text, encoding="utf-8")))
+    files.append(atomic_write(out / "report.md", lambda p: p.write_text(text, encoding="utf-8")))
     shutil.rmtree(work, ignore_errors=True)
     return CompareResult(spec, summary, files, time.perf_counter() - started, run_seconds)
 

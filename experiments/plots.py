@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from experiments.compare import CompareSpec
+    from experiments.compare_spec import CompareSpec
 
 __all__ = ["write_all", "plot_over_time", "plot_forest", "plot_breakdown", "save", "FOREST_METRICS", "CJK_FONT"]
 
@@ -64,7 +64,7 @@ def _colors(spec: CompareSpec) -> dict[str, Any]:
 def _metric_title(metric: str, cjk: bool, width: int = 0) -> str:
     import textwrap
 
-    from experiments.compare import metric_info
+    from experiments.compare_spec import metric_info
 
     zh, en, unit = metric_info(metric)
     title = f"{en} {zh}" if cjk else en
@@ -89,7 +89,7 @@ def plot_over_time(spec: CompareSpec, series: pd.DataFrame, cjk: bool = False) -
     difference from the reference with its 95 % band (bottom)."""
     from matplotlib.figure import Figure
 
-    from experiments.compare import metric_info
+    from experiments.compare_spec import metric_info
 
     colors = _colors(spec)
     fig = Figure(figsize=(11, 7.6), layout="constrained")
@@ -166,7 +166,7 @@ def plot_breakdown(spec: CompareSpec, summary: pd.DataFrame, cjk: bool = False) 
     import numpy as np
     from matplotlib.figure import Figure
 
-    from experiments.compare import GROUP_METRICS
+    from experiments.compare_spec import GROUP_METRICS
 
     colors = _colors(spec)
     h = summary[summary["horizon"]].set_index(["scenario", "metric"])
@@ -202,7 +202,7 @@ def plot_breakdown(spec: CompareSpec, summary: pd.DataFrame, cjk: bool = False) 
 
 def save(fig: Figure, out_dir: Path, stem: str) -> list[Path]:
     """Write ``stem.png`` and ``stem.svg`` atomically (format given explicitly: the temporary name has no suffix)."""
-    from experiments.compare import write_file
+    from model.runner import atomic_write as write_file
 
     paths = [
         write_file(out_dir / f"{stem}.png",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from experiments.compare import CompareSpec
+    from experiments.compare_spec import CompareSpec
     from scenarios import Scenario
 
 __all__ = ["render", "fmt_value", "fmt_diff", "verdict", "HIGHER_IS_BETTER", "LOWER_IS_BETTER"]
@@ -150,7 +150,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files: list[str]) -> str:
     """The whole report as Markdown text."""
-    from experiments.compare import GROUP_METRICS, KEY_METRICS, WINDOW_WEEKS
+    from experiments.compare_spec import GROUP_METRICS, KEY_METRICS, WINDOW_WEEKS
 
     ref = spec.reference
     others = [n for n in spec.names if n != ref]

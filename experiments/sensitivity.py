@@ -22,6 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.sweep_folder import RESULTS, build_results
+from model.runner import atomic_write
+
 __all__ = ["Analysis", "analyse_sweep", "indices_table", "SENSITIVITY_CSV", "PLOTS_DIR"]
 
 SENSITIVITY_CSV = "sensitivity.csv"
@@ -125,9 +128,6 @@ def analyse_sweep(
     out_dir: str | Path, manifest: dict[str, Any], results: pd.DataFrame | None = None
 ) -> Analysis:
     """Write ``sensitivity.csv`` (Morris/Sobol) and the plots of a sweep folder; never runs the model."""
-    from experiments.sweep import RESULTS, build_results
-    from model.runner import atomic_write
-
     out = Path(out_dir)
     if results is None:
         path = out / RESULTS
@@ -167,7 +167,6 @@ def _outcome_label(o: dict[str, Any]) -> str:
 def _save(fig: Any, base: Path, formats: list[str]) -> list[Path]:
     import matplotlib.pyplot as plt
 
-    from model.runner import atomic_write
 
     base.parent.mkdir(parents=True, exist_ok=True)
     paths = []

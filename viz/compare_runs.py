@@ -27,7 +27,7 @@ from experiments.compare import (
 )
 
 if TYPE_CHECKING:
-    from experiments.compare import CompareSpec
+    from experiments.compare_spec import CompareSpec
 
 __all__ = ["CompareOutcome", "Cancelled", "run_in_memory", "BAND_METRICS", "TABLE_METRICS", "CSV_METRICS",
            "MAX_RUNS", "MAX_HOUSEHOLD_WEEKS", "work_size", "tidy_csv"]

@@ -1,0 +1,123 @@
+"""A sweep's output folder: its manifest, the per-run files and the results built from them.
+
+Shared by the sweep driver (`experiments.sweep`), which writes the folder, and the sensitivity
+analysis (`experiments.sensitivity`), which reads it back.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments.engine import RUNS_DIR, completed_run_ids
+from model.errors import UserError
+from model.runner import atomic_write
+
+__all__ = [
+    "MANIFEST", "RESULTS", "FORMAT", "read_manifest", "write_json", "design_table", "build_results",
+    "write_results", "load_series",
+]
+
+MANIFEST = "manifest.json"
+RESULTS = "results.parquet"
+FORMAT = "cogov-sweep/1"
+
+
+def read_manifest(out: Path, flag: str = "DIR") -> dict[str, Any]:
+    """The manifest of a sweep folder, or a `UserError` saying why there is none."""
+    path = out / MANIFEST
+    if not out.is_dir():
+        raise UserError(f"{flag} {out}: no such folder")
+    if not path.is_file():
+        raise UserError(f"{flag} {out}: no {MANIFEST} here, so this folder was not made by a sweep")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UserError(f"{flag} {out}: unreadable {MANIFEST} ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise UserError(f"{flag} {out}: {MANIFEST} is not a {FORMAT} manifest")
+    return manifest
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write `data` as JSON atomically."""
+    text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def design_table(manifest: dict[str, Any]) -> pd.DataFrame:
+    """run_id, point, replicate, seed and the swept parameters, one row per run."""
+    runs = pd.DataFrame(manifest["runs"], columns=["run_id", "point", "replicate", "seed"])
+    names = [f["name"] for f in manifest["design"]["factors"]]
+    points = pd.DataFrame(manifest["points"], columns=names)
+    for f in manifest["design"]["factors"]:
+        points[f["name"]] = points[f["name"]].astype(
+            {"int": "int64", "float": "float64", "bool": "bool"}[f["kind"]]
+        )
+    table = runs.join(points, on="point")
+    return table.astype({"point": "int64", "replicate": "int64", "seed": "int64"})
+
+
+def build_results(out: Path, manifest: dict[str, Any]) -> pd.DataFrame:
+    """One row per finished run and outcome: run_id, point, replicate, seed, parameters, outcome, metric,
+    statistic, last_weeks, value. Sorted by run id, then outcome order; reads only the outcome rows."""
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    outcomes = manifest["outcomes"]
+    order = {o["name"]: i for i, o in enumerate(outcomes)}
+    design = design_table(manifest)
+    known = set(design["run_id"])
+    ids = sorted(completed_run_ids(out) & known)
+    if ids:
+        dataset = ds.dataset([str(out / RUNS_DIR / f"{i}.parquet") for i in ids], format="parquet")
+        table = dataset.to_table(columns=["run_id", "name", "value"], filter=pc.field("kind") == "outcome")
+        values = table.to_pandas()
+        values["run_id"] = values["run_id"].astype(str)
+        values["name"] = values["name"].astype(str)
+    else:
+        values = pd.DataFrame(
+            {"run_id": pd.Series(dtype=str), "name": pd.Series(dtype=str), "value": pd.Series(dtype=float)}
+        )
+    values = values[values["name"].isin(order)].rename(columns={"name": "outcome"})
+    meta = pd.DataFrame(outcomes).rename(columns={"name": "outcome"})
+    meta["last_weeks"] = meta["last_weeks"].astype("Int32")
+    frame = design.merge(values, on="run_id", how="inner").merge(meta, on="outcome", how="left")
+    frame["_order"] = frame["outcome"].map(order)
+    frame = frame.sort_values(["run_id", "_order"], kind="stable")
+    frame = frame[[*design.columns, "outcome", "metric", "statistic", "last_weeks", "value"]]
+    frame["value"] = frame["value"].astype("float64")
+    return frame.reset_index(drop=True)
+
+
+def write_results(out: Path, manifest: dict[str, Any]) -> tuple[Path, pd.DataFrame]:
+    """Build `results.parquet` from the finished runs and write it atomically."""
+    frame = build_results(out, manifest)
+    path = atomic_write(out / RESULTS, lambda p: frame.to_parquet(p, index=False))
+    return path, frame
+
+
+def load_series(out_dir: str | Path, metrics: list[str] | None = None) -> pd.DataFrame:
+    """Weekly series of a sweep's finished runs (what the run files kept), long: run_id, point, replicate,
+    seed, parameters, metric, week, value. ``metrics`` narrows it down."""
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    out = Path(out_dir)
+    manifest = read_manifest(out)
+    design = design_table(manifest)
+    ids = sorted(completed_run_ids(out) & set(design["run_id"]))
+    if not ids:
+        return pd.DataFrame()
+    expr = pc.field("kind") == "series"
+    if metrics:
+        expr = expr & pc.field("name").isin(metrics)
+    dataset = ds.dataset([str(out / RUNS_DIR / f"{i}.parquet") for i in ids], format="parquet")
+    frame = dataset.to_table(columns=["run_id", "name", "week", "value"], filter=expr).to_pandas()
+    frame = frame.rename(columns={"name": "metric"})
+    frame["run_id"] = frame["run_id"].astype(str)
+    frame = frame.sort_values(["run_id", "metric", "week"], kind="stable")
+    return design.merge(frame, on="run_id", how="inner").reset_index(drop=True)
