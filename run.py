@@ -1,6 +1,9 @@
 #!/usr/bin/env python
 """cogov command line: list, describe, run (and compare, sweep, sensitivity, viz, bench).
 
+Installed, the same commands are ``cogov list``, ``cogov run ...`` (the ``cogov`` console script
+calls :func:`main`).
+
     python run.py list
     python run.py describe baseline
     python run.py run points --weeks 104 --seed 3 --set points.crowding=0.5 --out out/points
@@ -126,8 +129,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def program_name() -> str:
+    """``cogov`` when started as the installed console script, else ``run.py``."""
+    return "cogov" if sys.argv and Path(sys.argv[0]).name == "cogov" else "run.py"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(prog="run.py", description="cogov: community co-governance simulation (共建共治共享)")
+    from model import __version__
+
+    parser = OneLineParser(prog=program_name(),
+                           description="cogov: community co-governance simulation (共建共治共享)")
+    parser.add_argument("--version", action="version", version=f"cogov {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
     p = sub.add_parser("list", help="scenarios and mechanisms")
@@ -176,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except UserError as exc:
-        print(f"run.py {args.command}: error: {exc}", file=sys.stderr)
+        print(f"{program_name()} {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and closed early
         return 0

@@ -45,7 +45,7 @@ from typing import Any
 
 import pandas as pd
 
-from model.errors import UserError
+from model.errors import UserError, require_extra
 from model.runner import atomic_write
 
 __all__ = [
@@ -202,10 +202,8 @@ def make_executor(jobs: int | None = None, scheduler: str | None = None) -> Exec
             raise UserError(
                 f"--scheduler {scheduler!r}: expected tcp://HOST:PORT of a running dask scheduler"
             )
-        try:
-            from distributed import Client
-        except ImportError as exc:  # pragma: no cover - dask is a dependency
-            raise UserError(f"--scheduler needs dask[distributed] installed ({exc})") from None
+        require_extra("distributed", "cluster", "--scheduler (a Dask cluster)")
+        from distributed import Client
         try:
             client = Client(scheduler, timeout=_DASK_CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, _CFTimeoutError, TimeoutError) as exc:

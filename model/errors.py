@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-__all__ = ["UserError"]
+import importlib.util
+
+__all__ = ["UserError", "require_extra"]
 
 
 class UserError(Exception):
     """Bad input from a person (file, key, flag or value); `run.py` prints it on one line and exits 2.
 
     The message should name where the problem is (a file or flag), the key, and what was expected.
+    An ordinary ``Exception`` subclass, so process pools and EMA Workbench's evaluators handle it.
     """
 
     exit_status = 2
+
+
+def require_extra(module: str, extra: str, purpose: str) -> None:
+    """Raise `UserError` (one line) if `module`, part of the optional extra `extra`, is not installed.
+
+    >>> require_extra("json", "test", "this example")  # installed: nothing happens
+    """
+    if importlib.util.find_spec(module) is None:
+        raise UserError(f"{purpose} needs the optional [{extra}] dependencies, which are not installed: "
+                        f"pip install 'cogov[{extra}]' (or `make setup` in a checkout)")

@@ -103,6 +103,9 @@ def add_cli(subparsers: Any) -> None:
 
 def cmd_viz(args: argparse.Namespace) -> int:
     """``run.py viz``: check the address, then serve (does not return on POSIX)."""
+    from model.errors import require_extra
+
+    require_extra("solara", "viz", "the browser app (viz)")
     check_address(args.host, args.port)
     if args.host not in LOCAL_HOSTS:
         print(f"note: --host {args.host} makes the app reachable from other machines", file=sys.stderr)
