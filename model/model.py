@@ -37,11 +37,10 @@ from model.domains import (
     PROPERTY,
     SAFETY,
 )
-from model.errors import UserError
 from model.issues import FIRM, MAX_SO, OC, OPEN, SO_DOMAIN_KIND, SO_DOMAINS, Holders, IssueTable, route
 from model.levers import Levers
 from model.mechanisms import MECHANISMS, Mechanism
-from model.parameters import kwarg_to_name, validate_value
+from model.parameters import check_constraints, kwarg_to_name, validate_value
 from model.projects import Project, ProjectBook
 from model.reporters import REPORTERS
 from model.space import SocialNetwork, StreetLayout
@@ -72,12 +71,8 @@ def resolve_parameters(scenario: Any = "baseline", overrides: dict[str, Any] | N
 
 
 def check_consistency(params: dict[str, Any], where: str) -> None:
-    """Rules that involve more than one parameter."""
-    if params["youth_share"] + params["retired_share"] > 1.0 + 1e-12:
-        raise UserError(f"{where}: 'youth_share' + 'retired_share' must be at most 1, got "
-                        f"{params['youth_share']} + {params['retired_share']}")
-    if params["initial_quality_low"] > params["initial_quality_high"]:
-        raise UserError(f"{where}: 'initial_quality_low' must not exceed 'initial_quality_high'")
+    """Rules that involve more than one parameter (declared as data: model.parameters.CONSTRAINTS)."""
+    check_constraints(params, where)
 
 
 class CoGovernanceModel(mesa.Model):

@@ -1,7 +1,14 @@
 """Every parameter of cogov, declared once.
 
-A :class:`Param` carries the name, default, valid range, unit, Chinese and English label, and a
-description. The CLI (`--set`), the scenario validator, `run.py describe`, the Solara controls,
+A :class:`Param` carries the name, default, valid range, unit, Chinese and English label, a
+description, and its provenance: a ``source`` (a seed measure, a published figure, a paper, or
+``calibrated: <target>``) or an ``assumption`` (a one-line reason), and a ``prior``
+(model/priors.py) whose support is the parameter's *plausible range*, inside the validity range.
+``resource=True`` marks what a mechanism spends (hours, yuan, slots, staff): at its lower bound 0
+the resource is gone. :func:`parameter_table` returns all of it as one DataFrame.
+
+Joint rules between parameters are data too (:data:`CONSTRAINTS`, linear inequalities) and
+:func:`check_constraints` checks them, so a sampler can respect them. The CLI (`--set`), the scenario validator, `run.py describe`, the Solara controls,
 sweeps and the generated parameter table in docs/ODD.md all read :data:`PARAMETERS`.
 
 Core parameters have plain names (``buck_pass_prob``); mechanism parameters are ``KEY.NAME``
@@ -22,15 +29,33 @@ Examples
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
 
 from model.errors import UserError
+from model.priors import Prior
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Param",
     "PARAMETERS",
     "GROUPS",
+    "PROVENANCE_KINDS",
+    "RANGE",
+    "default_prior",
+    "TABLE_COLUMNS",
+    "LinearConstraint",
+    "CONSTRAINTS",
+    "constrain",
+    "check_constraints",
+    "constraint_violations",
+    "feasible",
+    "parameter_table",
     "declare",
     "defaults",
     "validate_value",
@@ -41,6 +66,10 @@ __all__ = [
 ]
 
 Value = float | int | bool
+#: ``declare(prior=RANGE)`` (the default): uniform on the declared range if both bounds are finite.
+RANGE: Literal["range"] = "range"
+#: What :attr:`Param.provenance` returns; "undocumented" = neither source nor assumption yet.
+PROVENANCE_KINDS: tuple[str, ...] = ("sourced", "calibrated", "assumed", "undocumented")
 
 
 @dataclass(frozen=True)
@@ -59,6 +88,30 @@ class Param:
     kind: type = float
     main: bool = False  # shown first in the app's controls
     tags: tuple[str, ...] = field(default_factory=tuple)
+    source: str = ""  # citation, or "calibrated: <target>"
+    assumption: str = ""  # one-line reason when there is no source
+    prior: Prior | None = None  # None only for switches and structural settings the user chooses
+    resource: bool = False  # a resource a mechanism spends; its lower bound (0) removes it
+
+    @property
+    def plausible(self) -> tuple[float, float]:
+        """The plausible range: the prior's support (the validity range when there is no prior)."""
+        if self.prior is not None:
+            return self.prior.support
+        lo = -math.inf if self.low is None else float(self.low)
+        hi = math.inf if self.high is None else float(self.high)
+        return (lo, hi)
+
+    @property
+    def provenance(self) -> str:
+        """'calibrated' (source says so), 'sourced', 'assumed', or 'undocumented'."""
+        if self.source.strip().lower().startswith("calibrated"):
+            return "calibrated"
+        if self.source.strip():
+            return "sourced"
+        if self.assumption.strip():
+            return "assumed"
+        return "undocumented"
 
     def check(self, value: Any, where: str) -> Value:
         """Return `value` converted to this parameter's kind, or raise UserError naming `where`."""
@@ -132,16 +185,58 @@ def declare(
     group: str,
     kind: type | None = None,
     main: bool = False,
+    *,
+    source: str = "",
+    assumption: str = "",
+    prior: Prior | None | Literal["range"] = RANGE,
+    resource: bool = False,
+    tags: tuple[str, ...] = (),
 ) -> Param:
-    """Declare a parameter once; a second declaration of the same name is a programming error."""
+    """Declare a parameter once; a second declaration of the same name is a programming error.
+
+    `prior` defaults to uniform on [low, high] (integer-uniform for integers) when both bounds are
+    finite and the kind is numeric; pass ``None`` for a structural setting without a prior. A
+    prior must lie inside the validity range and hold the default.
+    """
     if name in PARAMETERS:
         raise ValueError(f"parameter {name!r} declared twice")
     if kind is None:
         kind = bool if isinstance(default, bool) else int if isinstance(default, int) else float
-    param = Param(name, default, low, high, unit, label_zh, label_en, description, group, kind, main)
+    if isinstance(prior, str):
+        if prior != RANGE:
+            raise ValueError(f"parameter {name!r}: prior must be a Prior, None or 'range', got {prior!r}")
+        prior = default_prior(kind, low, high)
+    param = Param(name, default, low, high, unit, label_zh, label_en, description, group, kind, main,
+                  tags=tuple(tags), source=source, assumption=assumption, prior=prior, resource=resource)
     param.check(default, where=f"declaration of {name}")
+    _check_prior(param)
     PARAMETERS[name] = param
     return param
+
+
+def default_prior(kind: type, low: float | None, high: float | None) -> Prior | None:
+    """Uniform on [low, high] (integer-uniform for integers); None for switches or open ranges."""
+    if kind is bool or low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
+        return None
+    if low == high:
+        return Prior.fixed(low)
+    return Prior.integer(int(low), int(high)) if kind is int else Prior.uniform(low, high)
+
+
+def _check_prior(param: Param) -> None:
+    """A prior lies inside the validity range, suits the kind and holds the default."""
+    prior = param.prior
+    if prior is None:
+        return
+    if param.kind is bool:
+        raise ValueError(f"parameter {param.name!r}: a switch has no prior")
+    lo, hi = prior.support
+    if (param.low is not None and lo < param.low) or (param.high is not None and hi > param.high):
+        raise ValueError(f"parameter {param.name!r}: prior {prior} reaches outside its range {param.expected()}")
+    if param.kind is int and prior.kind not in ("integer", "fixed"):
+        raise ValueError(f"parameter {param.name!r}: an integer parameter needs an integer or fixed prior")
+    if not lo <= float(param.default) <= hi:
+        raise ValueError(f"parameter {param.name!r}: default {param.default} lies outside its prior {prior}")
 
 
 def defaults() -> dict[str, Value]:
@@ -200,6 +295,117 @@ def name_to_kwarg(name: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# Joint constraints: linear inequalities sum(coef · value) <= bound, as data a sampler can read.
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LinearConstraint:
+    """``sum(coef * params[name] for name, coef in terms) <= bound``, with a readable rule."""
+
+    terms: tuple[tuple[str, float], ...]
+    bound: float
+    rule: str  # e.g. "'youth_share' + 'retired_share' must be at most 1"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The parameters the constraint involves."""
+        return tuple(name for name, _ in self.terms)
+
+    def lhs(self, params: dict[str, Any]) -> Any:
+        """The left-hand side; values missing from `params` are taken at their defaults.
+
+        Works on scalars or on equal-length arrays (one entry per sample).
+        """
+        total: Any = 0.0
+        for name, coef in self.terms:
+            value = params[name] if name in params else PARAMETERS[name].default
+            total = total + coef * np.asarray(value, dtype=float)
+        return total
+
+    def holds(self, params: dict[str, Any]) -> Any:
+        """True where the constraint holds (a bool, or a bool array for arrays of samples)."""
+        result = self.lhs(params) <= self.bound + 1e-12
+        return bool(result) if np.ndim(result) == 0 else result
+
+    def worst_case(self, box: dict[str, tuple[float, float]]) -> float:
+        """Largest left-hand side over a box of (low, high) ranges (to check a box is feasible)."""
+        return sum(coef * (box[name][1] if coef > 0 else box[name][0]) for name, coef in self.terms)
+
+
+#: Every joint rule between parameters. Mechanism modules may add theirs with :func:`constrain`.
+CONSTRAINTS: list[LinearConstraint] = []
+
+
+def constrain(terms: dict[str, float], bound: float, rule: str) -> LinearConstraint:
+    """Declare a joint rule ``sum(coef · value) <= bound`` over declared parameters."""
+    unknown = [name for name in terms if name not in PARAMETERS]
+    if unknown:
+        raise ValueError(f"constraint {rule!r} names undeclared parameters {unknown}")
+    constraint = LinearConstraint(tuple(terms.items()), float(bound), rule)
+    CONSTRAINTS.append(constraint)
+    return constraint
+
+
+def constraint_violations(params: dict[str, Any]) -> list[LinearConstraint]:
+    """The constraints `params` break (values missing from `params` count at their defaults)."""
+    return [c for c in CONSTRAINTS if not c.holds(params)]
+
+
+def check_constraints(params: dict[str, Any], where: str) -> None:
+    """Raise UserError naming `where`, the rule and the values for the first broken constraint."""
+    for constraint in constraint_violations(params):
+        shown = " and ".join(f"{name} = {params.get(name, PARAMETERS[name].default)!r}" for name in constraint.names)
+        raise UserError(f"{where}: {constraint.rule}, got {shown}")
+
+
+def feasible(samples: dict[str, Any]) -> np.ndarray:
+    """For a mapping name -> array of samples (e.g. a DataFrame), True where all constraints hold."""
+    lengths = {len(np.atleast_1d(v)) for v in (samples[k] for k in samples)}
+    ok = np.ones(max(lengths, default=1), dtype=bool)
+    for constraint in CONSTRAINTS:
+        ok &= np.atleast_1d(constraint.holds({k: np.asarray(samples[k]) for k in samples}))
+    return ok
+
+
+# ---------------------------------------------------------------------------------------------
+# The table of every parameter
+# ---------------------------------------------------------------------------------------------
+TABLE_COLUMNS: tuple[str, ...] = (
+    "name", "group", "mechanism", "kind", "default", "low", "high", "plausible_low", "plausible_high",
+    "prior", "unit", "label_zh", "label_en", "source", "assumption", "provenance", "resource", "main",
+    "description",
+)
+
+
+def parameter_table() -> pd.DataFrame:
+    """Every declared parameter, core and mechanism (whatever was imported before), one row each.
+
+    Columns: name, group, mechanism (None for core), kind ('float', 'int', 'bool'), default,
+    low/high (validity range; NaN when open), plausible_low/plausible_high (the prior's support),
+    prior (text, '' for none), unit, label_zh, label_en, source, assumption, provenance
+    (sourced/calibrated/assumed/undocumented), resource, main, description.
+    """
+    import pandas as pd
+
+    import model.mechanisms  # noqa: F401  (registers mechanism parameters)
+
+    rows = []
+    for p in PARAMETERS.values():
+        plausible_low, plausible_high = p.plausible
+        rows.append({
+            "name": p.name, "group": p.group, "mechanism": p.mechanism, "kind": p.kind.__name__,
+            "default": p.default,
+            "low": math.nan if p.low is None else float(p.low),
+            "high": math.nan if p.high is None else float(p.high),
+            "plausible_low": plausible_low if math.isfinite(plausible_low) else math.nan,
+            "plausible_high": plausible_high if math.isfinite(plausible_high) else math.nan,
+            "prior": "" if p.prior is None else str(p.prior), "unit": p.unit,
+            "label_zh": p.label_zh, "label_en": p.label_en, "source": p.source, "assumption": p.assumption,
+            "provenance": p.provenance, "resource": p.resource, "main": p.main, "description": p.description,
+        })
+    return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+
+
+# ---------------------------------------------------------------------------------------------
 # Core declarations (MODEL.md §§2–9). Mechanism parameters live in model/mechanisms/*.py.
 # ---------------------------------------------------------------------------------------------
 _ = declare
@@ -213,13 +419,13 @@ _("households_per_building", 40, 2, 400, "households/building", "每栋户数", 
 _("k_interest", 4, 0, 30, "ties/household", "趣缘联系数", "Interest ties", "Random interest ties (趣缘) per household inside its community, beside its building neighbours.", "space")
 # population
 _("owner_share", 0.7, 0.0, 1.0, "share", "业主比例", "Owner share", "Share of households that own their home (业主); the rest rent.", "population", main=True)
-_("youth_share", 0.25, 0.0, 1.0, "share", "青年户比例", "Youth share", "Share of households headed by young adults.", "population")
-_("retired_share", 0.30, 0.0, 1.0, "share", "退休户比例", "Retired share", "Share of retired households; working-age = 1 − youth − retired.", "population", main=True)
+_("youth_share", 0.25, 0.0, 1.0, "share", "青年户比例", "Youth share", "Share of households headed by young adults.", "population", prior=Prior.uniform(0.10, 0.40))
+_("retired_share", 0.30, 0.0, 1.0, "share", "退休户比例", "Retired share", "Share of retired households; working-age = 1 − youth − retired.", "population", main=True, prior=Prior.uniform(0.10, 0.50))
 _("party_member_share", 0.08, 0.0, 0.5, "share", "党员户比例", "Party-member share", "Share of households with a Party member (党员).", "population")
 # compounds
 _("firm_share", 1.0, 0.0, 1.0, "share", "有物业小区比例", "Compounds with a property firm", "Share of compounds served by a property firm (物业服务企业) at the start.", "compounds")
-_("initial_quality_low", 0.4, 0.0, 1.0, "level", "初始物业质量下限", "Initial firm quality (low)", "Lower bound of the uniform draw of initial property-service quality.", "compounds")
-_("initial_quality_high", 0.7, 0.0, 1.0, "level", "初始物业质量上限", "Initial firm quality (high)", "Upper bound of the uniform draw of initial property-service quality.", "compounds")
+_("initial_quality_low", 0.4, 0.0, 1.0, "level", "初始物业质量下限", "Initial firm quality (low)", "Lower bound of the uniform draw of initial property-service quality.", "compounds", prior=Prior.uniform(0.25, 0.50))
+_("initial_quality_high", 0.7, 0.0, 1.0, "level", "初始物业质量上限", "Initial firm quality (high)", "Upper bound of the uniform draw of initial property-service quality.", "compounds", prior=Prior.uniform(0.55, 0.85))
 _("owners_committee_share", 0.5, 0.0, 1.0, "share", "成立业委会比例", "Compounds with an owners' committee", "Share of compounds with an owners' committee (业委会).", "compounds", main=True)
 _("old_compound_share", 0.3, 0.0, 1.0, "share", "老旧小区比例", "Old-compound share", "Share of compounds that are old (老旧小区): more issues, worse infrastructure.", "compounds")
 _("old_issue_factor", 0.5, 0.0, 3.0, "×", "老旧小区诉求增幅", "Old-compound issue uplift", "Old compounds raise issue rates by this factor (rate × (1 + factor)).", "compounds")
@@ -306,3 +512,7 @@ _("budget_cut_week", 0, 0, 2000, "week", "预算削减周", "Budget cut week", "
 _("budget_cut_factor", 0.5, 0.0, 1.0, "×", "预算削减系数", "Budget cut factor", "Share of project money and mechanism budgets left after the budget cut.", "shocks")
 _("forced_exit_week", 0, 0, 2000, "week", "物业强制退出周", "Forced firm exit week", "In this week the property firm of the first compound leaves, whatever its books say (0 = never).", "shocks")
 del _
+
+constrain({"youth_share": 1.0, "retired_share": 1.0}, 1.0, "'youth_share' + 'retired_share' must be at most 1")
+constrain({"initial_quality_low": 1.0, "initial_quality_high": -1.0}, 0.0,
+          "'initial_quality_low' must not exceed 'initial_quality_high'")

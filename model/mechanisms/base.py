@@ -14,10 +14,11 @@ of that name taking the model.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from model.errors import UserError
-from model.parameters import PARAMETERS, Param, declare, suggest
+from model.parameters import PARAMETERS, RANGE, Param, declare, suggest
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -43,7 +44,11 @@ MECHANISMS: dict[str, type[Mechanism]] = {}
 
 @dataclass(frozen=True)
 class MechParam:
-    """A mechanism parameter before it is declared as ``KEY.name``."""
+    """A mechanism parameter before it is declared as ``KEY.name``.
+
+    `source`, `assumption`, `prior` and `resource` mean what they mean on
+    :class:`model.parameters.Param`; `prior` defaults to uniform on [low, high].
+    """
 
     name: str
     default: float | int | bool
@@ -54,6 +59,10 @@ class MechParam:
     label_en: str
     description: str
     main: bool = False
+    source: str = ""
+    assumption: str = ""
+    prior: Prior | None | Literal["range"] = RANGE
+    resource: bool = False
 
 
 class Mechanism:
@@ -98,11 +107,13 @@ def register(cls: type[Mechanism]) -> type[Mechanism]:
     declare(
         f"{key}.enabled", False, None, None, "", f"启用{cls.name_zh}", f"Enable {cls.name_en}",
         cls.summary, group, kind=bool, main=True,
+        source="; ".join(cls.sources), assumption="" if cls.sources else "a modelling switch", prior=None,
     )
     for mp in cls.parameters:
         declare(
             f"{key}.{mp.name}", mp.default, mp.low, mp.high, mp.unit, mp.label_zh, mp.label_en,
             mp.description, group, main=mp.main,
+            source=mp.source, assumption=mp.assumption, prior=mp.prior, resource=mp.resource,
         )
     MECHANISMS[key] = cls
     return cls
