@@ -1,10 +1,13 @@
 """``python run.py bench [--quick]``: how fast the model is, against a per-agent baseline and targets.
 
 Times model set-up and the run separately over several seeds after a warm-up and reports medians
-with ranges. The per-agent Mesa baseline (``benchmarks/per_agent_baseline.py``) runs interleaved
-with the real model on the same seeds, so their ratio holds on a noisy shared machine. Writes
-``results.json`` and ``results.md`` (a Markdown table for the README, with the machine) into
-``--out`` (default ``benchmarks/``), each atomically.
+with ranges. The references (``benchmarks/per_agent_baseline.py``: a per-agent Mesa model and a
+tight numpy kernel of the household rules) run interleaved with the real model on the same seeds, in
+the same process, and speeds are compared as ratios within each interleaved pair, so they hold on a
+noisy shared machine; against the kernel the ratio uses the CPU time of the simulating thread.
+Writes ``results.json`` and ``results.md`` (a Markdown table for the README, with the machine) into
+``--out`` (default ``benchmarks/``; with ``--quick``, ``out/bench/``, so a quick run never touches
+the committed figures), each atomically.
 
 Targets are reported as met / not met; they are not timed tests. ``--quick`` uses small sizes and
 one repetition so CI can run it in seconds; its figures are not comparable with the targets.
@@ -15,11 +18,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import gc
 import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,12 +36,32 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.engine import RunTask, execute, make_executor
+from experiments.engine import RunTask, _run_one, execute, make_executor
+from experiments.sweep import (
+    build_design,
+    load_sweep,
+    make_manifest,
+    outcomes_from_manifest,
+    run_task,
+    tasks_from_manifest,
+)
 from model.runner import atomic_write, ensure_writable_dir, run_scenario
 
-__all__ = ["BenchConfig", "FULL", "QUICK", "run_bench", "sweep_run", "add_cli", "render_markdown", "TARGETS"]
+__all__ = [
+    "BenchConfig",
+    "FULL",
+    "QUICK",
+    "run_bench",
+    "sweep_run",
+    "add_cli",
+    "render_markdown",
+    "TARGETS",
+    "default_out",
+]
 
 HERE = Path(__file__).resolve().parent
+#: Where ``--quick`` writes by default: out/ is not tracked, so a quick run leaves the checkout clean.
+QUICK_OUT = HERE.parent / "out" / "bench"
 
 #: Layouts of the street by household count (the default scenario is 1 community of 1,920).
 LAYOUTS: dict[int, dict[str, int]] = {
@@ -62,10 +87,18 @@ class BenchConfig:
     default_reps: int  # repetitions of the default scenario (1,920 households x its 156 weeks)
     memory_size: int
     memory_weeks: int
+    memory_weeks_long: int  # a second, longer run: memory must not grow with the horizon
     sweep_runs: int
     sweep_weeks: int
     sweep_rounds: int = 1  # alternating rounds of 1 and 2 workers
     sweep_jobs: tuple[int, int] = (1, 2)
+    kernel_sizes: tuple[int, ...] = (1_920,)  # households of the rows against the numpy kernel
+    kernel_weeks: int = 156
+    kernel_reps: int = 1  # interleaved triplets (kernel, baseline, co_governance_full) per size
+    kernel_reps_large: int = 1  # at the largest kernel size
+    fixed_runs: int = 40  # runs of the sweep whose fixed cost is measured
+    fixed_weeks: int = 26
+    fixed_reps: int = 1
 
 
 FULL = BenchConfig(
@@ -80,9 +113,17 @@ FULL = BenchConfig(
     default_reps=7,
     memory_size=96_000,
     memory_weeks=156,
-    sweep_runs=24,
+    memory_weeks_long=520,
+    sweep_runs=200,
     sweep_weeks=156,
-    sweep_rounds=5,
+    sweep_rounds=2,
+    kernel_sizes=(1_920, 96_000),
+    kernel_weeks=156,
+    kernel_reps=11,
+    kernel_reps_large=3,
+    fixed_runs=40,
+    fixed_weeks=26,
+    fixed_reps=3,
 )
 QUICK = BenchConfig(
     quick=True,
@@ -96,9 +137,17 @@ QUICK = BenchConfig(
     default_reps=1,
     memory_size=4_000,
     memory_weeks=8,
+    memory_weeks_long=26,
     sweep_runs=6,
     sweep_weeks=4,
+    kernel_sizes=(1_920, 4_000),
+    kernel_weeks=8,
+    fixed_runs=6,
+    fixed_weeks=4,
 )
+
+#: The scenarios timed against the numpy kernel: no mechanism, and every mechanism.
+KERNEL_SCENARIOS = ("baseline", "co_governance_full")
 
 
 @dataclass(frozen=True)
@@ -124,10 +173,58 @@ TARGETS: tuple[Target, ...] = (
         "x",
     ),
     Target(
+        "kernel_ratio_default_full",
+        "`co_governance_full` at {default} households × {kweeks} weeks, share of the kernel's speed (CPU)",
+        0.5,
+        True,
+        "share",
+    ),
+    Target(
+        "kernel_ratio_default_baseline",
+        "`baseline` at {default} households × {kweeks} weeks, share of the kernel's speed (CPU)",
+        0.6,
+        True,
+        "share",
+    ),
+    Target(
+        "kernel_ratio_large_full",
+        "`co_governance_full` at {klarge} households × {kweeks} weeks, share of the kernel's speed (CPU)",
+        0.8,
+        True,
+        "share",
+    ),
+    Target(
         "default_scenario_s", "default scenario (1,920 households × 156 weeks) incl. set-up", 0.5, False, "s"
     ),
-    Target("bytes_per_household", "peak memory per household at {memory} households", 2048.0, False, "bytes"),
-    Target("sweep_speedup", "sweep throughput (steady state), 2 workers / 1 worker", 1.8, True, "x"),
+    Target("setup_s_per_100k", "set-up per 100,000 households (at {large})", 0.3, False, "s"),
+    Target(
+        "bytes_per_household",
+        "peak memory per household at {memory} households over {mweeks_long} weeks",
+        1536.0,
+        False,
+        "bytes",
+    ),
+    Target(
+        "memory_growth",
+        "peak memory, {mweeks_long} weeks / {mweeks} weeks, at {memory} households",
+        1.15,
+        False,
+        "x",
+    ),
+    Target(
+        "sweep_fixed_cpu_s",
+        "fixed CPU cost of a {fixed_runs}-run sweep beyond its runs (`run.py sweep --jobs 1`)",
+        1.0,
+        False,
+        "s",
+    ),
+    Target(
+        "sweep_speedup",
+        "sweep throughput (steady state, {sweep_runs} runs × {sweep_weeks} weeks), 2 workers / 1 worker",
+        1.8,
+        True,
+        "x",
+    ),
 )
 
 
@@ -167,8 +264,6 @@ def machine() -> dict[str, Any]:
     with contextlib.suppress(OSError):
         info["load_average_at_start"] = [round(x, 2) for x in os.getloadavg()]
     with contextlib.suppress(Exception):
-        import subprocess
-
         out = subprocess.run(
             ["git", "-C", str(HERE.parent), "rev-parse", "--short", "HEAD"],
             capture_output=True,
@@ -193,13 +288,13 @@ def _fresh() -> Iterator[None]:
     yield
 
 
-def time_full_model(households: int, seed: int, weeks: int) -> dict[str, float]:
+def time_full_model(households: int, seed: int, weeks: int, scenario: str = "baseline") -> dict[str, float]:
     """Set-up and run times of the real model (and time inside ``datacollector.collect``)."""
     from model.model import CoGovernanceModel
 
     with _fresh():
         t0 = time.perf_counter()
-        model = CoGovernanceModel("baseline", seed=seed, **LAYOUTS[households])
+        model = CoGovernanceModel(scenario, seed=seed, **LAYOUTS[households])
         t1 = time.perf_counter()
         collect_s = [0.0]
         inner = model.datacollector.collect
@@ -226,12 +321,14 @@ def time_reference(cls: Callable[..., Any], households: int, seed: int, weeks: i
         t0 = time.perf_counter()
         model = cls("baseline", seed=seed, **LAYOUTS[households])
         t1 = time.perf_counter()
+        c0 = time.thread_time()
         model.run(weeks)
+        cpu = time.thread_time() - c0
         t2 = time.perf_counter()
         remove = getattr(model, "remove", None)
         if remove is not None:
             remove()
-    return {"setup_s": t1 - t0, "run_s": t2 - t1}
+    return {"setup_s": t1 - t0, "run_s": t2 - t1, "run_cpu_s": cpu}
 
 
 def sweep_run(task: RunTask) -> pd.DataFrame:
@@ -302,6 +399,55 @@ def measure_baseline(cfg: BenchConfig) -> dict[str, Any]:
     return result
 
 
+def measure_kernel(cfg: BenchConfig) -> dict[str, Any]:
+    """`baseline` and `co_governance_full` against the numpy kernel at each of `cfg.kernel_sizes`.
+
+    Each repetition is an interleaved triplet on one seed (kernel, then the two scenarios, the order
+    rotating), timed by the CPU of the simulating thread; a scenario's figure is its household-steps
+    per CPU-second as a share of the kernel's in the same triplet (1.0 = as fast as the kernel)."""
+    from benchmarks.per_agent_baseline import VectorisedKernel
+
+    out: dict[str, Any] = {}
+    weeks = cfg.kernel_weeks
+    for n in cfg.kernel_sizes:
+        reps = cfg.kernel_reps_large if n == max(cfg.kernel_sizes) and len(cfg.kernel_sizes) > 1 else cfg.kernel_reps
+        time_reference(VectorisedKernel, n, seed=0, weeks=2)
+        for scenario in KERNEL_SCENARIOS:
+            time_full_model(n, seed=0, weeks=2, scenario=scenario)
+        kernel_cpu: list[float] = []
+        cpu: dict[str, list[float]] = {s: [] for s in KERNEL_SCENARIOS}
+        for rep in range(reps):
+            seed = 1 + rep
+            order = ["kernel", *KERNEL_SCENARIOS]
+            order = order[rep % len(order):] + order[: rep % len(order)]
+            for what in order:
+                if what == "kernel":
+                    kernel_cpu.append(time_reference(VectorisedKernel, n, seed, weeks)["run_cpu_s"])
+                else:
+                    cpu[what].append(time_full_model(n, seed, weeks, scenario=what)["run_cpu_s"])
+        row: dict[str, Any] = {
+            "households": n,
+            "weeks": weeks,
+            "reps": reps,
+            "kernel_steps_per_cpu_s": summary([n * weeks / c for c in kernel_cpu]),
+        }
+        for scenario in KERNEL_SCENARIOS:
+            row[scenario] = {
+                "steps_per_cpu_s": summary([n * weeks / c for c in cpu[scenario]]),
+                "share_of_kernel": summary([k / c for k, c in zip(kernel_cpu, cpu[scenario], strict=True)]),
+            }
+        out[str(n)] = row
+        log(
+            f"  kernel at {n:,} × {weeks} weeks: {row['kernel_steps_per_cpu_s']['median'] / 1e6:.2f} M/CPU-s; "
+            + ", ".join(
+                f"{s} {row[s]['steps_per_cpu_s']['median'] / 1e6:.2f} M/CPU-s "
+                f"({row[s]['share_of_kernel']['median']:.2f}× the kernel)"
+                for s in KERNEL_SCENARIOS
+            )
+        )
+    return out
+
+
 def measure_default(cfg: BenchConfig) -> dict[str, Any]:
     """Wall time of ``run_scenario("baseline", seed)``: set-up, 156 weeks and the weekly table."""
     run_scenario("baseline", seed=0, weeks=4)
@@ -316,33 +462,49 @@ def measure_default(cfg: BenchConfig) -> dict[str, Any]:
     return result
 
 
-def measure_memory(cfg: BenchConfig) -> dict[str, Any]:
-    """Peak traced memory (Python objects and numpy buffers) over set-up and a run, per household."""
+def _traced_peak(households: int, weeks: int) -> dict[str, float]:
+    """Peak traced memory over set-up and a run of `weeks` (bytes above what was there before)."""
     from model.model import CoGovernanceModel
 
-    n = cfg.memory_size
     with _fresh():
         tracemalloc.start()
         try:
             base = tracemalloc.get_traced_memory()[0]
-            model = CoGovernanceModel("baseline", seed=1, **LAYOUTS[n])
+            model = CoGovernanceModel("baseline", seed=1, **LAYOUTS[households])
             setup_current, setup_peak = tracemalloc.get_traced_memory()
-            model.run(cfg.memory_weeks)
+            model.run(weeks)
             end_current, peak = tracemalloc.get_traced_memory()
             model.remove()
             del model
         finally:
             tracemalloc.stop()
+    return {
+        "weeks": weeks,
+        "peak_bytes": peak - base,
+        "peak_bytes_per_household": (peak - base) / households,
+        "setup_peak_bytes_per_household": (setup_peak - base) / households,
+        "after_setup_bytes_per_household": (setup_current - base) / households,
+        "after_run_bytes_per_household": (end_current - base) / households,
+    }
+
+
+def measure_memory(cfg: BenchConfig) -> dict[str, Any]:
+    """Peak traced memory (Python objects and numpy buffers) over set-up and a run, per household, at
+    two horizons: memory that grows with the horizon (e.g. keeping every closed issue) shows as a ratio
+    above 1."""
+    n = cfg.memory_size
+    short = _traced_peak(n, cfg.memory_weeks)
+    long = _traced_peak(n, cfg.memory_weeks_long)
     result = {
         "households": n,
-        "weeks": cfg.memory_weeks,
-        "peak_bytes": peak - base,
-        "peak_bytes_per_household": (peak - base) / n,
-        "setup_peak_bytes_per_household": (setup_peak - base) / n,
-        "after_setup_bytes_per_household": (setup_current - base) / n,
-        "after_run_bytes_per_household": (end_current - base) / n,
+        **short,
+        "long": long,
+        "growth": long["peak_bytes"] / short["peak_bytes"],
     }
-    log(f"  memory at {n:,}: peak {result['peak_bytes_per_household']:.0f} bytes/household")
+    log(
+        f"  memory at {n:,}: peak {short['peak_bytes_per_household']:.0f} bytes/household over {short['weeks']} "
+        f"weeks, {long['peak_bytes_per_household']:.0f} over {long['weeks']} ({result['growth']:.2f}×)"
+    )
     return result
 
 
@@ -386,6 +548,76 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+FIXED_SWEEP = """[sweep]
+name = "bench_fixed_cost"
+scenario = "baseline"
+weeks = {weeks}
+replicates = {replicates}
+seed = 7
+
+[design]
+method = "grid"
+[design.parameters]
+buck_pass_prob = {{ low = 0.1, high = 0.8, num = {points} }}
+
+[[outcomes]]
+name = "satisfaction"
+metric = "satisfaction_mean"
+statistic = "mean"
+last_weeks = 4
+
+[sensitivity]
+plots = []
+"""
+
+
+def measure_sweep_fixed(cfg: BenchConfig) -> dict[str, Any]:
+    """CPU of ``run.py sweep FILE --jobs 1`` (driver, pool and worker, start to exit, as child processes
+    of this one) minus the CPU of the same runs done one after another in this warm process: what a
+    sweep costs beyond its runs (interpreter and imports, pool start, result files, results table)."""
+    points = 5 if cfg.fixed_runs % 5 == 0 else 1
+    text = FIXED_SWEEP.format(weeks=cfg.fixed_weeks, replicates=cfg.fixed_runs // points, points=points)
+    with tempfile.TemporaryDirectory(prefix="cogov-bench-fixed-") as tmp:
+        sweep_file = Path(tmp) / "fixed.toml"
+        sweep_file.write_text(text, encoding="utf-8")
+        manifest = make_manifest(load_sweep(sweep_file), build_design(load_sweep(sweep_file)))
+        tasks = tasks_from_manifest(manifest)
+        run_fn = functools.partial(run_task, outcomes=outcomes_from_manifest(manifest), series=manifest["series"])
+        _run_one(run_fn, tasks[0])  # warm-up
+        with _fresh():
+            c0 = time.process_time()
+            for task in tasks:
+                _run_one(run_fn, task)
+            runs_cpu = time.process_time() - c0
+        totals, walls = [], []
+        for rep in range(cfg.fixed_reps):
+            cpu0, t0 = _children_cpu(), time.perf_counter()
+            proc = subprocess.run(
+                [sys.executable, str(HERE.parent / "run.py"), "sweep", str(sweep_file), "--jobs", "1", "--quiet",
+                 "--out", str(Path(tmp) / f"out{rep}")],
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            walls.append(time.perf_counter() - t0)
+            totals.append(_children_cpu() - cpu0)
+            if proc.returncode != 0:
+                raise RuntimeError(f"benchmark sweep failed: {proc.stderr.strip()[-2000:]}")
+    result = {
+        "runs": len(tasks),
+        "weeks": cfg.fixed_weeks,
+        "runs_cpu_s": runs_cpu,
+        "sweep_cpu_s": summary(totals),
+        "sweep_wall_s": summary(walls),
+        "fixed_cpu_s": summary([t - runs_cpu for t in totals]),
+    }
+    log(
+        f"  sweep of {len(tasks)} runs × {cfg.fixed_weeks} weeks, 1 worker: {result['sweep_cpu_s']['median']:.2f} s "
+        f"CPU in all, runs alone {runs_cpu:.2f} s: fixed cost {result['fixed_cpu_s']['median']:.2f} s CPU"
+    )
+    return result
+
+
 def measure_sweep(cfg: BenchConfig) -> dict[str, Any]:
     """Runs per second through ``experiments.engine`` (spawned local pool) with 1 and 2 workers:
     end to end (pool start included) and in steady state (after the first batch). The two are
@@ -426,11 +658,20 @@ def headline(results: dict[str, Any]) -> dict[str, float]:
     """The figures the targets read (at 96,000 and 20,000 households unless in quick mode)."""
     sizes = results["sizes"]
     largest = str(max(int(k) for k in sizes))
+    kernel = results["kernel"]
+    k_default, k_large = str(min(int(k) for k in kernel)), str(max(int(k) for k in kernel))
+    memory = results["memory"]
     return {
         "steps_per_s_large": sizes[largest]["household_steps_per_s"]["median"],
         "ratio_per_agent": results["baseline"]["ratio_full_to_per_agent"]["median"],
+        "kernel_ratio_default_full": kernel[k_default]["co_governance_full"]["share_of_kernel"]["median"],
+        "kernel_ratio_default_baseline": kernel[k_default]["baseline"]["share_of_kernel"]["median"],
+        "kernel_ratio_large_full": kernel[k_large]["co_governance_full"]["share_of_kernel"]["median"],
         "default_scenario_s": results["default_scenario"]["wall_s"]["median"],
-        "bytes_per_household": results["memory"]["peak_bytes_per_household"],
+        "setup_s_per_100k": sizes[largest]["setup_s"]["median"] * 100_000 / int(largest),
+        "bytes_per_household": max(memory["peak_bytes_per_household"], memory["long"]["peak_bytes_per_household"]),
+        "memory_growth": memory["growth"],
+        "sweep_fixed_cpu_s": results["sweep_fixed"]["fixed_cpu_s"]["median"],
         "sweep_speedup": results["sweep"]["speedup"]["median"],
     }
 
@@ -438,10 +679,20 @@ def headline(results: dict[str, Any]) -> dict[str, float]:
 def judge(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Each target with its measured value and whether it is met."""
     figures = headline(results)
+    kernel_sizes = [int(k) for k in results["kernel"]]
+    mem, sweep = results["memory"], results["sweep"]
     where = {
         "large": f"{max(int(k) for k in results['sizes']):,}",
         "baseline": f"{results['baseline']['households']:,}",
-        "memory": f"{results['memory']['households']:,}",
+        "memory": f"{mem['households']:,}",
+        "mweeks": mem["weeks"],
+        "mweeks_long": mem["long"]["weeks"],
+        "default": f"{min(kernel_sizes):,}",
+        "klarge": f"{max(kernel_sizes):,}",
+        "kweeks": results["kernel"][str(min(kernel_sizes))]["weeks"],
+        "fixed_runs": results["sweep_fixed"]["runs"],
+        "sweep_runs": sweep["runs"],
+        "sweep_weeks": sweep["weeks"],
     }
     rows = []
     for t in TARGETS:
@@ -463,7 +714,9 @@ def _fmt(value: float, unit: str) -> str:
     if unit == "household-steps/s":
         return f"{value / 1e6:.2f} M/s"
     if unit == "x":
-        return f"{value:.1f}×"
+        return f"{value:.2f}×"
+    if unit == "share":
+        return f"{value:.2f}×"
     if unit == "bytes":
         return f"{value:,.0f} B"
     return f"{value:.3f} s"
@@ -538,16 +791,42 @@ def render_markdown(results: dict[str, Any]) -> str:
         "also runs organisations, queues, property economics, projects and about 60 reporters, so the ratio is "
         "conservative.",
         "",
+        "## Against the numpy kernel, by scenario (CPU time of the simulating thread, interleaved triplets)",
+        "",
+        "| households × weeks | kernel, M household-steps per CPU-s | scenario | M household-steps per CPU-s "
+        "| share of the kernel's speed |",
+        "|---|---:|---|---:|---:|",
+    ]
+    for key, row in results["kernel"].items():
+        for i, scenario in enumerate(KERNEL_SCENARIOS):
+            size = f"{int(key):,} × {row['weeks']}" if i == 0 else ""
+            kernel = _range(row["kernel_steps_per_cpu_s"], 1e-6) if i == 0 else ""
+            lines.append(
+                f"| {size} | {kernel} | `{scenario}` "
+                f"| {_range(row[scenario]['steps_per_cpu_s'], 1e-6)} | {_range(row[scenario]['share_of_kernel'])}× |"
+            )
+    fx = results["sweep_fixed"]
+    lines += [
+        "",
+        "The kernel (`VectorisedKernel`) is the household rules alone as one numpy kernel, the practical ceiling; "
+        "each repetition runs the kernel and both scenarios on one seed in rotating order, and the share is taken "
+        f"within it ({row['reps']} repetitions at the largest size).",
+        "",
         "## Other figures",
         "",
         "| figure | value |",
         "|---|---:|",
         f'| default scenario, `run_scenario("baseline", seed)`: {d["households"]:,} households × {d["weeks"]} weeks, '
         f"set-up and table included | {_range(d['wall_s'], fmt='{:.3f}')} s |",
-        f"| peak memory over set-up and {mem['weeks']} weeks at {mem['households']:,} households (tracemalloc) "
-        f"| {mem['peak_bytes_per_household']:,.0f} B/household |",
-        f"| memory held after set-up / after the run | {mem['after_setup_bytes_per_household']:,.0f} / "
-        f"{mem['after_run_bytes_per_household']:,.0f} B/household |",
+        f"| peak memory over set-up and {mem['weeks']} / {mem['long']['weeks']} weeks at {mem['households']:,} "
+        f"households (tracemalloc) | {mem['peak_bytes_per_household']:,.0f} / "
+        f"{mem['long']['peak_bytes_per_household']:,.0f} B/household |",
+        f"| memory held after set-up / after {mem['weeks']} weeks / after {mem['long']['weeks']} weeks "
+        f"| {mem['after_setup_bytes_per_household']:,.0f} / {mem['after_run_bytes_per_household']:,.0f} / "
+        f"{mem['long']['after_run_bytes_per_household']:,.0f} B/household |",
+        f"| sweep of {fx['runs']} runs × {fx['weeks']} weeks, `run.py sweep --jobs 1` from start to exit: CPU in all "
+        f"/ the same runs in a warm process / fixed cost | {_range(fx['sweep_cpu_s'])} / {fx['runs_cpu_s']:.2f} / "
+        f"{_range(fx['fixed_cpu_s'])} s |",
     ]
     for key in (k for k in sw if k.startswith("jobs_")):
         lines.append(
@@ -578,8 +857,10 @@ def run_bench(cfg: BenchConfig, out_dir: Path) -> dict[str, Any]:
     )
     results["sizes"] = measure_sizes(cfg)
     results["baseline"] = measure_baseline(cfg)
+    results["kernel"] = measure_kernel(cfg)
     results["default_scenario"] = measure_default(cfg)
     results["memory"] = measure_memory(cfg)
+    results["sweep_fixed"] = measure_sweep_fixed(cfg)
     results["sweep"] = measure_sweep(cfg)
     results["targets"] = judge(results)
     with contextlib.suppress(OSError):
@@ -616,6 +897,12 @@ def profile_large(out_dir: Path, weeks: int = 52) -> Path:
 
 
 # ---------------------------------------------------------------------------------------- CLI
+def default_out(quick: bool) -> Path:
+    """Where results go without ``--out``: the committed ``benchmarks/`` for a full run, ``out/bench/``
+    (not tracked) for ``--quick``, whose figures are not comparable."""
+    return QUICK_OUT if quick else HERE
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     """Handler of ``run.py bench``."""
     cfg = QUICK if args.quick else FULL
@@ -625,7 +912,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
             raise UserError(f"--reps {args.reps}: expected a whole number, 1 or more")
         cfg = replace(cfg, reps=args.reps, reps_large=min(args.reps, cfg.reps_large))
-    out = ensure_writable_dir(args.out)
+    out = ensure_writable_dir(args.out if args.out is not None else default_out(cfg.quick))
     results = run_bench(cfg, out)
     print(render_markdown(results))
     print(f"wrote {out / 'results.json'} and {out / 'results.md'} ({results['bench_seconds']:.0f} s)")
@@ -639,7 +926,9 @@ def add_cli(subparsers: Any) -> None:
     p = subparsers.add_parser("bench", help="speed and memory against the per-agent baseline and the targets")
     p.add_argument("--quick", action="store_true", help="small sizes, one repetition (for CI; seconds)")
     p.add_argument(
-        "--out", default=str(HERE), help="folder for results.json and results.md (default benchmarks/)"
+        "--out",
+        default=None,
+        help="folder for results.json and results.md (default benchmarks/, with --quick out/bench/)",
     )
     p.add_argument("--reps", type=int, default=None, help="timed seeds per size (default 5, 3 at 96,000)")
     p.add_argument(

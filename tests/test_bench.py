@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.bench import QUICK, TARGETS, headline
+from benchmarks.bench import KERNEL_SCENARIOS, QUICK, TARGETS, default_out, headline
 from benchmarks.per_agent_baseline import PerAgentModel, VectorisedKernel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,9 +58,21 @@ def test_quick_bench_writes_every_figure(tmp_path: Path) -> None:
         "ratio_kernel_to_full",
     ):
         assert _finite(base[fig]["median"]), fig
+    assert sorted(int(k) for k in results["kernel"]) == sorted(QUICK.kernel_sizes)
+    for row in results["kernel"].values():
+        assert _finite(row["kernel_steps_per_cpu_s"]["median"])
+        for scenario in KERNEL_SCENARIOS:
+            assert _finite(row[scenario]["steps_per_cpu_s"]["median"])
+            assert _finite(row[scenario]["share_of_kernel"]["median"])
     assert _finite(results["default_scenario"]["wall_s"]["median"])
     assert results["default_scenario"]["weeks"] == 156
     assert _finite(results["memory"]["peak_bytes_per_household"])
+    assert results["memory"]["long"]["weeks"] == QUICK.memory_weeks_long > results["memory"]["weeks"]
+    assert _finite(results["memory"]["growth"])
+    fixed = results["sweep_fixed"]
+    assert fixed["runs"] == QUICK.fixed_runs and _finite(fixed["runs_cpu_s"]) and fixed["runs_cpu_s"] > 0
+    assert fixed["sweep_cpu_s"]["median"] > fixed["runs_cpu_s"]  # a sweep costs at least its runs
+
     for jobs in (1, 2):
         for fig in ("runs_per_s", "steady_runs_per_s", "seconds"):
             assert _finite(results["sweep"][f"jobs_{jobs}"][fig]["median"]), (jobs, fig)
@@ -79,6 +91,15 @@ def test_quick_bench_writes_every_figure(tmp_path: Path) -> None:
     )
     assert not list(out.glob(".*.tmp")), "temporary files left behind"
     assert (shipped.stat().st_mtime_ns if shipped.exists() else None) == before, "--out was not respected"
+
+
+def test_quick_bench_never_writes_the_committed_figures() -> None:
+    shipped = ROOT / "benchmarks"
+    assert default_out(quick=False) == shipped
+    quick = default_out(quick=True)
+    assert shipped not in quick.parents and quick != shipped
+    ignored = subprocess.run(["git", "-C", str(ROOT), "check-ignore", "-q", str(quick / "results.json")])
+    assert ignored.returncode in (0, 128)  # ignored by git (128: not a git checkout, e.g. an sdist)
 
 
 def test_bench_rejects_bad_options(tmp_path: Path) -> None:
