@@ -26,6 +26,7 @@ from agents import (
     StreetOffice,
 )
 from agents.resident import sigmoid
+from model.collection import RunCollector
 from model.domains import (
     CARE,
     CULTURE,
@@ -42,7 +43,6 @@ from model.levers import Levers
 from model.mechanisms import MECHANISMS, Mechanism
 from model.parameters import check_constraints, kwarg_to_name, validate_value
 from model.projects import Project, ProjectBook
-from model.reporters import REPORTERS
 from model.space import SocialNetwork, StreetLayout
 
 __all__ = ["CoGovernanceModel", "resolve_parameters"]
@@ -113,7 +113,8 @@ class CoGovernanceModel(mesa.Model):
         self.households.update_experience(self.household_quality(), p)
         self.households.aspiration[:] = self.households.experience
         self._observe_week()
-        self.datacollector = mesa.DataCollector(model_reporters=dict(REPORTERS))
+        self.horizon = p["weeks"]
+        self.datacollector = RunCollector(self)
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------------------------ set-up
@@ -203,7 +204,12 @@ class CoGovernanceModel(mesa.Model):
 
     # ------------------------------------------------------------------------------ schedule
     def step(self) -> None:
-        """One week, in the order of MODEL.md §3."""
+        """One week, in the order of MODEL.md §3. Called at the horizon (``weeks``) it simulates
+        nothing and sets ``running`` False: Mesa's loops (``batch_run``, the app's Play) stop there, and
+        ``batch_run`` reports weeks 0..weeks."""
+        if self.week >= self.horizon:
+            self.running = False
+            return
         self.week += 1
         self._begin_week()
         self._apply_shocks()
@@ -237,8 +243,10 @@ class CoGovernanceModel(mesa.Model):
             self.events.append((self.week, "budget_cut", f"budgets cut to {p['budget_cut_factor']:.0%} (预算削减)"))
 
     def run(self, weeks: int | None = None) -> None:
-        """Run `weeks` steps (default: the scenario's horizon)."""
-        for _ in range(self.p["weeks"] if weeks is None else weeks):
+        """Run `weeks` more weeks (default: the scenario's horizon, ``weeks``), past the horizon if asked."""
+        n = self.p["weeks"] if weeks is None else weeks
+        self.horizon = max(self.horizon, self.week + n)
+        for _ in range(n):
             self.step()
 
     def _hook(self, phase: str) -> None:

@@ -505,6 +505,7 @@ _("project_budget_per_quarter", 150000.0, 0.0, 1e8, "yuan/community/quarter", "�
 _("topdown_noise", 1.0, 0.0, 10.0, "×", "自上而下选择噪声", "Top-down choice noise", "Noise in top-down project choice (0 = as good as need ranking).", "projects")
 # observation
 _("survey_sample_size", 200, 10, 100000, "households", "调查样本量", "Survey sample size", "Households sampled by the quarterly satisfaction survey (per street).", "observation")
+_("household_sample", 0, 0, 100000, "households", "住户跟踪样本", "Household sample recorded", "Households whose satisfaction, participation and trust are recorded every week through Mesa's agent reporters (evenly spaced, no random draws; 0 = none). Observation only: changes no result.", "observation")
 _("survey_noise", 0.1, 0.0, 0.5, "sd", "调查测量误差", "Survey noise", "Measurement noise of a surveyed satisfaction.", "observation")
 _("satisfied_threshold", 0.6, 0.0, 1.0, "level", "满意阈值", "Satisfied threshold", "A household counts as satisfied at s ≥ this.", "observation")
 # shocks and policy timing

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.domains import DOMAINS
+from model.domains import CARE, CULTURE, DOMAINS, ENVIRONMENT, INFRASTRUCTURE, PROPERTY, SAFETY
 from model.issues import LATENT, OPEN
 
 if TYPE_CHECKING:
@@ -290,12 +290,29 @@ def projects_active(m: M) -> float:
     return float(len(m.projects.active))
 
 
-def _quality_reporter(d: int):
-    def reporter(m: M) -> float:
-        return float(m.quality[:, d].mean())
+# Module-level functions (not closures), so a model and its DataCollector pickle.
+def quality_property(m: M) -> float:
+    return float(m.quality[:, PROPERTY].mean())
 
-    reporter.__name__ = reporter.__qualname__ = f"quality_{DOMAINS[d]}"
-    return reporter
+
+def quality_environment(m: M) -> float:
+    return float(m.quality[:, ENVIRONMENT].mean())
+
+
+def quality_safety(m: M) -> float:
+    return float(m.quality[:, SAFETY].mean())
+
+
+def quality_care(m: M) -> float:
+    return float(m.quality[:, CARE].mean())
+
+
+def quality_culture(m: M) -> float:
+    return float(m.quality[:, CULTURE].mean())
+
+
+def quality_infrastructure(m: M) -> float:
+    return float(m.quality[:, INFRASTRUCTURE].mean())
 
 
 REPORTERS: dict[str, object] = {
@@ -315,7 +332,9 @@ REPORTERS: dict[str, object] = {
         project_spend_total, project_budget_left, projects_completed, projects_active,
     )
 }
-REPORTERS.update({f"quality_{name}": _quality_reporter(d) for d, name in enumerate(DOMAINS)})
+REPORTERS.update({f.__name__: f for f in (quality_property, quality_environment, quality_safety, quality_care,
+                                           quality_culture, quality_infrastructure)})
+assert [f"quality_{d}" for d in DOMAINS] == list(REPORTERS)[-len(DOMAINS):]
 
 #: Metrics that count or average what happened in one week (not a level or a running total): a single
 #: week is noisy, and monthly events are 0 in three weeks out of four, so summaries average them over
