@@ -20,6 +20,9 @@ from model.domains import CARE, CULTURE, DISPUTE, ENVIRONMENT, INFRASTRUCTURE, K
 __all__ = ["IssueTable", "Holders", "LATENT", "OPEN", "RESOLVED", "EXPIRED", "RC", "FIRM", "SO", "STREET", "OC"]
 
 LATENT, OPEN, RESOLVED, EXPIRED = 0, 1, 2, 3
+#: "Never happened" for week fields (surfaced, resolved, passed on): far below any week, including
+#: the negative weeks of the warm-up before week 0.
+NO_WEEK = -1_000_000
 # Hot paths select rows with `x.compress(mask)` or `x[np.flatnonzero(mask)]`: the same rows in the
 # same order as `x[mask]`, but several times faster for masks that mix True and False.
 PassProbability = Callable[[np.ndarray], np.ndarray]
@@ -120,17 +123,17 @@ class IssueTable:
         self.kind[new] = kind
         self.cross[new] = cross
         self.created[new] = week
-        self.surfaced[new] = -1
+        self.surfaced[new] = NO_WEEK
         self.expires[new] = expires
         self.holder[new] = -1
         self.partner[new] = -1
         self.status[new] = LATENT
         self.passes[new] = 0
-        self.resolved[new] = -1
+        self.resolved[new] = NO_WEEK
         self.remaining[new] = KIND_HOURS[kind] * np.where(cross, 2.0, 1.0)
         self.by_household[new] = False
         self.escalated[new] = False
-        self.passed_week[new] = -1
+        self.passed_week[new] = NO_WEEK
         self.size += k
         self.created_total += k
         self.active = np.concatenate([self.active, rows])
@@ -187,7 +190,8 @@ class IssueTable:
         self.week_events.expired_open.append(was_open)
 
     def pass_on(self, rows: np.ndarray, week: int) -> None:
-        """Buck-passing: the holder hands the issue to its partner; it waits a week there."""
+        """Buck-passing: the holder hands the issue to its partner, where it joins the back of the
+        queue (`passed_week`); the pass is recorded for the model's trust and hours accounting."""
         if rows.size == 0:
             return
         holder = self.holder[rows].copy()
@@ -197,6 +201,7 @@ class IssueTable:
         self.passed_week[rows] = week
         self.passes_total += rows.size
         self.week_events.passes += rows.size
+        self.week_events.passed.append(rows)
 
     def escalate(self, rows: np.ndarray, street: int) -> None:
         if rows.size == 0:
@@ -208,19 +213,25 @@ class IssueTable:
         self.week_events.escalations += fresh.size
 
     def work_queues(self, holders: Holders, week: int, rng: np.random.Generator,
-                    pass_prob_of: PassProbability, sla_weeks: int = 0) -> None:
+                    pass_prob_of: PassProbability, sla_weeks: int = 0, pass_delay_weeks: int = 1,
+                    pass_hours: float = 0.0) -> None:
         """Each holder works its open queue oldest first within its capacity; an uncoordinated
         cross-boundary issue reaching the head of a queue is passed on with the probability
-        `pass_prob_of(rows)` gives, costing a week. With `sla_weeks` > 0, escalated issues older
-        than that go first (departments must answer within the SLA)."""
+        `pass_prob_of(rows)` gives. A passed issue joins the back of the receiver's queue (it queues
+        from the week it was passed, not from when it surfaced) and waits `pass_delay_weeks` before
+        the receiver can take it up; each pass takes `pass_hours` effective hours of the passing and
+        of the receiving holder this week (explaining, re-reading, handing over the file). With
+        `sla_weeks` > 0, escalated issues older than that go first (departments must answer within
+        the SLA)."""
         a = self.active
-        rows = a.compress((self.status[a] == OPEN) & (self.passed_week[a] != week))
+        rows = a.compress((self.status[a] == OPEN) & (self.passed_week[a] + max(pass_delay_weeks, 1) <= week))
         if rows.size == 0:
             return
         hold = self.holder[rows]
         late = self.escalated[rows] & ((week - self.surfaced[rows]) >= sla_weeks) if sla_weeks > 0 else None
         first = np.zeros(rows.size, dtype=np.int8) if late is None else (~late).astype(np.int8)
-        order = np.lexsort((rows, self.surfaced[rows], first, hold))
+        queued = np.maximum(self.surfaced[rows], self.passed_week[rows])  # a passed issue starts at the back
+        order = np.lexsort((rows, queued, first, hold))
         rows, hold = rows[order], hold[order]
         cap = holders.capacity[hold]
         need = self.remaining[rows]
@@ -231,9 +242,19 @@ class IssueTable:
         passing = np.zeros(rows.size, dtype=bool)
         if cand.size:
             passing[cand] = rng.random(cand.size) < pass_prob_of(rows[cand])
-        self.pass_on(rows.compress(passing), week)
+        passed = rows.compress(passing)
+        self.pass_on(passed, week)
         keep = np.flatnonzero(~passing)
-        rows, hold, need, cap = rows[keep], hold[keep], need[keep], cap[keep]
+        rows, hold, need = rows[keep], hold[keep], need[keep]
+        if passed.size and pass_hours > 0:
+            # hours at both ends: the passer (now the partner) and the receiver (now the holder)
+            spent = np.bincount(self.holder[passed], minlength=holders.n) * pass_hours
+            spent += np.bincount(self.partner[passed], minlength=holders.n) * pass_hours
+            left = np.maximum(holders.capacity - spent, 0.0)
+            self.week_events.pass_hours += float((holders.capacity - left).sum())
+            cap = left[hold]
+        else:
+            cap = cap[keep]
         before = _group_cumsum_before(hold, need)
         done = before + need <= cap
         self.resolve(rows.compress(done), week)
@@ -251,6 +272,8 @@ class WeekEvents:
         self.resolved: list[np.ndarray] = []
         self.expired_open: list[np.ndarray] = []
         self.passes = 0
+        self.passed: list[np.ndarray] = []  # rows passed on this week (holder = receiver, partner = passer)
+        self.pass_hours = 0.0  # effective holder hours spent on passing issues on this week
         self.escalations = 0
         self.new = 0
         self.reported = 0
@@ -258,6 +281,9 @@ class WeekEvents:
 
     def resolved_rows(self) -> np.ndarray:
         return np.concatenate(self.resolved) if self.resolved else np.zeros(0, dtype=np.int64)
+
+    def passed_rows(self) -> np.ndarray:
+        return np.concatenate(self.passed) if self.passed else np.zeros(0, dtype=np.int64)
 
     def expired_open_rows(self) -> np.ndarray:
         return np.concatenate(self.expired_open) if self.expired_open else np.zeros(0, dtype=np.int64)

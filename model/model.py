@@ -38,7 +38,18 @@ from model.domains import (
     PROPERTY,
     SAFETY,
 )
-from model.issues import FIRM, MAX_SO, OC, OPEN, SO_DOMAIN_KIND, SO_DOMAINS, Holders, IssueTable, route
+from model.issues import (
+    FIRM,
+    MAX_SO,
+    NO_WEEK,
+    OC,
+    OPEN,
+    SO_DOMAIN_KIND,
+    SO_DOMAINS,
+    Holders,
+    IssueTable,
+    route,
+)
 from model.levers import Levers
 from model.mechanisms import MECHANISMS, Mechanism
 from model.parameters import check_constraints, kwarg_to_name, validate_value
@@ -386,8 +397,28 @@ class CoGovernanceModel(mesa.Model):
                             & (age < p["open_expiry_weeks"])]
         esc_prob = p["escalation_prob"] if lv.escalation_prob is None else lv.escalation_prob
         iss.escalate(overdue[rng.random(overdue.size) < esc_prob], self.holders.street)
-        iss.work_queues(self.holders, self.week, rng, self._pass_probability, sla_weeks=lv.street_sla_weeks)
+        iss.work_queues(self.holders, self.week, rng, self._pass_probability, sla_weeks=lv.street_sla_weeks,
+                        pass_delay_weeks=p["buck_pass_delay_weeks"], pass_hours=p["buck_pass_hours"])
+        self._buck_passing_erodes_trust()
         iss.compact()
+
+    def _buck_passing_erodes_trust(self) -> None:
+        """Each pass of a household's own report (推诿扯皮) costs its trust in both holders: trust in
+        the property firm where one of them is the firm, trust in the community otherwise (committee,
+        owners' committee, social organisation, street office); several passes compound."""
+        iss, hh, h = self.issues, self.households, self.holders
+        loss = self.p["buck_pass_trust_loss"]
+        rows = iss.week_events.passed_rows()
+        if loss <= 0 or rows.size == 0:
+            return
+        rows = rows.compress(iss.by_household[rows])
+        who = iss.household[rows].astype(np.int64)
+        for holder in (iss.holder[rows], iss.partner[rows]):
+            firm = h.kind[holder] == FIRM
+            for trust, mask in ((hh.trust_property, firm), (hh.trust_community, ~firm)):
+                hits = np.bincount(who[mask], minlength=hh.n)
+                hit = np.flatnonzero(hits)
+                trust[hit] *= (1.0 - loss) ** hits[hit]
 
     def _pass_probability(self, rows: np.ndarray) -> np.ndarray:
         """Buck-passing probability of the given open issues, after coordination mechanisms."""
@@ -423,7 +454,7 @@ class CoGovernanceModel(mesa.Model):
         done = iss.week_events.resolved_rows()
         failed = iss.week_events.expired_open_rows()
         expect = p["expected_resolution_weeks"]
-        start = np.where(iss.surfaced[done] >= 0, iss.surfaced[done], iss.created[done])
+        start = np.where(iss.surfaced[done] > NO_WEEK, iss.surfaced[done], iss.created[done])
         wait = (self.week - start).astype(np.float64)
         outcome = np.clip(1.0 - 0.5 * np.maximum(0.0, wait - expect) / expect, 0.0, 1.0)
         self.resolution_weeks = (self.week - iss.created[done]).astype(np.float64)

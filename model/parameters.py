@@ -434,7 +434,10 @@ _("domain_quality_mean", 0.5, 0.1, 0.9, "level", "公共服务初始质量", "In
 # issue flow
 _("issue_rate_per_year", 2.0, 0.0, 20.0, "issues/household/year", "诉求发生率", "Issue rate", "Issues a household raises a year at quality 0.5 (rate per domain λ_d·(1.5 − q_d)).", "issues")
 _("cross_boundary_share", 0.3, 0.0, 1.0, "share", "跨界诉求比例", "Cross-boundary share", "Share of property and infrastructure issues that need two or more actors.", "issues", main=True)
-_("buck_pass_prob", 0.35, 0.0, 1.0, "probability", "推诿概率", "Buck-passing probability", "Probability that an uncoordinated cross-boundary issue reaching the head of a queue is passed on (costs a week).", "issues", main=True)
+_("buck_pass_prob", 0.35, 0.0, 1.0, "probability", "推诿概率", "Buck-passing probability", "Probability that an uncoordinated cross-boundary issue reaching the head of a queue is passed on (costs buck_pass_delay_weeks, buck_pass_hours at both ends and buck_pass_trust_loss of the reporter's trust).", "issues", main=True)
+_("buck_pass_delay_weeks", 2, 1, 26, "weeks", "推诿延误周数", "Delay per pass", "Weeks a passed-on issue waits before the receiving holder takes it up; it then joins the back of that holder's queue.", "issues")
+_("buck_pass_hours", 2.0, 0.0, 20.0, "hours/pass/holder", "推诿耗时", "Hours per pass", "Effective hours one pass takes at each end (the passing and the receiving holder: explaining, re-reading, handing the file over), out of that week's capacity.", "issues")
+_("buck_pass_trust_loss", 0.05, 0.0, 0.5, "share/pass", "推诿信任损失", "Trust lost per pass", "Share of the reporter's trust in each of the two holders lost when its report is passed on (trust in the firm for the firm, in the community for the committee, owners' committee, organisations or street office).", "issues")
 _("escalation_weeks", 8, 1, 52, "weeks", "上报阈值周数", "Escalation threshold", "Open issues older than this may be escalated to the street office.", "issues")
 _("escalation_prob", 0.15, 0.0, 1.0, "probability/week", "自发上报概率", "Escalation probability", "Weekly probability that an overdue issue is escalated without a whistle mechanism.", "issues")
 _("latent_expiry_weeks", 12.0, 1.0, 104.0, "weeks", "潜在诉求失效周数", "Latent expiry (mean)", "Mean weeks before an unreported issue expires unresolved.", "issues")
