@@ -15,8 +15,10 @@ Core parameters have plain names (``buck_pass_prob``); mechanism parameters are 
 (``points.budget_per_week``) and are declared by the mechanism's own module, which calls
 :func:`declare`. ``KEY.enabled`` switches a mechanism on.
 
-Defaults are MODEL.md's starting defaults; where a default was tuned (to reproduce patterns P1–P7),
-the description says so.
+Defaults are MODEL.md's starting defaults unless a source says otherwise; where a default was tuned
+to reproduce a pattern (P1–P7), its source says ``calibrated: pattern Pn (...)`` and the pattern test
+is then no evidence for it. Switches and structural settings the user chooses (community size, the
+horizon, shock timing) carry the tag ``structural`` and no prior.
 
 Examples
 --------
@@ -410,111 +412,202 @@ def parameter_table() -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 _ = declare
 # run
-_("weeks", 156, 1, 2000, "weeks", "模拟周数", "Horizon", "Weeks simulated (one step = one week); 156 = three years.", "run", main=True)
+_("weeks", 156, 1, 2000, "weeks", "模拟周数", "Horizon", "Weeks simulated (one step = one week); 156 = three years.", "run", main=True,
+  source="seed 004 Nan'an: 一年有特色、两年出成果、三年大变样 (a three-year horizon)", prior=None, tags=("structural",))
 # space and network
-_("n_communities", 1, 1, 200, "communities", "社区数", "Communities in the street", "Communities (社区) in the street (街道).", "space", main=True)
-_("grids", 6, 1, 40, "grids/community", "每社区网格数", "Grids per community", "Grids (网格) per community; each grid is one compound (小区).", "space")
-_("buildings_per_grid", 8, 1, 60, "buildings/grid", "每网格楼栋数", "Buildings per grid", "Buildings (楼栋) per grid.", "space")
-_("households_per_building", 40, 2, 400, "households/building", "每栋户数", "Households per building", "Households per building.", "space")
-_("k_interest", 4, 0, 30, "ties/household", "趣缘联系数", "Interest ties", "Random interest ties (趣缘) per household inside its community, beside its building neighbours.", "space")
+_("n_communities", 1, 1, 200, "communities", "社区数", "Communities in the street", "Communities (社区) in the street (街道).", "space", main=True,
+  assumption="a run setting: how much of a street the user simulates", prior=None, tags=("structural",))
+_("grids", 6, 1, 40, "grids/community", "每社区网格数", "Grids per community", "Grids (网格) per community; each grid is one compound (小区).", "space",
+  assumption="a run setting (community size); 6 compounds is a modest urban community, not a measured figure", prior=None, tags=("structural",))
+_("buildings_per_grid", 8, 1, 60, "buildings/grid", "每网格楼栋数", "Buildings per grid", "Buildings (楼栋) per grid.", "space",
+  assumption="a run setting (community size); 8 buildings a compound is illustrative", prior=None, tags=("structural",))
+_("households_per_building", 40, 2, 400, "households/building", "每栋户数", "Households per building", "Households per building.", "space",
+  assumption="a run setting (community size); 40 households a building is illustrative", prior=None, tags=("structural",))
+_("k_interest", 4, 0, 30, "ties/household", "趣缘联系数", "Interest ties", "Random interest ties (趣缘) per household inside its community, beside its building neighbours.", "space",
+  assumption="a few ties beyond the stairwell; our sources hold no network survey (SUNS 2017: 27.5 % almost never talk to neighbours, public_figures.csv)", prior=Prior.integer(1, 10))
 # population
-_("owner_share", 0.7, 0.0, 1.0, "share", "业主比例", "Owner share", "Share of households that own their home (业主); the rest rent.", "population", main=True)
-_("youth_share", 0.25, 0.0, 1.0, "share", "青年户比例", "Youth share", "Share of households headed by young adults.", "population", prior=Prior.uniform(0.10, 0.40))
-_("retired_share", 0.30, 0.0, 1.0, "share", "退休户比例", "Retired share", "Share of retired households; working-age = 1 − youth − retired.", "population", main=True, prior=Prior.uniform(0.10, 0.50))
-_("party_member_share", 0.08, 0.0, 0.5, "share", "党员户比例", "Party-member share", "Share of households with a Party member (党员).", "population")
+_("owner_share", 0.7, 0.0, 1.0, "share", "业主比例", "Owner share", "Share of households that own their home (业主); the rest rent.", "population", main=True,
+  assumption="MODEL.md default; no compound-level tenure figure in our sources, and renter shares vary widely between compounds", prior=Prior.uniform(0.4, 0.9))
+_("youth_share", 0.25, 0.0, 1.0, "share", "青年户比例", "Youth share", "Share of households headed by young adults.", "population",
+  assumption="MODEL.md default; household-head age shares of urban compounds are not in our sources", prior=Prior.uniform(0.10, 0.40))
+_("retired_share", 0.30, 0.0, 1.0, "share", "退休户比例", "Retired share", "Share of retired households; working-age = 1 − youth − retired.", "population", main=True,
+  assumption="MODEL.md default; the 2020 census has 18.7 % of persons aged 60+; among household heads the share is higher", prior=Prior.uniform(0.10, 0.50))
+_("party_member_share", 0.08, 0.0, 0.5, "share", "党员户比例", "Party-member share", "Share of households with a Party member (党员).", "population",
+  source="CPC Organisation Department, statistical communiqué (2023): 98.04 million members at end-2022 ≈ 7 % of 1.41 billion residents; a household share is somewhat higher", prior=Prior.uniform(0.05, 0.20))
 # compounds
-_("firm_share", 1.0, 0.0, 1.0, "share", "有物业小区比例", "Compounds with a property firm", "Share of compounds served by a property firm (物业服务企业) at the start.", "compounds")
-_("initial_quality_low", 0.4, 0.0, 1.0, "level", "初始物业质量下限", "Initial firm quality (low)", "Lower bound of the uniform draw of initial property-service quality.", "compounds", prior=Prior.uniform(0.25, 0.50))
-_("initial_quality_high", 0.7, 0.0, 1.0, "level", "初始物业质量上限", "Initial firm quality (high)", "Upper bound of the uniform draw of initial property-service quality.", "compounds", prior=Prior.uniform(0.55, 0.85))
-_("owners_committee_share", 0.5, 0.0, 1.0, "share", "成立业委会比例", "Compounds with an owners' committee", "Share of compounds with an owners' committee (业委会).", "compounds", main=True)
-_("old_compound_share", 0.3, 0.0, 1.0, "share", "老旧小区比例", "Old-compound share", "Share of compounds that are old (老旧小区): more issues, worse infrastructure.", "compounds")
-_("old_issue_factor", 0.5, 0.0, 3.0, "×", "老旧小区诉求增幅", "Old-compound issue uplift", "Old compounds raise issue rates by this factor (rate × (1 + factor)).", "compounds")
-_("old_infrastructure_penalty", 0.15, 0.0, 0.5, "level", "老旧小区设施短板", "Old-compound infrastructure gap", "Infrastructure quality lost in an old compound.", "compounds")
-_("domain_quality_mean", 0.5, 0.1, 0.9, "level", "公共服务初始质量", "Initial public-service quality", "Mean initial quality of the non-property domains (environment, safety, care, culture, infrastructure).", "compounds")
+_("firm_share", 1.0, 0.0, 1.0, "share", "有物业小区比例", "Compounds with a property firm", "Share of compounds served by a property firm (物业服务企业) at the start.", "compounds",
+  assumption="commercial compounds normally have a firm; compounds without one (无物业、小区失管, seed 003) are set by scenarios", prior=Prior.uniform(0.5, 1.0))
+_("initial_quality_low", 0.4, 0.0, 1.0, "level", "初始物业质量下限", "Initial firm quality (low)", "Lower bound of the uniform draw of initial property-service quality.", "compounds",
+  assumption="MODEL.md §5: initial firm quality U(0.4, 0.7) on a unit scale with no measured counterpart", prior=Prior.uniform(0.25, 0.50))
+_("initial_quality_high", 0.7, 0.0, 1.0, "level", "初始物业质量上限", "Initial firm quality (high)", "Upper bound of the uniform draw of initial property-service quality.", "compounds",
+  assumption="MODEL.md §5: initial firm quality U(0.4, 0.7) on a unit scale with no measured counterpart", prior=Prior.uniform(0.55, 0.85))
+_("owners_committee_share", 0.5, 0.0, 1.0, "share", "成立业委会比例", "Compounds with an owners' committee", "Share of compounds with an owners' committee (业委会).", "compounds", main=True,
+  assumption="MODEL.md default; owners' committees exist in only part of the compounds, and no rate is in our sources", prior=Prior.uniform(0.1, 0.8))
+_("old_compound_share", 0.3, 0.0, 1.0, "share", "老旧小区比例", "Old-compound share", "Share of compounds that are old (老旧小区): more issues, worse infrastructure.", "compounds",
+  assumption="MODEL.md default; scenarios for old areas (seed 004) set their own", prior=Prior.uniform(0.0, 0.7))
+_("old_issue_factor", 0.5, 0.0, 3.0, "×", "老旧小区诉求增幅", "Old-compound issue uplift", "Old compounds raise issue rates by this factor (rate × (1 + factor)).", "compounds",
+  assumption="old compounds (老旧小区: ageing pipes, no lifts, seed 000/004) raise more issues; the size is not measured", prior=Prior.uniform(0.0, 1.5))
+_("old_infrastructure_penalty", 0.15, 0.0, 0.5, "level", "老旧小区设施短板", "Old-compound infrastructure gap", "Infrastructure quality lost in an old compound.", "compounds",
+  assumption="old compounds have worse infrastructure (seed 000 三维短板地图); the size is not measured", prior=Prior.uniform(0.0, 0.3))
+_("domain_quality_mean", 0.5, 0.1, 0.9, "level", "公共服务初始质量", "Initial public-service quality", "Mean initial quality of the non-property domains (environment, safety, care, culture, infrastructure).", "compounds",
+  assumption="the middle of the unit quality scale, which has no measured counterpart", prior=Prior.uniform(0.3, 0.7))
 # issue flow
-_("issue_rate_per_year", 2.0, 0.0, 20.0, "issues/household/year", "诉求发生率", "Issue rate", "Issues a household raises a year at quality 0.5 (rate per domain λ_d·(1.5 − q_d)).", "issues")
-_("cross_boundary_share", 0.3, 0.0, 1.0, "share", "跨界诉求比例", "Cross-boundary share", "Share of property and infrastructure issues that need two or more actors.", "issues", main=True)
-_("buck_pass_prob", 0.35, 0.0, 1.0, "probability", "推诿概率", "Buck-passing probability", "Probability that an uncoordinated cross-boundary issue reaching the head of a queue is passed on (costs buck_pass_delay_weeks, buck_pass_hours at both ends and buck_pass_trust_loss of the reporter's trust).", "issues", main=True)
+_("issue_rate_per_year", 2.0, 0.0, 20.0, "issues/household/year", "诉求发生率", "Issue rate", "Issues a household raises a year at quality 0.5 (rate per domain λ_d·(1.5 − q_d)).", "issues",
+  source="order of magnitude: Jiangsu 12345 received 48.54 million requests in 2022 (public_figures.csv), ≈ 1.5 a household (84.7 million residents, 2020 census, ≈ 2.6 a household); the model also counts issues never reported", prior=Prior.uniform(0.5, 5.0))
+_("cross_boundary_share", 0.3, 0.0, 1.0, "share", "跨界诉求比例", "Cross-boundary share", "Share of property and infrastructure issues that need two or more actors.", "issues", main=True,
+  assumption="MODEL.md default; the share of property issues needing several actors (推诿扯皮) is not measured", prior=Prior.uniform(0.1, 0.6))
+_("buck_pass_prob", 0.35, 0.0, 1.0, "probability", "推诿概率", "Buck-passing probability", "Probability that an uncoordinated cross-boundary issue reaching the head of a queue is passed on (costs buck_pass_delay_weeks, buck_pass_hours at both ends and buck_pass_trust_loss of the reporter's trust).", "issues", main=True,
+  assumption="MODEL.md default; buck-passing (推诿) is named by seeds 001–003 but never measured", prior=Prior.uniform(0.05, 0.8))
 _("buck_pass_delay_weeks", 2, 1, 26, "weeks", "推诿延误周数", "Delay per pass", "Weeks a passed-on issue waits before the receiving holder takes it up; it then joins the back of that holder's queue.", "issues", assumption="a referred case waits for the receiver's next weekly round plus the file's transit; weekly case rounds are the rule in community offices", prior=Prior.integer(1, 4))
 _("buck_pass_hours", 2.0, 0.0, 20.0, "hours/pass/holder", "推诿耗时", "Hours per pass", "Effective hours one pass takes at each end (the passing and the receiving holder: explaining, re-reading, handing the file over), out of that week's capacity.", "issues", assumption="a referral between two offices: the passer writes it up and phones, the receiver re-reads the file and re-visits; about two hours at each end", prior=Prior.uniform(0.5, 4.0))
 _("buck_pass_trust_loss", 0.05, 0.0, 0.5, "share/pass", "推诿信任损失", "Trust lost per pass", "Share of the reporter's trust in each of the two holders lost when its report is passed on (trust in the firm for the firm, in the community for the committee, owners' committee, organisations or street office).", "issues", assumption="being sent from one office to the next (推诿扯皮) is the most cited reason for distrust in hotline complaints; size unmeasured, a few per cent of trust per runaround", prior=Prior.uniform(0.01, 0.15))
-_("escalation_weeks", 8, 1, 52, "weeks", "上报阈值周数", "Escalation threshold", "Open issues older than this may be escalated to the street office.", "issues")
-_("escalation_prob", 0.15, 0.0, 1.0, "probability/week", "自发上报概率", "Escalation probability", "Weekly probability that an overdue issue is escalated without a whistle mechanism.", "issues")
-_("latent_expiry_weeks", 12.0, 1.0, 104.0, "weeks", "潜在诉求失效周数", "Latent expiry (mean)", "Mean weeks before an unreported issue expires unresolved.", "issues")
-_("open_expiry_weeks", 40, 4, 260, "weeks", "未办结诉求失效周数", "Open issue give-up", "Weeks after which an open issue is given up (expires unresolved).", "issues")
-_("report_cost", 1.0, 0.0, 5.0, "utility", "反映成本", "Reporting cost", "Cost of reporting an issue in the reporting choice (time, hassle).", "issues")
-_("report_base", -3.6, -8.0, 4.0, "logit", "反映基准", "Reporting intercept", "r0 of p_report = σ(r0 + r1·trust + r2·efficacy − r3·cost + r4·points); tuned for P1.", "issues")
-_("report_trust_weight", 1.5, 0.0, 6.0, "logit", "信任对反映的作用", "Reporting: trust weight", "r1: weight of trust in the community on reporting.", "issues")
-_("report_efficacy_weight", 1.5, 0.0, 6.0, "logit", "效能感对反映的作用", "Reporting: efficacy weight", "r2: weight of efficacy on reporting.", "issues")
-_("report_cost_weight", 1.0, 0.0, 6.0, "logit", "成本对反映的作用", "Reporting: cost weight", "r3: weight of the reporting cost.", "issues")
-_("report_points_weight", 0.02, 0.0, 1.0, "logit/yuan", "积分对反映的作用", "Reporting: reward weight", "r4: weight of the yuan value of points per report.", "issues")
-_("base_discovery_prob", 0.02, 0.0, 1.0, "probability/week", "日常巡查发现率", "Routine discovery", "Weekly probability that routine patrols find a latent issue (no grid-management mechanism).", "issues")
-_("expected_resolution_weeks", 4.0, 0.5, 52.0, "weeks", "期望办结周数", "Expected resolution time", "Time residents expect an issue to take; slower resolution lowers the outcome.", "issues")
+_("escalation_weeks", 8, 1, 52, "weeks", "上报阈值周数", "Escalation threshold", "Open issues older than this may be escalated to the street office.", "issues",
+  assumption="two months before an overdue issue may go to the street; hotline limits are days (Jiangsu 4.3 working days, 2021), community issues take longer", prior=Prior.integer(4, 16))
+_("escalation_prob", 0.15, 0.0, 1.0, "probability/week", "自发上报概率", "Escalation probability", "Weekly probability that an overdue issue is escalated without a whistle mechanism.", "issues",
+  assumption="without a whistle mechanism escalation is informal and rare; not measured", prior=Prior.uniform(0.02, 0.4))
+_("latent_expiry_weeks", 12.0, 1.0, 104.0, "weeks", "潜在诉求失效周数", "Latent expiry (mean)", "Mean weeks before an unreported issue expires unresolved.", "issues",
+  assumption="MODEL.md default (mean 12 weeks before an unreported problem is lived with)", prior=Prior.uniform(4.0, 26.0))
+_("open_expiry_weeks", 40, 4, 260, "weeks", "未办结诉求失效周数", "Open issue give-up", "Weeks after which an open issue is given up (expires unresolved).", "issues",
+  assumption="residents give up on an open issue after most of a year; not measured", prior=Prior.integer(13, 104))
+_("report_cost", 1.0, 0.0, 5.0, "utility", "反映成本", "Reporting cost", "Cost of reporting an issue in the reporting choice (time, hassle).", "issues",
+  assumption="sets the unit of the reporting cost (report_cost_weight scales it), so only the product matters", prior=Prior.uniform(0.5, 2.0))
+_("report_base", -3.6, -8.0, 4.0, "logit", "反映基准", "Reporting intercept", "r0 of p_report = σ(r0 + r1·trust + r2·efficacy − r3·cost + r4·points); tuned for P1.", "issues",
+  source="calibrated: pattern P1 (old-compound satisfaction 0.45–0.65), hand-tuned; the pattern test is not evidence for it", prior=Prior.uniform(-6.0, -1.5))
+_("report_trust_weight", 1.5, 0.0, 6.0, "logit", "信任对反映的作用", "Reporting: trust weight", "r1: weight of trust in the community on reporting.", "issues",
+  assumption="trust raises reporting (MODEL.md §3); the size is not measured", prior=Prior.uniform(0.0, 4.0))
+_("report_efficacy_weight", 1.5, 0.0, 6.0, "logit", "效能感对反映的作用", "Reporting: efficacy weight", "r2: weight of efficacy on reporting.", "issues",
+  assumption="efficacy raises reporting (MODEL.md §3); the size is not measured", prior=Prior.uniform(0.0, 4.0))
+_("report_cost_weight", 1.0, 0.0, 6.0, "logit", "成本对反映的作用", "Reporting: cost weight", "r3: weight of the reporting cost.", "issues",
+  assumption="the hassle of reporting lowers it (MODEL.md §3); the size is not measured", prior=Prior.uniform(0.2, 3.0))
+_("report_points_weight", 0.02, 0.0, 1.0, "logit/yuan", "积分对反映的作用", "Reporting: reward weight", "r4: weight of the yuan value of points per report.", "issues",
+  assumption="rewards raise reporting (文化街社区: 42 % of solved requests reported via points, public_figures.csv, before/after only); the size is not measured", prior=Prior.uniform(0.0, 0.1))
+_("base_discovery_prob", 0.02, 0.0, 1.0, "probability/week", "日常巡查发现率", "Routine discovery", "Weekly probability that routine patrols find a latent issue (no grid-management mechanism).", "issues",
+  assumption="routine patrols find a few hidden problems; not measured", prior=Prior.uniform(0.0, 0.1))
+_("expected_resolution_weeks", 4.0, 0.5, 52.0, "weeks", "期望办结周数", "Expected resolution time", "Time residents expect an issue to take; slower resolution lowers the outcome.", "issues",
+  assumption="residents expect about a month for a community issue; published hotline averages are shorter (Jiangsu 4.6 working days, 2024; Chengdu 4.24, 2020; public_figures.csv)", prior=Prior.uniform(1.0, 8.0))
 # participation
-_("part_base", -5.8, -10.0, 5.0, "logit", "参与基准", "Participation intercept", "u0 of the participation choice; tuned for P1 (3–15 % monthly active).", "participation")
-_("part_motivation_weight", 3.0, 0.0, 10.0, "logit", "内在动机权重", "Motivation weight", "u_m: weight of intrinsic motivation.", "participation")
-_("part_efficacy_weight", 1.0, 0.0, 10.0, "logit", "效能感权重", "Efficacy weight", "u_e: weight of efficacy.", "participation")
-_("part_trust_weight", 1.0, 0.0, 10.0, "logit", "信任权重", "Trust weight", "u_t: weight of trust in the community.", "participation")
-_("social_influence", 5.0, 0.0, 10.0, "logit", "社会影响", "Social influence", "u_s: weight of the share of network neighbours who took part last month (P5).", "participation", main=True)
-_("part_party_weight", 1.5, 0.0, 10.0, "logit", "党员动员权重", "Party mobilisation weight", "u_p: weight of Party membership × branch mobilisation.", "participation")
-_("part_reward_weight", 0.05, 0.0, 1.0, "logit/yuan", "奖励权重", "Reward weight", "u_r: weight of the yuan value of points per activity.", "participation")
-_("cost_retired", 0.0, -3.0, 5.0, "logit", "退休户参与成本", "Cost: retired", "Participation cost of retired households (lowest; P6).", "participation")
-_("cost_youth", 0.6, -3.0, 5.0, "logit", "青年户参与成本", "Cost: youth", "Participation cost of young households.", "participation")
-_("cost_working", 1.2, -3.0, 5.0, "logit", "在职户参与成本", "Cost: working-age", "Participation cost of working-age households (highest; P6).", "participation")
-_("cost_renter", 0.6, 0.0, 5.0, "logit", "租户额外成本", "Extra cost: renters", "Extra participation cost for renters (P6).", "participation")
-_("volunteer_hours_per_slot", 2.0, 0.5, 8.0, "hours", "每次志愿时长", "Hours per volunteer slot", "Hours one volunteer activity takes.", "participation")
-_("deliberation_slots", 30, 0, 500, "seats/community", "议事会席位", "Deliberation seats", "Seats at the monthly residents' meeting of a community (baseline 居民会议).", "participation")
-_("motivation_relax_rate", 0.004, 0.0, 0.2, "1/week", "动机回归速度", "Motivation relaxation", "Weekly rate at which motivation relaxes back to its baseline m0 (slow: gives hysteresis, P3).", "participation")
-_("efficacy_gain", 0.08, 0.0, 1.0, "rate", "效能感增益", "Efficacy gain", "Rate at which efficacy moves after an own report or proposal leads to a result.", "participation")
+_("part_base", -5.8, -10.0, 5.0, "logit", "参与基准", "Participation intercept", "u0 of the participation choice; tuned for P1 (3–15 % monthly active).", "participation",
+  source="calibrated: pattern P1 (3–15 % of households active a month), hand-tuned; the pattern test is not evidence for it", prior=Prior.uniform(-8.0, -3.5))
+_("part_motivation_weight", 3.0, 0.0, 10.0, "logit", "内在动机权重", "Motivation weight", "u_m: weight of intrinsic motivation.", "participation",
+  assumption="intrinsic motivation drives volunteering (MODEL.md §8); the size is not measured", prior=Prior.uniform(0.5, 6.0))
+_("part_efficacy_weight", 1.0, 0.0, 10.0, "logit", "效能感权重", "Efficacy weight", "u_e: weight of efficacy.", "participation",
+  assumption="efficacy raises participation (MODEL.md §8); the size is not measured", prior=Prior.uniform(0.0, 3.0))
+_("part_trust_weight", 1.0, 0.0, 10.0, "logit", "信任权重", "Trust weight", "u_t: weight of trust in the community.", "participation",
+  assumption="trust in the community raises participation (MODEL.md §8); the size is not measured", prior=Prior.uniform(0.0, 3.0))
+_("social_influence", 5.0, 0.0, 10.0, "logit", "社会影响", "Social influence", "u_s: weight of the share of network neighbours who took part last month (P5).", "participation", main=True,
+  assumption="neighbours' participation spreads (needed for pattern P5's clustering); the size is not measured", prior=Prior.uniform(0.0, 8.0))
+_("part_party_weight", 1.5, 0.0, 10.0, "logit", "党员动员权重", "Party mobilisation weight", "u_p: weight of Party membership × branch mobilisation.", "participation",
+  source="Shanghai survey (嬗变中的上海, public_figures.csv): residents' committee election turnout 65.09 % among CPC members vs 47.89 % overall, a log-odds gap ≈ 0.7 ≈ part_party_weight × party_mobilisation (1.5 × 0.4)", prior=Prior.uniform(0.5, 3.0))
+_("part_reward_weight", 0.05, 0.0, 1.0, "logit/yuan", "奖励权重", "Reward weight", "u_r: weight of the yuan value of points per activity.", "participation",
+  assumption="points raise participation (seed 002 积分+; 文化街社区 door-opening 30 % → 65 %, public_figures.csv, uncontrolled); the size per yuan is not measured", prior=Prior.uniform(0.0, 0.2))
+_("cost_retired", 0.0, -3.0, 5.0, "logit", "退休户参与成本", "Cost: retired", "Participation cost of retired households (lowest; P6).", "participation",
+  assumption="reference group: only differences to the other groups matter (part_base sets the level)", prior=Prior.fixed(0.0))
+_("cost_youth", 0.6, -3.0, 5.0, "logit", "青年户参与成本", "Cost: youth", "Participation cost of young households.", "participation",
+  assumption="MODEL.md's order retired > youth > working (P6); the one survey in our sources (Shanghai election turnout 13.77 % at 18–29, 55.68 % at 50–59) puts the young lowest, so the youth–working order is not supported and the prior spans both", prior=Prior.uniform(0.0, 3.0))
+_("cost_working", 1.2, -3.0, 5.0, "logit", "在职户参与成本", "Cost: working-age", "Participation cost of working-age households (highest; P6).", "participation",
+  source="Shanghai survey (嬗变中的上海, public_figures.csv): election turnout 55.68 % at ages 50–59 vs 77.74 % at 70–79, a log-odds gap ≈ 1.0 (1.2 here)", prior=Prior.uniform(0.5, 2.5))
+_("cost_renter", 0.6, 0.0, 5.0, "logit", "租户额外成本", "Extra cost: renters", "Extra participation cost for renters (P6).", "participation",
+  assumption="renters take part less (P6; shorter stay, no property stake); the size is not measured", prior=Prior.uniform(0.0, 1.5))
+_("volunteer_hours_per_slot", 2.0, 0.5, 8.0, "hours", "每次志愿时长", "Hours per volunteer slot", "Hours one volunteer activity takes.", "participation",
+  assumption="a typical community activity takes a morning or an afternoon; not measured", prior=Prior.uniform(1.0, 4.0))
+_("deliberation_slots", 30, 0, 500, "seats/community", "议事会席位", "Deliberation seats", "Seats at the monthly residents' meeting of a community (baseline 居民会议).", "participation",
+  assumption="seats at the monthly residents' meeting of a community; not measured", prior=Prior.integer(10, 60), resource=True)
+_("motivation_relax_rate", 0.004, 0.0, 0.2, "1/week", "动机回归速度", "Motivation relaxation", "Weekly rate at which motivation relaxes back to its baseline m0 (slow: gives hysteresis, P3).", "participation",
+  source="calibrated: pattern P3 (chosen slow, half-life ≈ 3 years, so that withdrawing points leaves participation below its start); not measured", prior=Prior.loguniform(0.001, 0.03))
+_("efficacy_gain", 0.08, 0.0, 1.0, "rate", "效能感增益", "Efficacy gain", "Rate at which efficacy moves after an own report or proposal leads to a result.", "participation",
+  assumption="efficacy grows when one's own report is acted on (MODEL.md §8); the rate is not measured", prior=Prior.uniform(0.02, 0.2))
 # attitudes
-_("satisfaction_rate", 0.1, 0.0, 1.0, "1/week", "满意度调整速度 α", "Satisfaction rate α", "α: weekly adjustment of satisfaction toward experience.", "attitudes")
-_("neighbour_weight", 0.05, 0.0, 1.0, "1/week", "邻里影响 γ", "Neighbour influence γ", "γ: pull of satisfaction toward the mean of network neighbours.", "attitudes")
-_("aspiration_rate", 0.02, 0.0, 1.0, "1/week", "期望适应速度", "Aspiration adaptation", "α_a: hedonic adaptation of aspiration to experience.", "attitudes")
-_("surprise_weight", 1.0, 0.0, 5.0, "×", "落差权重", "Surprise weight", "κ: weight of experience − aspiration in the satisfaction target.", "attitudes")
-_("satisfaction_disposition_sd", 0.12, 0.0, 0.5, "sd", "满意度个体差异", "Disposition spread", "Spread of households' lasting disposition: the same conditions satisfy some more than others (keeps the share satisfied a smooth function of the mean).", "attitudes")
-_("satisfaction_noise", 0.01, 0.0, 0.2, "sd/week", "满意度噪声", "Satisfaction noise", "Weekly noise on satisfaction.", "attitudes")
-_("pending_penalty", 0.04, 0.0, 0.5, "per issue", "积压诉求扣分", "Pending-issue penalty", "Experience lost per own issue open or latent for more than 4 weeks.", "attitudes")
-_("resolved_bonus", 0.04, 0.0, 0.5, "per issue", "及时办结加分", "Resolution bonus", "Experience gained per own issue resolved on time (decays over ~3 months).", "attitudes")
-_("trust_rate", 0.2, 0.0, 1.0, "rate", "信任学习速度 η", "Trust learning η", "η: trust moves toward the outcome of own issues at this rate.", "attitudes")
-_("trust_weight_in_experience", 0.2, 0.0, 0.5, "weight", "信任在体验中的权重", "Trust in experience", "Weight of trust in the community in experienced quality of life.", "attitudes")
+_("satisfaction_rate", 0.1, 0.0, 1.0, "1/week", "满意度调整速度 α", "Satisfaction rate α", "α: weekly adjustment of satisfaction toward experience.", "attitudes",
+  assumption="MODEL.md §8 default α = 0.1 (satisfaction follows experience within months)", prior=Prior.uniform(0.03, 0.3))
+_("neighbour_weight", 0.05, 0.0, 1.0, "1/week", "邻里影响 γ", "Neighbour influence γ", "γ: pull of satisfaction toward the mean of network neighbours.", "attitudes",
+  assumption="MODEL.md §8 default γ = 0.05; opinion contagion among neighbours is not measured", prior=Prior.uniform(0.0, 0.15))
+_("aspiration_rate", 0.02, 0.0, 1.0, "1/week", "期望适应速度", "Aspiration adaptation", "α_a: hedonic adaptation of aspiration to experience.", "attitudes",
+  assumption="hedonic adaptation (Frederick & Loewenstein 1999, 'Hedonic adaptation', in Well-Being: The Foundations of Hedonic Psychology) gives the form; the rate (MODEL.md α_a = 0.02, half-life ≈ 8 months) is assumed", prior=Prior.uniform(0.005, 0.08))
+_("surprise_weight", 1.0, 0.0, 5.0, "×", "落差权重", "Surprise weight", "κ: weight of experience − aspiration in the satisfaction target.", "attitudes",
+  assumption="experience relative to aspiration counts as much as its level; not measured", prior=Prior.uniform(0.3, 2.0))
+_("satisfaction_disposition_sd", 0.12, 0.0, 0.5, "sd", "满意度个体差异", "Disposition spread", "Spread of households' lasting disposition: the same conditions satisfy some more than others (keeps the share satisfied a smooth function of the mean).", "attitudes",
+  assumption="people differ lastingly in how satisfied the same conditions leave them; the spread is not measured", prior=Prior.uniform(0.05, 0.2))
+_("satisfaction_noise", 0.01, 0.0, 0.2, "sd/week", "满意度噪声", "Satisfaction noise", "Weekly noise on satisfaction.", "attitudes",
+  assumption="small weekly mood noise; not measured", prior=Prior.uniform(0.0, 0.03))
+_("pending_penalty", 0.04, 0.0, 0.5, "per issue", "积压诉求扣分", "Pending-issue penalty", "Experience lost per own issue open or latent for more than 4 weeks.", "attitudes",
+  assumption="an own problem left unsolved for a month sours experience; the size is not measured", prior=Prior.uniform(0.01, 0.1))
+_("resolved_bonus", 0.04, 0.0, 0.5, "per issue", "及时办结加分", "Resolution bonus", "Experience gained per own issue resolved on time (decays over ~3 months).", "attitudes",
+  assumption="a problem solved on time lifts experience for a while; the size is not measured", prior=Prior.uniform(0.01, 0.1))
+_("trust_rate", 0.2, 0.0, 1.0, "rate", "信任学习速度 η", "Trust learning η", "η: trust moves toward the outcome of own issues at this rate.", "attitudes",
+  assumption="trust learned from the outcome of own issues (MODEL.md §8 η); the rate is not measured", prior=Prior.uniform(0.05, 0.5))
+_("trust_weight_in_experience", 0.2, 0.0, 0.5, "weight", "信任在体验中的权重", "Trust in experience", "Weight of trust in the community in experienced quality of life.", "attitudes",
+  assumption="trust in the community is part of quality of life; the weight is not measured", prior=Prior.uniform(0.05, 0.35))
 # organisations
-_("rc_capacity_hours", 120.0, 0.0, 2000.0, "hours/week", "居委会工作时长", "Residents' committee hours", "Community workers' hours a week for issues (per community).", "organisations")
-_("rc_competence", 0.6, 0.05, 1.0, "level", "居委会能力", "Residents' committee competence", "Hours an issue takes are divided by competence.", "organisations")
-_("party_capacity_hours", 10.0, 0.0, 200.0, "hours/week", "党支部组织时长", "Party branch hours", "Hours a grid Party branch spends organising activities a week.", "organisations")
-_("party_mobilisation", 0.4, 0.0, 1.0, "level", "党组织动员力", "Party mobilisation", "Mobilisation of Party branches (raises Party members' participation).", "organisations")
-_("slots_per_organiser_hour", 0.4, 0.0, 10.0, "slots/hour", "每小时组织名额", "Slots per organiser hour", "Volunteer slots one hour of organising creates.", "organisations")
-_("so_per_community", 3, 0, 12, "organisations", "社会组织数", "Social organisations", "Social organisations (社会组织) per community at the start.", "organisations")
-_("so_capacity_hours", 40.0, 0.0, 500.0, "hours/week", "社会组织时长", "Social-organisation hours", "Hours a social organisation works a week (services, issues and organising).", "organisations")
-_("so_professionalism", 0.5, 0.05, 1.0, "level", "社会组织专业化", "Professionalism", "Professionalism of social organisations (service effect per hour).", "organisations")
-_("street_capacity_hours", 40.0, 0.0, 5000.0, "hours/week", "街道部门时长", "Street-office hours", "Departments' hours a week for escalated issues, per community in the street.", "organisations")
-_("so_capacity_max", 120.0, 0.0, 2000.0, "hours/week", "社会组织时长上限", "Social-organisation hours (max)", "Most hours a week a social organisation grows to under support (so_growth_per_quarter); growth stops there.", "organisations")
-_("service_effect", 0.25, 0.0, 1.0, "level", "服务质量增益", "Service quality effect", "Largest lift of a domain's quality from social-organisation services.", "organisations")
+_("rc_capacity_hours", 120.0, 0.0, 2000.0, "hours/week", "居委会工作时长", "Residents' committee hours", "Community workers' hours a week for issues (per community).", "organisations",
+  assumption="about 9 community workers for ~5,000 residents, a third of their week on residents' issues; not measured", prior=Prior.uniform(60.0, 240.0), resource=True)
+_("rc_competence", 0.6, 0.05, 1.0, "level", "居委会能力", "Residents' committee competence", "Hours an issue takes are divided by competence.", "organisations",
+  assumption="middling competence on a unit scale with no measured counterpart", prior=Prior.uniform(0.3, 0.9))
+_("party_capacity_hours", 10.0, 0.0, 200.0, "hours/week", "党支部组织时长", "Party branch hours", "Hours a grid Party branch spends organising activities a week.", "organisations",
+  assumption="a grid Party branch's secretary and members give a few hours a week to organising; not measured", prior=Prior.uniform(4.0, 20.0), resource=True)
+_("party_mobilisation", 0.4, 0.0, 1.0, "level", "党组织动员力", "Party mobilisation", "Mobilisation of Party branches (raises Party members' participation).", "organisations",
+  assumption="middling mobilisation on a unit scale; see part_party_weight for the turnout gap it helps reproduce", prior=Prior.uniform(0.2, 0.7))
+_("slots_per_organiser_hour", 0.4, 0.0, 10.0, "slots/hour", "每小时组织名额", "Slots per organiser hour", "Volunteer slots one hour of organising creates.", "organisations",
+  assumption="an organiser hour sets up a place for a volunteer every two or three hours; not measured", prior=Prior.uniform(0.2, 1.0))
+_("so_per_community", 3, 0, 12, "organisations", "社会组织数", "Social organisations", "Social organisations (社会组织) per community at the start.", "organisations",
+  assumption="half of seed 001 Qingyang's reform target (社会组织 ≥ 6 per community), taken as the pre-reform level", prior=Prior.integer(1, 6))
+_("so_capacity_hours", 40.0, 0.0, 500.0, "hours/week", "社会组织时长", "Social-organisation hours", "Hours a social organisation works a week (services, issues and organising).", "organisations",
+  assumption="one full-time-equivalent worker per social organisation; not measured", prior=Prior.uniform(20.0, 80.0), resource=True)
+_("so_professionalism", 0.5, 0.05, 1.0, "level", "社会组织专业化", "Professionalism", "Professionalism of social organisations (service effect per hour).", "organisations",
+  assumption="middling professionalism on a unit scale with no measured counterpart", prior=Prior.uniform(0.3, 0.8))
+_("street_capacity_hours", 40.0, 0.0, 5000.0, "hours/week", "街道部门时长", "Street-office hours", "Departments' hours a week for escalated issues, per community in the street.", "organisations",
+  assumption="one full-time-equivalent of the street's departments per community for escalated issues; not measured", prior=Prior.uniform(20.0, 120.0), resource=True)
+_("so_capacity_max", 120.0, 0.0, 2000.0, "hours/week", "社会组织时长上限", "Social-organisation hours (max)", "Most hours a week a social organisation grows to under support (so_growth_per_quarter); growth stops there.", "organisations",
+  assumption="a supported organisation grows to about three full-time workers; not measured", prior=Prior.uniform(60.0, 240.0))
+_("service_effect", 0.25, 0.0, 1.0, "level", "服务质量增益", "Service quality effect", "Largest lift of a domain's quality from social-organisation services.", "organisations",
+  assumption="services lift a domain's quality by at most a quarter of the scale; not measured", prior=Prior.uniform(0.1, 0.4))
 # property economics
-_("fee", 150.0, 0.0, 2000.0, "yuan/household/month", "物业费", "Property fee", "Monthly property fee per household.", "property", main=True)
-_("margin_target", 0.10, 0.0, 0.5, "share", "目标利润率", "Margin target", "Share of revenue a firm keeps as margin when not under pressure.", "property")
-_("overhead_share", 0.12, 0.0, 0.5, "share of full fee", "固定成本", "Fixed overhead", "Fixed monthly cost as a share of the full fee roll. Tuned from 0.08 to 0.12 for P2: with the contractual minimum service spend (0.4 of the roll) a firm breaks even at collection 0.4 + overhead; at 0.08 (break-even 0.48) the low-quality trap (collection ≈ 0.5) never cost money and no firm ever exited in old_compound. At 0.12 (break-even 0.52) firms caught in the trap lose money and some exit (小区失管), while baseline compounds keep collection ≈ 0.92 and no exits.", "property")
-_("quality_adjust_rate", 0.15, 0.0, 1.0, "1/month", "质量调整速度 ψ", "Quality adjustment ψ", "ψ: monthly move of quality toward effort/needed.", "property")
-_("pay_base", 1.73, -5.0, 5.0, "logit", "缴费基准 θ0", "Payment intercept θ0", "θ0: σ(1.73) ≈ 0.85 collection at property satisfaction 0.5.", "property")
-_("pay_satisfaction_weight", 6.0, 0.0, 20.0, "logit", "满意度对缴费作用 θ1", "Payment: satisfaction θ1", "θ1: weight of satisfaction with the property service on paying.", "property")
-_("pay_neighbour_weight", 2.0, 0.0, 20.0, "logit", "邻居缴费影响 θ2", "Payment: neighbours θ2", "θ2: weight of the compound's payment share last month (centred on 0.85).", "property")
-_("exit_weeks", 26, 1, 260, "weeks", "退出周数", "Weeks in loss before exit", "A firm whose cash stays below zero this long exits (小区失管).", "property")
-_("initial_cash_months", 1.0, 0.0, 24.0, "months of fee roll", "初始现金", "Initial cash", "A firm's starting cash in months of its full fee roll × margin.", "property")
-_("unmanaged_quality", 0.25, 0.0, 1.0, "level", "失管小区服务质量", "Unmanaged quality", "Property quality a compound gets from the residents' committee when it has no firm.", "property")
-_("oc_pressure", 0.5, 0.0, 1.0, "share", "业委会监督力", "Owners' committee pressure", "Share of the margin an active owners' committee squeezes out as extra effort.", "property")
-_("oc_vote_threshold", 0.35, 0.0, 1.0, "level", "更换物业阈值", "Replacement threshold", "Firm quality below which an owners' committee considers a replacement vote.", "property")
-_("replacement_quality", 0.55, 0.0, 1.0, "level", "新物业初始质量", "Replacement quality", "Initial quality of a newly hired firm.", "property")
+_("fee", 150.0, 0.0, 2000.0, "yuan/household/month", "物业费", "Property fee", "Monthly property fee per household.", "property", main=True,
+  assumption="about 1.5–2 yuan per m² a month on an 80–100 m² flat, common for ordinary compounds; no fee figure in our sources", prior=Prior.uniform(60.0, 400.0))
+_("margin_target", 0.10, 0.0, 0.5, "share", "目标利润率", "Margin target", "Share of revenue a firm keeps as margin when not under pressure.", "property",
+  assumption="a modest service margin; firms' accounts are not in our sources", prior=Prior.uniform(0.03, 0.2))
+_("overhead_share", 0.12, 0.0, 0.5, "share of full fee", "固定成本", "Fixed overhead", "Fixed monthly cost as a share of the full fee roll. Tuned from 0.08 to 0.12 for P2: with the contractual minimum service spend (0.4 of the roll) a firm breaks even at collection 0.4 + overhead; at 0.08 (break-even 0.48) the low-quality trap (collection ≈ 0.5) never cost money and no firm ever exited in old_compound. At 0.12 (break-even 0.52) firms caught in the trap lose money and some exit (小区失管), while baseline compounds keep collection ≈ 0.92 and no exits.", "property",
+  source="calibrated: pattern P2 (tuned 0.08 → 0.12 so that firms in the low-quality trap lose money and some exit); the pattern test is not evidence for it", prior=Prior.uniform(0.05, 0.2))
+_("quality_adjust_rate", 0.15, 0.0, 1.0, "1/month", "质量调整速度 ψ", "Quality adjustment ψ", "ψ: monthly move of quality toward effort/needed.", "property",
+  assumption="service quality follows spending within a few months; not measured", prior=Prior.uniform(0.05, 0.4))
+_("pay_base", 1.73, -5.0, 5.0, "logit", "缴费基准 θ0", "Payment intercept θ0", "θ0: σ(1.73) ≈ 0.85 collection at property satisfaction 0.5.", "property",
+  source="Shanghai large-estate survey 2014 (public_figures.csv): 6.7 % of owner-occupiers ever owed property fees (N = 912), so collection at middling satisfaction is high; σ(1.73) ≈ 0.85", prior=Prior.uniform(1.0, 3.0))
+_("pay_satisfaction_weight", 6.0, 0.0, 20.0, "logit", "满意度对缴费作用 θ1", "Payment: satisfaction θ1", "θ1: weight of satisfaction with the property service on paying.", "property",
+  assumption="dissatisfied owners withhold fees (MODEL.md §8 θ1); the size is not measured", prior=Prior.uniform(2.0, 10.0))
+_("pay_neighbour_weight", 2.0, 0.0, 20.0, "logit", "邻居缴费影响 θ2", "Payment: neighbours θ2", "θ2: weight of the compound's payment share last month (centred on 0.85).", "property",
+  assumption="owners follow their compound's payment norm (MODEL.md §8 θ2); the size is not measured", prior=Prior.uniform(0.0, 5.0))
+_("exit_weeks", 26, 1, 260, "weeks", "退出周数", "Weeks in loss before exit", "A firm whose cash stays below zero this long exits (小区失管).", "property",
+  assumption="a firm leaves after about half a year in loss (小区失管); not measured", prior=Prior.integer(13, 52))
+_("initial_cash_months", 1.0, 0.0, 24.0, "months of fee roll", "初始现金", "Initial cash", "A firm's starting cash in months of its full fee roll × margin.", "property",
+  assumption="a month of margin as reserves; firms' accounts are not in our sources", prior=Prior.uniform(0.25, 3.0))
+_("unmanaged_quality", 0.25, 0.0, 1.0, "level", "失管小区服务质量", "Unmanaged quality", "Property quality a compound gets from the residents' committee when it has no firm.", "property",
+  assumption="a compound without a firm gets basic cleaning from the committee (seed 003 无物业小区); not measured", prior=Prior.uniform(0.1, 0.4))
+_("oc_pressure", 0.5, 0.0, 1.0, "share", "业委会监督力", "Owners' committee pressure", "Share of the margin an active owners' committee squeezes out as extra effort.", "property",
+  assumption="an active owners' committee squeezes part of the margin into service; not measured", prior=Prior.uniform(0.2, 0.8))
+_("oc_vote_threshold", 0.35, 0.0, 1.0, "level", "更换物业阈值", "Replacement threshold", "Firm quality below which an owners' committee considers a replacement vote.", "property",
+  assumption="owners consider replacing a clearly poor firm; not measured", prior=Prior.uniform(0.2, 0.5))
+_("replacement_quality", 0.55, 0.0, 1.0, "level", "新物业初始质量", "Replacement quality", "Initial quality of a newly hired firm.", "property",
+  assumption="a new firm starts a little above the middle; not measured", prior=Prior.uniform(0.4, 0.7))
 # projects
-_("project_budget_per_quarter", 150000.0, 0.0, 1e8, "yuan/community/quarter", "项目预算", "Project budget", "Fiscal project money per community each quarter.", "projects", main=True)
-_("topdown_noise", 1.0, 0.0, 10.0, "×", "自上而下选择噪声", "Top-down choice noise", "Noise in top-down project choice (0 = as good as need ranking).", "projects")
+_("project_budget_per_quarter", 150000.0, 0.0, 1e8, "yuan/community/quarter", "项目预算", "Project budget", "Fiscal project money per community each quarter.", "projects", main=True,
+  assumption="a few hundred thousand yuan a year for a community's projects; seed 001's ≥ 1 million yuan support is district-wide", prior=Prior.loguniform(30000.0, 600000.0), resource=True)
+_("topdown_noise", 1.0, 0.0, 10.0, "×", "自上而下选择噪声", "Top-down choice noise", "Noise in top-down project choice (0 = as good as need ranking).", "projects",
+  assumption="top-down choice misses needs about as much as it follows them; not measured", prior=Prior.uniform(0.3, 3.0))
 # observation
-_("survey_sample_size", 200, 10, 100000, "households", "调查样本量", "Survey sample size", "Households sampled by the quarterly satisfaction survey (per street).", "observation")
-_("household_sample", 0, 0, 100000, "households", "住户跟踪样本", "Household sample recorded", "Households whose satisfaction, participation and trust are recorded every week through Mesa's agent reporters (evenly spaced, no random draws; 0 = none). Observation only: changes no result.", "observation")
-_("survey_noise", 0.1, 0.0, 0.5, "sd", "调查测量误差", "Survey noise", "Measurement noise of a surveyed satisfaction.", "observation")
-_("satisfied_threshold", 0.6, 0.0, 1.0, "level", "满意阈值", "Satisfied threshold", "A household counts as satisfied at s ≥ this.", "observation")
+_("survey_sample_size", 200, 10, 100000, "households", "调查样本量", "Survey sample size", "Households sampled by the quarterly satisfaction survey (per street).", "observation",
+  assumption="a design setting of the simulated survey (seed 004 quarterly third-party survey)", prior=None, tags=("structural",))
+_("household_sample", 0, 0, 100000, "households", "住户跟踪样本", "Household sample recorded", "Households whose satisfaction, participation and trust are recorded every week through Mesa's agent reporters (evenly spaced, no random draws; 0 = none). Observation only: changes no result.", "observation",
+  assumption="a recording setting: how many households the output follows", prior=None, tags=("structural",))
+_("survey_noise", 0.1, 0.0, 0.5, "sd", "调查测量误差", "Survey noise", "Measurement noise of a surveyed satisfaction.", "observation",
+  assumption="measurement error of a single survey answer on the unit scale; not measured", prior=Prior.uniform(0.03, 0.2))
+_("satisfied_threshold", 0.6, 0.0, 1.0, "level", "满意阈值", "Satisfied threshold", "A household counts as satisfied at s ≥ this.", "observation",
+  assumption="a definition, like the top two points of a five-point scale (MODEL.md §9), not a behaviour", prior=None, tags=("structural",))
 # shocks and policy timing
-_("budget_cut_week", 0, 0, 2000, "week", "预算削减周", "Budget cut week", "From this week on, project money and mechanism budgets (points budget, community-fund seed money, social-organisation funding) are multiplied by budget_cut_factor (0 = never).", "shocks")
-_("budget_cut_factor", 0.5, 0.0, 1.0, "×", "预算削减系数", "Budget cut factor", "Share of project money and mechanism budgets left after the budget cut.", "shocks")
-_("forced_exit_week", 0, 0, 2000, "week", "物业强制退出周", "Forced firm exit week", "In this week the property firm of the first compound leaves, whatever its books say (0 = never).", "shocks")
+_("budget_cut_week", 0, 0, 2000, "week", "预算削减周", "Budget cut week", "From this week on, project money and mechanism budgets (points budget, community-fund seed money, social-organisation funding) are multiplied by budget_cut_factor (0 = never).", "shocks",
+  assumption="a scenario setting: when a budget shock happens (0 = never)", prior=None, tags=("structural",))
+_("budget_cut_factor", 0.5, 0.0, 1.0, "×", "预算削减系数", "Budget cut factor", "Share of project money and mechanism budgets left after the budget cut.", "shocks",
+  assumption="a scenario setting: how deep a budget shock cuts", prior=Prior.uniform(0.0, 1.0))
+_("forced_exit_week", 0, 0, 2000, "week", "物业强制退出周", "Forced firm exit week", "In this week the property firm of the first compound leaves, whatever its books say (0 = never).", "shocks",
+  assumption="a scenario setting: when a firm is forced out (0 = never)", prior=None, tags=("structural",))
 del _
 
 constrain({"youth_share": 1.0, "retired_share": 1.0}, 1.0, "'youth_share' + 'retired_share' must be at most 1")

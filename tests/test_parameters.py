@@ -175,3 +175,24 @@ def test_plausible_box_never_violates_a_constraint():
     names = sorted({name for c in CONSTRAINTS for name in c.names})
     draws = {name: PARAMETERS[name].prior.draw(rng, size=2000) for name in names}
     assert feasible(draws).all()
+
+
+def _undocumented(params) -> list[str]:
+    """Names without a source or assumption, or numeric and not structural yet without a prior."""
+    bad = []
+    for p in params:
+        if p.provenance == "undocumented":
+            bad.append(f"{p.name}: no source or assumption")
+        elif p.kind is not bool and p.prior is None and "structural" not in p.tags:
+            bad.append(f"{p.name}: no prior")
+    return bad
+
+
+def test_every_core_parameter_has_provenance_and_a_prior():
+    assert _undocumented(p for p in PARAMETERS.values() if p.mechanism is None) == []
+
+
+def test_defaults_tuned_to_a_pattern_say_so():
+    for name in ("part_base", "report_base", "overhead_share"):
+        assert PARAMETERS[name].provenance == "calibrated", name
+        assert "pattern P" in PARAMETERS[name].source, name

@@ -46,7 +46,7 @@ MECHANISMS: dict[str, type[Mechanism]] = {}
 class MechParam:
     """A mechanism parameter before it is declared as ``KEY.name``.
 
-    `source`, `assumption`, `prior` and `resource` mean what they mean on
+    `source`, `assumption`, `prior`, `resource` and `tags` mean what they mean on
     :class:`model.parameters.Param`; `prior` defaults to uniform on [low, high].
     """
 
@@ -63,6 +63,7 @@ class MechParam:
     assumption: str = ""
     prior: Prior | None | Literal["range"] = RANGE
     resource: bool = False
+    tags: tuple[str, ...] = ()  # "structural": a setting the user chooses, no prior
 
 
 class Mechanism:
@@ -113,7 +114,7 @@ def register(cls: type[Mechanism]) -> type[Mechanism]:
         declare(
             f"{key}.{mp.name}", mp.default, mp.low, mp.high, mp.unit, mp.label_zh, mp.label_en,
             mp.description, group, main=mp.main,
-            source=mp.source, assumption=mp.assumption, prior=mp.prior, resource=mp.resource,
+            source=mp.source, assumption=mp.assumption, prior=mp.prior, resource=mp.resource, tags=mp.tags,
         )
     MECHANISMS[key] = cls
     return cls
