@@ -69,9 +69,14 @@ class Households:
 
     # -- perception ---------------------------------------------------------------------------
     def active_last_month(self, week: int) -> np.ndarray:
-        """Took part in any activity (volunteering, deliberation, reporting) in the last 4 weeks."""
-        last = np.maximum(np.maximum(self.last_volunteer, self.last_deliberation), self.last_report)
-        return last > week - 4
+        """Took part in a community activity (volunteering or deliberation) in the last 4 weeks.
+        Reporting an issue is not an activity here (it has its own metric, `reporting_share_month`),
+        so issues found before residents complain do not lower measured participation."""
+        return self.active_within(week, 4)
+
+    def active_within(self, week: int, weeks: int) -> np.ndarray:
+        """Volunteered or deliberated in the last `weeks` weeks."""
+        return np.maximum(self.last_volunteer, self.last_deliberation) > week - weeks
 
     def volunteered_last_month(self, week: int) -> np.ndarray:
         """Volunteered or deliberated in the last 4 weeks (what neighbours see)."""

@@ -206,6 +206,10 @@ class CoGovernanceModel(mesa.Model):
         self.survey_share = np.nan
         self.survey_by_grid = np.full(self.layout.n_grids, np.nan)  # last survey's share satisfied by compound
         self.closed_outcome_mean = float("nan")  # mean outcome of the issues closed this week (0–1)
+        # household-reported issues closed in each of the last 4 weeks (row = week % 4):
+        # closed, resolved, rated satisfied, resolved within ontime_limit_weeks
+        self.hotline_log = np.zeros((WEEKS_PER_MONTH, 4))
+        self.survey_se = np.nan
         self.resolution_weeks = np.zeros(0)
         self.cross_resolution_weeks = np.zeros(0)
         self.collection_rate = 1.0
@@ -469,6 +473,20 @@ class CoGovernanceModel(mesa.Model):
         hh.gain_efficacy(households[mine], outcomes[mine], p["efficacy_gain"])
         on_time = done[wait <= expect]
         np.add.at(hh.resolved_recent, iss.household[on_time], 1.0)
+        self._log_hotline_closures(outcomes[mine], np.concatenate([wait, np.full(failed.size, np.inf)])[mine],
+                                   mine[: done.size].sum())
+
+    def _log_hotline_closures(self, outcomes: np.ndarray, waits: np.ndarray, resolved: int) -> None:
+        """This week's closures of household-reported issues, as a hotline's records count them:
+        closed, resolved (not given up), rated satisfied by the reporter (outcome plus response
+        noise at or above the rating threshold) and resolved within the time limit. The reporters
+        sum the last four weeks (`hotline_log`)."""
+        p = self.p
+        rating = outcomes + self.rng.normal(0.0, p["hotline_rating_noise"], outcomes.size)
+        self.hotline_log[self.week % WEEKS_PER_MONTH] = (
+            outcomes.size, resolved, np.count_nonzero(rating >= p["hotline_rating_threshold"]),
+            np.count_nonzero(waits <= p["ontime_limit_weeks"]),
+        )
 
     # 6 ------------------------------------------------------------------------------------
     def activities_and_participation(self) -> None:
@@ -738,11 +756,15 @@ class CoGovernanceModel(mesa.Model):
         sample = self.rng.choice(hh.n, size=n, replace=False)
         measured = hh.satisfaction[sample] + self.rng.normal(0.0, p["survey_noise"] * lv.survey_noise_factor, n)
         satisfied = measured >= p["satisfied_threshold"]
+        share = float(np.mean(satisfied))
+        # sampling error of a simple random sample without replacement (finite-population corrected)
+        fpc = (hh.n - n) / (hh.n - 1) if hh.n > 1 else 0.0
+        self.survey_se = float(np.sqrt(share * (1.0 - share) / n * fpc))
         grids = self.layout.n_grids
         count = np.bincount(self.layout.grid_of[sample], minlength=grids)
         hits = np.bincount(self.layout.grid_of[sample], weights=satisfied, minlength=grids)
         self.survey_by_grid = np.where(count > 0, hits / np.maximum(count, 1), np.nan)
-        return float(np.mean(satisfied))
+        return share
 
     def _observe_week(self) -> None:
         """Per-week aggregates that several reporters share."""

@@ -98,12 +98,58 @@ def satisfaction_gini(m: M) -> float:
 
 
 def survey_satisfied_share(m: M) -> float:
+    """Last quarterly survey: share of `survey_sample_size` sampled households whose measured
+    satisfaction (+ N(0, survey_noise²)) is at least satisfied_threshold."""
     return float(m.survey_share)
+
+
+def survey_satisfied_se(m: M) -> float:
+    """Sampling error (standard error) of the last survey's share: √(p(1−p)/n · (N−n)/(N−1))."""
+    return float(m.survey_se)
+
+
+def _hotline(m: M, column: int) -> float:
+    closed, count = m.hotline_log[:, 0].sum(), m.hotline_log[:, column].sum()
+    return float(count / closed) if closed else float("nan")
+
+
+def hotline_resolution_rate(m: M) -> float:
+    """Of household-reported issues closed in the last 4 weeks, the share resolved (not given up)."""
+    return _hotline(m, 1)
+
+
+def hotline_satisfaction_rate(m: M) -> float:
+    """Of those closures, the share the reporter rates satisfied: outcome + N(0, hotline_rating_noise²) ≥
+    hotline_rating_threshold (outcome 1 on time, falling with lateness, 0 when given up)."""
+    return _hotline(m, 2)
+
+
+def ontime_closure_rate(m: M) -> float:
+    """Of those closures, the share resolved within ontime_limit_weeks of the report."""
+    return _hotline(m, 3)
 
 
 # -- participation ----------------------------------------------------------------------------
 def participation_monthly(m: M) -> float:
+    """Share of households that volunteered or attended deliberation in the last 4 weeks (reporting
+    an issue does not count)."""
     return float(m.active_mask.mean())
+
+
+def participation_annual(m: M) -> float:
+    """Share of households that took part in any community activity (volunteering, deliberation) in
+    the last 52 weeks, as surveys ask it."""
+    return float(m.households.active_within(m.week, 52).mean())
+
+
+def volunteer_share_annual(m: M) -> float:
+    """Share of households that volunteered at least once in the last 52 weeks."""
+    return float((m.households.last_volunteer > m.week - 52).mean())
+
+
+def reporting_share_month(m: M) -> float:
+    """Share of households that reported an issue themselves in the last 4 weeks."""
+    return float((m.households.last_report > m.week - 4).mean())
 
 
 def _part_age(m: M, g: int) -> float:
@@ -196,6 +242,11 @@ def cross_resolution_weeks_mean(m: M) -> float:
 
 def buck_passing_events(m: M) -> float:
     return float(m.issues.week_events.passes)
+
+
+def buck_passing_hours(m: M) -> float:
+    """Holder hours spent this week on passing issues on (both ends, buck_pass_hours a pass)."""
+    return float(m.issues.week_events.pass_hours)
 
 
 def escalations(m: M) -> float:
@@ -320,12 +371,14 @@ REPORTERS: dict[str, object] = {
     for f in (
         satisfaction_mean, satisfied_share, satisfaction_youth, satisfaction_working, satisfaction_retired,
         satisfaction_owners, satisfaction_renters, satisfaction_grid_sd, satisfaction_gini, survey_satisfied_share,
-        participation_monthly, participation_youth, participation_working, participation_retired,
+        survey_satisfied_se, hotline_resolution_rate, hotline_satisfaction_rate, ontime_closure_rate,
+        participation_monthly, participation_annual, volunteer_share_annual, reporting_share_month,
+        participation_youth, participation_working, participation_retired,
         participation_owners, participation_renters, volunteer_hours_per_100, deliberation_attendance,
         reporting_rate, volunteer_slots, participation_morans_i,
         issues_created, issues_new, issues_latent, issues_open, issues_resolved, issues_expired,
         resolved_this_week, resolution_weeks_mean, resolution_weeks_p90, cross_resolution_weeks_mean,
-        buck_passing_events, escalations, issues_discovered,
+        buck_passing_events, buck_passing_hours, escalations, issues_discovered,
         fee_collection_rate, firm_quality_mean, firms_present, firms_in_loss, firm_exits, firm_replacements,
         trust_community_mean, trust_property_mean, motivation_mean, efficacy_mean, aspiration_mean,
         points_issued, points_redeemed, points_outstanding, mechanism_cost, mechanism_cost_total,
@@ -341,7 +394,7 @@ assert [f"quality_{d}" for d in DOMAINS] == list(REPORTERS)[-len(DOMAINS):]
 #: a window. A new per-week reporter belongs here.
 WEEKLY_FLOWS = frozenset({
     "issues_new", "resolved_this_week", "resolution_weeks_mean", "resolution_weeks_p90",
-    "cross_resolution_weeks_mean", "buck_passing_events", "escalations", "issues_discovered",
+    "cross_resolution_weeks_mean", "buck_passing_events", "buck_passing_hours", "escalations", "issues_discovered",
     "volunteer_hours_per_100", "deliberation_attendance", "reporting_rate", "volunteer_slots",
     "points_issued", "points_redeemed", "mechanism_cost",
 })
@@ -351,7 +404,15 @@ METRIC_INFO: dict[str, tuple[str, str, str]] = {
     "satisfaction_mean": ("平均满意度", "Mean satisfaction", "0–1"),
     "satisfied_share": ("满意率", "Share satisfied", "share"),
     "survey_satisfied_share": ("调查满意率", "Survey: share satisfied", "share"),
+    "survey_satisfied_se": ("调查满意率抽样误差", "Survey: standard error of share satisfied", "share"),
+    "hotline_resolution_rate": ("诉求解决率", "Hotline resolution rate", "share"),
+    "hotline_satisfaction_rate": ("诉求满意率", "Hotline satisfaction rate", "share"),
+    "ontime_closure_rate": ("按时办结率", "On-time closure rate", "share"),
     "participation_monthly": ("月度参与率", "Monthly participation", "share"),
+    "participation_annual": ("年度参与率", "Participation in the past year", "share"),
+    "volunteer_share_annual": ("年度志愿服务参与率", "Volunteered in the past year", "share"),
+    "reporting_share_month": ("月度反映率", "Reported an issue in the last month", "share"),
+    "buck_passing_hours": ("推诿耗时", "Hours spent passing issues on", "hours/week"),
     "volunteer_hours_per_100": ("志愿时长/百户", "Volunteer hours per 100 households", "hours/week"),
     "deliberation_attendance": ("议事参与", "Deliberation attendance", "share"),
     "reporting_rate": ("反映率", "Reports per 100 households", "per week"),

@@ -54,3 +54,33 @@ def test_buck_passing_without_its_costs_is_only_a_delay() -> None:
     assert a["buck_passing_events"].iloc[1:].sum() > 100
     assert window_mean(b, "issues_open", 26, 53) > window_mean(a, "issues_open", 26, 53)
     assert window_mean(b, "trust_community_mean", 26, 53) < window_mean(a, "trust_community_mean", 26, 53)
+
+
+def test_hotline_indicators_follow_their_definitions() -> None:
+    """On-time closures are resolved closures; a noiseless rating with threshold 1 counts exactly the
+    issues resolved within expected_resolution_weeks; the survey error is the binomial one."""
+    frame = run_scenario("baseline", seed=2, weeks=60, overrides={"hotline_rating_noise": 0.0,
+                                                                 "hotline_rating_threshold": 1.0,
+                                                                 "ontime_limit_weeks": 4})
+    late = frame.iloc[30:]
+    assert (late["ontime_closure_rate"] <= late["hotline_resolution_rate"] + 1e-12).all()
+    # rating 1 ⇔ resolved within expected_resolution_weeks (4) ⇔ on time with a 4-week limit
+    assert np.allclose(late["hotline_satisfaction_rate"], late["ontime_closure_rate"])
+    assert late["hotline_resolution_rate"].between(0.0, 1.0).all()
+    p, se = frame["survey_satisfied_share"].iloc[52], frame["survey_satisfied_se"].iloc[52]
+    n, big_n = 200, 1920
+    assert se == pytest.approx(np.sqrt(p * (1 - p) / n * (big_n - n) / (big_n - 1)))
+
+
+@pytest.mark.slow
+def test_finding_issues_before_residents_complain_does_not_lower_participation() -> None:
+    """Patrols that find far more latent issues (base_discovery_prob 0.02 → 0.3) cut own reporting
+    but leave activity participation where it was (reporting is not participation); 20 paired seeds."""
+    part, report = {}, {}
+    for prob in (0.02, 0.3):
+        frames = [run_scenario("baseline", seed=s, weeks=78, overrides={"base_discovery_prob": prob}) for s in SEEDS]
+        part[prob] = [window_mean(f, "participation_monthly", 26, 79) for f in frames]
+        report[prob] = [window_mean(f, "reporting_share_month", 26, 79) for f in frames]
+    assert paired_increase(report[0.02], report[0.3])[2] < 0.0
+    change, low, high = paired_increase(part[0.02], part[0.3])
+    assert low > -0.005, (change, low, high)

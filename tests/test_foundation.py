@@ -22,6 +22,8 @@ SHARE_METRICS = [
     "trust_community_mean", "trust_property_mean", "motivation_mean", "efficacy_mean", "aspiration_mean",
     "participation_youth", "participation_working", "participation_retired", "satisfaction_youth",
     "satisfaction_working", "satisfaction_retired", "deliberation_attendance", "survey_satisfied_share",
+    "survey_satisfied_se", "hotline_resolution_rate", "hotline_satisfaction_rate", "ontime_closure_rate",
+    "participation_annual", "volunteer_share_annual", "reporting_share_month",
 ] + [f"quality_{d}" for d in ("property", "environment", "safety", "care", "culture", "infrastructure")]
 
 
