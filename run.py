@@ -169,7 +169,7 @@ def _extra_commands() -> list[Callable[[Any], None]]:
     import importlib
 
     found = []
-    for module_name in ("experiments.compare", "experiments.sweep", "viz.server", "benchmarks.bench", "model.docs"):
+    for module_name in ("experiments.compare", "experiments.sweep", "experiments.calibration.cli", "viz.server", "benchmarks.bench", "model.docs"):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:

@@ -1,0 +1,419 @@
+"""ABC-SMC (Beaumont et al. 2009; Toni et al. 2009; as in pyabc, Schälte et al. 2022), batch-synchronous so
+that the posterior is the same, bit for bit, for any number of workers.
+
+- Generation 0 draws ``population`` particles from the prior (joint constraints respected) and accepts
+  every one whose runs produce all observed numbers. Its runs also give each observation's seed spread.
+- Generation t ≥ 1: tolerance ε_t = weighted ``quantile`` of generation t − 1's distances. Proposals pick
+  an ancestor by weight and perturb it with a multivariate normal kernel whose covariance is twice the
+  weighted covariance of generation t − 1; proposals outside the prior's support or the joint
+  constraints are redrawn (up to 100 times, then counted as rejected without a run). A proposal is
+  accepted when its distance ≤ ε_t; its weight is prior(θ) / Σ_j w_j K(θ | θ_j).
+- Distance: √Σ ((mean of the particle's runs − observed) / σ)² over the fitted observations, with
+  σ² = sd² (the observation's) + s² (the model's seed-to-seed variance of that number, pooled over
+  generation 0's particles). A run that leaves an observed number undefined gives distance ∞.
+- Reproducible in parallel: every random number of generation t, batch b comes from
+  ``SeedSequence(seed, spawn_key=(t, b))`` (proposals, then model seeds), fixed before any run starts;
+  runs are evaluated in any order, acceptance is decided in proposal order, and the first
+  ``population`` accepted are kept (the rest of the batch is discarded). Batch sizes depend only on
+  earlier results. Each generation is written atomically; resuming continues at the first missing one.
+- Stops at ``max_generations``, when ε ≤ ``min_tolerance``, when a generation accepts less than
+  ``min_acceptance_rate``, or when the simulation budget cannot complete another generation. The budget
+  is checked before every batch too: a generation whose acceptance rate so far (at first: the previous
+  generation's) says it would overrun the budget is stopped and not kept.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from experiments.calibration.pool import RunPool
+from experiments.calibration.simulate import simulate_targets
+from experiments.calibration.spec import CalibrationSpec
+from model.errors import UserError
+from model.runner import atomic_write
+
+__all__ = [
+    "Generation", "AbcResult", "run_abc", "load_generations", "weighted_quantile", "weighted_cov",
+    "GENERATIONS_DIR", "MAX_TRIES",
+]
+
+GENERATIONS_DIR = "generations"
+MAX_TRIES = 100
+MIN_SIGMA = 1e-9
+
+
+@dataclass
+class Generation:
+    """One completed generation: its particles and everything needed to continue from it."""
+
+    index: int
+    tolerance: float
+    particles: np.ndarray  # (N, D) parameter values (real line; integers rounded only for the model)
+    weights: np.ndarray  # (N,) normalised importance weights
+    distances: np.ndarray  # (N,)
+    stats: np.ndarray  # (N, M) mean of the particle's runs for every observation (fitted and held out)
+    seeds: np.ndarray  # (N, k) model seeds of the accepted particles
+    proposals: int  # proposals considered (in order, up to the last kept acceptance)
+    simulations: int  # model runs made in this generation (including discarded ones)
+    batches: int
+    seconds: float
+    sigma: np.ndarray  # (M,) scale of each observation in the distance
+    seed_sd: np.ndarray  # (M,) the model's seed-to-seed sd of each observation (from generation 0)
+
+    @property
+    def acceptance_rate(self) -> float:
+        """Accepted / proposals considered."""
+        return len(self.weights) / max(1, self.proposals)
+
+    @property
+    def ess(self) -> float:
+        """Effective sample size 1 / Σ w²."""
+        return float(1.0 / np.sum(self.weights**2))
+
+    def to_json(self) -> dict[str, Any]:
+        """Exact JSON (floats round-trip through repr)."""
+        return {
+            "generation": self.index, "tolerance": self.tolerance, "particles": self.particles.tolist(),
+            "weights": self.weights.tolist(), "distances": self.distances.tolist(), "stats": self.stats.tolist(),
+            "seeds": self.seeds.tolist(), "proposals": self.proposals, "simulations": self.simulations,
+            "batches": self.batches, "seconds": self.seconds, "sigma": self.sigma.tolist(),
+            "seed_sd": self.seed_sd.tolist(), "acceptance_rate": self.acceptance_rate, "ess": self.ess,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Generation:
+        """Inverse of `to_json`."""
+        return cls(
+            index=int(data["generation"]), tolerance=float(data["tolerance"]),
+            particles=np.array(data["particles"], dtype=float), weights=np.array(data["weights"], dtype=float),
+            distances=np.array(data["distances"], dtype=float), stats=np.array(data["stats"], dtype=float),
+            seeds=np.array(data["seeds"], dtype=np.int64), proposals=int(data["proposals"]),
+            simulations=int(data["simulations"]), batches=int(data["batches"]), seconds=float(data["seconds"]),
+            sigma=np.array(data["sigma"], dtype=float), seed_sd=np.array(data["seed_sd"], dtype=float),
+        )
+
+
+@dataclass
+class AbcResult:
+    """The generations of a calibration and why it stopped."""
+
+    generations: list[Generation]
+    stop_reason: str
+    simulations: int
+    discarded_simulations: int = 0
+    resumed_from: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def last(self) -> Generation:
+        """The final (posterior) generation."""
+        return self.generations[-1]
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float | np.ndarray) -> Any:
+    """Quantile(s) of a weighted sample (inverse of the weighted empirical CDF, midpoint rule)."""
+    values = np.asarray(values, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    order = np.argsort(values, kind="stable")
+    v, w = values[order], weights[order]
+    cdf = (np.cumsum(w) - 0.5 * w) / np.sum(w)
+    return np.interp(q, cdf, v)
+
+
+def weighted_cov(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted covariance (weights normalised; population form), always 2-D."""
+    w = w / w.sum()
+    mean = w @ x
+    centred = x - mean
+    return np.atleast_2d((centred * w[:, None]).T @ centred)
+
+
+def _kernel_cholesky(prev: Generation, prior_var: np.ndarray) -> np.ndarray:
+    cov = 2.0 * weighted_cov(prev.particles, prev.weights)
+    # a parameter that collapsed onto one value would make the kernel singular: keep a sliver of prior spread
+    cov = cov + np.diag(np.maximum(prior_var * 1e-8, 1e-300))
+    return np.linalg.cholesky(cov)
+
+
+def _kernel_mixture(theta: np.ndarray, prev: Generation, chol: np.ndarray) -> np.ndarray:
+    """Σ_j w_j N(θ_i; θ_j, Σ) for every row θ_i."""
+    d = theta.shape[1]
+    diff = theta[:, None, :] - prev.particles[None, :, :]  # (n, N, D)
+    z = np.linalg.solve(chol, diff.reshape(-1, d).T).T.reshape(diff.shape)
+    log_norm = -0.5 * d * math.log(2 * math.pi) - float(np.sum(np.log(np.diag(chol))))
+    dens = np.exp(log_norm - 0.5 * np.sum(z * z, axis=2))  # (n, N)
+    return dens @ prev.weights
+
+
+# --------------------------------------------------------------------------- the sampler
+
+
+class _Sampler:
+    def __init__(self, spec: CalibrationSpec, out: Path, pool: RunPool | None, progress: bool) -> None:
+        self.spec, self.out, self.pool, self.progress = spec, out, pool, progress
+        self.method = spec.method
+        self.names = spec.names
+        self.priors = [p.prior for p in spec.parameters]
+        self.prior_var = np.array([float(pr.variance()) for pr in self.priors])
+        obs = spec.observations
+        self.targets = tuple(zip(obs["metric"], obs["week"].astype(int), strict=True))
+        self.observed = obs["value"].to_numpy(dtype=float)
+        self.obs_sd = obs["sd"].to_numpy(dtype=float)
+        self.fitted = obs["fitted"].to_numpy(dtype=bool)
+        self.base = {**spec.scenario_params, **spec.fixed}
+        self.bar: Any = None
+
+    # -- priors and constraints
+    def prior_pdf(self, theta: np.ndarray) -> np.ndarray:
+        dens = np.ones(theta.shape[0])
+        for j, pr in enumerate(self.priors):
+            dens = dens * np.asarray(pr.pdf(theta[:, j]), dtype=float)
+        return dens
+
+    def overrides(self, theta: np.ndarray) -> dict[str, Any]:
+        values = {p.name: p.model_value(x) for p, x in zip(self.spec.parameters, theta, strict=True)}
+        return {**self.spec.fixed, **values}
+
+    def allowed(self, theta: np.ndarray) -> bool:
+        from model.model import check_consistency
+
+        if self.prior_pdf(theta[None, :])[0] <= 0.0:
+            return False
+        try:
+            check_consistency({**self.base, **self.overrides(theta)}, "proposal")
+        except UserError:
+            return False
+        return True
+
+    # -- proposals
+    def propose(self, rng: np.random.Generator, n: int, prev: Generation | None,
+                chol: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """n proposals (rows) and whether each is valid (found within MAX_TRIES draws)."""
+        d = len(self.names)
+        theta = np.full((n, d), np.nan)
+        valid = np.zeros(n, dtype=bool)
+        for i in range(n):
+            for _ in range(MAX_TRIES):
+                if prev is None:
+                    cand = np.array([float(pr.draw(rng)) for pr in self.priors])
+                else:
+                    j = rng.choice(len(prev.weights), p=prev.weights)
+                    cand = prev.particles[j] + chol @ rng.standard_normal(d)
+                if self.allowed(cand):
+                    theta[i], valid[i] = cand, True
+                    break
+        return theta, valid
+
+    # -- runs
+    def evaluate(self, theta: np.ndarray, valid: np.ndarray, seeds: np.ndarray) -> np.ndarray:
+        """Runs of every valid proposal x seed; returns (n, k, M) values (NaN rows for invalid proposals)."""
+        k = seeds.shape[1]
+        calls, where = [], []
+        for i in np.flatnonzero(valid):
+            ov = self.overrides(theta[i])
+            for s in range(k):
+                calls.append((self.spec.scenario, int(seeds[i, s]), self.spec.weeks, ov, self.targets))
+                where.append((i, s))
+        assert self.pool is not None
+        values = self.pool.map(simulate_targets, calls, on_done=lambda _i: self.bar.update(1) if self.bar else None)
+        out = np.full((len(theta), k, len(self.targets)), np.nan)
+        for (i, s), v in zip(where, values, strict=True):
+            out[i, s] = v
+        return out
+
+    def distance(self, stats: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+        z = (stats[:, self.fitted] - self.observed[self.fitted]) / sigma[self.fitted]
+        d = np.sqrt(np.sum(z * z, axis=1))
+        return np.where(np.isfinite(d), d, np.inf)
+
+    def batch_streams(self, g: int, b: int, n: int) -> tuple[np.random.Generator, np.ndarray]:
+        proposals, model_seeds = np.random.SeedSequence(self.spec.seed, spawn_key=(g, b)).spawn(2)
+        k = self.method.seeds_per_particle
+        seeds = (model_seeds.generate_state(n * k, np.uint64) >> np.uint64(1)).astype(np.int64).reshape(n, k)
+        return np.random.Generator(np.random.PCG64(proposals)), seeds
+
+    # -- generations
+    def generation_zero(self, budget: int) -> Generation | None:
+        started = time.perf_counter()
+        n, k = self.method.population, self.method.seeds_per_particle
+        if budget < n * k:
+            return None
+        rng, seeds = self.batch_streams(0, 0, n)
+        theta, valid = self.propose(rng, n, None, None)
+        if not valid.all():
+            raise UserError(
+                f"{self.spec.path}: [parameters] the priors and the joint constraints leave (almost) no "
+                f"admissible parameter set ({int((~valid).sum())} of {n} prior draws failed {MAX_TRIES} times)"
+            )
+        runs = self.evaluate(theta, valid, seeds)
+        with np.errstate(invalid="ignore"):
+            stats = np.nanmean(runs, axis=1) if k else runs[:, 0]
+            per_particle_var = np.nanvar(runs, axis=1, ddof=1)
+        incomplete = np.isnan(runs).any(axis=(1, 2))
+        seed_var = np.nanmean(np.where(incomplete[:, None], np.nan, per_particle_var), axis=0) if (~incomplete).any() \
+            else np.zeros(len(self.targets))
+        seed_sd = np.sqrt(np.nan_to_num(seed_var))
+        sigma = np.maximum(np.sqrt(self.obs_sd**2 + seed_sd**2), MIN_SIGMA)
+        stats = np.where(incomplete[:, None], np.nan, stats)
+        dist = self.distance(stats, sigma)
+        keep = np.isfinite(dist)
+        if not keep.any():
+            raise UserError(
+                f"{self.spec.observations_file}: no prior draw produced every observed number (a metric that is "
+                "undefined, e.g. no resolution in that week, at every observed week)"
+            )
+        weights = np.where(keep, 1.0, 0.0)
+        weights = weights / weights.sum()
+        return Generation(
+            index=0, tolerance=math.inf, particles=theta[keep], weights=weights[keep], distances=dist[keep],
+            stats=stats[keep], seeds=seeds[keep], proposals=n, simulations=n * k, batches=1,
+            seconds=time.perf_counter() - started, sigma=sigma, seed_sd=seed_sd,
+        )
+
+    def next_generation(self, prev: Generation, g: int, tolerance: float, budget: int) -> tuple[Generation | None, int]:
+        """Generation g at ``tolerance``; (None, runs spent) if the budget ran out first."""
+        started = time.perf_counter()
+        n_pop, k = self.method.population, self.method.seeds_per_particle
+        chol = _kernel_cholesky(prev, self.prior_var)
+        acc_theta: list[np.ndarray] = []
+        acc_stats: list[np.ndarray] = []
+        acc_dist: list[float] = []
+        acc_seeds: list[np.ndarray] = []
+        considered = spent = 0
+        b = 0
+        while len(acc_theta) < n_pop:
+            need = n_pop - len(acc_theta)
+            seen_rate = len(acc_theta) / considered if considered else prev.acceptance_rate
+            if spent + math.ceil(need / max(seen_rate, 1e-3)) * k > budget:
+                return None, spent  # expected to run out of budget: stop now rather than spend it for nothing
+            rate = len(acc_theta) / considered if considered else 0.5 * prev.acceptance_rate
+            rate = max(rate, 0.01)
+            size = int(min(max(math.ceil(1.1 * need / rate), 10, n_pop // 5), 10 * n_pop))
+            size = min(size, (budget - spent) // k)
+            if size <= 0:
+                return None, spent
+            rng, seeds = self.batch_streams(g, b, size)
+            theta, valid = self.propose(rng, size, prev, chol)
+            runs = self.evaluate(theta, valid, seeds)
+            spent += int(valid.sum()) * k
+            b += 1
+            with np.errstate(invalid="ignore"):
+                stats = np.nanmean(runs, axis=1)
+            stats = np.where(np.isnan(runs).any(axis=1), np.nan, stats)
+            dist = np.where(valid, self.distance(stats, prev.sigma), np.inf)
+            for i in range(size):  # acceptance in proposal order
+                considered += 1
+                if dist[i] <= tolerance:
+                    acc_theta.append(theta[i])
+                    acc_stats.append(stats[i])
+                    acc_dist.append(float(dist[i]))
+                    acc_seeds.append(seeds[i])
+                    if len(acc_theta) == n_pop:
+                        break
+            if self.bar is not None:
+                self.bar.set_postfix_str(self._postfix(g, tolerance, len(acc_theta) / max(1, considered)), refresh=False)
+        theta = np.array(acc_theta)
+        weights = self.prior_pdf(theta) / _kernel_mixture(theta, prev, chol)
+        weights = weights / weights.sum()
+        gen = Generation(
+            index=g, tolerance=float(tolerance), particles=theta, weights=weights, distances=np.array(acc_dist),
+            stats=np.array(acc_stats), seeds=np.array(acc_seeds, dtype=np.int64), proposals=considered,
+            simulations=spent, batches=b, seconds=time.perf_counter() - started, sigma=prev.sigma,
+            seed_sd=prev.seed_sd,
+        )
+        return gen, spent
+
+    @staticmethod
+    def _postfix(g: int, tol: float, rate: float) -> str:
+        return f"gen {g}, ε {tol:.3g}, accept {100 * rate:.0f} %"
+
+
+def _generation_path(out: Path, g: int) -> Path:
+    return out / GENERATIONS_DIR / f"gen_{g:03d}.json"
+
+
+def load_generations(out: Path) -> list[Generation]:
+    """The completed generations in ``out/generations`` (consecutive from 0)."""
+    gens: list[Generation] = []
+    g = 0
+    while _generation_path(out, g).is_file():
+        gens.append(Generation.from_json(json.loads(_generation_path(out, g).read_text(encoding="utf-8"))))
+        g += 1
+    return gens
+
+
+def _write_generation(out: Path, gen: Generation) -> None:
+    text = json.dumps(gen.to_json()) + "\n"
+    atomic_write(_generation_path(out, gen.index), lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def run_abc(spec: CalibrationSpec, out: Path, pool: RunPool | None, *, progress: bool = True,
+            existing: list[Generation] | None = None, stop_after: int | None = None) -> AbcResult:
+    """Run (or continue) the sampler, writing each generation to ``out/generations`` as it completes.
+
+    ``stop_after`` ends after that many generations have been written (tests use it to simulate a kill).
+    """
+    from tqdm import tqdm
+
+    method = spec.method
+    gens = list(existing or [])
+    used = sum(g.simulations for g in gens)
+    discarded = 0
+    sampler = _Sampler(spec, out, pool, progress)
+    (out / GENERATIONS_DIR).mkdir(parents=True, exist_ok=True)
+    sampler.bar = tqdm(total=method.max_simulations, initial=used, unit="run", desc="calibrate", disable=not progress,
+                       dynamic_ncols=True, file=sys.stderr, mininterval=0.5)
+    reason = ""
+    try:
+        while True:
+            if gens and (reason := _stop_reason(gens, method, used)):
+                break
+            if stop_after is not None and len(gens) >= stop_after:
+                reason = "stopped on request"
+                break
+            g = len(gens)
+            if g == 0:
+                gen = sampler.generation_zero(method.max_simulations - used)
+                spent = 0 if gen is None else gen.simulations
+            else:
+                tol = float(weighted_quantile(gens[-1].distances, gens[-1].weights, method.quantile))
+                tol = max(tol, method.min_tolerance)
+                sampler.bar.set_postfix_str(sampler._postfix(g, tol, gens[-1].acceptance_rate), refresh=False)
+                gen, spent = sampler.next_generation(gens[-1], g, tol, method.max_simulations - used)
+            used += spent
+            if gen is None:
+                discarded += spent
+                reason = (f"the simulation budget ({method.max_simulations}) would not complete generation {g} "
+                          f"at its acceptance rate; stopped" + (f" after {spent} of its runs (not kept)" if spent else
+                                                                  " before starting it"))
+                break
+            _write_generation(out, gen)
+            gens.append(gen)
+    finally:
+        sampler.bar.close()
+    return AbcResult(generations=gens, stop_reason=reason, simulations=used, discarded_simulations=discarded,
+                     resumed_from=len(existing or []))
+
+
+def _stop_reason(gens: list[Generation], method: Any, used: int) -> str:
+    last = gens[-1]
+    if len(gens) >= method.max_generations:
+        return f"reached max_generations ({method.max_generations})"
+    if last.index > 0 and last.tolerance <= method.min_tolerance:
+        return f"tolerance reached min_tolerance ({method.min_tolerance:g})"
+    if last.index > 0 and last.acceptance_rate < method.min_acceptance_rate:
+        return f"acceptance rate {last.acceptance_rate:.3f} fell below min_acceptance_rate ({method.min_acceptance_rate:g})"
+    if method.max_simulations - used < method.population * method.seeds_per_particle:
+        return f"simulation budget ({method.max_simulations}) cannot complete another generation"
+    return ""

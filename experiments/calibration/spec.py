@@ -1,0 +1,415 @@
+"""The calibration file: read, validate, and resolve it into a `CalibrationSpec`.
+
+A calibration file (TOML; examples in ``scenarios/calibration/``)::
+
+    [calibration]
+    name = "example"                    # optional (default: the file name)
+    description = "..."                 # optional
+    scenario = "baseline"               # a scenario name, or a .toml path (relative to this file): held fixed
+    weeks = 156                         # default: the scenario's horizon
+    seed = 1                            # calibration seed: every random number of the sampler comes from it
+
+    [observations]
+    file = "obs.csv"                    # relative to this file: columns metric, week, value[, sd][, note...]
+    default_sd = 0.03                   # sd of rows without one (a number, or { metric = sd, ... })
+
+    [fixed]                             # optional: parameters held at one value (checked like --set)
+    "hotline.enabled" = true
+
+    [parameters]                        # the free parameters: {} = the declaration's prior
+    issue_rate_per_year = {}
+    "hotline.report_cost_reduction" = { low = 0.1, high = 1.0 }   # a narrower uniform prior
+
+    [method]
+    name = "abc-smc"
+    population = 200                    # particles per generation
+    max_simulations = 4000              # model runs in all (seeds x particles, every generation)
+    seeds_per_particle = 3              # runs per particle, averaged (at least 2: gives the seed spread)
+    max_generations = 10
+    min_tolerance = 0.0                 # stop once the tolerance is at or below this
+    quantile = 0.5                      # next tolerance = this weighted quantile of the last distances
+    min_acceptance_rate = 0.01          # stop when a generation accepts less than this share
+    predictive_draws = 100              # posterior-predictive runs for the fit plot and coverage
+
+Every problem is one `UserError` line naming the file, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments.calibration.priors import prior_of
+from model.errors import UserError
+
+__all__ = ["CalibrationSpec", "FreeParameter", "MethodSettings", "load_calibration", "observation_key"]
+
+TOP_KEYS = ("calibration", "observations", "fixed", "parameters", "method")
+HEAD_KEYS = ("name", "description", "scenario", "weeks", "seed")
+OBS_KEYS = ("file", "default_sd")
+METHOD_KEYS = (
+    "name", "population", "max_simulations", "seeds_per_particle", "max_generations", "min_tolerance",
+    "quantile", "min_acceptance_rate", "predictive_draws",
+)
+METHODS = ("abc-smc",)
+OBS_COLUMNS = ("metric", "week", "value")
+MAX_OBSERVATIONS = 10_000
+
+
+@dataclass(frozen=True)
+class FreeParameter:
+    """A parameter the calibration fits, with its prior (the declaration's, or narrowed by the file)."""
+
+    name: str
+    prior: Any  # a Prior: .support, .draw(rng, size), .pdf(x), .mean(), .variance(), .describe()
+    kind: type
+    narrowed: bool
+
+    def model_value(self, x: float) -> float | int:
+        """The value handed to the model: integers are rounded (the sampler works on the real line)."""
+        return int(round(x)) if self.kind is int else float(x)
+
+
+@dataclass(frozen=True)
+class MethodSettings:
+    """The ``[method]`` section."""
+
+    name: str = "abc-smc"
+    population: int = 200
+    max_simulations: int = 4000
+    seeds_per_particle: int = 3
+    max_generations: int = 10
+    min_tolerance: float = 0.0
+    quantile: float = 0.5
+    min_acceptance_rate: float = 0.01
+    predictive_draws: int = 100
+
+
+@dataclass
+class CalibrationSpec:
+    """A validated calibration file."""
+
+    path: Path
+    sha256: str
+    text: str
+    name: str
+    description: str
+    scenario: str  # what workers load: a scenario name, or an absolute path
+    scenario_name: str
+    scenario_params: dict[str, Any]
+    weeks: int
+    seed: int
+    observations: pd.DataFrame  # metric, week, value, sd, fitted (bool), plus any extra columns of the file
+    observations_file: Path
+    fixed: dict[str, Any]
+    parameters: list[FreeParameter]
+    method: MethodSettings
+    holdout_after: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        """Free parameter names, in file order."""
+        return [p.name for p in self.parameters]
+
+    @property
+    def fitted(self) -> pd.DataFrame:
+        """The observations the distance uses (all of them unless --holdout-after)."""
+        return self.observations[self.observations["fitted"]].reset_index(drop=True)
+
+    @property
+    def metrics(self) -> list[str]:
+        """Observed metrics, in order of first appearance."""
+        return list(dict.fromkeys(self.observations["metric"]))
+
+
+def observation_key(metric: str, week: int) -> str:
+    """``metric@week``: how an observation is named in tables and messages."""
+    return f"{metric}@{week}"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _read_toml(path: Path) -> tuple[bytes, dict[str, Any]]:
+    if not path.is_file():
+        raise UserError(f"{path}: calibration file not found")
+    try:
+        raw = path.read_bytes()
+        return raw, tomllib.loads(raw.decode("utf-8"))
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{path}: malformed TOML: {exc}") from None
+
+
+def _number(table: dict[str, Any], key: str, where: str, default: float, low: float, high: float,
+            integer: bool = False, open_low: bool = False) -> Any:
+    value = table.get(key, default)
+    noun = "an integer" if integer else "a number"
+    lo_bracket = "(" if open_low else "["
+    expected = f"{noun} in {lo_bracket}{low:g}, {high:g}]"
+    ok = not isinstance(value, bool) and isinstance(value, int if integer else int | float)
+    if ok:
+        ok = (low < value if open_low else low <= value) and value <= high and not math.isnan(value)
+    if not ok:
+        raise UserError(f"{where} '{key}': expected {expected}, got {value!r}")
+    return value if integer else float(value)
+
+
+def _string(table: dict[str, Any], key: str, where: str, default: str | None) -> str:
+    value = table.get(key, default)
+    if value is None:
+        raise UserError(f"{where}: missing '{key}' (a string)")
+    if not isinstance(value, str):
+        raise UserError(f"{where} '{key}': expected a string, got {value!r}")
+    return value
+
+
+def _method(table: dict[str, Any], where: str) -> MethodSettings:
+    w = f"{where}: [method]"
+    _known(table, METHOD_KEYS, w)
+    name = _string(table, "name", w, "abc-smc")
+    if name not in METHODS:
+        raise UserError(f"{w} 'name': unknown method {name!r}; expected one of {', '.join(METHODS)}")
+    population = _number(table, "population", w, 200, 2, 100_000, integer=True)
+    seeds = _number(table, "seeds_per_particle", w, 3, 2, 100, integer=True)
+    max_sims = _number(table, "max_simulations", w, 4000, 1, 10**9, integer=True)
+    if max_sims < population * seeds:
+        raise UserError(
+            f"{w} 'max_simulations' = {max_sims}: less than one generation "
+            f"(population {population} x seeds_per_particle {seeds} = {population * seeds} runs)"
+        )
+    return MethodSettings(
+        name=name,
+        population=population,
+        max_simulations=max_sims,
+        seeds_per_particle=seeds,
+        max_generations=_number(table, "max_generations", w, 10, 1, 1000, integer=True),
+        min_tolerance=_number(table, "min_tolerance", w, 0.0, 0.0, 1e12),
+        quantile=_number(table, "quantile", w, 0.5, 0.0, 1.0, open_low=True),
+        min_acceptance_rate=_number(table, "min_acceptance_rate", w, 0.01, 0.0, 1.0),
+        predictive_draws=_number(table, "predictive_draws", w, min(100, population), 10, 100_000, integer=True),
+    )
+
+
+def _known(table: dict[str, Any], keys: tuple[str, ...], where: str) -> None:
+    from model.parameters import suggest
+
+    for key in table:
+        if key not in keys:
+            raise UserError(f"{where}: unknown key '{key}'{suggest(key, list(keys))}; expected one of {', '.join(keys)}")
+
+
+def _section(data: dict[str, Any], key: str, where: str, required: bool) -> dict[str, Any]:
+    if key not in data:
+        if required:
+            raise UserError(f"{where}: missing section [{key}]")
+        return {}
+    if not isinstance(data[key], dict):
+        raise UserError(f"{where}: [{key}] expected a table, got {type(data[key]).__name__}")
+    return data[key]
+
+
+def _free_parameter(name: str, spec: Any, where: str) -> FreeParameter:
+    from model.parameters import PARAMETERS
+
+    p = PARAMETERS[name]
+    here = f"{where}: [parameters] '{name}'"
+    if p.kind is bool:
+        raise UserError(f"{here}: a true/false switch cannot be calibrated; set it in [fixed]")
+    if not isinstance(spec, dict):
+        raise UserError(f"{here}: expected {{}} (the declared prior) or {{ low = .., high = .. }}, got {spec!r}")
+    _known(spec, ("low", "high"), here)
+    prior = prior_of(p)
+    if prior is None:
+        raise UserError(f"{here}: has no declared prior (a structural setting); set it in [fixed]")
+    if not spec:
+        return FreeParameter(name, prior, p.kind, narrowed=False)
+    if "low" not in spec or "high" not in spec:
+        raise UserError(f"{here}: a narrowed prior needs both low and high, e.g. {{ low = 0.1, high = 0.5 }}")
+    low, high = spec["low"], spec["high"]
+    for key, value in (("low", low), ("high", high)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+            raise UserError(f"{here} '{key}': expected a number, got {value!r}")
+    lo, hi = prior.support
+    if not low < high:
+        raise UserError(f"{here}: low ({low:g}) must be below high ({high:g})")
+    if low < lo or high > hi:
+        raise UserError(
+            f"{here}: prior [{low:g}, {high:g}] lies outside the declared range [{lo:g}, {hi:g}]"
+        )
+    return FreeParameter(name, prior.narrowed(float(low), float(high)), p.kind, narrowed=True)
+
+
+def _observations(head: dict[str, Any], base: Path, where: str, weeks: int) -> tuple[Path, pd.DataFrame]:
+    from model.parameters import suggest
+    from model.reporters import REPORTERS
+
+    w = f"{where}: [observations]"
+    _known(head, OBS_KEYS, w)
+    file = _string(head, "file", w, None)
+    path = Path(file).expanduser()
+    if not path.is_absolute():
+        path = base / path
+    if not path.is_file():
+        raise UserError(f"{w} 'file': {path} not found")
+    try:
+        frame = pd.read_csv(path, comment=None, skipinitialspace=True)
+    except pd.errors.EmptyDataError:
+        raise UserError(f"{path}: empty observation file; expected columns metric, week, value[, sd]") from None
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise UserError(f"{path}: unreadable observation file ({type(exc).__name__}: {str(exc).splitlines()[0]})") from None
+    missing = [c for c in OBS_COLUMNS if c not in frame.columns]
+    if missing:
+        raise UserError(f"{path}: missing column '{missing[0]}'; expected columns metric, week, value[, sd]")
+    if frame.empty:
+        raise UserError(f"{path}: empty observation file (a header but no rows)")
+    if len(frame) > MAX_OBSERVATIONS:
+        raise UserError(f"{path}: {len(frame)} observations; more than {MAX_OBSERVATIONS} is surely a mistake")
+    default_sd = head.get("default_sd")
+    if default_sd is not None and not isinstance(default_sd, dict):
+        default_sd = {"*": default_sd}
+    for key, value in (default_sd or {}).items():
+        if key != "*" and key not in REPORTERS:
+            raise UserError(f"{w} 'default_sd': unknown metric '{key}'{suggest(key, list(REPORTERS))}")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+            raise UserError(f"{w} 'default_sd': expected a number 0 or more, got {value!r}")
+    rows = []
+    has_sd = "sd" in frame.columns
+    for i, row in enumerate(frame.to_dict("records")):
+        here = f"{path}: row {i + 2}"  # +1 header, +1 one-based
+        metric = str(row["metric"]).strip()
+        if metric not in REPORTERS:
+            raise UserError(f"{here}: unknown metric '{metric}'{suggest(metric, list(REPORTERS))}")
+        week = _cell_number(row["week"], here, "week")
+        if not float(week).is_integer() or week < 0:
+            raise UserError(f"{here}: 'week' expected a whole number 0 or more, got {row['week']!r}")
+        week = int(week)
+        if week > weeks:
+            raise UserError(f"{here}: week {week} is past the calibration's horizon (weeks = {weeks})")
+        value = _cell_number(row["value"], here, "value")
+        sd_cell = row["sd"] if has_sd else None
+        if sd_cell is None or (isinstance(sd_cell, float) and math.isnan(sd_cell)):
+            chosen = (default_sd or {}).get(metric, (default_sd or {}).get("*"))
+            if chosen is None:
+                raise UserError(f"{here}: no 'sd' for {metric} and [observations] 'default_sd' is not set")
+            sd = float(chosen)
+        else:
+            sd = _cell_number(sd_cell, here, "sd")
+            if sd < 0:
+                raise UserError(f"{here}: negative sd ({sd:g}); expected 0 or more")
+        rows.append({**row, "metric": metric, "week": week, "value": float(value), "sd": float(sd)})
+    table = pd.DataFrame(rows)
+    dup = table.duplicated(["metric", "week"])
+    if dup.any():
+        first = table[dup].iloc[0]
+        raise UserError(f"{path}: {first['metric']} at week {first['week']} is observed twice; keep one row")
+    table = table.sort_values(["metric", "week"], kind="stable").reset_index(drop=True)
+    return path, table
+
+
+def _cell_number(value: Any, where: str, column: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise UserError(f"{where}: '{column}' expected a number, got {value!r}") from None
+    if math.isnan(number) or math.isinf(number):
+        raise UserError(f"{where}: '{column}' expected a number, got {value!r}")
+    return number
+
+
+# --------------------------------------------------------------------------- the file
+
+
+def load_calibration(path_text: str | Path, holdout_after: int | None = None) -> CalibrationSpec:
+    """Read and validate a calibration file (and its observation file); a problem is one `UserError` line."""
+    import model.mechanisms  # noqa: F401  (declares mechanism parameters)
+    from experiments.sweep import _param_names, _resolve_scenario
+    from model.model import check_consistency
+    from model.parameters import PARAMETERS
+    from scenarios import load_scenario
+
+    path = Path(path_text)
+    raw, data = _read_toml(path)
+    where = str(path)
+    _known(data, TOP_KEYS, where)
+    head = _section(data, "calibration", where, required=True)
+    _known(head, HEAD_KEYS, f"{where}: [calibration]")
+    hw = f"{where}: [calibration]"
+    name = _string(head, "name", hw, path.stem)
+    scenario = _resolve_scenario(_string(head, "scenario", hw, "baseline"), path)
+    try:
+        scen = load_scenario(scenario)
+    except UserError as exc:
+        raise UserError(f"{hw} 'scenario': {exc}") from None
+    weeks = _number(head, "weeks", hw, int(scen.params["weeks"]), 1, PARAMETERS["weeks"].high, integer=True)
+    seed = _number(head, "seed", hw, 1, 0, 2**63 - 1, integer=True)
+
+    obs_file, observations = _observations(
+        _section(data, "observations", where, required=True), path.parent, where, weeks
+    )
+    if holdout_after is not None:
+        if holdout_after < 0 or holdout_after >= weeks:
+            raise UserError(f"--holdout-after {holdout_after}: expected a week in [0, {weeks - 1}]")
+        fitted = observations["week"] <= holdout_after
+        if not fitted.any():
+            raise UserError(f"--holdout-after {holdout_after}: no observation at or before week {holdout_after} is left to fit")
+        if fitted.all():
+            raise UserError(f"--holdout-after {holdout_after}: no observation after week {holdout_after} is held out")
+        observations["fitted"] = fitted.to_numpy()
+    else:
+        observations["fitted"] = True
+
+    fixed_raw = _param_names(_section(data, "fixed", where, required=False), where, "[fixed]")
+    fixed = {n: PARAMETERS[n].check(v, f"{where}: [fixed] {n}") for n, v in fixed_raw.items()}
+    free_raw = _param_names(_section(data, "parameters", where, required=True), where, "[parameters]")
+    if not free_raw:
+        raise UserError(f"{where}: [parameters] names no parameter to calibrate")
+    for n in free_raw:
+        if n in fixed:
+            raise UserError(f"{where}: parameter '{n}' is both in [fixed] and in [parameters]")
+    parameters = [_free_parameter(n, v, where) for n, v in free_raw.items()]
+    for p in parameters:
+        mech = PARAMETERS[p.name].mechanism
+        if mech is not None and not fixed.get(f"{mech}.enabled", scen.params[f"{mech}.enabled"]):
+            raise UserError(
+                f"{where}: [parameters] '{p.name}' belongs to mechanism '{mech}', which is off in scenario "
+                f"'{scen.name}'; add \"{mech}.enabled\" = true to [fixed] or use a scenario that enables it"
+            )
+    method = _method(_section(data, "method", where, required=False), where)
+    base = {**scen.params, **fixed}
+    check_consistency(base, f"{where}: [fixed]")
+    return CalibrationSpec(
+        path=path,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        text=raw.decode("utf-8"),
+        name=name,
+        description=_string(head, "description", hw, ""),
+        scenario=scenario,
+        scenario_name=scen.name,
+        scenario_params=dict(scen.params),
+        weeks=weeks,
+        seed=seed,
+        observations=observations,
+        observations_file=obs_file,
+        fixed=fixed,
+        parameters=parameters,
+        method=method,
+        holdout_after=holdout_after,
+    )
+
+
+def observation_matrix(spec: CalibrationSpec) -> tuple[np.ndarray, np.ndarray]:
+    """Observed values and sds of the fitted observations, in table order."""
+    fitted = spec.fitted
+    return fitted["value"].to_numpy(dtype=float), fitted["sd"].to_numpy(dtype=float)

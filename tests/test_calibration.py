@@ -1,0 +1,174 @@
+"""Calibration (run.py calibrate): file validation, reproducibility across workers, resume, recovery of
+known parameters, and comparisons under a posterior."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import run
+from experiments.calibration import load_calibration, load_posterior, run_calibration
+from experiments.calibration.abc import load_generations, weighted_quantile
+from model.errors import UserError
+
+TINY_METHOD = """
+[method]
+population = 8
+seeds_per_particle = 2
+max_simulations = 64
+max_generations = 3
+predictive_draws = 10
+"""
+
+
+def write_calibration(folder: Path, *, parameters: str = "issue_rate_per_year = { low = 1.0, high = 4.0 }\n",
+                      observations: str | None = None, method: str = TINY_METHOD, weeks: int = 13,
+                      head_extra: str = "", obs_extra: str = "default_sd = 0.02\n", seed: int = 5) -> Path:
+    """A small calibration file (and its observation file) in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if observations is None:
+        observations = "metric,week,value,sd\nsatisfaction_mean,6,0.52,\nsatisfaction_mean,13,0.53,\nissues_open,13,20,10\n"
+    (folder / "obs.csv").write_text(observations, encoding="utf-8")
+    text = textwrap.dedent(f"""\
+        [calibration]
+        name = "tiny"
+        scenario = "baseline"
+        weeks = {weeks}
+        seed = {seed}
+        {head_extra}
+        [observations]
+        file = "obs.csv"
+        {obs_extra}
+        [parameters]
+        """) + parameters + method
+    path = folder / "tiny.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- validation
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"observations": "metric,week,value,sd\nsatisfaction_meen,6,0.5,0.02\n"}, "unknown metric 'satisfaction_meen'"),
+        ({"parameters": "issue_rate_per_yeer = {}\n"}, "unknown parameter 'issue_rate_per_yeer'"),
+        ({"observations": "metric,week,value,sd\nsatisfaction_mean,30,0.5,0.02\n"}, "week 30 is past the calibration's horizon"),
+        ({"observations": "metric,week,value,sd\nsatisfaction_mean,6,0.5,-0.02\n"}, "negative sd"),
+        ({"parameters": "buck_pass_prob = { low = 0.5, high = 1.5 }\n"}, "outside the declared range"),
+        ({"observations": ""}, "empty observation file"),
+        ({"observations": "metric,week,value,sd\n"}, "empty observation file"),
+        ({"method": "[method]\npopulation = 1\n"}, "'population': expected an integer in [2"),
+        ({"method": "[method]\nseeds_per_particle = 1\n"}, "'seeds_per_particle'"),
+        ({"method": "[method]\npopulation = 100\nmax_simulations = 50\n"}, "less than one generation"),
+        ({"method": "[method]\nquantile = 0\n"}, "'quantile'"),
+        ({"method": "[method]\npopulaton = 10\n"}, "unknown key 'populaton'"),
+        ({"obs_extra": ""}, "no 'sd' for satisfaction_mean"),
+        ({"parameters": "\"points.enabled\" = {}\n"}, "true/false switch cannot be calibrated"),
+        ({"parameters": "\"hotline.report_cost_reduction\" = {}\n"}, "which is off in scenario 'baseline'"),
+    ],
+)
+def test_bad_calibration_file_is_one_line_exit_2_nothing_written(tmp_path, capsys, change, message):
+    path = write_calibration(tmp_path / "in", **change)
+    out = tmp_path / "out"
+    status = run.main(["calibrate", str(path), "--out", str(out), "--jobs", "1", "--quiet"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert message in err, err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_valid_file_resolves_priors_and_observations(tmp_path):
+    spec = load_calibration(write_calibration(tmp_path, parameters="issue_rate_per_year = { low = 1.0, high = 4.0 }\n"
+                                                                   "buck_pass_prob = {}\n"))
+    assert spec.names == ["issue_rate_per_year", "buck_pass_prob"]
+    assert spec.parameters[0].prior.support == (1.0, 4.0) and spec.parameters[0].narrowed
+    assert spec.parameters[1].prior.support == (0.0, 1.0) and not spec.parameters[1].narrowed
+    assert list(spec.observations["sd"]) == [10.0, 0.02, 0.02]  # sorted by metric, week; default sd filled in
+
+
+def test_holdout_after_splits_the_observations(tmp_path):
+    path = write_calibration(tmp_path)
+    spec = load_calibration(path, holdout_after=6)
+    assert spec.fitted["week"].max() == 6 and len(spec.fitted) == 1
+    with pytest.raises(UserError, match="no observation at or before week 5"):
+        load_calibration(path, holdout_after=5)
+    with pytest.raises(UserError, match=r"--holdout-after 13: expected a week in \[0, 12\]"):
+        load_calibration(path, holdout_after=13)
+
+
+def test_weighted_quantile_matches_unweighted_median():
+    x = np.array([3.0, 1.0, 2.0])
+    assert weighted_quantile(x, np.ones(3), 0.5) == pytest.approx(2.0)
+
+
+# --------------------------------------------------------------------------- the sampler
+
+
+@pytest.fixture(scope="module")
+def tiny_runs(tmp_path_factory):
+    """The same tiny calibration with 1 and with 2 workers, and once killed after generation 1 and resumed."""
+    base = tmp_path_factory.mktemp("calib")
+    path = write_calibration(base / "in", parameters="issue_rate_per_year = { low = 1.0, high = 4.0 }\n"
+                                                     "buck_pass_prob = {}\n")
+    one = run_calibration(path, base / "one", jobs=1, progress=False)
+    two = run_calibration(path, base / "two", jobs=2, progress=False)
+    killed = run_calibration(path, base / "resumed", jobs=2, progress=False, stop_after=1)
+    assert not killed["complete"]
+    assert len(load_generations(base / "resumed")) == 1
+    resumed = run_calibration(path, base / "resumed", jobs=2, progress=False, resume=True)
+    return {"path": path, "one": one, "two": two, "resumed": resumed, "base": base}
+
+
+def test_same_posterior_bit_for_bit_with_1_and_2_workers(tiny_runs):
+    a = pd.read_parquet(tiny_runs["one"]["out"] / "posterior.parquet")
+    b = pd.read_parquet(tiny_runs["two"]["out"] / "posterior.parquet")
+    assert len(tiny_runs["one"]["result"].generations) >= 2
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    ga = [g.to_json() for g in tiny_runs["one"]["result"].generations]
+    gb = [g.to_json() for g in tiny_runs["two"]["result"].generations]
+    for x, y in zip(ga, gb, strict=True):
+        x.pop("seconds"), y.pop("seconds")
+        assert x == y
+
+
+def test_resume_after_a_kill_gives_the_uninterrupted_posterior(tiny_runs):
+    a = pd.read_parquet(tiny_runs["one"]["out"] / "posterior.parquet")
+    c = pd.read_parquet(tiny_runs["resumed"]["out"] / "posterior.parquet")
+    pd.testing.assert_frame_equal(a, c, check_exact=True)
+    assert tiny_runs["resumed"]["result"].resumed_from == 1
+
+
+def test_outputs_are_complete_and_loadable(tiny_runs):
+    out = tiny_runs["one"]["out"]
+    for name in ("posterior.parquet", "summary.csv", "fit.png", "fit.svg", "posterior.png", "report.md",
+                 "calibrated.toml", "calibration.json", "predictive.parquet", "coverage.csv", "observations.csv"):
+        assert (out / name).is_file(), name
+    summary = pd.read_csv(out / "summary.csv")
+    assert {"parameter", "prior", "median", "q05", "q95", "contraction"} <= set(summary.columns)
+    settings = json.loads((out / "calibration.json").read_text())
+    assert settings["seed"] == 5 and "git_commit" in settings["versions"] or "cogov" in settings["versions"]
+    post = load_posterior(out)
+    assert post.parameters == ["issue_rate_per_year", "buck_pass_prob"]
+    assert post.draw(3) == post.draw(3)
+    assert set(post.predictive.columns) >= {"metric", "week", "q05", "q50", "q95"}
+    report = (out / "report.md").read_text()
+    assert "identified" in report and "Model runs" in report
+    from scenarios import load_scenario
+
+    scen = load_scenario(out / "calibrated.toml")
+    assert scen.params["issue_rate_per_year"] == pytest.approx(summary.set_index("parameter").loc["issue_rate_per_year", "median"])
+
+
+def test_non_empty_out_without_resume_is_refused(tiny_runs, capsys):
+    status = run.main(["calibrate", str(tiny_runs["path"]), "--out", str(tiny_runs["one"]["out"]), "--jobs", "1", "--quiet"])
+    assert status == 2
+    assert "--resume" in capsys.readouterr().err
