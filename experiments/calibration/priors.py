@@ -1,71 +1,49 @@
-"""Priors of the free parameters: the parameter declaration's `Param.prior`, else uniform on the declared range.
+"""Priors of the free parameters, from the parameter declaration (`Param.prior`, model/priors.py).
 
-The sampler needs only ``support``, ``draw(rng, size)``, ``pdf(x)``, ``mean()``, ``variance()``,
-``narrowed(low, high)`` and a short text for tables (`describe`).
+The sampler perturbs particles on the real line, so an integer parameter's prior (a pmf over
+``low..high``) is used in its continuous form, uniform on [low − ½, high + ½], and values are rounded
+for the model: every integer keeps the same prior mass.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
+from model.errors import UserError
+from model.priors import Prior
 
-__all__ = ["UniformPrior", "prior_of", "describe"]
-
-
-@dataclass(frozen=True)
-class UniformPrior:
-    """Uniform on [low, high]: the fallback for a declared parameter without its own prior."""
-
-    low: float
-    high: float
-    kind: str = "uniform"
-
-    @property
-    def support(self) -> tuple[float, float]:
-        """(low, high)."""
-        return (self.low, self.high)
-
-    def draw(self, rng: np.random.Generator, size: int | None = None) -> Any:
-        """Draws from the prior."""
-        return rng.uniform(self.low, self.high, size)
-
-    def pdf(self, x: Any) -> Any:
-        """Density, 0 outside [low, high]."""
-        x = np.asarray(x, dtype=float)
-        inside = (x >= self.low) & (x <= self.high)
-        return np.where(inside, 1.0 / (self.high - self.low), 0.0)
-
-    def mean(self) -> float:
-        """Prior mean."""
-        return 0.5 * (self.low + self.high)
-
-    def variance(self) -> float:
-        """Prior variance."""
-        return (self.high - self.low) ** 2 / 12.0
-
-    def narrowed(self, low: float, high: float) -> UniformPrior:
-        """Uniform on [low, high] (inside the support)."""
-        return UniformPrior(low, high)
+__all__ = ["prior_of", "describe"]
 
 
-def prior_of(param: Any) -> Any | None:
-    """The prior of a declared parameter: its own ``prior`` if declared, else uniform on its range;
-    None for a parameter without a finite range."""
-    declared = getattr(param, "prior", None)
-    if declared is not None:
-        return declared
-    if param.low is None or param.high is None or not param.low < param.high:
-        return None
-    return UniformPrior(float(param.low), float(param.high))
+def _continuous(prior: Prior) -> Prior:
+    if prior.kind == "integer":
+        return Prior.uniform(prior.low - 0.5, prior.high + 0.5)
+    return prior
 
 
-def describe(prior: Any) -> str:
+def prior_of(param: Any, where: str, low: float | None = None, high: float | None = None) -> Prior:
+    """The calibration prior of a declared parameter: its declared prior, narrowed to [low, high] if given.
+
+    Raises `UserError` naming ``where`` for a parameter without a usable prior or a narrowing outside
+    the declared (plausible) range.
+    """
+    declared: Prior | None = getattr(param, "prior", None)
+    if declared is None or declared.kind == "fixed":
+        raise UserError(f"{where}: has no prior to calibrate over (a switch or structural setting); set it in [fixed]")
+    if low is None or high is None:
+        return _continuous(declared)
+    lo, hi = declared.support
+    if not low < high:
+        raise UserError(f"{where}: low ({low:g}) must be below high ({high:g})")
+    if low < lo or high > hi:
+        raise UserError(f"{where}: prior [{low:g}, {high:g}] lies outside the declared range [{lo:g}, {hi:g}] "
+                        f"(the support of its declared prior {declared})")
+    try:
+        return _continuous(declared.narrowed(float(low), float(high)))
+    except ValueError as exc:
+        raise UserError(f"{where}: {exc}") from None
+
+
+def describe(prior: Prior) -> str:
     """``uniform(0.05, 0.8)``-style text for tables and reports."""
-    for attr in ("describe", "label"):
-        fn = getattr(prior, attr, None)
-        if callable(fn):
-            return str(fn())
-    lo, hi = prior.support
-    return f"{getattr(prior, 'kind', 'prior')} on [{lo:g}, {hi:g}]"
+    return str(prior)

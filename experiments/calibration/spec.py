@@ -68,7 +68,7 @@ class FreeParameter:
     """A parameter the calibration fits, with its prior (the declaration's, or narrowed by the file)."""
 
     name: str
-    prior: Any  # a Prior: .support, .draw(rng, size), .pdf(x), .mean(), .variance(), .describe()
+    prior: Any  # a model.priors.Prior (integers: its continuous form)
     kind: type
     narrowed: bool
 
@@ -230,25 +230,15 @@ def _free_parameter(name: str, spec: Any, where: str) -> FreeParameter:
     if not isinstance(spec, dict):
         raise UserError(f"{here}: expected {{}} (the declared prior) or {{ low = .., high = .. }}, got {spec!r}")
     _known(spec, ("low", "high"), here)
-    prior = prior_of(p)
-    if prior is None:
-        raise UserError(f"{here}: has no declared prior (a structural setting); set it in [fixed]")
     if not spec:
-        return FreeParameter(name, prior, p.kind, narrowed=False)
+        return FreeParameter(name, prior_of(p, here), p.kind, narrowed=False)
     if "low" not in spec or "high" not in spec:
         raise UserError(f"{here}: a narrowed prior needs both low and high, e.g. {{ low = 0.1, high = 0.5 }}")
-    low, high = spec["low"], spec["high"]
-    for key, value in (("low", low), ("high", high)):
+    for key in ("low", "high"):
+        value = spec[key]
         if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
             raise UserError(f"{here} '{key}': expected a number, got {value!r}")
-    lo, hi = prior.support
-    if not low < high:
-        raise UserError(f"{here}: low ({low:g}) must be below high ({high:g})")
-    if low < lo or high > hi:
-        raise UserError(
-            f"{here}: prior [{low:g}, {high:g}] lies outside the declared range [{lo:g}, {hi:g}]"
-        )
-    return FreeParameter(name, prior.narrowed(float(low), float(high)), p.kind, narrowed=True)
+    return FreeParameter(name, prior_of(p, here, spec["low"], spec["high"]), p.kind, narrowed=True)
 
 
 def _observations(head: dict[str, Any], base: Path, where: str, weeks: int) -> tuple[Path, pd.DataFrame]:
