@@ -91,7 +91,9 @@ def test_valid_file_resolves_priors_and_observations(tmp_path):
                                                                    "buck_pass_prob = {}\n"))
     assert spec.names == ["issue_rate_per_year", "buck_pass_prob"]
     assert spec.parameters[0].prior.support == (1.0, 4.0) and spec.parameters[0].narrowed
-    assert spec.parameters[1].prior.support == (0.0, 1.0) and not spec.parameters[1].narrowed
+    from model.parameters import PARAMETERS
+
+    assert spec.parameters[1].prior == PARAMETERS["buck_pass_prob"].prior and not spec.parameters[1].narrowed
     assert list(spec.observations["sd"]) == [10.0, 0.02, 0.02]  # sorted by metric, week; default sd filled in
 
 
