@@ -16,14 +16,22 @@ Durability contract (``out_dir``):
 The worker serialises the frame to Parquet bytes; the driver writes the bytes and keeps only run ids,
 so it never holds the results of more than the runs in flight, and no shared file system is needed.
 
-Run functions must be importable module-level functions (``import mesa`` makes multiprocessing use
-"spawn", and Dask pickles functions by reference), and a run function that builds a Mesa model
-**must call** `release_model(model)` before returning, or a worker leaks every model it ever ran.
+Run functions must be importable module-level functions (Dask pickles functions by reference, and so
+does a spawned local pool), and a run function that builds a Mesa model **must call**
+`release_model(model)` before returning, or a worker leaks every model it ever ran.
+
+Start-up cost: a local pool imports the model (`PRELOAD`) once, in the driver, and forks its workers
+from it (Linux), so a worker starts in milliseconds with the model loaded; where fork is not available
+workers are spawned and import `PRELOAD` in their initializer, at start rather than on their first
+task. A `WorkerPool` keeps one pool up across many `execute` calls (or `WorkerPool.map`), e.g. a
+calibration's generations, so even that is paid once.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib
 import io
 import json
 import logging
@@ -53,6 +61,8 @@ __all__ = [
     "RunFn",
     "ExecutionReport",
     "DaskExecutor",
+    "WorkerPool",
+    "PRELOAD",
     "execute",
     "make_executor",
     "release_model",
@@ -71,6 +81,8 @@ _LOCK_NAME = ".lock"
 _RUN_ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,199}$")
 _SETTLE_S = 30.0  # how long to let a broken pool fail its remaining futures
 _DASK_CONNECT_TIMEOUT = "5s"
+#: Modules a local pool loads before its workers start (the model and what a run's result file needs).
+PRELOAD: tuple[str, ...] = ("model.model", "model.runner", "pyarrow.parquet")
 
 
 @dataclass
@@ -146,7 +158,7 @@ def _probe(run_fn: RunFn) -> int:
 
 
 def _exit_with_parent(parent_pid: int) -> None:
-    """Pool initializer: end this worker when its driver dies (e.g. kill -9), instead of lingering."""
+    """End this worker when its driver dies (e.g. kill -9), instead of lingering."""
 
     def watch() -> None:
         while True:
@@ -155,6 +167,20 @@ def _exit_with_parent(parent_pid: int) -> None:
             time.sleep(1.0)
 
     threading.Thread(target=watch, name="cogov-parent-watch", daemon=True).start()
+
+
+def _import_all(modules: tuple[str, ...]) -> None:
+    """Import `modules` (those that cannot be imported are left to fail where they are used)."""
+    for name in modules:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
+def _worker_start(parent_pid: int, preload: tuple[str, ...]) -> None:
+    """Pool initializer: watch the driver, and import `preload` now (a no-op in a forked worker, which
+    has it already), so no task pays for imports."""
+    _exit_with_parent(parent_pid)
+    _import_all(preload)
 
 
 # --------------------------------------------------------------------------- executors
@@ -183,19 +209,46 @@ class DaskExecutor(Executor):
             self._workers_at = now
         return self._workers
 
+    @property
+    def closed(self) -> bool:
+        """True once `shutdown` was called."""
+        return getattr(self, "_closed", False)
+
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Cancel (or wait for) outstanding futures, then close the client."""
+        self._closed = True
         with contextlib.suppress(Exception):
             self._inner.shutdown(wait=wait and not cancel_futures)
         with contextlib.suppress(Exception):
             self.client.close()
 
 
-def make_executor(jobs: int | None = None, scheduler: str | None = None) -> Executor:
-    """Local spawn process pool with ``jobs`` workers (default: all cores), or Dask at ``scheduler``.
+def _start_method() -> str:
+    """"fork" where available (workers inherit the driver's imports), else "spawn"; the environment
+    variable COGOV_START_METHOD (fork, spawn, forkserver) overrides it."""
+    methods = multiprocessing.get_all_start_methods()
+    wanted = os.environ.get("COGOV_START_METHOD", "").strip()
+    if wanted:
+        if wanted not in methods:
+            raise UserError(f"COGOV_START_METHOD={wanted!r}: expected one of {', '.join(methods)}")
+        return wanted
+    return "fork" if "fork" in methods else "spawn"
+
+
+def make_executor(
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    *,
+    preload: tuple[str, ...] = PRELOAD,
+    start_method: str | None = None,
+) -> Executor:
+    """Local process pool with ``jobs`` workers (default: all cores), or Dask at ``scheduler``.
 
     ``scheduler`` is ``tcp://HOST:PORT`` (or ``tls://...``) of a running ``dask scheduler``; an
     unreachable one raises `UserError` after a short timeout. ``jobs`` is ignored with a scheduler.
+    A local pool imports ``preload`` before its workers start: with ``start_method`` "fork" (the
+    default where available) in the driver, once, and workers inherit it; with "spawn" in each worker's
+    initializer.
     """
     if scheduler is not None:
         if not re.match(r"^(tcp|tls)://[^\s/]+:\d+$", scheduler):
@@ -211,12 +264,104 @@ def make_executor(jobs: int | None = None, scheduler: str | None = None) -> Exec
         return DaskExecutor(client)
     if jobs is not None and jobs < 1:
         raise UserError(f"--jobs {jobs}: expected a whole number of worker processes, 1 or more")
+    method = start_method or _start_method()
+    if method == "fork":
+        _import_all(preload)  # once, here; forked workers inherit the loaded modules
+    elif method == "forkserver":
+        multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload))
     return ProcessPoolExecutor(
         max_workers=jobs or os.cpu_count() or 1,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_exit_with_parent,
-        initargs=(os.getpid(),),
+        mp_context=multiprocessing.get_context(method),
+        initializer=_worker_start,
+        initargs=(os.getpid(), tuple(preload)),
     )
+
+
+def _is_closed(executor: Executor) -> bool:
+    """True when `executor` was shut down or is broken (a local pool whose worker died)."""
+    if isinstance(executor, ProcessPoolExecutor):
+        return bool(getattr(executor, "_broken", False) or getattr(executor, "_shutdown_thread", False))
+    return bool(getattr(executor, "closed", False))
+
+
+class WorkerPool:
+    """Workers that stay up across many `execute` calls and `map`s, so a calibration's generations
+    (or any series of batches) start workers and import the model once.
+
+    >>> with WorkerPool(jobs=2) as pool:                                    # doctest: +SKIP
+    ...     for generation in range(10):
+    ...         execute(tasks_of(generation), run_fn, folder_of(generation), pool, resume=True)
+    ...         frames = pool.map(summarise, items_of(generation))        # in-memory, input order
+
+    Pass the pool where `execute` takes an executor factory: `execute` then leaves it running (a
+    broken pool is rebuilt as usual; after an error or Ctrl-C its workers are stopped and the next
+    use starts new ones). ``jobs`` / ``scheduler`` as in `make_executor`; `check` starts it and
+    verifies that a worker can load a run function (`UserError` if not), before anything is written.
+    """
+
+    def __init__(self, jobs: int | None = None, scheduler: str | None = None, *, preload: tuple[str, ...] = PRELOAD,
+                 start_method: str | None = None) -> None:
+        self._make = functools.partial(make_executor, jobs, scheduler, preload=preload, start_method=start_method)
+        self._executor: Executor | None = None
+        self.starts = 0  # executors started (1 + rebuilds)
+
+    def __call__(self) -> Executor:
+        """The running executor; a new one if none runs or the last one broke or was shut down."""
+        if self._executor is None or _is_closed(self._executor):
+            if self._executor is not None:
+                _stop(self._executor, graceful=False)
+            self._executor = self._make()
+            self.starts += 1
+        return self._executor
+
+    def check(self, run_fn: RunFn) -> WorkerPool:
+        """Start the workers (if needed) and verify that one can load ``run_fn``; returns the pool."""
+        self._executor = _checked(self(), run_fn)
+        return self
+
+    def workers(self) -> int:
+        """Number of workers (worker threads on a Dask cluster)."""
+        return _worker_count(self())
+
+    def map(self, fn: Callable[[Any], Any], items: Iterable[Any], *, max_in_flight: int | None = None) -> list[Any]:
+        """``[fn(item) for item in items]`` computed on the workers; results in the order of ``items``,
+        whatever the number of workers. ``fn`` must be a module-level function. The first exception
+        (or a dead worker: `BrokenExecutor`) is raised after cancelling what has not started."""
+        todo = list(enumerate(items))
+        todo.reverse()
+        results: list[Any] = [None] * len(todo)
+        inflight: dict[Future, int] = {}
+        executor = self()
+        window = max_in_flight or max(2, 2 * _worker_count(executor))
+        try:
+            while todo or inflight:
+                while todo and len(inflight) < window:
+                    i, item = todo.pop()
+                    inflight[executor.submit(fn, item)] = i
+                finished, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    results[inflight.pop(fut)] = fut.result()
+        except BaseException:
+            for fut in inflight:
+                fut.cancel()
+            raise
+        return results
+
+    def close(self) -> None:
+        """Stop the workers (waiting for what runs). The pool may be used again: it starts anew."""
+        if self._executor is not None:
+            executor, self._executor = self._executor, None
+            _stop(executor, graceful=True)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self.close()
+        elif self._executor is not None:
+            executor, self._executor = self._executor, None
+            _stop(executor, graceful=False)
 
 
 def _stop(executor: Executor, graceful: bool) -> None:
@@ -408,7 +553,8 @@ def execute(
             _drive(todo, run_fn, out, pool, executor_factory, report, retries, progress, max_in_flight)
         graceful = True
     finally:
-        _stop(pool[0], graceful)
+        if not (graceful and isinstance(executor_factory, WorkerPool)):  # a WorkerPool stays up
+            _stop(pool[0], graceful)
     report.seconds = time.monotonic() - started
     return report
 

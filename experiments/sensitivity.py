@@ -125,9 +125,10 @@ def indices_table(manifest: dict[str, Any], results: pd.DataFrame) -> tuple[pd.D
 
 
 def analyse_sweep(
-    out_dir: str | Path, manifest: dict[str, Any], results: pd.DataFrame | None = None
+    out_dir: str | Path, manifest: dict[str, Any], results: pd.DataFrame | None = None, plots: bool = True
 ) -> Analysis:
-    """Write ``sensitivity.csv`` (Morris/Sobol) and the plots of a sweep folder; never runs the model."""
+    """Write ``sensitivity.csv`` (Morris/Sobol) and the plots of a sweep folder (the manifest's formats;
+    none with ``plots=False``); never runs the model."""
     out = Path(out_dir)
     if results is None:
         path = out / RESULTS
@@ -150,7 +151,7 @@ def analyse_sweep(
                     out / SENSITIVITY_CSV, lambda p: table.to_csv(p, index=False, float_format="%.10g")
                 )
             )
-    formats = list(manifest["sensitivity"]["plots"])
+    formats = list(manifest["sensitivity"]["plots"]) if plots else []
     if formats and len(results):
         analysis.written += _plots(out / PLOTS_DIR, manifest, results, analysis.indices, formats)
     return analysis

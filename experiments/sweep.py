@@ -85,7 +85,6 @@ import re
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,7 +93,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.designs import METHODS, Design, Factor, is_power_of_two
-from experiments.engine import RunTask, completed_run_ids, execute, make_executor
+from experiments.engine import DaskExecutor, RunTask, WorkerPool, completed_run_ids, execute
 from experiments.sensitivity import analyse_sweep
 from experiments.sweep_folder import (
     FORMAT,
@@ -728,34 +727,11 @@ def run_task(task: RunTask, outcomes: tuple[Outcome, ...], series: str = "outcom
 # --------------------------------------------------------------------------- driver
 
 
-class _FirstThen:
-    """Executor factory: hands out an already started (and checked) executor first, then new ones."""
-
-    def __init__(self, first: Executor, make: Callable[[], Executor]) -> None:
-        self.first: Executor | None = first
-        self.make = make
-
-    def __call__(self) -> Executor:
-        if self.first is not None:
-            executor, self.first = self.first, None
-            return executor
-        return self.make()
-
-    def close(self) -> None:
-        """Shut down the first executor if the engine never took it."""
-        if self.first is not None:
-            with contextlib.suppress(Exception):
-                self.first.shutdown(wait=False, cancel_futures=True)
-            self.first = None
-
-
-def _start_executor(jobs: int | None, scheduler: str | None, run_fn: Callable[..., Any]) -> _FirstThen:
+def _start_pool(jobs: int | None, scheduler: str | None, run_fn: Callable[..., Any]) -> WorkerPool:
     """Start the pool or connect to Dask and check a worker can load the run function (UserError if not)."""
-    from experiments import engine
-
-    make = functools.partial(make_executor, jobs, scheduler)
-    executor = engine._checked(make(), run_fn)
-    if isinstance(executor, engine.DaskExecutor):
+    pool = WorkerPool(jobs, scheduler).check(run_fn)
+    executor = pool()
+    if isinstance(executor, DaskExecutor):
         with contextlib.suppress(Exception):
             threads = executor.client.nthreads()
             if any(n > 1 for n in threads.values()):
@@ -764,7 +740,7 @@ def _start_executor(jobs: int | None, scheduler: str | None, run_fn: Callable[..
                     "(the model is pure Python, threads only contend)",
                     file=sys.stderr,
                 )
-    return _FirstThen(executor, make)
+    return pool
 
 
 def _check_folder(out: Path, spec: SweepSpec, resume: bool) -> dict[str, Any] | None:
@@ -800,10 +776,15 @@ def run_sweep(
     resume: bool = False,
     progress: bool = True,
     analyse: bool | None = None,
+    plots: bool = True,
+    pool: WorkerPool | None = None,
 ) -> dict[str, Any]:
     """Validate, plan, run (skipping finished runs on resume), then write results and the analysis.
 
-    Returns a summary dict (out, runs, completed, skipped, failed, seconds, written files).
+    ``plots=False`` leaves out the sweep file's plots (``run.py sensitivity DIR`` draws them later).
+    ``pool``: a running `WorkerPool` to use (and leave running) instead of starting one from
+    ``jobs``/``scheduler``. Returns a summary dict (out, runs, completed, skipped, failed, seconds,
+    written files).
     """
     started = time.monotonic()
     spec = load_sweep(sweep_file)
@@ -824,30 +805,27 @@ def run_sweep(
     run_fn = functools.partial(run_task, outcomes=outcomes_from_manifest(manifest), series=manifest["series"])
     todo = len(set(t.run_id for t in tasks) - completed_run_ids(out_dir))
 
-    factory = _start_executor(jobs, scheduler, run_fn) if todo else None
+    own = pool is None
+    if pool is None:
+        pool = _start_pool(jobs, scheduler, run_fn) if todo else WorkerPool(jobs, scheduler)
+    elif todo:
+        pool.check(run_fn)
     try:
         from model.runner import ensure_writable_dir
 
         ensure_writable_dir(out_dir)
         if existing is None:
             write_json(out_dir / MANIFEST, manifest)
-        report = execute(
-            tasks,
-            run_fn,
-            out_dir,
-            factory if factory is not None else functools.partial(make_executor, jobs, scheduler),
-            resume=True,
-            progress=progress,
-        )
+        report = execute(tasks, run_fn, out_dir, pool, resume=True, progress=progress)
     finally:
-        if factory is not None:
-            factory.close()
+        if own:
+            pool.close()
     results_path, results = write_results(out_dir, manifest)
     written = [results_path]
     do_analyse = manifest["sensitivity"]["auto"] if analyse is None else analyse
     notes: list[str] = []
     if do_analyse:
-        analysis = analyse_sweep(out_dir, manifest, results)
+        analysis = analyse_sweep(out_dir, manifest, results, plots=plots)
         written += analysis.written
         notes += analysis.notes
     return {
@@ -885,6 +863,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         resume=args.resume,
         progress=not args.quiet,
+        plots=not args.no_plots,
     )
     failed = summary["failed"]
     print(
@@ -948,6 +927,9 @@ def add_cli(sub: Any) -> None:
         "--dry-run", action="store_true", help="check the file and print the number of runs; write nothing"
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--no-plots", action="store_true", help="skip the plots (`run.py sensitivity DIR` draws them later)"
+    )
     p.set_defaults(handler=cmd_sweep)
 
     s = sub.add_parser("sensitivity", help="results, sensitivity indices and plots of a sweep folder")

@@ -51,6 +51,19 @@ def toy_run(task: RunTask) -> pd.DataFrame:
     )
 
 
+def worker_pid(_: object) -> int:
+    """The id of the worker process that ran this call."""
+    time.sleep(0.02)
+    return os.getpid()
+
+
+def square_or_die(x: int) -> int:
+    """x squared; kills its worker for x < 0."""
+    if x < 0:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return x * x
+
+
 def standard_tasks(n: int = 24, sleep: float = 0.05) -> list[RunTask]:
     """The task list shared by the tests: ``n`` runs over two scenarios."""
     return [

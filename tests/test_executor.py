@@ -12,6 +12,7 @@ import sys
 import time
 import types
 import weakref
+from concurrent.futures import BrokenExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +30,7 @@ from experiments import engine  # noqa: E402
 from experiments.engine import (  # noqa: E402
     RunFn,
     RunTask,
+    WorkerPool,
     collect,
     completed_run_ids,
     execute,
@@ -126,11 +128,34 @@ def ghost_run(monkeypatch: pytest.MonkeyPatch) -> RunFn:
     return ghost.ghost_run
 
 
+def test_worker_pool_stays_up_across_batches_with_the_same_results(tmp_path: Path, reference: Path) -> None:
+    tasks = T.standard_tasks(N)
+    with WorkerPool(jobs=2) as pool:
+        pids = set(pool.map(T.worker_pid, range(8)))
+        first = execute(tasks[: N // 2], T.toy_run, tmp_path / "a", pool, resume=False, progress=False)
+        second = execute(tasks[N // 2 :], T.toy_run, tmp_path / "a", pool, resume=True, progress=False)
+        assert set(pool.map(T.worker_pid, range(8))) == pids  # the same workers all along: started once
+        assert pool.starts == 1 and first.ok and second.ok
+        assert pool.map(T.square_or_die, range(20)) == [x * x for x in range(20)]  # input order
+    assert run_files(tmp_path / "a") == run_files(reference)
+
+
+def test_worker_pool_rebuilds_after_a_worker_dies() -> None:
+    with WorkerPool(jobs=2) as pool:
+        before = set(pool.map(T.worker_pid, range(4)))
+        with pytest.raises(BrokenExecutor):
+            pool.map(T.square_or_die, [1, 2, -1, 3])
+        assert pool.map(T.square_or_die, [4, 5]) == [16, 25]  # rebuilt on the next use
+        assert pool.starts == 2 and not before & set(pool.map(T.worker_pid, range(4)))
+
+
 def test_workers_that_cannot_load_the_run_function_fail_fast(tmp_path: Path, ghost_run: RunFn) -> None:
     out = tmp_path / "out"
-    # A local pool's worker dies unpickling the task (BrokenProcessPool); Dask workers raise instead (UserError).
+    # A spawned worker (a fresh interpreter) dies unpickling the task (BrokenProcessPool); Dask workers
+    # raise instead (UserError). A forked worker has whatever the driver had, so it can always load it.
+    spawned = functools.partial(make_executor, 1, None, start_method="spawn")
     with pytest.raises(RuntimeError, match="could not start or load the run function _ghost_tasks.ghost_run"):
-        execute(T.standard_tasks(4), ghost_run, out, local(1), resume=False, progress=False)
+        execute(T.standard_tasks(4), ghost_run, out, spawned, resume=False, progress=False)
     assert not out.exists()
 
 

@@ -263,9 +263,11 @@ def test_worker_killed_mid_run_pool_is_rebuilt(reference: Path, grid_file: Path,
         deadline = time.monotonic() + 120
         while len(completed_run_ids(out)) < 10 and time.monotonic() < deadline:
             time.sleep(0.005)
-        for child in psutil.Process().children():
+        me = psutil.Process()
+        for child in me.children():
             with contextlib.suppress(psutil.Error):
-                if "--multiprocessing-fork" in child.cmdline():
+                # a forked pool worker shares this process's command line; a spawned one is marked
+                if child.cmdline() == me.cmdline() or "--multiprocessing-fork" in child.cmdline():
                     os.kill(child.pid, signal.SIGKILL)
                     killed.append(child.pid)
                     return
