@@ -38,16 +38,9 @@ class OneLineParser(argparse.ArgumentParser):
 
 def parse_sets(items: list[str] | None) -> dict[str, Any]:
     """`--set name=value` pairs, parsed and validated against the parameter declaration."""
-    from model.parameters import parse_cli_value
+    from model.parameters import parse_sets as parse
 
-    values: dict[str, Any] = {}
-    for item in items or []:
-        if "=" not in item:
-            raise UserError(f"--set {item!r}: expected name=value")
-        name, text = item.split("=", 1)
-        name = name.strip().replace("__", ".")
-        values[name] = parse_cli_value(name, text, where=f"--set {item}")
-    return values
+    return parse(items, "--set")
 
 
 # -- list -------------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from scenarios import Scenario
 
 __all__ = [
-    "CompareSpec", "CompareResult", "CompareFailed", "plan", "run_comparison", "replicate_seeds",
+    "CompareSpec", "CompareResult", "CompareFailed", "compare", "plan", "run_comparison", "replicate_seeds",
     "make_tasks", "compare_run", "to_long", "summarize", "t_interval", "summary_weeks", "metric_info",
     "KEY_METRICS", "GROUP_METRICS", "FLOW_METRICS", "WINDOW_WEEKS", "add_cli", "cmd_compare",
 ]
@@ -73,11 +73,16 @@ def replicate_seeds(base_seed: int, reps: int) -> list[int]:
     return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in np.random.SeedSequence(base_seed).spawn(reps)]
 
 
-def plan(scenarios: list[str], reference: str = "baseline", reps: int = DEFAULT_REPS, weeks: int = DEFAULT_WEEKS,
-         seed: int = DEFAULT_SEED, jobs: int | None = None, out: str | Path = "out/compare") -> CompareSpec:
-    """Validate every input (raising `UserError`) without touching the file system."""
-    from model.parameters import validate_value
-    from scenarios import load_scenario
+def plan(scenarios: list[Any], reference: str = "baseline", reps: int = DEFAULT_REPS, weeks: int = DEFAULT_WEEKS,
+         seed: int = DEFAULT_SEED, jobs: int | None = None, out: str | Path = "out/compare",
+         overrides: dict[str, Any] | None = None) -> CompareSpec:
+    """Validate every input (raising `UserError`) without touching the file system.
+
+    A scenario is a name, a .toml path, ``NAME:PARAM=VALUE[,PARAM=VALUE]`` (that scenario with
+    parameters changed, e.g. ``baseline:points.enabled=true``), a Scenario or a dict
+    (``Scenario.from_dict``). ``overrides`` (``--set``) apply to every scenario.
+    """
+    from model.parameters import kwarg_to_name, validate_value
 
     if reps < 2:
         raise UserError(f"--reps {reps}: need at least 2 replicates for an interval")
@@ -88,25 +93,76 @@ def plan(scenarios: list[str], reference: str = "baseline", reps: int = DEFAULT_
     validate_value("weeks", weeks, where="--weeks")
     if not scenarios:
         raise UserError("no scenario given")
+    common = {kwarg_to_name(k): validate_value(kwarg_to_name(k), v, where=f"--set {k}")
+              for k, v in (overrides or {}).items()}
     loaded: list[Scenario] = []
     inputs: list[str] = []
-    for text in scenarios:
-        scen = load_scenario(text)
+    own_overrides: list[dict[str, Any]] = []
+    typed: dict[str, str] = {}
+    for item in scenarios:
+        scen, source, own = _compared_scenario(item)
+        if common:
+            try:
+                scen = scen.with_params(**common)
+            except UserError as exc:
+                raise UserError(f"--set with scenario '{scen.name}': {exc}") from None
         if scen.name in [s.name for s in loaded]:
             raise UserError(f"scenario '{scen.name}' is listed twice")
         loaded.append(scen)
-        inputs.append(str(scen.path.resolve()) if scen.path and ("/" in text or text.endswith(".toml")) else text)
+        inputs.append(source)
+        own_overrides.append({**own, **common})
+        if isinstance(item, str):
+            typed[item] = scen.name
     names = [s.name for s in loaded]
-    typed = dict(zip(scenarios, names, strict=True))
     reference = typed.get(reference, reference)  # a reference given as a listed .toml path means its scenario
     if reference not in names:
         raise UserError(f"--reference {reference}: not among the compared scenarios ({', '.join(names)}); "
-                        f"list it as well, e.g. compare {' '.join(scenarios)} {reference}")
+                        f"list it as well, e.g. compare {' '.join(typed) or '...'} {reference}")
     out_path = Path(out)
     if out_path.exists() and not out_path.is_dir():
         raise UserError(f"--out {out_path}: exists and is not a directory")
     return CompareSpec(scenarios=loaded, inputs=inputs, reference=reference, reps=reps, weeks=weeks, seed=seed,
-                       jobs=jobs, out=out_path, seeds=replicate_seeds(seed, reps))
+                       jobs=jobs, out=out_path, seeds=replicate_seeds(seed, reps), overrides=own_overrides)
+
+
+def _compared_scenario(item: Any) -> tuple[Scenario, str, dict[str, Any]]:
+    """(scenario, what workers load, overrides on top of it) for one compared scenario."""
+    import dataclasses
+
+    from model.parameters import kwarg_to_name, parse_cli_value
+    from scenarios import Scenario, as_scenario, load_scenario
+
+    if not isinstance(item, str):
+        if not isinstance(item, Scenario | dict):
+            raise UserError(f"compare: a scenario must be a name, a .toml path, a Scenario or a dict, "
+                            f"got {type(item).__name__}")
+        scen = as_scenario(item, where="compare")
+        return scen, "baseline", dict(scen.params)  # workers rebuild it from its full parameter set
+    base_text, sep, assignments = item.partition(":")
+    if not sep or "=" not in assignments:
+        scen = load_scenario(item)
+        return scen, _worker_input(item, scen), {}
+    base = load_scenario(base_text)
+    own: dict[str, Any] = {}
+    for assignment in assignments.split(","):
+        name, eq, text = assignment.partition("=")
+        if not eq or not name.strip():
+            raise UserError(f"{item}: expected SCENARIO:NAME=VALUE[,NAME=VALUE...], "
+                            f"e.g. baseline:points.enabled=true")
+        own[kwarg_to_name(name.strip())] = parse_cli_value(kwarg_to_name(name.strip()), text, where=item)
+    try:
+        scen = base.with_params(**own)
+    except UserError as exc:
+        raise UserError(f"{item}: {exc}") from None
+    shown = ", ".join(f"{k}={v}" for k, v in own.items())
+    scen = dataclasses.replace(scen, name=item, label_zh=f"{base.label_zh}（{shown}）",
+                               label_en=f"{base.label_en} ({shown})")
+    return scen, _worker_input(base_text, base), own
+
+
+def _worker_input(text: str, scen: Scenario) -> str:
+    """What a worker loads: the name, or the absolute path of a scenario given as a file."""
+    return str(scen.path.resolve()) if scen.path and ("/" in text or text.endswith(".toml")) else text
 
 
 def _run_id(index: int, name: str, replicate: int) -> str:
@@ -119,9 +175,10 @@ def make_tasks(spec: CompareSpec) -> tuple[list[RunTask], dict[str, tuple[str, i
 
     tasks, index = [], {}
     for i, (scen, source) in enumerate(zip(spec.scenarios, spec.inputs, strict=True)):
+        overrides = spec.overrides[i] if spec.overrides else {}
         for rep, seed in enumerate(spec.seeds):
             run_id = _run_id(i, scen.name, rep)
-            tasks.append(RunTask(run_id, source, seed, spec.weeks))
+            tasks.append(RunTask(run_id, source, seed, spec.weeks, dict(overrides)))
             index[run_id] = (scen.name, rep, seed)
     return tasks, index
 
@@ -355,26 +412,64 @@ def run_comparison(spec: CompareSpec, progress: bool = True, started: float | No
 # ------------------------------------------------------------------------------------ CLI
 
 
+def compare(scenarios: list[Any], reference: str = "baseline", reps: int = DEFAULT_REPS,
+            weeks: int = DEFAULT_WEEKS, seed: int = DEFAULT_SEED, jobs: int | None = None,
+            out: str | Path = "out/compare", overrides: dict[str, Any] | None = None,
+            progress: bool = False) -> CompareResult:
+    """Compare scenarios from Python: what ``run.py compare`` does, returning the result.
+
+    ``scenarios`` may mix names, paths, ``NAME:PARAM=VALUE`` texts, Scenarios and dicts; ``overrides``
+    apply to every scenario (like ``--set``). Writes the same files into ``out``.
+    """
+    spec = plan(scenarios, reference=reference, reps=reps, weeks=weeks, seed=seed, jobs=jobs, out=out,
+                overrides=overrides)
+    return run_comparison(spec, progress=progress)
+
+
+EXAMPLES = """\
+examples:
+  run.py compare points baseline --reps 20 --weeks 156
+  run.py compare qiaokou_shangcheng qingyang_2018 baseline --set buck_pass_prob=0.2 --jobs 2
+  run.py compare baseline baseline:points.enabled=true,points.crowding=0.5 --reps 10
+  run.py compare my/scenario.toml baseline --reference baseline --out out/mine
+"""
+
+
 def add_cli(subparsers: Any) -> None:
     """Register ``run.py compare``."""
-    p = subparsers.add_parser("compare", help="compare scenarios over replicate seeds (paired, with intervals)")
-    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario names (or .toml paths)")
-    p.add_argument("--reference", default="baseline",
-                   help="scenario the others are compared with; must be one of SCENARIO (default baseline)")
-    p.add_argument("--reps", type=int, default=DEFAULT_REPS, help=f"replicate seeds per scenario (default {DEFAULT_REPS})")
-    p.add_argument("--weeks", type=int, default=DEFAULT_WEEKS, help=f"weeks simulated (default {DEFAULT_WEEKS})")
-    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"base seed of the replicate seeds (default {DEFAULT_SEED})")
-    p.add_argument("--out", default="out/compare", help="output folder (default out/compare)")
+    p = subparsers.add_parser(
+        "compare", help="compare scenarios over replicate seeds (paired, with intervals)",
+        description="Run every SCENARIO with the same replicate seeds and report each one's difference from "
+                    "--reference with a paired 95 %% interval (report.md, summary.csv, runs.parquet, plots).",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                   help="a scenario name (see `list`), a .toml path, or NAME:PARAM=VALUE[,PARAM=VALUE] for that "
+                        "scenario with parameters changed (e.g. baseline:points.enabled=true), to compare a "
+                        "scenario against itself")
+    p.add_argument("--reference", default="baseline", metavar="SCENARIO",
+                   help="the scenario the others are compared with; must be one of SCENARIO (default baseline)")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE",
+                   help="change a parameter in every scenario (repeatable), e.g. --set buck_pass_prob=0.2")
+    p.add_argument("--reps", type=int, default=DEFAULT_REPS, metavar="N",
+                   help=f"replicate seeds per scenario, 2 or more (default {DEFAULT_REPS})")
+    p.add_argument("--weeks", type=int, default=DEFAULT_WEEKS, metavar="W",
+                   help=f"weeks simulated (default {DEFAULT_WEEKS} = three years)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="worker processes (default: all cores); results do not depend on it")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
+                   help=f"base seed the replicate seeds are derived from (default {DEFAULT_SEED})")
+    p.add_argument("--out", default="out/compare", metavar="DIR", help="output folder (default out/compare)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_compare)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """``run.py compare``: validate everything, then run and write; prints the horizon differences."""
+    from model.parameters import parse_sets
+
     started = time.perf_counter()
     spec = plan(args.scenarios, reference=args.reference, reps=args.reps, weeks=args.weeks, seed=args.seed,
-                jobs=args.jobs, out=args.out)
+                jobs=args.jobs, out=args.out, overrides=parse_sets(args.set))
     try:
         result = run_comparison(spec, progress=not args.quiet, started=started)
     except CompareFailed as exc:

@@ -61,6 +61,9 @@ class CompareSpec:
     jobs: int | None
     out: Path
     seeds: list[int] = field(default_factory=list)
+    #: per scenario, the parameters its runs override on top of what `inputs` loads (``--set``,
+    #: ``NAME:PARAM=VALUE``, or every parameter of a scenario built in Python); empty = none
+    overrides: list[dict[str, object]] = field(default_factory=list)
 
     @property
     def names(self) -> list[str]:

@@ -1,6 +1,6 @@
 """cogov: agent-based simulation of urban community co-governance (共建共治共享).
 
->>> from model import CoGovernanceModel, run_scenario
+>>> from model import CoGovernanceModel, make_scenario, run_scenario
 >>> frame = run_scenario("baseline", seed=1, weeks=4)
 
 The names below are loaded on first use, so ``import model.errors`` (what the command line needs to
@@ -14,7 +14,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = ["CoGovernanceModel", "Scenario", "__version__", "load_scenario", "run_scenario"]
+__all__ = ["CoGovernanceModel", "Scenario", "__version__", "load_scenario", "make_scenario", "run_scenario"]
 
 #: public name -> module that defines it
 _EXPORTS = {
@@ -22,6 +22,7 @@ _EXPORTS = {
     "run_scenario": "model.runner",
     "Scenario": "scenarios.loader",
     "load_scenario": "scenarios.loader",
+    "make_scenario": "scenarios.loader",
 }
 
 

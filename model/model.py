@@ -70,9 +70,9 @@ def resolve_parameters(scenario: Any = "baseline", overrides: dict[str, Any] | N
 
     Override names may use ``.`` or ``__`` (``points.crowding`` or ``points__crowding``).
     """
-    from scenarios import Scenario, load_scenario
+    from scenarios import as_scenario
 
-    scen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    scen = as_scenario(scenario, where=where)
     params = dict(scen.params)
     for key, value in (overrides or {}).items():
         name = kwarg_to_name(key)

@@ -286,6 +286,18 @@ def parse_cli_value(name: str, text: str, where: str) -> Value:
     return param.check(number, where)
 
 
+def parse_sets(items: list[str] | None, flag: str = "--set") -> dict[str, Value]:
+    """``NAME=VALUE`` texts (``--set`` flags), parsed and validated; errors name `flag` and the item."""
+    values: dict[str, Value] = {}
+    for item in items or []:
+        if "=" not in item:
+            raise UserError(f"{flag} {item!r}: expected NAME=VALUE, e.g. {flag} buck_pass_prob=0.2")
+        name, text = item.split("=", 1)
+        name = kwarg_to_name(name.strip())
+        values[name] = parse_cli_value(name, text, where=f"{flag} {item}")
+    return values
+
+
 def kwarg_to_name(kwarg: str) -> str:
     """``points__budget_per_week`` -> ``points.budget_per_week``."""
     return kwarg.replace("__", ".")

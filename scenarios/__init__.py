@@ -1,5 +1,5 @@
 """Scenarios as TOML data files, and the code that loads and validates them."""
 
-from scenarios.loader import SCENARIO_DIR, Scenario, list_scenarios, load_scenario
+from scenarios.loader import SCENARIO_DIR, Scenario, as_scenario, list_scenarios, load_scenario, make_scenario
 
-__all__ = ["SCENARIO_DIR", "Scenario", "list_scenarios", "load_scenario"]
+__all__ = ["SCENARIO_DIR", "Scenario", "as_scenario", "list_scenarios", "load_scenario", "make_scenario"]

@@ -27,19 +27,31 @@ A scenario file::
 
 Every key is checked against the parameter declaration; errors name the file, the key and what
 was expected, with the nearest valid key.
+
+In Python, the same structure as a dict goes through the same checks (``Scenario.from_dict``), and
+``make_scenario`` is the short form::
+
+    from scenarios import make_scenario
+    s = make_scenario(base="baseline", mechanisms={"points": {"crowding": 0.3}}, owner_share=0.5)
+    s2 = s.with_params(buck_pass_prob=0.2)      # a new, validated scenario
+
+A ``Scenario`` is immutable and validates its parameters when it is made, so
+``dataclasses.replace(s, params=...)`` cannot skip the checks either.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from model.errors import UserError
-from model.parameters import PARAMETERS, defaults, suggest, validate_value
+from model.parameters import PARAMETERS, check_constraints, defaults, kwarg_to_name, suggest, validate_value
 
-__all__ = ["Scenario", "load_scenario", "list_scenarios", "SCENARIO_DIR"]
+__all__ = ["Scenario", "load_scenario", "list_scenarios", "make_scenario", "as_scenario", "SCENARIO_DIR"]
 
 SCENARIO_DIR = Path(__file__).resolve().parent
 GROUP_SECTIONS = ("population", "compounds")
@@ -48,9 +60,13 @@ HEADER_KEYS = ("name", "label_zh", "label_en", "description", "base", "sources")
 DOC_KEYS = ("phrase", "mechanism", "parameter", "note", "source")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Scenario:
-    """A resolved scenario: every parameter's value and where it came from."""
+    """A resolved scenario: every parameter's value and where it came from.
+
+    Immutable; every way of making one (a TOML file, :meth:`from_dict`, :func:`make_scenario`,
+    :meth:`with_params`, ``dataclasses.replace``) validates its parameters.
+    """
 
     name: str
     label_zh: str
@@ -63,10 +79,99 @@ class Scenario:
     gaps: list[dict[str, str]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise UserError(f"scenario: 'name' expected a non-empty string, got {self.name!r}")
+        object.__setattr__(self, "params", checked_params(self.params, where=f"scenario '{self.name}'"))
+        for name in ("source_of", "measures", "gaps", "sources"):
+            value = getattr(self, name)
+            object.__setattr__(self, name, dict(value) if isinstance(value, Mapping) else list(value))
+
     @property
     def mechanisms(self) -> list[str]:
         """Keys of the mechanisms this scenario switches on."""
         return sorted(n[: -len(".enabled")] for n, v in self.params.items() if n.endswith(".enabled") and v)
+
+    def with_params(self, **params: Any) -> Scenario:
+        """A new scenario with some parameters changed (``points__crowding=0.3`` or, through a dict,
+        ``**{"points.crowding": 0.3}``), validated; the name and labels stay."""
+        names = {kwarg_to_name(key): value for key, value in params.items()}
+        return dataclasses.replace(self, params={**self.params, **names},
+                                   source_of={**self.source_of, **dict.fromkeys(names, "python")})
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], where: str = "Scenario.from_dict",
+                  path: Path | None = None, _chain: tuple[str, ...] = ()) -> Scenario:
+        """A scenario from a dict with the structure of a scenario file (``{"scenario": {"name": ...,
+        "base": "baseline"}, "parameters": {...}, "mechanisms": {"points": {"crowding": 0.3}}}``).
+        ``base`` may also be a Scenario. Errors name `where`, the section and the key."""
+        return _from_dict(data, where, path, _chain)
+
+
+def checked_params(params: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """Every declared parameter with a valid value, and the joint constraints hold; else UserError."""
+    if not isinstance(params, Mapping):
+        raise UserError(f"{where}: 'params' expected a mapping of parameter -> value, got {type(params).__name__}")
+    known = defaults()
+    missing = [name for name in known if name not in params]
+    if missing:
+        raise UserError(f"{where}: {len(missing)} parameter(s) missing, e.g. '{missing[0]}'; "
+                        f"build scenarios with Scenario.from_dict or make_scenario, which start from the defaults")
+    checked = {}
+    for name, value in params.items():
+        checked[name] = validate_value(name, value, where=where)
+    check_constraints(checked, where)
+    return checked
+
+
+def make_scenario(base: str | Path | Scenario = "baseline",
+                  mechanisms: Mapping[str, Mapping[str, Any]] | Iterable[str] | None = None, *,
+                  name: str | None = None, label_zh: str | None = None, label_en: str | None = None,
+                  description: str = "", **params: Any) -> Scenario:
+    """A validated scenario built in Python.
+
+    ``base``: a scenario name, a .toml path or a Scenario to start from. ``mechanisms``: the
+    mechanisms to switch on, as ``{"points": {"crowding": 0.3}}`` or ``["points"]``
+    (``{"points": {"enabled": False}}`` switches one off). ``**params``: any other parameter, with
+    ``__`` for ``.`` (``owner_share=0.5``, ``hotline__assessment=0.5``).
+
+    >>> s = make_scenario(base="baseline", mechanisms={"points": {"crowding": 0.3}}, owner_share=0.5)
+    >>> s.name, s.mechanisms, s.params["points.crowding"], s.params["owner_share"]
+    ('baseline+points,owner_share=0.5', ['points'], 0.3, 0.5)
+    """
+    if mechanisms is None:
+        mech_tables: dict[str, Any] = {}
+    elif isinstance(mechanisms, Mapping):
+        mech_tables = {key: dict(table) if isinstance(table, Mapping) else table for key, table in mechanisms.items()}
+    elif isinstance(mechanisms, str):
+        raise UserError(f"make_scenario: mechanisms expected a list or dict of mechanism keys, got {mechanisms!r}")
+    else:
+        mech_tables = {key: {} for key in mechanisms}
+    names = {kwarg_to_name(key): value for key, value in params.items()}
+    core = {k: v for k, v in names.items() if "." not in k}
+    flat_mech = {k: v for k, v in names.items() if "." in k}
+    base_name = base.name if isinstance(base, Scenario) else Path(str(base)).stem
+    default_name = base_name + "".join(f"+{key}" for key in mech_tables) + "".join(
+        f",{key}={value}" for key, value in names.items())
+    header: dict[str, Any] = {"name": name or default_name, "base": base, "description": description}
+    if label_zh is not None:
+        header["label_zh"] = label_zh
+    if label_en is not None:
+        header["label_en"] = label_en
+    scen = _from_dict({"scenario": header, "parameters": core, "mechanisms": mech_tables}, "make_scenario", None, ())
+    return scen.with_params(**flat_mech) if flat_mech else scen
+
+
+def as_scenario(scenario: str | Path | Scenario | Mapping[str, Any], where: str = "scenario") -> Scenario:
+    """A Scenario from a name, a .toml path, a Scenario (returned as is) or a dict (:meth:`Scenario.from_dict`)."""
+    if isinstance(scenario, Scenario):
+        return scenario
+    if isinstance(scenario, Mapping):
+        return Scenario.from_dict(scenario, where=where)
+    if isinstance(scenario, str | Path):
+        return load_scenario(scenario)
+    raise UserError(f"{where}: expected a scenario name, a .toml path, a Scenario or a dict, got "
+                    f"{type(scenario).__name__}")
 
 
 def list_scenarios() -> list[str]:
@@ -100,30 +205,41 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def load_scenario(name_or_path: str | Path, _chain: tuple[str, ...] = ()) -> Scenario:
     """Load a scenario by name (``baseline``) or path (``my/scenario.toml``) and validate it."""
-    import model.mechanisms  # noqa: F401  (declares mechanism parameters)
-    from model.mechanisms import MECHANISMS
-
     path = _path_for(name_or_path)
     data = _read_toml(path)
     where = str(path.relative_to(SCENARIO_DIR.parent)) if path.is_relative_to(SCENARIO_DIR.parent) else str(path)
+    return _from_dict(data, where, path, _chain)
+
+
+def _from_dict(data: Mapping[str, Any], where: str, path: Path | None, _chain: tuple[str, ...]) -> Scenario:
+    """The one constructor behind files, dicts and make_scenario: check every section and key."""
+    import model.mechanisms  # noqa: F401  (declares mechanism parameters)
+    from model.mechanisms import MECHANISMS
+
+    if not isinstance(data, Mapping):
+        raise UserError(f"{where}: expected a mapping with sections {', '.join(TOP_KEYS)}, got {type(data).__name__}")
     for key in data:
         if key not in TOP_KEYS:
-            raise UserError(f"{where}: unknown section '{key}'{suggest(key, list(TOP_KEYS))}; "
+            raise UserError(f"{where}: unknown section '{key}'{suggest(str(key), list(TOP_KEYS))}; "
                             f"expected one of {', '.join(TOP_KEYS)}")
     header = _table(data, "scenario", where)
     for key in header:
         if key not in HEADER_KEYS:
-            raise UserError(f"{where}: [scenario] unknown key '{key}'{suggest(key, list(HEADER_KEYS))}")
-    name = header.get("name", path.stem)
-    _expect_str(header, "name", where, default=path.stem)
-    base_name = _expect_str(header, "base", where, default="")
-    if base_name:
-        if base_name in _chain or base_name == name:
-            raise UserError(f"{where}: [scenario] base '{base_name}' makes a cycle")
-        base = load_scenario(base_name, _chain + (name,))
-        params, source_of = dict(base.params), dict(base.source_of)
+            raise UserError(f"{where}: [scenario] unknown key '{key}'{suggest(str(key), list(HEADER_KEYS))}")
+    stem = path.stem if path is not None else "custom"
+    name = _expect_str(header, "name", where, default=stem)
+    base_value = header.get("base", "")
+    if isinstance(base_value, Scenario):
+        params, source_of = dict(base_value.params), dict(base_value.source_of)
     else:
-        params, source_of = defaults(), {}
+        base_name = _expect_str(header, "base", where, default="")
+        if base_name:
+            if base_name in _chain or (path is not None and base_name == name):
+                raise UserError(f"{where}: [scenario] base '{base_name}' makes a cycle")
+            base = load_scenario(base_name, _chain + (name,))
+            params, source_of = dict(base.params), dict(base.source_of)
+        else:
+            params, source_of = defaults(), {}
 
     def put(param: str, value: Any, section: str) -> None:
         params[param] = validate_value(param, value, where=f"{where}: [{section}]")
@@ -144,7 +260,7 @@ def load_scenario(name_or_path: str | Path, _chain: tuple[str, ...] = ()) -> Sce
     for key, table in _table(data, "mechanisms", where).items():
         if key not in MECHANISMS:
             raise UserError(f"{where}: [mechanisms] unknown mechanism '{key}'{suggest(key, list(MECHANISMS))}")
-        if not isinstance(table, dict):
+        if not isinstance(table, Mapping):
             raise UserError(f"{where}: [mechanisms.{key}] expected a table of parameters, got {table!r}")
         names = ["enabled"] + [mp.name for mp in MECHANISMS[key].parameters]
         put(f"{key}.enabled", table.get("enabled", True), f"mechanisms.{key}")
@@ -154,9 +270,7 @@ def load_scenario(name_or_path: str | Path, _chain: tuple[str, ...] = ()) -> Sce
             put(f"{key}.{pkey}", value, f"mechanisms.{key}")
     measures = _doc_list(data, "measures", where)
     gaps = _doc_list(data, "gaps", where)
-    from model.model import check_consistency
-
-    check_consistency(params, where)
+    check_constraints(params, where)
     sources = header.get("sources", [])
     return Scenario(
         name=name,
@@ -168,21 +282,21 @@ def load_scenario(name_or_path: str | Path, _chain: tuple[str, ...] = ()) -> Sce
     )
 
 
-def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
     value = data.get(key, {})
-    if not isinstance(value, dict):
+    if not isinstance(value, Mapping):
         raise UserError(f"{where}: [{key}] expected a table, got {type(value).__name__}")
     return value
 
 
-def _expect_str(table: dict[str, Any], key: str, where: str, default: str) -> str:
+def _expect_str(table: Mapping[str, Any], key: str, where: str, default: str) -> str:
     value = table.get(key, default)
     if not isinstance(value, str):
         raise UserError(f"{where}: [scenario] '{key}' expected a string, got {value!r}")
     return value
 
 
-def _doc_list(data: dict[str, Any], key: str, where: str) -> list[dict[str, str]]:
+def _doc_list(data: Mapping[str, Any], key: str, where: str) -> list[dict[str, str]]:
     from model.mechanisms import MECHANISMS
 
     items = data.get(key, [])
