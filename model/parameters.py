@@ -291,7 +291,7 @@ def parse_sets(items: list[str] | None, flag: str = "--set") -> dict[str, Value]
     values: dict[str, Value] = {}
     for item in items or []:
         if "=" not in item:
-            raise UserError(f"{flag} {item!r}: expected NAME=VALUE, e.g. {flag} buck_pass_prob=0.2")
+            raise UserError(f"{flag} {item!r}: expected name=value, e.g. {flag} buck_pass_prob=0.2")
         name, text = item.split("=", 1)
         name = kwarg_to_name(name.strip())
         values[name] = parse_cli_value(name, text, where=f"{flag} {item}")
