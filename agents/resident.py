@@ -2,7 +2,9 @@
 
 Households are many, so their state lives in numpy arrays (:class:`Households`, a struct of
 arrays) and their rules are vectorised methods on it. Each household is still a Mesa agent
-(:class:`Resident`) that reads and writes its own row, so a researcher can inspect one:
+(:class:`Resident`) that reads and writes its own row, so a researcher can inspect one. The views
+are made when first asked for (:class:`ResidentViews`): ``model.residents[i]`` makes one, and
+``model.agents`` makes them all, so a run that never looks at them never pays for 100,000 Mesa agents:
 
 >>> from model.model import CoGovernanceModel
 >>> m = CoGovernanceModel(scenario="baseline", seed=1)
@@ -15,7 +17,8 @@ These rules know nothing about which mechanisms are on; the model passes in what
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, overload
 
 import mesa
 import numpy as np
@@ -25,7 +28,7 @@ from model.domains import AGE_GROUPS, AGE_WEIGHTS
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
 
-__all__ = ["Households", "Resident", "sigmoid"]
+__all__ = ["Households", "Resident", "ResidentViews", "sigmoid"]
 
 NEVER = -10_000  # "week last did X" before anything happened
 
@@ -206,11 +209,18 @@ class Households:
 
 
 class Resident(mesa.Agent):
-    """One household as a Mesa agent: a view onto row `index` of the model's :class:`Households`."""
+    """One household as a Mesa agent: a view onto row `index` of the model's :class:`Households`.
+
+    Its ``unique_id`` is ``index + 1`` (the ids Mesa gave the households when they were made first),
+    whenever the view is made; the model's other agents are numbered after the households."""
 
     def __init__(self, model: CoGovernanceModel, index: int) -> None:
-        super().__init__(model)
+        # mesa.Agent.__init__ without drawing an id from Mesa's counter (ids 1..n are the households')
+        self.model = model
+        self.unique_id = index + 1
+        self.pos = None
         self.index = index
+        model.register_agent(self)
 
     def _row(self, name: str):
         return getattr(self.model.households, name)[self.index]
@@ -288,3 +298,53 @@ class Resident(mesa.Agent):
             f"Resident(#{self.index}, building {self.building}, {self.age_group}, "
             f"{'owner' if self.owner else 'renter'}, s={self.satisfaction:.2f})"
         )
+
+
+class ResidentViews(Sequence[Resident]):
+    """``model.residents``: the :class:`Resident` view of every household, each made when first used.
+
+    Indexing, iteration and ``len`` work as on a list. `materialise` makes every view and puts Mesa's
+    agent sets in the order eager creation gave them (by ``unique_id``: households first)."""
+
+    def __init__(self, model: CoGovernanceModel, n: int) -> None:
+        self.model = model
+        self._views: list[Resident | None] = [None] * n
+        self._made = 0
+
+    def __len__(self) -> int:
+        return len(self._views)
+
+    @overload
+    def __getitem__(self, i: int) -> Resident: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Resident]: ...
+
+    def __getitem__(self, i: int | slice) -> Resident | list[Resident]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self._views)))]
+        view = self._views[i]
+        if view is None:
+            index = range(len(self._views))[i]  # negative indices, IndexError
+            view = self._views[index] = Resident(self.model, index)
+            self._made += 1
+        return view
+
+    def __iter__(self) -> Iterator[Resident]:
+        return (self[i] for i in range(len(self._views)))
+
+    def materialise(self) -> None:
+        """Make every view not made yet and order Mesa's agent sets by ``unique_id``, as if made first."""
+        if self._made == len(self._views):
+            return
+        for i in range(len(self._views)):
+            self[i]
+        model, by_id = self.model, lambda agent: agent.unique_id
+        ordered = sorted(model._agents, key=by_id)
+        model._agents = dict.fromkeys(ordered)
+        model._all_agents = mesa.agent.AgentSet(ordered, random=model.random)
+        by_type: dict[type, list] = {}
+        for agent in ordered:
+            by_type.setdefault(type(agent), []).append(agent)
+        model._agents_by_type = {kind: mesa.agent.AgentSet(agents, random=model.random)
+                                 for kind, agents in by_type.items()}

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import mesa
@@ -20,12 +21,11 @@ from agents import (
     OwnersCommittee,
     PartyBranch,
     PropertyFirm,
-    Resident,
     ResidentsCommittee,
     SocialOrganisation,
     StreetOffice,
 )
-from agents.resident import sigmoid
+from agents.resident import ResidentViews, sigmoid
 from model.collection import RunCollector
 from model.domains import (
     CARE,
@@ -138,7 +138,9 @@ class CoGovernanceModel(mesa.Model):
     def _setup_households(self) -> None:
         lay, p, rng = self.layout, self.p, self.rng
         self.households = Households(lay.n_households, p, rng)
-        self.residents = [Resident(self, i) for i in range(lay.n_households)]
+        # Resident views are made when first asked for; ids 1..n are theirs, other agents come after
+        self.residents = ResidentViews(self, lay.n_households)
+        mesa.Agent._ids[self] = itertools.count(lay.n_households + 1)
         g = lay.n_grids
         self.grid_old = rng.random(g) < p["old_compound_share"]
         self.building_old = self.grid_old[lay.building_grid]
@@ -773,6 +775,25 @@ class CoGovernanceModel(mesa.Model):
     # ------------------------------------------------------------------------------ helpers
     def firm_in_loss(self) -> int:
         return sum(1 for f in self.firms if f.present and f.cash < 0)
+
+    # Mesa's views of the agents include every household: asking for them makes the Resident views.
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """Every agent (Mesa's AgentSet), households first, as Mesa made them."""
+        self.residents.materialise()
+        return self._all_agents
+
+    @property
+    def agents_by_type(self) -> dict[type[mesa.Agent], mesa.agent.AgentSet]:
+        """Mesa's agent sets by class, households (`Resident`) first."""
+        self.residents.materialise()
+        return self._agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """The agent classes, `Resident` first."""
+        self.residents.materialise()
+        return list(self._agents_by_type)
 
     def remove(self) -> None:
         """Free Mesa's per-model registry entry so thousands of runs in one process don't leak."""

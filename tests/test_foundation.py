@@ -135,6 +135,21 @@ def test_python_api_overrides_and_resident_views() -> None:
     assert len(model.network.neighbours(0)) >= model.p["households_per_building"] - 1
 
 
+def test_resident_views_are_made_on_demand_and_mesa_sees_every_household() -> None:
+    model = CoGovernanceModel(scenario="baseline", seed=2)
+    n = model.layout.n_households
+    assert not any(type(a).__name__ == "Resident" for a in model._agents)  # none made at set-up
+    view = model.residents[7]
+    assert model.residents[7] is view and model.residents[-1].index == n - 1 and len(model.residents) == n
+    everyone = list(model.agents)  # Mesa's agent set: every household first, ids 1..n, then the organisations
+    assert [a.unique_id for a in everyone] == list(range(1, len(everyone) + 1))
+    assert [a.index for a in everyone[:n]] == list(range(n)) and everyone[7] is view
+    assert model.agent_types[0] is type(view) and len(model.agents_by_type[type(view)]) == n
+    model.run(2)
+    assert len(model.agents) == len(everyone)
+    model.remove()
+
+
 def test_large_street_builds_and_steps() -> None:
     model = CoGovernanceModel("baseline", seed=1, n_communities=50)
     assert model.layout.n_households == 96_000
