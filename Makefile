@@ -4,9 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast browser lint docs bench clean
+.PHONY: setup fonts demo test test-fast browser lint docs bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) fonts
+
+# A Chinese font for the 中文 labels of figures (Debian's fonts-wqy-microhei; skipped when present).
+fonts:
+	bash .ci/install-cjk-font.sh
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

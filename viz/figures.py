@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from experiments.fonts import figure_language, use_fonts
 from model.reporters import METRIC_INFO
 from viz.i18n import current, pick, tr
 
@@ -35,16 +37,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAP_VARIABLES", "CHARTS", "MapGeometry", "map_geometry", "map_values", "map_colours", "MapRenderer",
-    "ChartRenderer", "series", "nice_ceiling", "bands_figure", "png", "encode_png", "metric_label",
+    "ChartRenderer", "series", "nice_ceiling", "bands_figure", "png", "encode_png", "metric_label", "week_axis_end",
+    "MIN_FONT_PT",
 ]  # fmt: skip
 
-# Chinese labels need a CJK font (fonts-wqy-microhei, installed by .ci/install-browser.sh).
-matplotlib.rcParams["font.sans-serif"] = [
-    "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "SimHei", "DejaVu Sans",
-]  # fmt: skip
-matplotlib.rcParams["axes.unicode_minus"] = False
+# Chinese labels need a CJK font: found (and registered if matplotlib's cache predates it) at import
+use_fonts()
 
 DPI = 100
+#: Smallest text in any figure, in points: ≥ 10 screen pixels at 100 dpi even when the browser
+#: shrinks a figure to 85 % of its size (a 1280-pixel-wide window).
+MIN_FONT_PT = 8.5
 #: Map variable key -> UI-string key of its label.
 MAP_VARIABLES: dict[str, str] = {
     "satisfaction": "var_satisfaction",
@@ -161,10 +164,20 @@ def _lut(variable: str) -> np.ndarray:
         return np.array([[217, 217, 217, 255], [31, 119, 180, 255]], dtype=np.uint8)
     if variable == "open_issues":
         return (np.array([matplotlib.colors.to_rgba(c) for c in OPEN_ISSUE_COLOURS]) * 255).astype(np.uint8)
-    return (matplotlib.colormaps["RdYlGn"](np.linspace(0, 1, 256)) * 255).astype(np.uint8)
+    return (matplotlib.colormaps[LEVEL_COLOURMAP](np.linspace(0, 1, 256)) * 255).astype(np.uint8)
 
 
+#: Colour map of [0, 1] map variables: perceptually uniform and readable with red–green colour blindness.
+LEVEL_COLOURMAP = "viridis"
+#: Households with 0, 1, 2, 3, ≥ 4 open issues (ColorBrewer YlOrRd: ordered by lightness, colour-blind safe).
 OPEN_ISSUE_COLOURS = ("#ffffcc", "#fed976", "#fd8d3c", "#e31a1c", "#800026")
+
+
+def _map_unit(variable: str, lang: str) -> str:
+    """What the colour bar's numbers are, after the variable's name."""
+    if variable == "open_issues":
+        return pick("（每户）", "(per household)", lang)
+    return "(0–1)"
 
 
 def map_colours(values: np.ndarray, variable: str) -> np.ndarray:
@@ -218,7 +231,7 @@ class MapRenderer:
         lay = model.layout
         dims = (lay.n_communities, lay.grids, lay.buildings_per_grid, lay.households_per_building)
         absent = tuple(not f.present for f in model.firms)
-        key = (dims, variable, lang or current(), tuple(bool(x) for x in model.grid_old), absent)
+        key = (dims, variable, figure_language(lang or current()), tuple(bool(x) for x in model.grid_old), absent)
         if key != self._key:
             self._build(model, variable, key[2], map_geometry(*dims), absent)
             self._key = key
@@ -231,8 +244,8 @@ class MapRenderer:
         lay = model.layout
         h, w = geo.shape
         plot_h = min(6.5, max(2.2, (self.width_in - 1.1) * h / w))
-        fig = Figure(figsize=(self.width_in, plot_h + 0.55), dpi=DPI)
-        ax = fig.add_axes((0.01, 0.02, 0.76, 1 - 0.02 - 0.5 / (plot_h + 0.55)))
+        fig = Figure(figsize=(self.width_in, plot_h + 0.3), dpi=DPI)
+        ax = fig.add_axes((0.01, 0.02, 0.72, 1 - 0.02 - 0.25 / (plot_h + 0.3)))
         ax.set_axis_off()
         ax.set_aspect("equal")
         box = ax.get_position()  # with equal aspect, one cell is this many pixels across
@@ -244,30 +257,34 @@ class MapRenderer:
             ax.add_collection(_boxes(geo.communities, 2.4 if geo.communities[0, 2] * cell_px >= 60 else 1.0, "#1f3a93"))
         ax.set_xlim(-0.5, w - 0.5)
         ax.set_ylim(h - 0.5, -0.5)
-        if geo.compounds[0, 2] * cell_px >= 75:  # names only where they fit
+        if geo.compounds[0, 2] * cell_px >= 80:  # names only where they fit
             for g, (x, y, _bw, _bh) in enumerate(geo.compounds):
                 tags = [tr("compound", lang) + f" {g + 1}"]
                 if bool(model.grid_old[g]):
                     tags.append(pick("老旧", "old", lang))
                 if absent[g]:
                     tags.append(pick("无物业", "no firm", lang))
-                ax.text(x, y - 0.6, " · ".join(tags), fontsize=6.5, va="bottom", ha="left", color="#222222")
-        fig.text(0.01, 0.99, tr(MAP_VARIABLES[variable], lang), fontsize=10, va="top", ha="left")
-        cax = fig.add_axes((0.80, 0.12, 0.035, 0.7))
+                ax.text(x, y - 0.6, " · ".join(tags), fontsize=MIN_FONT_PT, va="bottom", ha="left",
+                        color="#222222")
+        cax = fig.add_axes((0.78, 0.06, 0.035, 0.72))  # the variable is named above its colour bar
         lut = _lut(variable) / 255.0
         if variable == "participation":
             cax.set_axis_off()
             handles = [Patch(color=lut[1], label=tr("active", lang)), Patch(color=lut[0], label=tr("inactive", lang))]
-            cax.legend(handles=handles, loc="center left", fontsize=7.5, frameon=False)
+            cax.legend(handles=handles, loc="upper left", fontsize=MIN_FONT_PT, frameon=False,
+                       title=textwrap.fill(tr(MAP_VARIABLES[variable], lang), 12), title_fontsize=MIN_FONT_PT + 0.5,
+                       alignment="left", bbox_to_anchor=(-0.3, 1.12))
         elif variable == "open_issues":
             cmap = ListedColormap(lut)
             norm = BoundaryNorm(np.arange(-0.5, len(lut)), len(lut))
             cbar = fig.colorbar(ScalarMappable(norm, cmap), cax=cax)
             cbar.set_ticks(list(range(len(lut))), labels=[str(i) for i in range(len(lut) - 1)] + [f"≥{len(lut) - 1}"])
-            cbar.ax.tick_params(labelsize=7)
         else:
             cbar = fig.colorbar(ScalarMappable(matplotlib.colors.Normalize(0, 1), ListedColormap(lut)), cax=cax)
-            cbar.ax.tick_params(labelsize=7)
+        if variable != "participation":
+            cbar.ax.tick_params(labelsize=MIN_FONT_PT)
+            cax.set_title(f"{textwrap.fill(tr(MAP_VARIABLES[variable], lang), 12)}\n{_map_unit(variable, lang)}", loc="left",
+                          fontsize=MIN_FONT_PT + 0.5, pad=6)
         _canvas, frame = _canvas_rgba(fig)
         # which household each pixel of the map area shows: invert the data -> pixel transform
         bb = ax.get_window_extent()
@@ -327,7 +344,7 @@ class ChartRenderer:
     each step restores it and draws only the lines (matplotlib blitting), so a redraw costs a few
     milliseconds. The background is rebuilt when the language, horizon or y-range changes."""
 
-    def __init__(self, key: str, size: tuple[float, float] = (4.9, 2.45)) -> None:
+    def __init__(self, key: str, size: tuple[float, float] = (4.9, 2.7)) -> None:
         if key not in CHARTS:
             raise ValueError(f"unknown chart {key!r}")
         self.key, self.size = key, size
@@ -356,7 +373,9 @@ class ChartRenderer:
     def rgba(self, model: CoGovernanceModel, lang: str | None = None) -> np.ndarray:
         """The chart as an (h, w, 4) uint8 array."""
         data = self._data(model)
-        state = (lang or current(), max(int(model.p["weeks"]), 4), self._limits(data))
+        weeks_run = len(next(iter(data.values()))) - 1
+        state = (figure_language(lang or current()), week_axis_end(weeks_run, int(model.p["weeks"])),
+                 self._limits(data))
         if state != self._state:
             self._build(*state)
             self._state = state
@@ -370,13 +389,14 @@ class ChartRenderer:
     def _build(self, lang: str, horizon: int, limits: tuple[float, ...]) -> None:
         title_key, metrics = CHARTS[self.key]
         fig = Figure(figsize=self.size, dpi=DPI)
-        ax = fig.add_axes((0.11, 0.19, 0.85 if self.key != "issues" else 0.76, 0.62))
+        fs = MIN_FONT_PT
+        ax = fig.add_axes((0.1, 0.16, 0.87 if self.key != "issues" else 0.8, 0.6))
         self._artists: dict[str, tuple[Axes, Line2D]] = {}
         if self.key == "issues":
             (line,) = ax.plot([], [], color=COLOURS[0], lw=1.4, label=metric_label("issues_open", lang))
             self._artists["issues_open"] = (ax, line)
             ax.set_ylim(0, limits[0])
-            ax.tick_params(axis="y", colors=COLOURS[0], labelsize=7)
+            ax.tick_params(axis="y", colors=COLOURS[0], labelsize=fs)
             ax2 = ax.twinx()
             (dots,) = ax2.plot([], [], ".", ms=2, color=COLOURS[1], alpha=0.35)
             (mean4,) = ax2.plot([], [], color=COLOURS[1], lw=1.4,
@@ -384,9 +404,8 @@ class ChartRenderer:
             self._artists["resolution_weeks_mean"] = (ax2, dots)
             self._artists["resolution_rolling"] = (ax2, mean4)
             ax2.set_ylim(0, limits[1])
-            ax2.tick_params(axis="y", colors=COLOURS[1], labelsize=7)
-            ax.legend(handles=[line, mean4], fontsize=6.5, loc="lower right", bbox_to_anchor=(1.12, 1.0), ncol=2,
-                      frameon=False, borderaxespad=0.2)
+            ax2.tick_params(axis="y", colors=COLOURS[1], labelsize=fs)
+            handles = [line, mean4]
         else:
             for i, metric in enumerate(metrics):
                 style = ({"lw": 1.2, "ls": "--", "drawstyle": "steps-post"} if metric == "survey_satisfied_share"
@@ -394,15 +413,16 @@ class ChartRenderer:
                 (artist,) = ax.plot([], [], color=COLOURS[i], label=metric_label(metric, lang), **style)
                 self._artists[metric] = (ax, artist)
             ax.set_ylim(0, limits[0])
-            if len(metrics) > 1:
-                ax.legend(fontsize=6.5, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(metrics),
-                          frameon=False, borderaxespad=0.2, handlelength=1.2, columnspacing=0.8)
-            ax.tick_params(labelsize=7)
+            ax.tick_params(labelsize=fs)
+            handles = [a for _ax, a in self._artists.values()] if len(metrics) > 1 else []
+        if handles:  # one row under the title
+            fig.legend(handles=handles, fontsize=fs, loc="upper left", bbox_to_anchor=(0.0, 0.9), ncol=len(handles),
+                       frameon=False, borderaxespad=0.2, handlelength=1.2, columnspacing=0.9, handletextpad=0.4)
         ax.set_xlim(0, horizon)
-        ax.tick_params(axis="x", labelsize=7)
-        ax.set_xlabel(tr("week_axis", lang), fontsize=7.5, labelpad=1)
+        ax.tick_params(axis="x", labelsize=fs)
+        ax.set_xlabel(tr("week_axis", lang), fontsize=fs, labelpad=1)
         ax.grid(alpha=0.25)
-        fig.text(0.01, 0.98, tr(title_key, lang), fontsize=10, va="top", ha="left")  # legend sits to its right
+        fig.text(0.01, 0.98, tr(title_key, lang), fontsize=10.5, va="top", ha="left")
         for _ax, artist in self._artists.values():
             artist.set_animated(True)  # left out of the background; drawn per step
         self.canvas = FigureCanvasAgg(fig)
@@ -410,16 +430,30 @@ class ChartRenderer:
         self._background = self.canvas.copy_from_bbox(fig.bbox)
 
 
+def week_axis_end(weeks_run: int, horizon: int) -> int:
+    """Right end of a chart's week axis: the first of 13, 26, 52, 104, 156, ... weeks that shows
+    every week run so far (never past the horizon), so an early run is not a sliver at the left."""
+    end = 13
+    while end < weeks_run:
+        end = 26 if end == 13 else (52 if end == 26 else end + 52)
+    return max(1, min(end, horizon))
+
+
 # -- comparison bands -------------------------------------------------------------------------------
 def bands_figure(summary: pd.DataFrame, metrics: tuple[str, ...], labels: dict[str, str],
                  lang: str | None = None) -> Figure:
-    """Mean and 95 % interval per scenario over weeks, one panel per metric.
+    """Mean and 95 % interval per scenario over weeks, one panel per metric, with one legend of
+    scenario labels under the panels.
 
     ``summary`` has columns scenario, metric, week, mean, low, high (see ``viz.compare_runs``)."""
-    fig = Figure(figsize=(9.6, 3.3), dpi=DPI)
-    axes = fig.subplots(1, len(metrics), squeeze=False)[0]
-    fig.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.15, wspace=0.22)
+    from matplotlib.ticker import PercentFormatter
+
+    lang = figure_language(lang or current())
+    fs = MIN_FONT_PT + 0.5
     scenarios = list(dict.fromkeys(summary["scenario"]))
+    rows = math.ceil(len(scenarios) / 3)
+    fig = Figure(figsize=(9.6, 3.4 + 0.25 * rows), dpi=DPI, layout="constrained")
+    axes = fig.subplots(1, len(metrics), squeeze=False)[0]
     for ax, metric in zip(axes, metrics, strict=True):
         part = summary[summary["metric"] == metric]
         for i, scen in enumerate(scenarios):
@@ -427,9 +461,12 @@ def bands_figure(summary: pd.DataFrame, metrics: tuple[str, ...], labels: dict[s
             colour = COLOURS[i % len(COLOURS)]
             ax.fill_between(s["week"], s["low"], s["high"], color=colour, alpha=0.2, lw=0)
             ax.plot(s["week"], s["mean"], color=colour, lw=1.5, label=labels.get(scen, scen))
-        ax.set_title(metric_label(metric, lang), fontsize=10)
-        ax.set_xlabel(tr("week_axis", lang), fontsize=8)
-        ax.tick_params(labelsize=7.5)
+        ax.set_title(metric_label(metric, lang), fontsize=fs + 1)
+        ax.set_xlabel(tr("week_axis", lang), fontsize=fs)
+        if METRIC_INFO.get(metric, ("", "", ""))[2] == "share":
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.tick_params(labelsize=fs)
         ax.grid(alpha=0.25)
-    axes[0].legend(fontsize=7.5, frameon=False, loc="best")
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 3), fontsize=fs, frameon=False)
     return fig

@@ -63,7 +63,7 @@ UI: dict[str, tuple[str, str]] = {
         "Thick outline = compound (grid); thin = building; small cell = household",
     ),
     "var_satisfaction": ("满意度", "Satisfaction"),
-    "var_participation": ("近一月参与", "Took part in the last month"),
+    "var_participation": ("近一月参与", "Active last month"),
     "var_trust": ("社区信任", "Trust in community"),
     "var_open_issues": ("未解决诉求数", "Unresolved issues"),
     "active": ("参与", "active"),
