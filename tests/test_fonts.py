@@ -74,7 +74,7 @@ def test_every_declared_unit_has_a_chinese_form() -> None:
     from model.reporters import METRIC_INFO
 
     units = {p.unit for p in PARAMETERS.values()} | {info[2] for info in METRIC_INFO.values()}
-    assert untranslated(units) == []
+    assert untranslated(units) == [], "add the 中文 of these units to model/units.py"
     assert unit_text("yuan/community/week", "zh") == "元/社区/周"
     assert unit_text("yuan/community/week", "en") == "yuan/community/week"
     assert unit_text("probability", "zh") == "概率"
