@@ -11,8 +11,6 @@ __all__ = ["OwnersCommittee"]
 class OwnersCommittee(mesa.Agent):
     """Per compound, may be absent. `active` ∈ [0, 1]: how much it meets, supervises and mobilises."""
 
-    HOURS_AT_FULL_ACTIVITY = 6.0
-
     def __init__(self, model: mesa.Model, grid: int, active: float) -> None:
         super().__init__(model)
         self.grid = grid
@@ -20,14 +18,14 @@ class OwnersCommittee(mesa.Agent):
         self.votes_called = 0
 
     def effective_hours(self) -> float:
-        return self.HOURS_AT_FULL_ACTIVITY * self.active
+        return self.model.p["oc_hours"] * self.active
 
     def calls_vote(self, firm_quality: float, threshold: float, rng: np.random.Generator) -> bool:
         """Monthly: a poor firm (quality below threshold) prompts a replacement vote with a chance
         that grows with the committee's activity."""
         if firm_quality >= threshold:
             return False
-        if rng.random() < 0.5 * self.active:
+        if rng.random() < self.model.p["oc_vote_call_prob"] * self.active:
             self.votes_called += 1
             return True
         return False

@@ -6,10 +6,6 @@ import mesa
 
 __all__ = ["PropertyFirm"]
 
-MIN_SERVICE_SHARE = 0.4  # contractual minimum service spend, as a share of the full fee roll
-QUALITY_NEED = 1.2  # effort (share of the full fee roll) that buys quality 1
-ISSUE_HOURS_PER_UNIT = 0.04  # issue-work hours a week per household at quality 1
-
 
 class PropertyFirm(mesa.Agent):
     """One per compound (may be absent). Monthly: books revenue from paying units, spends on
@@ -36,7 +32,7 @@ class PropertyFirm(mesa.Agent):
 
     def weekly_issue_hours(self) -> float:
         """Hours for residents' issues this week: a better-run firm has more staff on call."""
-        return ISSUE_HOURS_PER_UNIT * self.units * max(self.quality, 0.05) if self.present else 0.0
+        return self.model.p["firm_issue_hours"] * self.units * max(self.quality, 0.05) if self.present else 0.0
 
     def monthly_economics(self, paying_units: float, overhead_share: float, adjust_rate: float,
                           margin_factor: float, effort_efficiency: float, pressure: float,
@@ -48,12 +44,13 @@ class PropertyFirm(mesa.Agent):
         self.revenue = self.fee * paying_units
         margin = max(0.0, self.margin_target * margin_factor * (1.0 - min(pressure, 1.0)))
         overhead = overhead_share * full_roll
-        self.effort = max(MIN_SERVICE_SHARE * full_roll, self.revenue * (1.0 - margin) - overhead)
+        self.effort = max(self.model.p["min_service_share"] * full_roll, self.revenue * (1.0 - margin) - overhead)
         if extra_effort > 0:
             self.effort += min(extra_effort * full_roll, max(self.cash, 0.0))
         self.costs = self.effort + overhead
         self.cash += self.revenue - self.costs
-        target = min(1.0, self.effort * effort_efficiency / (QUALITY_NEED * full_roll)) if full_roll > 0 else 0.0
+        need = self.model.p["quality_need"] * full_roll
+        target = min(1.0, self.effort * effort_efficiency / need) if full_roll > 0 else 0.0
         self.quality += adjust_rate * (target - self.quality)
         self.quality = min(max(self.quality, 0.0), 1.0)
         self.weeks_in_loss = self.weeks_in_loss + weeks_per_month if self.cash < 0 else 0

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, overload
 import mesa
 import numpy as np
 
-from model.domains import AGE_GROUPS, AGE_WEIGHTS
+from model.domains import AGE_GROUPS, age_weights
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -68,7 +68,7 @@ class Households:
         self.experience = np.zeros(n)
         # lasting individual differences in how content a household is with the same conditions
         self.disposition = rng.normal(0.0, params["satisfaction_disposition_sd"], n)
-        self._age_weights = AGE_WEIGHTS[self.age_group]  # (n, 6)
+        self._age_weights = age_weights(params)[self.age_group]  # (n, 6)
 
     # -- perception ---------------------------------------------------------------------------
     def active_last_month(self, week: int) -> np.ndarray:
@@ -128,7 +128,8 @@ class Households:
         self, p: dict, property_quality: np.ndarray, neighbour_paid_share: np.ndarray, bonus: float
     ) -> np.ndarray:
         """Probability that the household's fee is paid this month (MODEL.md §8, Property firm)."""
-        s_property = 0.5 * self.trust_property + 0.5 * property_quality
+        w = p["pay_trust_weight"]
+        s_property = w * self.trust_property + (1.0 - w) * property_quality
         z = (
             p["pay_base"]
             + p["pay_satisfaction_weight"] * (s_property - 0.5)
@@ -187,8 +188,8 @@ class Households:
         project benefit, plus a share for trust in the community (MODEL.md §8, Satisfaction)."""
         tw = p["trust_weight_in_experience"]
         x = (1.0 - tw) * np.einsum("ij,ij->i", self._age_weights, quality) + tw * self.trust_community
-        x -= p["pending_penalty"] * np.minimum(self.pending_old, 5.0)
-        x += p["resolved_bonus"] * np.minimum(self.resolved_recent, 3.0) + self.project_benefit
+        x -= p["pending_penalty"] * np.minimum(self.pending_old, p["pending_count_cap"])
+        x += p["resolved_bonus"] * np.minimum(self.resolved_recent, p["resolved_count_cap"]) + self.project_benefit
         self.experience = x
         return x
 
@@ -204,8 +205,8 @@ class Households:
         np.clip(s, 0.0, 1.0, out=s)
         a += p["aspiration_rate"] * (x - a)
         np.clip(a, 0.0, 1.0, out=a)
-        self.resolved_recent *= 0.92
-        self.project_benefit *= 0.97
+        self.resolved_recent *= p["resolved_memory"]
+        self.project_benefit *= p["project_benefit_memory"]
 
 
 class Resident(mesa.Agent):

@@ -11,8 +11,6 @@ class SocialOrganisation(mesa.Agent):
     """Several per community. Hours go to services (raise their domain's quality), organising
     volunteer slots, and issues of their domain. Funding changes capacity with a lag."""
 
-    SERVICE_SHARE, ORGANISING_SHARE, ISSUE_SHARE = 0.4, 0.3, 0.3
-
     def __init__(self, model: mesa.Model, community: int, slot: int, domain: str, capacity: float,
                  professionalism: float) -> None:
         super().__init__(model)
@@ -27,13 +25,15 @@ class SocialOrganisation(mesa.Agent):
         return self.capacity * capacity_factor
 
     def service_hours(self, capacity_factor: float) -> float:
-        return self.hours(capacity_factor) * self.SERVICE_SHARE * self.professionalism
+        return self.hours(capacity_factor) * self.model.p["so_service_share"] * self.professionalism
 
     def volunteer_slots(self, capacity_factor: float, slots_per_hour: float) -> float:
-        return self.hours(capacity_factor) * self.ORGANISING_SHARE * slots_per_hour
+        return self.hours(capacity_factor) * self.model.p["so_organising_share"] * slots_per_hour
 
     def issue_hours(self, capacity_factor: float) -> float:
-        return self.hours(capacity_factor) * self.ISSUE_SHARE * (0.5 + self.professionalism)
+        p = self.model.p
+        issue_share = (1.0 - p["so_service_share"]) - p["so_organising_share"]
+        return self.hours(capacity_factor) * issue_share * (0.5 + self.professionalism)
 
     def grow(self, rate: float, cap: float) -> None:
         """Quarterly capacity growth from funding and incubation (lagged effect)."""

@@ -24,7 +24,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from model.domains import AGE_WEIGHTS, KIND_DOMAIN, KIND_SHARE
+from model.domains import KIND_DOMAIN, age_weights, kind_shares
 from model.model import resolve_parameters
 
 __all__ = ["BaselineHousehold", "PerAgentModel", "VectorisedKernel", "layout_size"]
@@ -63,8 +63,8 @@ class BaselineHousehold(mesa.Agent):
         super().__init__(model)
         rnd = model.random
         self.building, self.grid, self.community = building, grid, community
-        self.weights = [float(w) for w in AGE_WEIGHTS[age]]
         p = model.par
+        self.weights = [float(w) for w in age_weights(p)[age]]
         self.cost = (p["cost_youth"], p["cost_working"], p["cost_retired"])[age] + (
             0.0 if owner else p["cost_renter"]
         )
@@ -206,10 +206,10 @@ class PerAgentModel(mesa.Model):
             [min(0.95, max(0.05, p["domain_quality_mean"] + rnd.gauss(0.0, 0.08))) for _ in range(6)]
             for _ in range(n_grids)
         ]
-        lam = p["issue_rate_per_year"] / 52.0
+        lam, shares = p["issue_rate_per_year"] / 52.0, kind_shares(p)
         self.arise_rate, self.kind_cum = [], []
         for q in self.quality:
-            rates = [lam * float(KIND_SHARE[k]) * (1.5 - q[int(KIND_DOMAIN[k])]) for k in range(7)]
+            rates = [lam * float(shares[k]) * (1.5 - q[int(KIND_DOMAIN[k])]) for k in range(7)]
             self.arise_rate.append(sum(rates))
             self.kind_cum.append(list(np.cumsum(rates)))
         organisers = (1 + g) * p["party_capacity_hours"] + p["so_per_community"] * p[
@@ -301,14 +301,14 @@ class VectorisedKernel:
         self.community = np.arange(n) // self.per_community
         self.degree = max(hpb - 1 + p["k_interest"], 1)
         quality = np.clip(p["domain_quality_mean"] + rng.normal(0.0, 0.08, (c * g, 6)), 0.05, 0.95)
-        lam = p["issue_rate_per_year"] / 52.0 * KIND_SHARE
+        lam = p["issue_rate_per_year"] / 52.0 * kind_shares(p)
         self.arise = (lam[None, :] * (1.5 - quality[:, KIND_DOMAIN])).sum(axis=1)[grid]
         age = rng.choice(
             3, size=n, p=[p["youth_share"], 1.0 - p["youth_share"] - p["retired_share"], p["retired_share"]]
         )
         owner = rng.random(n) < p["owner_share"]
         self.party = (rng.random(n) < p["party_member_share"]).astype(np.float64)
-        self.level = np.einsum("ij,ij->i", AGE_WEIGHTS[age], quality[grid])
+        self.level = np.einsum("ij,ij->i", age_weights(p)[age], quality[grid])
         self.cost = (
             np.array([p["cost_youth"], p["cost_working"], p["cost_retired"]])[age] + p["cost_renter"] * ~owner
         )

@@ -1,13 +1,21 @@
-"""Service domains (服务领域) and issue kinds (MODEL.md §2)."""
+"""Service domains (服务领域), issue kinds and age groups (MODEL.md §2).
+
+The numbers attached to them (each kind's share of issues and work hours, each age group's weights
+of the domains) are declared parameters (model/parameters.py); the functions here turn a parameter
+dict into the arrays the rules use.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 __all__ = [
-    "DOMAINS", "DOMAIN_ZH", "ISSUE_KINDS", "ISSUE_KIND_ZH", "KIND_DOMAIN", "KIND_SHARE", "KIND_HOURS",
-    "AGE_GROUPS", "AGE_WEIGHTS", "PROPERTY", "ENVIRONMENT", "SAFETY", "CARE", "CULTURE", "INFRASTRUCTURE",
-    "DISPUTE",
+    "DOMAINS", "DOMAIN_ZH", "ISSUE_KINDS", "ISSUE_KIND_ZH", "KIND_DOMAIN", "AGE_GROUPS", "AGE_GROUP_ZH",
+    "PROPERTY", "ENVIRONMENT", "SAFETY", "CARE", "CULTURE", "INFRASTRUCTURE", "DISPUTE",
+    "kind_shares", "kind_hours", "age_weights", "issue_share_name", "issue_hours_name", "quality_weight_name",
 ]
 
 DOMAINS: tuple[str, ...] = ("property", "environment", "safety", "care", "culture", "infrastructure")
@@ -20,18 +28,39 @@ ISSUE_KIND_ZH: tuple[str, ...] = DOMAIN_ZH + ("邻里纠纷",)
 DISPUTE = 6
 #: The quality domain whose level drives each kind's arrival rate (disputes follow safety).
 KIND_DOMAIN = np.array([0, 1, 2, 3, 4, 5, 2], dtype=np.int64)
-#: Share of all issues by kind at equal quality (sums to 1).
-KIND_SHARE = np.array([0.25, 0.15, 0.10, 0.10, 0.05, 0.20, 0.15])
-#: Work hours an issue of each kind takes at competence 1 (cross-boundary issues take twice as long).
-KIND_HOURS = np.array([3.0, 2.0, 3.0, 4.0, 2.0, 6.0, 3.0])
-
 AGE_GROUPS: tuple[str, ...] = ("youth", "working", "retired")
-#: Weights of each domain in experienced quality of life, by age group (rows sum to 1):
-#: retired households weigh care and infrastructure (lifts, paths) more, youth culture more.
-AGE_WEIGHTS = np.array(
-    [
-        [0.25, 0.20, 0.15, 0.10, 0.15, 0.15],  # youth
-        [0.25, 0.20, 0.15, 0.15, 0.10, 0.15],  # working
-        [0.20, 0.15, 0.15, 0.25, 0.05, 0.20],  # retired
-    ]
-)
+AGE_GROUP_ZH: tuple[str, ...] = ("青年户", "在职户", "退休户")
+
+
+def issue_share_name(kind: str) -> str:
+    """The declared parameter holding the relative arrival weight of an issue kind."""
+    return f"issue_share_{kind}"
+
+
+def issue_hours_name(kind: str) -> str:
+    """The declared parameter holding the work hours an issue of a kind takes."""
+    return f"issue_hours_{kind}"
+
+
+def quality_weight_name(age_group: str, domain: str) -> str:
+    """The declared parameter holding an age group's weight of a domain in quality of life."""
+    return f"quality_weight_{age_group}_{domain}"
+
+
+def kind_shares(p: Mapping[str, Any]) -> np.ndarray:
+    """Share of all issues by kind at equal quality: the declared weights, normalised to sum 1
+    (a joint constraint keeps their sum positive)."""
+    weights = np.array([p[issue_share_name(k)] for k in ISSUE_KINDS], dtype=float)
+    return weights / weights.sum()
+
+
+def kind_hours(p: Mapping[str, Any]) -> np.ndarray:
+    """Work hours an issue of each kind takes at competence 1 (before the cross-boundary factor)."""
+    return np.array([p[issue_hours_name(k)] for k in ISSUE_KINDS], dtype=float)
+
+
+def age_weights(p: Mapping[str, Any]) -> np.ndarray:
+    """(age group × domain) weights of each domain in experienced quality of life: the declared
+    weights, each row normalised to sum 1 (joint constraints keep every row's sum positive)."""
+    w = np.array([[p[quality_weight_name(a, d)] for d in DOMAINS] for a in AGE_GROUPS], dtype=float)
+    return w / w.sum(axis=1, keepdims=True)

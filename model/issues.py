@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.domains import CARE, CULTURE, DISPUTE, ENVIRONMENT, INFRASTRUCTURE, KIND_HOURS, PROPERTY, SAFETY
+from model.domains import CARE, CULTURE, DISPUTE, ENVIRONMENT, INFRASTRUCTURE, PROPERTY, SAFETY
 
 __all__ = ["IssueTable", "Holders", "LATENT", "OPEN", "RESOLVED", "EXPIRED", "RC", "FIRM", "SO", "STREET", "OC"]
 
@@ -111,8 +111,8 @@ class IssueTable:
         self._cap = new_cap
 
     def add(self, household: np.ndarray, grid: np.ndarray, community: np.ndarray, kind: np.ndarray,
-            cross: np.ndarray, week: int, expires: np.ndarray) -> np.ndarray:
-        """Append new latent issues; returns their row indices."""
+            cross: np.ndarray, week: int, expires: np.ndarray, hours: np.ndarray) -> np.ndarray:
+        """Append new latent issues needing `hours` of work each; returns their row indices."""
         k = household.size
         self._grow(self.size + k)
         rows = np.arange(self.size, self.size + k)
@@ -130,7 +130,7 @@ class IssueTable:
         self.status[new] = LATENT
         self.passes[new] = 0
         self.resolved[new] = NO_WEEK
-        self.remaining[new] = KIND_HOURS[kind] * np.where(cross, 2.0, 1.0)
+        self.remaining[new] = hours
         self.by_household[new] = False
         self.escalated[new] = False
         self.passed_week[new] = NO_WEEK

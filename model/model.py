@@ -34,9 +34,10 @@ from model.domains import (
     ENVIRONMENT,
     INFRASTRUCTURE,
     KIND_DOMAIN,
-    KIND_SHARE,
     PROPERTY,
     SAFETY,
+    kind_hours,
+    kind_shares,
 )
 from model.issues import (
     FIRM,
@@ -289,7 +290,7 @@ class CoGovernanceModel(mesa.Model):
         """Each household raises issues at rate λ_d·(1.5 − q_d) (more in old compounds)."""
         self._hook("issues_arise")
         lay, p, rng = self.layout, self.p, self.rng
-        lam = p["issue_rate_per_year"] / 52.0 * KIND_SHARE  # (7,)
+        lam = p["issue_rate_per_year"] / 52.0 * kind_shares(p)  # (7,)
         q = self.quality[:, KIND_DOMAIN]  # (g, 7)
         rate = lam[None, :] * (1.5 - q) * (1.0 + p["old_issue_factor"] * self.grid_old)[:, None]
         counts = rng.poisson(rate * lay.households_per_grid)  # (g, 7)
@@ -302,7 +303,8 @@ class CoGovernanceModel(mesa.Model):
         cross_kind = (kind == PROPERTY) | (kind == INFRASTRUCTURE)
         cross = cross_kind & (rng.random(total) < p["cross_boundary_share"])
         expires = self.week + np.ceil(rng.exponential(p["latent_expiry_weeks"], total)).astype(np.int64)
-        rows = self.issues.add(household, grid, lay.grid_community[grid], kind, cross, self.week, expires)
+        hours = kind_hours(p)[kind] * np.where(cross, p["cross_boundary_hours_factor"], 1.0)
+        rows = self.issues.add(household, grid, lay.grid_community[grid], kind, cross, self.week, expires, hours)
         if self.levers.dispute_hours_factor != 1.0:  # mediation: disputes take fewer hours
             self.issues.remaining[rows[kind == DISPUTE]] *= self.levers.dispute_hours_factor
         self.issues.week_events.new = total

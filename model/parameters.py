@@ -37,6 +37,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from model.domains import (
+    AGE_GROUP_ZH,
+    AGE_GROUPS,
+    DOMAIN_ZH,
+    DOMAINS,
+    ISSUE_KIND_ZH,
+    ISSUE_KINDS,
+    issue_hours_name,
+    issue_share_name,
+    quality_weight_name,
+)
 from model.errors import UserError
 from model.priors import Prior
 
@@ -623,8 +634,99 @@ _("budget_cut_factor", 0.5, 0.0, 1.0, "×", "预算削减系数", "Budget cut fa
   assumption="a scenario setting: how deep a budget shock cuts", prior=Prior.uniform(0.0, 1.0))
 _("forced_exit_week", 0, 0, 2000, "week", "物业强制退出周", "Forced firm exit week", "In this week the property firm of the first compound leaves, whatever its books say (0 = never).", "shocks",
   assumption="a scenario setting: when a firm is forced out (0 = never)", prior=None, tags=("structural",))
+
+# ---------------------------------------------------------------------------------------------
+# Behavioural constants that used to be hard-coded in the rules (issue kinds, age weights, decays,
+# firm economics, committee and organisation time budgets), now reachable by sweeps and calibration.
+# ---------------------------------------------------------------------------------------------
+_KIND_SHARE = (0.25, 0.15, 0.10, 0.10, 0.05, 0.20, 0.15)
+_KIND_HOURS = (3.0, 2.0, 3.0, 4.0, 2.0, 6.0, 3.0)
+_AGE_WEIGHTS = (
+    (0.25, 0.20, 0.15, 0.10, 0.15, 0.15),  # youth
+    (0.25, 0.20, 0.15, 0.15, 0.10, 0.15),  # working
+    (0.20, 0.15, 0.15, 0.25, 0.05, 0.20),  # retired
+)
+for _kind, _zh, _share, _hours in zip(ISSUE_KINDS, ISSUE_KIND_ZH, _KIND_SHARE, _KIND_HOURS, strict=True):
+    _(issue_share_name(_kind), _share, 0.0, 1.0, "weight", f"{_zh}诉求占比", f"Issue share: {_kind}",
+      f"Relative weight of {_kind} issues among all issues at equal quality (the seven weights are "
+      "normalised to sum 1).", "issues",
+      assumption="MODEL.md's mix (property and infrastructure most common); no breakdown of community "
+      "issues by kind in our sources", prior=Prior.uniform(_share / 2, min(2 * _share, 1.0)))
+    _(issue_hours_name(_kind), _hours, 0.1, 100.0, "hours/issue", f"{_zh}办理工时", f"Work hours: {_kind}",
+      f"Work hours a {_kind} issue takes at competence 1 (cross-boundary issues take "
+      "cross_boundary_hours_factor times as long).", "issues",
+      assumption="hours of work, not elapsed time; published hotline handling times (days) do not measure "
+      "them", prior=Prior.uniform(_hours / 2, 2 * _hours))
+_("cross_boundary_hours_factor", 2.0, 1.0, 5.0, "×", "跨界诉求工时倍数", "Cross-boundary work factor",
+  "A cross-boundary issue takes this many times the hours of its kind.", "issues",
+  assumption="an issue several actors must settle takes about twice the work; not measured",
+  prior=Prior.uniform(1.2, 3.0))
+for _age, _age_zh, _row in zip(AGE_GROUPS, AGE_GROUP_ZH, _AGE_WEIGHTS, strict=True):
+    for _domain, _dzh, _w in zip(DOMAINS, DOMAIN_ZH, _row, strict=True):
+        _(quality_weight_name(_age, _domain), _w, 0.0, 1.0, "weight", f"{_age_zh}·{_dzh}权重",
+          f"Weight of {_domain} ({_age})", f"Weight of the {_domain} domain in the experienced quality of "
+          f"life of {_age} households (each age group's six weights are normalised to sum 1).", "attitudes",
+          assumption="MODEL.md: retired households weigh care and infrastructure (lifts, paths) more, youth "
+          "culture more; the sizes are not measured", prior=Prior.uniform(_w / 2, min(2 * _w, 1.0)))
+_("resolved_memory", 0.92, 0.0, 1.0, "share/week", "办结记忆保留率", "Resolution memory",
+  "Weekly share of the bonus from own issues resolved on time that is kept (0.92: half-life ≈ 8 weeks).",
+  "attitudes", assumption="a problem solved on time is remembered for a couple of months; not measured",
+  prior=Prior.uniform(0.8, 0.98))
+_("project_benefit_memory", 0.97, 0.0, 1.0, "share/week", "项目获得感保留率", "Project benefit memory",
+  "Weekly share of a completed project's felt benefit that is kept (0.97: half-life ≈ 23 weeks).",
+  "attitudes", assumption="the felt lift of a new facility fades over about half a year; not measured",
+  prior=Prior.uniform(0.9, 0.995))
+_("pending_count_cap", 5.0, 0.0, 100.0, "issues", "积压诉求计数上限", "Pending issues counted (max)",
+  "At most this many of a household's own old pending issues lower its experience.", "attitudes",
+  assumption="the harm of further unsolved problems saturates; not measured", prior=Prior.uniform(2.0, 10.0))
+_("resolved_count_cap", 3.0, 0.0, 100.0, "issues", "办结计数上限", "Resolved issues counted (max)",
+  "At most this many (decaying) own on-time resolutions raise a household's experience.", "attitudes",
+  assumption="the lift of further solved problems saturates; not measured", prior=Prior.uniform(1.0, 6.0))
+_("pay_trust_weight", 0.5, 0.0, 1.0, "weight", "缴费中信任权重", "Payment: trust weight",
+  "Satisfaction with the property service, in the payment choice, is this weight × trust in the firm plus "
+  "the rest × the firm's quality.", "property",
+  assumption="owners judge the firm half by what they see and half by what they believe; not measured",
+  prior=Prior.uniform(0.2, 0.8))
+_("min_service_share", 0.4, 0.0, 1.0, "share of full fee", "最低服务支出", "Minimum service spend",
+  "Contractual minimum a firm spends on service each month, as a share of the full fee roll, whatever it "
+  "collects.", "property",
+  assumption="service contracts oblige a basic service (cleaning, security) even when owners do not pay; "
+  "the share is not measured (it sets the break-even with overhead_share, see pattern P2)",
+  prior=Prior.uniform(0.25, 0.55))
+_("quality_need", 1.2, 0.1, 5.0, "share of full fee", "满质量所需投入", "Spend for full quality",
+  "Service spend, as a share of the full fee roll, that buys property quality 1.", "property",
+  assumption="full quality costs a little more than the whole fee roll; not measured",
+  prior=Prior.uniform(0.8, 2.0))
+_("firm_issue_hours", 0.04, 0.0, 1.0, "hours/household/week", "物业诉求工时", "Firm issue hours",
+  "Hours a week a firm at quality 1 has for residents' issues, per household it serves (scaled by quality).",
+  "property", assumption="about one staff member's afternoon a week per 100 households; not measured",
+  prior=Prior.uniform(0.02, 0.08), resource=True)
+_("oc_hours", 6.0, 0.0, 100.0, "hours/week", "业委会工作时长", "Owners' committee hours",
+  "Hours a week an owners' committee at full activity gives to residents' issues.", "property",
+  assumption="volunteer owners give a few hours a week; not measured", prior=Prior.uniform(2.0, 12.0),
+  resource=True)
+_("oc_vote_call_prob", 0.5, 0.0, 1.0, "probability/month", "发起更换表决概率", "Replacement vote call",
+  "Monthly probability that a fully active owners' committee calls a replacement vote on a poor firm "
+  "(scaled by its activity).", "property",
+  assumption="a determined committee moves within a couple of months; not measured",
+  prior=Prior.uniform(0.2, 0.8))
+_("so_service_share", 0.4, 0.0, 1.0, "share of hours", "社会组织服务时间占比", "Service share of hours",
+  "Share of a social organisation's hours spent on services in its domain.", "organisations",
+  assumption="services are the core of an organisation's funded work; the split is not measured",
+  prior=Prior.uniform(0.2, 0.6))
+_("so_organising_share", 0.3, 0.0, 1.0, "share of hours", "社会组织组织活动占比", "Organising share of hours",
+  "Share of a social organisation's hours spent organising volunteer activities; the rest of its hours "
+  "(1 − service − organising) go to issues of its domain.", "organisations",
+  assumption="the split of an organisation's hours is not measured", prior=Prior.uniform(0.1, 0.4))
 del _
 
 constrain({"youth_share": 1.0, "retired_share": 1.0}, 1.0, "'youth_share' + 'retired_share' must be at most 1")
 constrain({"initial_quality_low": 1.0, "initial_quality_high": -1.0}, 0.0,
           "'initial_quality_low' must not exceed 'initial_quality_high'")
+constrain({"so_service_share": 1.0, "so_organising_share": 1.0}, 1.0,
+          "'so_service_share' + 'so_organising_share' must be at most 1")
+constrain({issue_share_name(k): -1.0 for k in ISSUE_KINDS}, -1e-9, "the issue shares must not all be 0")
+for _age in AGE_GROUPS:
+    constrain({quality_weight_name(_age, d): -1.0 for d in DOMAINS}, -1e-9,
+              f"the quality weights of {_age} households must not all be 0")
+del _KIND_SHARE, _KIND_HOURS, _AGE_WEIGHTS, _kind, _zh, _share, _hours, _age, _age_zh, _row, _domain, _dzh, _w

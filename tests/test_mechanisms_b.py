@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from model.domains import AGE_WEIGHTS, CARE
+from model.domains import CARE, age_weights
 from model.mechanisms import MECHANISMS
 from model.model import CoGovernanceModel
 from model.parameters import PARAMETERS
@@ -57,7 +57,7 @@ def _run(scenario: str, overrides: tuple[tuple[str, object], ...], seed: int, we
             worst.append(min((f.quality for f in m.firms if f.present), default=np.nan))
     lay, hh = m.layout, m.households
     q = m.household_quality()
-    weights = AGE_WEIGHTS[hh.age_group]
+    weights = age_weights(m.p)[hh.age_group]
     lift = m.grid_boost[lay.grid_of] + m.building_boost[lay.building_of]
     frame = m.datacollector.get_model_vars_dataframe()
     return Run(frame, float(np.nanmean(worst)), q.mean(axis=0), float((weights * q).sum(axis=1).mean()),
