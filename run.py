@@ -99,7 +99,14 @@ def cmd_describe(args: argparse.Namespace) -> int:
 # -- run --------------------------------------------------------------------------------------
 def cmd_run(args: argparse.Namespace) -> int:
     from model.model import resolve_parameters
-    from model.runner import ensure_writable_dir, run_scenario, summary_table, versions, write_run_outputs
+    from model.runner import (
+        ensure_writable_dir,
+        households_in,
+        run_scenario,
+        summary_table,
+        versions,
+        write_run_outputs,
+    )
 
     overrides = parse_sets(args.set)
     if args.weeks is not None:
@@ -111,7 +118,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     meta = {
         "scenario": scen.name, "scenario_file": str(scen.path), "seed": args.seed, "weeks": params["weeks"],
-        "households": int(frame.attrs.get("households", 0)) or None, "overrides": overrides,
+        "households": households_in(params), "overrides": overrides,
         "parameters": params, "versions": versions(), "wall_seconds": round(elapsed, 3),
     }
     write_run_outputs(out, frame, meta)

@@ -362,7 +362,7 @@ def run_comparison(spec: CompareSpec, progress: bool = True, started: float | No
 
     from experiments import plots, report
     from experiments.engine import collect, execute, make_executor
-    from model.runner import atomic_write, ensure_writable_dir, versions
+    from model.runner import atomic_write, ensure_writable_dir, metric_units, versions, write_parquet
 
     started = time.perf_counter() if started is None else started
     out = ensure_writable_dir(spec.out)
@@ -385,7 +385,10 @@ def run_comparison(spec: CompareSpec, progress: bool = True, started: float | No
     metrics = [c for c in wide.columns if c not in ID_COLUMNS]
     wide = wide[[*ID_COLUMNS, *metrics]]
 
-    files = [atomic_write(out / "runs.parquet", lambda p: to_long(wide).to_parquet(p, index=False))]
+    provenance = {"scenarios": spec.names, "reference": spec.reference, "weeks": spec.weeks,
+                  "base_seed": spec.seed, "replicate_seeds": spec.seeds, "versions": versions(),
+                  "units": metric_units(metrics)}  # the unit of `value` for each `metric`
+    files = [atomic_write(out / "runs.parquet", lambda p: write_parquet(to_long(wide), p, provenance))]
     households = {s.name: households_of(s) for s in spec.scenarios}
     weeks = summary_weeks(spec.weeks)
     summary = summarize(wide, spec.names, spec.reference, weeks, households)

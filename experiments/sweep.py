@@ -698,7 +698,7 @@ def run_task(task: RunTask, outcomes: tuple[Outcome, ...], series: str = "outcom
             {
                 "kind": "outcome",
                 "name": [o.name for o in outcomes],
-                "week": pd.array([None] * len(outcomes), dtype="Int32"),
+                "week": pd.array([None] * len(outcomes), dtype="Int64"),
                 "value": np.array([o.compute(frame[o.metric].to_numpy(dtype=float)) for o in outcomes]),
             }
         )
@@ -716,7 +716,7 @@ def run_task(task: RunTask, outcomes: tuple[Outcome, ...], series: str = "outcom
                     {
                         "kind": "series",
                         "name": metric,
-                        "week": pd.array(weeks, dtype="Int32"),
+                        "week": pd.array(weeks, dtype="Int64"),
                         "value": frame[metric].to_numpy(dtype=float),
                     }
                 )

@@ -84,7 +84,7 @@ def build_results(out: Path, manifest: dict[str, Any]) -> pd.DataFrame:
         )
     values = values[values["name"].isin(order)].rename(columns={"name": "outcome"})
     meta = pd.DataFrame(outcomes).rename(columns={"name": "outcome"})
-    meta["last_weeks"] = meta["last_weeks"].astype("Int32")
+    meta["last_weeks"] = meta["last_weeks"].astype("Int64")
     frame = design.merge(values, on="run_id", how="inner").merge(meta, on="outcome", how="left")
     frame["_order"] = frame["outcome"].map(order)
     frame = frame.sort_values(["run_id", "_order"], kind="stable")

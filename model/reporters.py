@@ -17,7 +17,7 @@ from model.issues import LATENT, OPEN
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel as M
 
-__all__ = ["REPORTERS", "METRIC_INFO", "WEEKLY_FLOWS", "morans_i_by_building", "gini"]
+__all__ = ["REPORTERS", "METRIC_INFO", "WEEKLY_FLOWS", "COUNT_METRICS", "morans_i_by_building", "gini"]
 
 
 def _mean(x: np.ndarray) -> float:
@@ -200,32 +200,32 @@ def participation_morans_i(m: M) -> float:
 
 
 # -- issues -----------------------------------------------------------------------------------
-def issues_created(m: M) -> float:
-    return float(m.issues.created_total)
+def issues_created(m: M) -> int:
+    return int(m.issues.created_total)
 
 
-def issues_new(m: M) -> float:
-    return float(m.issues.week_events.new)
+def issues_new(m: M) -> int:
+    return int(m.issues.week_events.new)
 
 
-def issues_latent(m: M) -> float:
-    return float(m.issues.count(LATENT))
+def issues_latent(m: M) -> int:
+    return int(m.issues.count(LATENT))
 
 
-def issues_open(m: M) -> float:
-    return float(m.issues.count(OPEN))
+def issues_open(m: M) -> int:
+    return int(m.issues.count(OPEN))
 
 
-def issues_resolved(m: M) -> float:
-    return float(m.issues.resolved_total)
+def issues_resolved(m: M) -> int:
+    return int(m.issues.resolved_total)
 
 
-def issues_expired(m: M) -> float:
-    return float(m.issues.expired_total)
+def issues_expired(m: M) -> int:
+    return int(m.issues.expired_total)
 
 
-def resolved_this_week(m: M) -> float:
-    return float(m.issues.week_events.resolved_rows().size)
+def resolved_this_week(m: M) -> int:
+    return int(m.issues.week_events.resolved_rows().size)
 
 
 def resolution_weeks_mean(m: M) -> float:
@@ -240,8 +240,8 @@ def cross_resolution_weeks_mean(m: M) -> float:
     return _mean(m.cross_resolution_weeks)
 
 
-def buck_passing_events(m: M) -> float:
-    return float(m.issues.week_events.passes)
+def buck_passing_events(m: M) -> int:
+    return int(m.issues.week_events.passes)
 
 
 def buck_passing_hours(m: M) -> float:
@@ -249,12 +249,12 @@ def buck_passing_hours(m: M) -> float:
     return float(m.issues.week_events.pass_hours)
 
 
-def escalations(m: M) -> float:
-    return float(m.issues.week_events.escalations)
+def escalations(m: M) -> int:
+    return int(m.issues.week_events.escalations)
 
 
-def issues_discovered(m: M) -> float:
-    return float(m.issues.week_events.discovered)
+def issues_discovered(m: M) -> int:
+    return int(m.issues.week_events.discovered)
 
 
 # -- property ---------------------------------------------------------------------------------
@@ -267,20 +267,20 @@ def firm_quality_mean(m: M) -> float:
     return float(np.mean(q)) if q else float("nan")
 
 
-def firms_present(m: M) -> float:
-    return float(sum(f.present for f in m.firms))
+def firms_present(m: M) -> int:
+    return int(sum(f.present for f in m.firms))
 
 
-def firms_in_loss(m: M) -> float:
-    return float(m.firm_in_loss())
+def firms_in_loss(m: M) -> int:
+    return int(m.firm_in_loss())
 
 
-def firm_exits(m: M) -> float:
-    return float(m.firm_exits)
+def firm_exits(m: M) -> int:
+    return int(m.firm_exits)
 
 
-def firm_replacements(m: M) -> float:
-    return float(m.firm_replacements)
+def firm_replacements(m: M) -> int:
+    return int(m.firm_replacements)
 
 
 # -- attitudes --------------------------------------------------------------------------------
@@ -333,12 +333,12 @@ def project_budget_left(m: M) -> float:
     return float(m.projects.budget.sum())
 
 
-def projects_completed(m: M) -> float:
-    return float(m.projects.completed)
+def projects_completed(m: M) -> int:
+    return int(m.projects.completed)
 
 
-def projects_active(m: M) -> float:
-    return float(len(m.projects.active))
+def projects_active(m: M) -> int:
+    return int(len(m.projects.active))
 
 
 # Module-level functions (not closures), so a model and its DataCollector pickle.
@@ -397,6 +397,13 @@ WEEKLY_FLOWS = frozenset({
     "cross_resolution_weeks_mean", "buck_passing_events", "buck_passing_hours", "escalations", "issues_discovered",
     "volunteer_hours_per_100", "deliberation_attendance", "reporting_rate", "volunteer_slots",
     "points_issued", "points_redeemed", "mechanism_cost",
+})
+
+#: Metrics that count things (issues, events, firms, projects): whole numbers, stored as int64.
+COUNT_METRICS = frozenset({
+    "issues_created", "issues_new", "issues_latent", "issues_open", "issues_resolved", "issues_expired",
+    "resolved_this_week", "buck_passing_events", "escalations", "issues_discovered", "firms_present",
+    "firms_in_loss", "firm_exits", "firm_replacements", "projects_completed", "projects_active",
 })
 
 #: Metric -> (中文, English, unit) for tables, plots and the app.

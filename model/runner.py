@@ -21,8 +21,9 @@ import pandas as pd
 
 from model.errors import UserError
 
-__all__ = ["run_scenario", "run_model", "versions", "atomic_write", "ensure_writable_dir", "write_run_outputs",
-           "SUMMARY_WEEKS", "summary_table"]
+__all__ = ["run_scenario", "run_model", "versions", "package_git_commit", "households_in", "metric_units",
+           "write_parquet", "atomic_write", "ensure_writable_dir", "write_run_outputs", "SUMMARY_WEEKS",
+           "summary_table"]
 
 SUMMARY_WEEKS = (0, 52, 104, 156)
 SUMMARY_METRICS = (
@@ -66,23 +67,75 @@ def run_scenario(scenario: Any = "baseline", seed: int = 1, weeks: int | None = 
 
 
 def versions() -> dict[str, str]:
-    """Versions of what produced a result: cogov (and its git commit), Python and key libraries."""
+    """Versions of what produced a result: cogov, Python and key libraries, and ``git_commit`` when
+    this package is itself a git checkout (never the commit of a repository it is installed inside)."""
     import mesa
     import numpy
+    import pyarrow
 
     import model as cogov
 
     info = {"cogov": cogov.__version__, "python": platform.python_version(), "mesa": mesa.__version__,
-            "numpy": numpy.__version__, "pandas": pd.__version__}
-    try:
-        root = Path(__file__).resolve().parent.parent
-        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
-                                timeout=5)
-        if commit.returncode == 0:
-            info["git_commit"] = commit.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
+            "numpy": numpy.__version__, "pandas": pd.__version__, "pyarrow": pyarrow.__version__}
+    commit = package_git_commit()
+    if commit:
+        info["git_commit"] = commit
     return info
+
+
+def package_git_commit(root: Path | None = None) -> str | None:
+    """The commit checked out at `root` (default: the folder holding the ``model`` package) when that
+    folder is the top of a git work tree; None otherwise (an installed copy, a copy without .git, or
+    a copy that merely sits inside some other repository)."""
+    root = (Path(__file__).resolve().parent.parent if root is None else Path(root)).resolve()
+    if not (root / ".git").exists():
+        return None
+    try:
+        result = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel", "HEAD"],
+                                capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    lines = result.stdout.split()
+    if result.returncode != 0 or len(lines) != 2 or Path(lines[0]).resolve() != root:
+        return None
+    return lines[1]
+
+
+def households_in(params: dict[str, Any]) -> int:
+    """Households in a street with these layout parameters."""
+    return int(params["n_communities"] * params["grids"] * params["buildings_per_grid"]
+               * params["households_per_building"])
+
+
+def metric_units(columns: Any) -> dict[str, str]:
+    """Unit of each metric among `columns` (``week`` in weeks), from ``model.reporters.METRIC_INFO``."""
+    from model.reporters import METRIC_INFO
+
+    units = {"week": "week", "seed": "", "scenario": "", "replicate": ""}
+    return {str(c): (units[c] if c in units else METRIC_INFO.get(c, ("", "", ""))[2]) for c in columns}
+
+
+def write_parquet(frame: pd.DataFrame, path: Path, provenance: dict[str, Any]) -> None:
+    """Write `frame` as Parquet with its provenance as key-value metadata: ``cogov`` (JSON:
+    `provenance`, e.g. scenario, seed, versions) and, per column, its ``unit`` and labels."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from model.reporters import METRIC_INFO
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    units = metric_units(frame.columns)
+    fields = []
+    for f in table.schema:
+        meta = {"unit": units.get(f.name, "")}
+        if f.name in METRIC_INFO:
+            meta["label_zh"], meta["label_en"] = METRIC_INFO[f.name][0], METRIC_INFO[f.name][1]
+        fields.append(f.with_metadata({k: v.encode() for k, v in meta.items()}))
+    schema = pa.schema(fields, metadata={
+        **(table.schema.metadata or {}),
+        b"cogov": json.dumps(provenance, ensure_ascii=False, default=str).encode(),
+    })
+    pq.write_table(table.cast(schema), path)
 
 
 def ensure_writable_dir(path: str | Path, flag: str = "--out") -> Path:
@@ -127,9 +180,20 @@ def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
 
 
 def write_run_outputs(out_dir: Path, frame: pd.DataFrame, meta: dict[str, Any]) -> list[Path]:
-    """Write timeseries.parquet, timeseries.csv and run.json, each atomically."""
+    """Write timeseries.parquet, timeseries.csv and run.json, each atomically.
+
+    The tables get ``scenario`` and ``seed`` columns (so several runs' files concatenate); the
+    Parquet file carries scenario, seed, weeks, versions and every column's unit as metadata, and
+    run.json lists the units too.
+    """
+    frame = frame.copy()
+    frame.insert(0, "seed", pd.array([int(meta["seed"])] * len(frame), dtype="int64"))
+    frame.insert(0, "scenario", str(meta["scenario"]))
+    meta = {**meta, "units": metric_units(frame.columns)}
+    provenance = {k: meta[k] for k in ("scenario", "seed", "weeks", "households", "overrides", "versions")
+                  if k in meta}
     paths = [
-        atomic_write(out_dir / "timeseries.parquet", lambda p: frame.to_parquet(p, index=False)),
+        atomic_write(out_dir / "timeseries.parquet", lambda p: write_parquet(frame, p, provenance)),
         atomic_write(out_dir / "timeseries.csv", lambda p: frame.to_csv(p, index=False)),
         atomic_write(out_dir / "run.json",
                      lambda p: p.write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=str) + "\n",
