@@ -90,6 +90,15 @@ class RunCollector(mesa.DataCollector):
         super().__init__(model_reporters=dict(REPORTERS),
                          agent_reporters=dict(HOUSEHOLD_REPORTERS) if self.sample.size else None)
 
+    def collect(self, model: CoGovernanceModel) -> None:
+        """Record every model reporter's value (and the household sample). The same records as
+        Mesa's ``collect``, without its per-value type checks and deep copies: every model reporter
+        is a plain function returning a float."""
+        for values, reporter in zip(self.model_vars.values(), self.model_reporters.values(), strict=True):
+            values.append(reporter(model))
+        if self.agent_reporters:
+            self._agent_records[model.steps] = list(self._record_agents(model))
+
     def _record_agents(self, model: CoGovernanceModel):
         reporters = list(self.agent_reporters.values())
         views = [model.residents[int(i)] for i in self.sample]

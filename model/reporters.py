@@ -20,51 +20,112 @@ if TYPE_CHECKING:
 __all__ = ["REPORTERS", "METRIC_INFO", "WEEKLY_FLOWS", "COUNT_METRICS", "morans_i_by_building", "gini"]
 
 
+# Reporters run every week, so they avoid numpy's Python-level wrappers where a direct call gives the
+# same bits: `_mean` is what ndarray.mean does (numpy's pairwise sum, then one division), a share of a
+# boolean array is an exact count over the size, and group members are index arrays made once per
+# run (`_Groups`), which select the same values in the same order as a boolean mask.
+_sum = np.add.reduce
+
+
 def _mean(x: np.ndarray) -> float:
-    return float(x.mean()) if x.size else float("nan")
+    """``x.mean()`` bit for bit (NaN when empty), for float and boolean 1-D arrays."""
+    n = x.size
+    if not n:
+        return float("nan")
+    if x.dtype == np.bool_:
+        return np.count_nonzero(x) / n
+    return float(_sum(x)) / n
 
 
-# Group reporters select with `x.compress(mask)`: the same values as `x[mask]` in the same order
-# (so the same mean, bit for bit), several times faster for masks that are not mostly one value.
+def _share(mask: np.ndarray) -> float:
+    """Share of True in a boolean array (``mask.mean()`` bit for bit)."""
+    return np.count_nonzero(mask) / mask.size
+
+
+class _Groups:
+    """Indices of the households of each reported group (fixed for a run), and per-run constants."""
+
+    def __init__(self, m: M) -> None:
+        hh, lay = m.households, m.layout
+        self.age = [np.flatnonzero(hh.age_group == g) for g in range(3)]
+        self.owners = np.flatnonzero(hh.owner)
+        self.renters = np.flatnonzero(~hh.owner)
+        sizes = np.bincount(lay.building_of, minlength=lay.n_buildings).astype(np.float64)
+        self.moran_w_total = float((sizes * (sizes - 1)).sum())
+
+
+def _groups(m: M) -> _Groups:
+    groups = m.__dict__.get("_reporter_groups")
+    if groups is None:
+        groups = m._reporter_groups = _Groups(m)
+    return groups
+
+
+_GINI_WEIGHTS: dict[int, np.ndarray] = {}
 
 
 def gini(x: np.ndarray) -> float:
     """Gini coefficient of non-negative values."""
-    if x.size == 0 or x.sum() == 0:
+    if x.size == 0:
         return 0.0
     s = np.sort(x)
+    total = _sum(s)
+    if total == 0:
+        return 0.0
     n = s.size
+    weights = _GINI_WEIGHTS.get(n)
+    if weights is None:
+        weights = _GINI_WEIGHTS[n] = 2.0 * np.arange(1, n + 1) - n - 1
     # elementwise product + numpy's pairwise sum, not ndarray.dot: BLAS splits a dot product across
     # threads, which would make the bits depend on the number of cores
-    return float(((2.0 * np.arange(1, n + 1) - n - 1) * s).sum() / (n * s.sum()))
+    return float(_sum(weights * s) / (n * total))
 
 
-def morans_i_by_building(values: np.ndarray, building_of: np.ndarray, n_buildings: int) -> float:
+def percentile_linear(x: np.ndarray, q: float) -> float:
+    """``np.percentile(x, q)`` (method "linear") bit for bit, for a non-empty 1-D array without NaN,
+    without numpy's general machinery: the two neighbouring order statistics and numpy's lerp."""
+    n = x.size
+    virtual = (n - 1) * (q / 100)
+    if virtual >= n - 1:
+        return float(np.max(x))
+    below = int(virtual // 1)
+    part = np.partition(x, (below, below + 1))
+    a, b = float(part[below]), float(part[below + 1])
+    gamma = virtual - below
+    diff = b - a
+    return b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma
+
+
+def morans_i_by_building(values: np.ndarray, building_of: np.ndarray, n_buildings: int,
+                         w_total: float | None = None) -> float:
     """Moran's I of a household variable with building contiguity (w_ij = 1 in the same building).
-    Positive: households of a building resemble each other (P5); ~0 with no clustering."""
-    z = values - values.mean()
-    denom = float((z * z).sum())
+    Positive: households of a building resemble each other (P5); ~0 with no clustering. ``w_total``
+    (Σ over buildings of size·(size − 1)) may be passed in when known."""
+    z = values - _mean(values)
+    zz = z * z
+    denom = float(_sum(zz))
     if denom == 0:
         return 0.0
     sums = np.bincount(building_of, weights=z, minlength=n_buildings)
-    sq = np.bincount(building_of, weights=z * z, minlength=n_buildings)
-    sizes = np.bincount(building_of, minlength=n_buildings).astype(np.float64)
-    w_total = float((sizes * (sizes - 1)).sum())
-    cross = float((sums * sums - sq).sum())
+    sq = np.bincount(building_of, weights=zz, minlength=n_buildings)
+    if w_total is None:
+        sizes = np.bincount(building_of, minlength=n_buildings).astype(np.float64)
+        w_total = float((sizes * (sizes - 1)).sum())
+    cross = float(_sum(sums * sums - sq))
     return float(values.size / w_total * cross / denom) if w_total else 0.0
 
 
 # -- satisfaction -----------------------------------------------------------------------------
 def satisfaction_mean(m: M) -> float:
-    return float(m.households.satisfaction.mean())
+    return _mean(m.households.satisfaction)
 
 
 def satisfied_share(m: M) -> float:
-    return float((m.households.satisfaction >= m.p["satisfied_threshold"]).mean())
+    return _share(m.households.satisfaction >= m.p["satisfied_threshold"])
 
 
 def _sat_age(m: M, g: int) -> float:
-    return _mean(m.households.satisfaction.compress(m.households.age_group == g))
+    return _mean(m.households.satisfaction[_groups(m).age[g]])
 
 
 def satisfaction_youth(m: M) -> float:
@@ -80,17 +141,19 @@ def satisfaction_retired(m: M) -> float:
 
 
 def satisfaction_owners(m: M) -> float:
-    return _mean(m.households.satisfaction.compress(m.households.owner))
+    return _mean(m.households.satisfaction[_groups(m).owners])
 
 
 def satisfaction_renters(m: M) -> float:
-    return _mean(m.households.satisfaction.compress(~m.households.owner))
+    return _mean(m.households.satisfaction[_groups(m).renters])
 
 
 def satisfaction_grid_sd(m: M) -> float:
     lay = m.layout
     by_grid = lay.per_grid(m.households.satisfaction) / lay.households_per_grid
-    return float(by_grid.std())
+    deviation = by_grid - float(_sum(by_grid)) / by_grid.size  # ndarray.std() bit for bit
+    deviation *= deviation
+    return float(np.sqrt(float(_sum(deviation)) / by_grid.size))
 
 
 def satisfaction_gini(m: M) -> float:
@@ -133,27 +196,27 @@ def ontime_closure_rate(m: M) -> float:
 def participation_monthly(m: M) -> float:
     """Share of households that volunteered or attended deliberation in the last 4 weeks (reporting
     an issue does not count)."""
-    return float(m.active_mask.mean())
+    return _share(m.active_mask)
 
 
 def participation_annual(m: M) -> float:
     """Share of households that took part in any community activity (volunteering, deliberation) in
     the last 52 weeks, as surveys ask it."""
-    return float(m.households.active_within(m.week, 52).mean())
+    return _share(m.households.active_within(m.week, 52))
 
 
 def volunteer_share_annual(m: M) -> float:
     """Share of households that volunteered at least once in the last 52 weeks."""
-    return float((m.households.last_volunteer > m.week - 52).mean())
+    return _share(m.households.last_volunteer > m.week - 52)
 
 
 def reporting_share_month(m: M) -> float:
     """Share of households that reported an issue themselves in the last 4 weeks."""
-    return float((m.households.last_report > m.week - 4).mean())
+    return _share(m.households.last_report > m.week - 4)
 
 
 def _part_age(m: M, g: int) -> float:
-    return _mean(m.active_mask.compress(m.households.age_group == g))
+    return _mean(m.active_mask[_groups(m).age[g]])
 
 
 def participation_youth(m: M) -> float:
@@ -169,11 +232,11 @@ def participation_retired(m: M) -> float:
 
 
 def participation_owners(m: M) -> float:
-    return _mean(m.active_mask.compress(m.households.owner))
+    return _mean(m.active_mask[_groups(m).owners])
 
 
 def participation_renters(m: M) -> float:
-    return _mean(m.active_mask.compress(~m.households.owner))
+    return _mean(m.active_mask[_groups(m).renters])
 
 
 def volunteer_hours_per_100(m: M) -> float:
@@ -196,7 +259,8 @@ def volunteer_slots(m: M) -> float:
 
 def participation_morans_i(m: M) -> float:
     lay = m.layout
-    return morans_i_by_building(m.active_mask.astype(np.float64), lay.building_of, lay.n_buildings)
+    return morans_i_by_building(m.active_mask.astype(np.float64), lay.building_of, lay.n_buildings,
+                                _groups(m).moran_w_total)
 
 
 # -- issues -----------------------------------------------------------------------------------
@@ -233,7 +297,7 @@ def resolution_weeks_mean(m: M) -> float:
 
 
 def resolution_weeks_p90(m: M) -> float:
-    return float(np.percentile(m.resolution_weeks, 90)) if m.resolution_weeks.size else float("nan")
+    return percentile_linear(m.resolution_weeks, 90) if m.resolution_weeks.size else float("nan")
 
 
 def cross_resolution_weeks_mean(m: M) -> float:
@@ -264,7 +328,7 @@ def fee_collection_rate(m: M) -> float:
 
 def firm_quality_mean(m: M) -> float:
     q = [f.quality for f in m.firms if f.present]
-    return float(np.mean(q)) if q else float("nan")
+    return float(_sum(np.array(q))) / len(q) if q else float("nan")
 
 
 def firms_present(m: M) -> int:
@@ -285,23 +349,23 @@ def firm_replacements(m: M) -> int:
 
 # -- attitudes --------------------------------------------------------------------------------
 def trust_community_mean(m: M) -> float:
-    return float(m.households.trust_community.mean())
+    return _mean(m.households.trust_community)
 
 
 def trust_property_mean(m: M) -> float:
-    return float(m.households.trust_property.mean())
+    return _mean(m.households.trust_property)
 
 
 def motivation_mean(m: M) -> float:
-    return float(m.households.motivation.mean())
+    return _mean(m.households.motivation)
 
 
 def efficacy_mean(m: M) -> float:
-    return float(m.households.efficacy.mean())
+    return _mean(m.households.efficacy)
 
 
 def aspiration_mean(m: M) -> float:
-    return float(m.households.aspiration.mean())
+    return _mean(m.households.aspiration)
 
 
 # -- money and projects -----------------------------------------------------------------------
@@ -343,27 +407,27 @@ def projects_active(m: M) -> int:
 
 # Module-level functions (not closures), so a model and its DataCollector pickle.
 def quality_property(m: M) -> float:
-    return float(m.quality[:, PROPERTY].mean())
+    return _mean(m.quality[:, PROPERTY])
 
 
 def quality_environment(m: M) -> float:
-    return float(m.quality[:, ENVIRONMENT].mean())
+    return _mean(m.quality[:, ENVIRONMENT])
 
 
 def quality_safety(m: M) -> float:
-    return float(m.quality[:, SAFETY].mean())
+    return _mean(m.quality[:, SAFETY])
 
 
 def quality_care(m: M) -> float:
-    return float(m.quality[:, CARE].mean())
+    return _mean(m.quality[:, CARE])
 
 
 def quality_culture(m: M) -> float:
-    return float(m.quality[:, CULTURE].mean())
+    return _mean(m.quality[:, CULTURE])
 
 
 def quality_infrastructure(m: M) -> float:
-    return float(m.quality[:, INFRASTRUCTURE].mean())
+    return _mean(m.quality[:, INFRASTRUCTURE])
 
 
 REPORTERS: dict[str, object] = {
