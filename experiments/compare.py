@@ -75,12 +75,14 @@ def replicate_seeds(base_seed: int, reps: int) -> list[int]:
 
 def plan(scenarios: list[Any], reference: str = "baseline", reps: int = DEFAULT_REPS, weeks: int = DEFAULT_WEEKS,
          seed: int = DEFAULT_SEED, jobs: int | None = None, out: str | Path = "out/compare",
-         overrides: dict[str, Any] | None = None) -> CompareSpec:
+         overrides: dict[str, Any] | None = None, posterior: str | Path | None = None) -> CompareSpec:
     """Validate every input (raising `UserError`) without touching the file system.
 
     A scenario is a name, a .toml path, ``NAME:PARAM=VALUE[,PARAM=VALUE]`` (that scenario with
     parameters changed, e.g. ``baseline:points.enabled=true``), a Scenario or a dict
-    (``Scenario.from_dict``). ``overrides`` (``--set``) apply to every scenario.
+    (``Scenario.from_dict``). ``overrides`` (``--set``) apply to every scenario. With ``posterior`` (a
+    calibration's output folder), replicate r of every scenario runs under the posterior's r-th parameter
+    draw (and the same seed), so intervals include parameter uncertainty.
     """
     from model.parameters import kwarg_to_name, validate_value
 
@@ -121,8 +123,33 @@ def plan(scenarios: list[Any], reference: str = "baseline", reps: int = DEFAULT_
     out_path = Path(out)
     if out_path.exists() and not out_path.is_dir():
         raise UserError(f"--out {out_path}: exists and is not a directory")
+    post, draws = _posterior_draws(posterior, loaded, reps) if posterior is not None else (None, [])
     return CompareSpec(scenarios=loaded, inputs=inputs, reference=reference, reps=reps, weeks=weeks, seed=seed,
-                       jobs=jobs, out=out_path, seeds=replicate_seeds(seed, reps), overrides=own_overrides)
+                       jobs=jobs, out=out_path, seeds=replicate_seeds(seed, reps), overrides=own_overrides,
+                       posterior=post, draws=draws)
+
+
+def _posterior_draws(path: str | Path, scenarios: list[Scenario], reps: int) -> tuple[Any, list[dict[str, Any]]]:
+    """The posterior and replicate r's parameter set (draw r). A scenario that sets a calibrated parameter
+    differently from the calibration's scenario is refused: the draw would silently replace its setting."""
+    from scenarios import load_scenario
+    from scenarios.posterior import load_posterior
+
+    post = load_posterior(path)
+    try:
+        fitted_on = load_scenario(post.scenario)
+    except UserError as exc:
+        raise UserError(f"--posterior {path}: its scenario cannot be loaded ({exc})") from None
+    base = {**fitted_on.params, **post.settings.get("fixed", {})}
+    for scen in scenarios:
+        for name in post.parameters:
+            if scen.params[name] != base[name]:
+                raise UserError(
+                    f"--posterior {path}: scenario '{scen.name}' sets '{name}' = {scen.params[name]!r}, which the "
+                    f"posterior fits (on '{fitted_on.name}', where it is {base[name]!r}); the posterior draw would "
+                    "replace the scenario's own setting. Compare it without --posterior, or calibrate with "
+                    f"'{name}' fixed")
+    return post, [post.draw(r) for r in range(reps)]
 
 
 def _compared_scenario(item: Any) -> tuple[Scenario, str, dict[str, Any]]:
@@ -178,7 +205,8 @@ def make_tasks(spec: CompareSpec) -> tuple[list[RunTask], dict[str, tuple[str, i
         overrides = spec.overrides[i] if spec.overrides else {}
         for rep, seed in enumerate(spec.seeds):
             run_id = _run_id(i, scen.name, rep)
-            tasks.append(RunTask(run_id, source, seed, spec.weeks, dict(overrides)))
+            draw = spec.draws[rep] if spec.draws else {}  # the posterior draw wins (plan checked they agree)
+            tasks.append(RunTask(run_id, source, seed, spec.weeks, {**overrides, **draw}))
             index[run_id] = (scen.name, rep, seed)
     return tasks, index
 
@@ -276,13 +304,17 @@ def summarize(wide: pd.DataFrame, scenarios: list[str], reference: str, weeks: l
                 ref = at.xs(reference, level="scenario")[metric]
                 mean, lo, hi, n = t_interval(mine.to_numpy())
                 paired = pd.concat([mine.rename("a"), ref.rename("b")], axis=1, join="inner")
-                d, dlo, dhi, dn = t_interval((paired["a"] - paired["b"]).to_numpy())
+                diffs = (paired["a"] - paired["b"]).to_numpy()
+                d, dlo, dhi, dn = t_interval(diffs)
+                finite = diffs[np.isfinite(diffs)]
+                q05, q95 = np.quantile(finite, [0.05, 0.95]) if finite.size else (np.nan, np.nan)
                 rows.append({
                     "scenario": name, "metric": metric, "metric_zh": zh, "metric_en": en, "unit": unit,
                     "week": week, "horizon": week == weeks[-1],
                     "window_weeks": WINDOW_WEEKS if metric in FLOW_METRICS else 1,
                     "n": n, "mean": mean, "ci_low": lo, "ci_high": hi,
                     "reference": reference, "diff": d, "diff_ci_low": dlo, "diff_ci_high": dhi, "diff_n": dn,
+                    "diff_q05": float(q05), "diff_q95": float(q95),
                     "households": households[name],
                 })
     return pd.DataFrame(rows).astype({"n": np.int64, "diff_n": np.int64})
@@ -404,6 +436,12 @@ def run_comparison(spec: CompareSpec, progress: bool = True, started: float | No
         "wall_seconds_before_report": round(wall, 2), "flow_metrics_window_weeks": WINDOW_WEEKS,
         "flow_metrics": sorted(FLOW_METRICS & set(metrics)), "versions": versions(),
     }
+    if spec.posterior is not None:
+        meta["posterior"] = {
+            "path": str(spec.posterior.path.resolve()), "calibration": spec.posterior.settings.get("name"),
+            "parameters": spec.posterior.parameters,
+            "draw_rows": [spec.posterior.draw_index(r) for r in range(spec.reps)], "draws": spec.draws,
+        }
     files.append(atomic_write(out / "compare.json", lambda p: p.write_text(
         json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")))
     text = report.render(spec, summary, meta, [f.name for f in files])
@@ -462,6 +500,9 @@ def add_cli(subparsers: Any) -> None:
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
                    help=f"base seed the replicate seeds are derived from (default {DEFAULT_SEED})")
     p.add_argument("--out", default="out/compare", metavar="DIR", help="output folder (default out/compare)")
+    p.add_argument("--posterior", default=None, metavar="DIR",
+                   help="a calibration's output folder (run.py calibrate): replicate r runs under its r-th "
+                        "parameter draw in every scenario, so intervals include parameter uncertainty")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_compare)
 
@@ -472,7 +513,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     spec = plan(args.scenarios, reference=args.reference, reps=args.reps, weeks=args.weeks, seed=args.seed,
-                jobs=args.jobs, out=args.out, overrides=parse_sets(args.set))
+                jobs=args.jobs, out=args.out, overrides=parse_sets(args.set), posterior=args.posterior)
     try:
         result = run_comparison(spec, progress=not args.quiet, started=started)
     except CompareFailed as exc:

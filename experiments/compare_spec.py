@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from model.reporters import METRIC_INFO, WEEKLY_FLOWS
 
@@ -64,6 +64,8 @@ class CompareSpec:
     #: per scenario, the parameters its runs override on top of what `inputs` loads (``--set``,
     #: ``NAME:PARAM=VALUE``, or every parameter of a scenario built in Python); empty = none
     overrides: list[dict[str, object]] = field(default_factory=list)
+    posterior: Any = None  # a scenarios.posterior.Posterior (compare --posterior), else None
+    draws: list[dict[str, Any]] = field(default_factory=list)  # replicate r's parameter set: posterior.draw(r)
 
     @property
     def names(self) -> list[str]:

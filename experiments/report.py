@@ -148,6 +148,36 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
+def _posterior_lines(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any]) -> list[str]:
+    """Under ``compare --posterior``: what the intervals are, and the spread of effects over the posterior."""
+    post = meta.get("posterior")
+    if not post:
+        return []
+    ref = spec.reference
+    lines = [
+        "## Parameter uncertainty (calibration posterior)",
+        "",
+        f"Replicate *r* of every scenario ran under the *r*-th parameter draw from the posterior of calibration "
+        f"`{post['calibration']}` (`{post['path']}`; free parameters {', '.join(f'`{n}`' for n in post['parameters'])}) "
+        f"and with the same seed, so scenarios stay paired in both parameters and chance. **Which interval is which:** "
+        f"the 95 % intervals in this report are confidence intervals for the *mean* over posterior draws and seeds "
+        f"(they shrink with more replicates); the **90 % range** below is the 5th to 95th percentile of the "
+        f"{spec.reps} paired differences, i.e. how much the effect varies across plausible parameter sets and seeds "
+        f"(it does not shrink with more replicates).",
+        "",
+        f"| Scenario | Measure | Mean difference from {ref} (95 % CI) | 90 % range over posterior draws |",
+        "|---|---|---|---|",
+    ]
+    h = summary[summary["horizon"] & summary["metric"].isin(["satisfaction_mean", "participation_monthly"])]
+    for r in h.itertuples():
+        if r.scenario == ref:
+            continue
+        lines.append(f"| `{r.scenario}` | {r.metric_en} | {fmt_diff(r.diff, r.unit)} ({fmt_diff(r.diff_ci_low, r.unit)} "
+                     f"to {fmt_diff(r.diff_ci_high, r.unit)}) | {fmt_diff(r.diff_q05, r.unit)} to "
+                     f"{fmt_diff(r.diff_q95, r.unit)} |")
+    return [*lines, ""]
+
+
 def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files: list[str]) -> str:
     """The whole report as Markdown text."""
     from experiments.compare_spec import GROUP_METRICS, KEY_METRICS, WINDOW_WEEKS
@@ -207,6 +237,7 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
         f"“Clearly” means the 95 % interval of the paired difference excludes zero; “no clear difference” "
         f"means the runs cannot tell the scenario from {ref} on that measure.",
         "",
+        *_posterior_lines(spec, summary, meta),
         "## What was compared",
         "",
     ]
@@ -237,7 +268,8 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
         f"- Software: cogov {v.get('cogov', '?')} (git {v.get('git_commit', 'unknown')[:12]}), Python "
         f"{v.get('python', '?')}, Mesa {v.get('mesa', '?')}, numpy {v.get('numpy', '?')}, pandas {v.get('pandas', '?')}.",
         f"- Command: `python run.py compare {' '.join(spec.inputs)} --reference {ref} --reps {spec.reps} "
-        f"--weeks {week} --seed {spec.seed}" + (f" --jobs {spec.jobs}" if spec.jobs else "") + f" --out {spec.out}`",
+        f"--weeks {week} --seed {spec.seed}" + (f" --jobs {spec.jobs}" if spec.jobs else "")
+        + (f" --posterior {meta['posterior']['path']}" if meta.get("posterior") else "") + f" --out {spec.out}`",
         "",
         "## How to read the numbers",
         "",
@@ -327,9 +359,13 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
             "- This is a simulation of stylised communities, not a forecast for a particular place. Parameters are "
             "the model's documented defaults and the scenario files' settings (see `python run.py describe "
             "SCENARIO`), not estimates for any real street.",
-            "- The intervals reflect only chance variation between runs. They do not include uncertainty about "
-            "the parameters or the model's rules; a narrow interval is not certainty about the real world. Use a "
-            "sensitivity analysis for that.",
+            ("- Each replicate ran under its own parameter draw from the calibration's posterior, so the spread "
+             "between runs includes parameter uncertainty as far as the calibration fitted it; parameters it did "
+             "not free keep their scenario values, and the model's rules are taken as given."
+             if meta.get("posterior") else
+             "- The intervals reflect only chance variation between runs. They do not include uncertainty about "
+             "the parameters or the model's rules; a narrow interval is not certainty about the real world. Use a "
+             "sensitivity analysis, or `--posterior` with a calibration, for that."),
             "- Many measures and scenarios are compared at once; about one interval in twenty excludes zero by "
             "chance alone, so read single “clear” differences on secondary measures with care.",
             "- Common random numbers: all scenarios start from the same seeds, but once a mechanism draws extra "

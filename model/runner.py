@@ -48,14 +48,26 @@ def run_model(scenario: Any = "baseline", seed: int = 1, weeks: int | None = Non
 
 
 def run_scenario(scenario: Any = "baseline", seed: int = 1, weeks: int | None = None,
-                 overrides: dict[str, Any] | None = None) -> pd.DataFrame:
+                 overrides: dict[str, Any] | None = None, posterior: Any = None,
+                 draw: int | None = None) -> pd.DataFrame:
     """Run one scenario and return its weekly table: a `week` column plus every metric.
+
+    ``posterior`` (a folder written by ``run.py calibrate``, or a loaded `scenarios.posterior.Posterior`)
+    with ``draw=k`` runs under the k-th parameter set drawn from it (by weight, deterministic in k);
+    ``overrides`` still win over the drawn values.
 
     A pure function of its arguments: the same arguments give a bit-identical frame. The model is
     released afterwards, so thousands of calls in one process don't accumulate memory.
     """
     from model.model import CoGovernanceModel
 
+    if posterior is not None:
+        from scenarios.posterior import load_posterior
+
+        overrides = {**load_posterior(posterior, flag="posterior").draw(0 if draw is None else draw),
+                     **(overrides or {})}
+    elif draw is not None:
+        raise UserError(f"draw={draw}: a posterior draw needs posterior=DIR (a calibration's output folder)")
     model = CoGovernanceModel(scenario, seed=seed, **(overrides or {}))
     try:  # released even when the run raises, so a failing run in a sweep worker leaks nothing
         model.run(weeks)

@@ -123,8 +123,13 @@ def tiny_runs(tmp_path_factory):
                                                      "buck_pass_prob = {}\n")
     one = run_calibration(path, base / "one", jobs=1, progress=False)
     two = run_calibration(path, base / "two", jobs=2, progress=False)
-    killed = run_calibration(path, base / "resumed", jobs=2, progress=False, stop_after=1)
-    assert not killed["complete"]
+    # a kill after generation 0 was written leaves the manifest, gen_000.json and perhaps a temporary file
+    import shutil
+
+    (base / "resumed" / "generations").mkdir(parents=True)
+    for name in ("manifest.json", "gen_000.json"):
+        shutil.copy(base / "two" / "generations" / name, base / "resumed" / "generations" / name)
+    (base / "resumed" / "generations" / ".gen_001.json.x1.tmp").write_text("{half")
     assert len(load_generations(base / "resumed")) == 1
     resumed = run_calibration(path, base / "resumed", jobs=2, progress=False, resume=True)
     return {"path": path, "one": one, "two": two, "resumed": resumed, "base": base}
@@ -174,3 +179,50 @@ def test_non_empty_out_without_resume_is_refused(tiny_runs, capsys):
     status = run.main(["calibrate", str(tiny_runs["path"]), "--out", str(tiny_runs["one"]["out"]), "--jobs", "1", "--quiet"])
     assert status == 2
     assert "--resume" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- comparisons under the posterior
+
+
+def test_run_scenario_under_a_posterior_draw(tiny_runs):
+    from model.runner import run_scenario
+
+    out = tiny_runs["one"]["out"]
+    post = load_posterior(out)
+    a = run_scenario("baseline", seed=4, weeks=6, posterior=out, draw=2)
+    b = run_scenario("baseline", seed=4, weeks=6, overrides=post.draw(2))
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    with pytest.raises(UserError, match="needs posterior"):
+        run_scenario("baseline", seed=4, weeks=2, draw=1)
+
+
+def test_compare_with_posterior_pairs_draws_and_seeds_and_says_so(tiny_runs, tmp_path, capsys):
+    post_dir = tiny_runs["one"]["out"]
+    out = tmp_path / "cmp"
+    status = run.main(["compare", "baseline", "points", "--posterior", str(post_dir), "--reps", "3", "--weeks", "8",
+                       "--jobs", "1", "--quiet", "--out", str(out)])
+    assert status == 0, capsys.readouterr().err
+    meta = json.loads((out / "compare.json").read_text())
+    post = load_posterior(post_dir)
+    assert meta["posterior"]["draws"] == [post.draw(r) for r in range(3)]
+    runs = pd.read_parquet(out / "runs.parquet")
+    # replicate r of baseline is exactly the single run under draw r and seed r
+    seed0 = int(runs[runs["replicate"] == 0]["seed"].iloc[0])
+    from model.runner import run_scenario
+
+    alone = run_scenario("baseline", seed=seed0, weeks=8, posterior=post, draw=0)
+    mine = runs[(runs["scenario"] == "baseline") & (runs["replicate"] == 0) & (runs["metric"] == "satisfaction_mean")]
+    assert mine["value"].to_numpy().tolist() == alone["satisfaction_mean"].tolist()
+    report = (out / "report.md").read_text()
+    assert "Parameter uncertainty (calibration posterior)" in report and "90 % range over posterior draws" in report
+    assert {"diff_q05", "diff_q95"} <= set(pd.read_csv(out / "summary.csv").columns)
+
+
+def test_compare_refuses_a_scenario_that_sets_a_calibrated_parameter(tiny_runs, tmp_path, capsys):
+    scen = tmp_path / "other.toml"
+    scen.write_text('[scenario]\nname = "other"\nbase = "baseline"\n[parameters]\nbuck_pass_prob = 0.7\n')
+    status = run.main(["compare", "baseline", str(scen), "--posterior", str(tiny_runs["one"]["out"]), "--reps", "2",
+                       "--weeks", "4", "--jobs", "1", "--quiet", "--out", str(tmp_path / "cmp")])
+    err = capsys.readouterr().err
+    assert status == 2 and "sets 'buck_pass_prob'" in err
+    assert not (tmp_path / "cmp").exists()
