@@ -456,14 +456,14 @@ def run_comparison(spec: CompareSpec, progress: bool = True, started: float | No
 def compare(scenarios: list[Any], reference: str = "baseline", reps: int = DEFAULT_REPS,
             weeks: int = DEFAULT_WEEKS, seed: int = DEFAULT_SEED, jobs: int | None = None,
             out: str | Path = "out/compare", overrides: dict[str, Any] | None = None,
-            progress: bool = False) -> CompareResult:
+            progress: bool = False, posterior: str | Path | None = None) -> CompareResult:
     """Compare scenarios from Python: what ``run.py compare`` does, returning the result.
 
     ``scenarios`` may mix names, paths, ``NAME:PARAM=VALUE`` texts, Scenarios and dicts; ``overrides``
-    apply to every scenario (like ``--set``). Writes the same files into ``out``.
+    apply to every scenario (like ``--set``); ``posterior`` is ``--posterior``. Writes the same files into ``out``.
     """
     spec = plan(scenarios, reference=reference, reps=reps, weeks=weeks, seed=seed, jobs=jobs, out=out,
-                overrides=overrides)
+                overrides=overrides, posterior=posterior)
     return run_comparison(spec, progress=progress)
 
 
