@@ -167,7 +167,7 @@ class _Sampler:
         self.priors = [p.prior for p in spec.parameters]
         self.prior_var = np.array([float(pr.variance()) for pr in self.priors])
         obs = spec.observations
-        self.targets = tuple(zip(obs["metric"], obs["week"].astype(int), strict=True))
+        self.targets = tuple((m, int(w), int(n)) for m, w, n in zip(obs["metric"], obs["week"], obs["window"], strict=True))
         self.observed = obs["value"].to_numpy(dtype=float)
         self.obs_sd = obs["sd"].to_numpy(dtype=float)
         self.fitted = obs["fitted"].to_numpy(dtype=bool)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from experiments.calibration.abc import AbcResult, weighted_quantile
 from experiments.calibration.priors import describe
+from experiments.calibration.simulate import target_value, windowed
 from experiments.calibration.spec import CalibrationSpec, observation_key
 from model.runner import atomic_write
 
@@ -81,6 +82,7 @@ def predictive_bands(spec: CalibrationSpec, series: np.ndarray, metrics: tuple[s
     """predictive.parquet: per metric and week, quantiles of the posterior-predictive runs (model only)."""
     rows = []
     weeks = np.arange(series.shape[2])
+    series = np.stack([[windowed(m, run[i]) for i, m in enumerate(metrics)] for run in series])
     with np.errstate(all="ignore"):
         import warnings
 
@@ -103,7 +105,8 @@ def coverage_table(spec: CalibrationSpec, series: np.ndarray, metrics: tuple[str
     rows = []
     index = {m: i for i, m in enumerate(metrics)}
     for row in spec.observations.itertuples(index=False):
-        sims = series[:, index[row.metric], int(row.week)]
+        sims = np.array([target_value(row.metric, run[index[row.metric]], int(row.week), int(row.window))
+                         for run in series])
         sims = sims[np.isfinite(sims)]
         noisy = sims + rng.normal(0.0, row.sd, size=sims.size) if sims.size else sims
         if noisy.size:
@@ -144,11 +147,11 @@ def write_plots(out: Path, spec: CalibrationSpec, result: AbcResult, bands: pd.D
         ax.plot(b["week"], b["q50"], color="tab:blue", lw=1.2, label="predictive median")
         o = obs[obs["metric"] == metric]
         fit, held = o[o["fitted"]], o[~o["fitted"]]
-        ax.errorbar(fit["week"], fit["value"], yerr=fit["sd"], fmt="o", color="black", ms=4, capsize=3,
-                    label="observed ± sd (fitted)")
+        ax.errorbar(fit["week"] - fit["window"] / 2, fit["value"], yerr=fit["sd"], xerr=fit["window"] / 2, fmt="o",
+                    color="black", ms=4, capsize=3, label="observed ± sd (fitted; bar = weeks averaged)")
         if len(held):
-            ax.errorbar(held["week"], held["value"], yerr=held["sd"], fmt="s", mfc="white", color="tab:red", ms=4,
-                        capsize=3, label="observed ± sd (held out)")
+            ax.errorbar(held["week"] - held["window"] / 2, held["value"], yerr=held["sd"], xerr=held["window"] / 2,
+                        fmt="s", mfc="white", color="tab:red", ms=4, capsize=3, label="observed ± sd (held out)")
         if spec.holdout_after is not None:
             ax.axvline(spec.holdout_after, color="tab:red", lw=0.8, ls=":")
         zh, en, unit = METRIC_INFO.get(metric, (metric, metric.replace("_", " "), ""))

@@ -12,7 +12,7 @@ import numpy as np
 
 from model.reporters import WEEKLY_FLOWS
 
-__all__ = ["FLOW_WINDOW", "observed_values", "simulate_targets", "simulate_series", "windowed"]
+__all__ = ["FLOW_WINDOW", "observed_values", "simulate_targets", "simulate_series", "target_value", "windowed"]
 
 #: A per-week flow metric observed "at week w" is its mean over the 4 weeks ending at w (as in compare).
 FLOW_WINDOW = 4
@@ -33,19 +33,24 @@ def windowed(metric: str, series: np.ndarray) -> np.ndarray:
     return out
 
 
-def observed_values(frame: Any, targets: tuple[tuple[str, int], ...]) -> np.ndarray:
-    """The value of each (metric, week) in a run's weekly frame (see `windowed`)."""
-    cache: dict[str, np.ndarray] = {}
-    out = np.empty(len(targets))
-    for i, (metric, week) in enumerate(targets):
-        if metric not in cache:
-            cache[metric] = windowed(metric, frame[metric].to_numpy(dtype=float))
-        out[i] = cache[metric][week]
-    return out
+def target_value(metric: str, raw: np.ndarray, week: int, window: int) -> float:
+    """One observable number from a metric's raw weekly series: with window 0 its value at ``week`` (see
+    `windowed`); with window w ≥ 1 its mean over the w weeks ending at ``week`` (weeks ≥ 1, NaN weeks left
+    out), e.g. 52 for an annual figure."""
+    if window:
+        part = raw[max(1, week - window + 1) : week + 1]
+        finite = part[np.isfinite(part)]
+        return float(finite.mean()) if finite.size else float("nan")
+    return float(windowed(metric, raw[: week + 1])[week]) if metric in WEEKLY_FLOWS else float(raw[week])
+
+
+def observed_values(frame: Any, targets: tuple[tuple[str, int, int], ...]) -> np.ndarray:
+    """`target_value` of each (metric, week, window) in a run's weekly frame."""
+    return np.array([target_value(m, frame[m].to_numpy(dtype=float), w, n) for m, w, n in targets])
 
 
 def simulate_targets(scenario: str, seed: int, weeks: int, overrides: dict[str, Any],
-                     targets: tuple[tuple[str, int], ...]) -> np.ndarray:
+                     targets: tuple[tuple[str, int, int], ...]) -> np.ndarray:
     """Run the model once; return the simulated value of every observation (NaN when undefined)."""
     from model.runner import run_scenario
 
@@ -55,8 +60,8 @@ def simulate_targets(scenario: str, seed: int, weeks: int, overrides: dict[str, 
 
 def simulate_series(scenario: str, seed: int, weeks: int, overrides: dict[str, Any],
                     metrics: tuple[str, ...]) -> np.ndarray:
-    """Run the model once; return the observable weekly series of ``metrics``, shape (metrics, weeks + 1)."""
+    """Run the model once; return the raw weekly series of ``metrics``, shape (metrics, weeks + 1)."""
     from model.runner import run_scenario
 
     frame = run_scenario(scenario, seed=seed, weeks=weeks, overrides=overrides)
-    return np.vstack([windowed(m, frame[m].to_numpy(dtype=float)) for m in metrics])
+    return np.vstack([frame[m].to_numpy(dtype=float) for m in metrics])

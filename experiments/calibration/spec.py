@@ -10,7 +10,8 @@ A calibration file (TOML; examples in ``scenarios/calibration/``)::
     seed = 1                            # calibration seed: every random number of the sampler comes from it
 
     [observations]
-    file = "obs.csv"                    # relative to this file: columns metric, week, value[, sd][, note...]
+    file = "obs.csv"                    # relative to this file: columns metric, week, value[, sd][, window][, ...]
+                                        # window: average the metric over the N weeks ending at week (52 = a year)
     default_sd = 0.03                   # sd of rows without one (a number, or { metric = sd, ... })
 
     [fixed]                             # optional: parameters held at one value (checked like --set)
@@ -276,6 +277,7 @@ def _observations(head: dict[str, Any], base: Path, where: str, weeks: int) -> t
             raise UserError(f"{w} 'default_sd': expected a number 0 or more, got {value!r}")
     rows = []
     has_sd = "sd" in frame.columns
+    has_window = "window" in frame.columns
     for i, row in enumerate(frame.to_dict("records")):
         here = f"{path}: row {i + 2}"  # +1 header, +1 one-based
         metric = str(row["metric"]).strip()
@@ -298,7 +300,14 @@ def _observations(head: dict[str, Any], base: Path, where: str, weeks: int) -> t
             sd = _cell_number(sd_cell, here, "sd")
             if sd < 0:
                 raise UserError(f"{here}: negative sd ({sd:g}); expected 0 or more")
-        rows.append({**row, "metric": metric, "week": week, "value": float(value), "sd": float(sd)})
+        window = 0
+        if has_window and not (isinstance(row["window"], float) and math.isnan(row["window"])):
+            window = _cell_number(row["window"], here, "window")
+            if not float(window).is_integer() or not 1 <= window <= max(week, 1):
+                raise UserError(f"{here}: 'window' expected a whole number of weeks in [1, {max(week, 1)}] "
+                                f"(the weeks ending at week {week}), got {row['window']!r}")
+            window = int(window)
+        rows.append({**row, "metric": metric, "week": week, "value": float(value), "sd": float(sd), "window": window})
     table = pd.DataFrame(rows)
     dup = table.duplicated(["metric", "week"])
     if dup.any():
