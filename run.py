@@ -64,7 +64,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 # -- describe ---------------------------------------------------------------------------------
 def cmd_describe(args: argparse.Namespace) -> int:
     from model.model import resolve_parameters
-    from model.parameters import GROUPS, PARAMETERS
+    from model.parameters import GROUPS, PARAMETERS, provenance_counts
 
     scen, params = resolve_parameters(args.scenario, parse_sets(args.set), where="--set")
     print(f"{scen.name}: {scen.label_zh} / {scen.label_en}")
@@ -91,8 +91,15 @@ def cmd_describe(args: argparse.Namespace) -> int:
             source = "--set" if name in overridden else scen.source_of.get(name, "default")
             source = "default" if source == "default" else ("--set" if source == "--set" else f"scenario:{source}")
             print(f"{name:40s} {shown:>12s}  {p.unit:22s} {rng:18s} {source:14s} {p.label_zh} / {p.label_en}")
+            if args.all:
+                prior = "none (switch)" if p.kind is bool else str(p.prior) if p.prior else "none (structural)"
+                print(f"{'':4s}prior {prior}; {p.basis}")
     if not args.all:
-        print("\n(mechanisms that are off are hidden; --all shows every parameter)")
+        print("\n(mechanisms that are off are hidden; --all shows every parameter with its prior and source)")
+    else:
+        c = provenance_counts()
+        print(f"\n{len(PARAMETERS)} parameters: {c['sourced']} sourced, {c['calibrated']} calibrated, "
+              f"{c['assumed']} assumed, {c['undocumented']} undocumented; {c['with_prior']} with a prior")
     return 0
 
 
@@ -146,9 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_list)
 
     p = sub.add_parser("describe", help="every resolved parameter of a scenario")
-    p.add_argument("scenario")
+    p.add_argument("scenario", nargs="?", default="baseline", help="scenario name or file (default: baseline)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
-    p.add_argument("--all", action="store_true", help="also show parameters of mechanisms that are off")
+    p.add_argument("--all", action="store_true",
+                   help="every parameter (mechanisms that are off too), each with its prior and source or assumption")
     p.set_defaults(handler=cmd_describe)
 
     p = sub.add_parser("run", help="one run of a scenario")

@@ -15,7 +15,8 @@ Sections (in the order they appear in the file):
 - ``mechanisms``: every registered mechanism (key, names, summary, sources, phases, parameters,
   the levers and model state it touches), which levers several mechanisms share, and which
   MODEL.md §7 mechanisms are not implemented yet;
-- ``parameters``: every declared parameter, grouped (name, default, range, unit, labels, description);
+- ``parameters``: every declared parameter, grouped (name, default, range, prior, unit, labels,
+  description, source or assumption), with counts of sourced / calibrated / assumed parameters;
 - ``metrics``: every weekly reporter.
 
 Regenerate in place (only text between markers changes; the file is replaced atomically)::
@@ -618,12 +619,27 @@ def render_parameters() -> str:
     """Every declared parameter, grouped as in `run.py describe`."""
     import model.mechanisms  # noqa: F401  (declares mechanism parameters)
     from model.mechanisms import MECHANISMS
-    from model.parameters import GROUPS, PARAMETERS
+    from model.parameters import GROUPS, PARAMETERS, provenance_counts
 
     groups = list(GROUPS) + sorted({p.group for p in PARAMETERS.values()} - set(GROUPS))
+    c = provenance_counts()
+    core = [p for p in PARAMETERS.values() if p.mechanism is None]
+    core_counts = {k: sum(p.provenance == k for p in core) for k in ("sourced", "calibrated", "assumed")}
+    sourced_switches = sum(p.kind is bool and p.provenance == "sourced" for p in PARAMETERS.values())
     out = [f"{len(PARAMETERS)} parameters. Names are what `--set NAME=VALUE` and scenario files take; as "
            "Python keyword arguments `.` is written `__`. Defaults are the values in model/parameters.py "
-           "and the mechanism modules; ranges are enforced on every input."]
+           "and the mechanism modules; ranges are enforced on every input.",
+           "",
+           f"**Provenance.** {c['sourced']} sourced (a seed measure, a published figure or a paper; "
+           f"{sourced_switches} of them mechanism switches, sourced by the documents that name the measure), "
+           f"{c['calibrated']} calibrated (fitted to a pattern or target; the pattern's test is then no "
+           f"evidence for it), {c['assumed']} assumed (a stated reason, no source) and {c['undocumented']} "
+           f"not yet documented. Core parameters: {core_counts['sourced']} sourced, "
+           f"{core_counts['calibrated']} calibrated, {core_counts['assumed']} assumed, of {len(core)}. "
+           f"{c['with_prior']} parameters have a prior (its support is the plausible range, inside the "
+           f"validity range, used by sampling and calibration); {c['switches']} switches and "
+           f"{c['structural']} structural settings the user chooses have none. `python run.py describe "
+           "--all` prints the same."]
     for group in groups:
         names = [n for n, p in PARAMETERS.items() if p.group == group]
         if not names:
@@ -640,9 +656,12 @@ def render_parameters() -> str:
         rows = []
         for name in names:
             p = PARAMETERS[name]
-            rows.append((f"`{name}`", _number(p.default), _range(p), p.unit or "—", p.label_zh, p.label_en,
-                         p.description))
-        out += _table(["Parameter", "Default", "Range", "Unit", "中文", "English", "Description"], rows)
+            prior = str(p.prior) if p.prior is not None else "—"
+            unit = (p.unit or "—") + (" (resource)" if p.resource else "")
+            rows.append((f"`{name}`", _number(p.default), _range(p), prior, unit, p.label_zh, p.label_en,
+                         p.description, p.basis))
+        out += _table(["Parameter", "Default", "Range", "Prior", "Unit", "中文", "English", "Description",
+                       "Basis"], rows)
     return "\n".join(out)
 
 

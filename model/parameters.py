@@ -69,6 +69,7 @@ __all__ = [
     "constraint_violations",
     "feasible",
     "parameter_table",
+    "provenance_counts",
     "declare",
     "defaults",
     "validate_value",
@@ -114,6 +115,16 @@ class Param:
         lo = -math.inf if self.low is None else float(self.low)
         hi = math.inf if self.high is None else float(self.high)
         return (lo, hi)
+
+    @property
+    def basis(self) -> str:
+        """One line: 'source: …', 'calibrated: …', 'assumption: …' or 'undocumented'."""
+        if self.source.strip():
+            text = self.source.strip()
+            return text if self.provenance == "calibrated" else f"source: {text}"
+        if self.assumption.strip():
+            return f"assumption: {self.assumption.strip()}"
+        return "undocumented"
 
     @property
     def provenance(self) -> str:
@@ -389,6 +400,20 @@ def feasible(samples: dict[str, Any]) -> np.ndarray:
     for constraint in CONSTRAINTS:
         ok &= np.atleast_1d(constraint.holds({k: np.asarray(samples[k]) for k in samples}))
     return ok
+
+
+def provenance_counts() -> dict[str, int]:
+    """How many declared parameters (mechanisms included) are sourced, calibrated, assumed or
+    undocumented, and how many have a prior (``with_prior``) or are structural settings without one."""
+    import model.mechanisms  # noqa: F401  (registers mechanism parameters)
+
+    counts = dict.fromkeys(PROVENANCE_KINDS, 0)
+    for p in PARAMETERS.values():
+        counts[p.provenance] += 1
+    counts["with_prior"] = sum(p.prior is not None for p in PARAMETERS.values())
+    counts["switches"] = sum(p.kind is bool for p in PARAMETERS.values())
+    counts["structural"] = sum(p.kind is not bool and p.prior is None for p in PARAMETERS.values())
+    return counts
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import json
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,6 +24,7 @@ from model.parameters import (
     defaults,
     feasible,
     parameter_table,
+    provenance_counts,
 )
 from model.priors import Prior
 
@@ -196,3 +198,23 @@ def test_defaults_tuned_to_a_pattern_say_so():
     for name in ("part_base", "report_base", "overhead_share"):
         assert PARAMETERS[name].provenance == "calibrated", name
         assert "pattern P" in PARAMETERS[name].source, name
+
+
+def test_describe_all_shows_every_parameter_with_prior_and_basis():
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, str(root / "run.py"), "describe", "--all"], capture_output=True,
+                            text=True, cwd=root, timeout=300, check=True)
+    lines = result.stdout.splitlines()
+    for name, p in PARAMETERS.items():
+        row = next(i for i, line in enumerate(lines) if line.split(" ", 1)[0] == name)
+        detail = lines[row + 1]
+        assert p.basis in detail, name
+        assert (str(p.prior) if p.prior is not None else "none (") in detail, name
+    counts = provenance_counts()
+    assert f"{len(PARAMETERS)} parameters: {counts['sourced']} sourced, {counts['calibrated']} calibrated" in lines[-1]
+
+
+def test_provenance_counts_add_up():
+    counts = provenance_counts()
+    assert sum(counts[k] for k in ("sourced", "calibrated", "assumed", "undocumented")) == len(PARAMETERS)
+    assert counts["with_prior"] + counts["switches"] + counts["structural"] == len(PARAMETERS)
