@@ -145,7 +145,7 @@ class CoGovernanceModel(mesa.Model):
         g = lay.n_grids
         self.grid_old = rng.random(g) < p["old_compound_share"]
         self.building_old = self.grid_old[lay.building_grid]
-        base = np.clip(p["domain_quality_mean"] + rng.normal(0.0, 0.08, (g, 6)), 0.05, 0.95)
+        base = np.clip(p["domain_quality_mean"] + rng.normal(0.0, p["domain_quality_sd"], (g, 6)), 0.05, 0.95)
         base[:, INFRASTRUCTURE] -= p["old_infrastructure_penalty"] * self.grid_old
         self.base_quality = np.clip(base, 0.0, 1.0)
         self.grid_boost = np.zeros((g, 6))  # permanent lifts from completed projects
@@ -173,7 +173,8 @@ class CoGovernanceModel(mesa.Model):
             self.firms.append(firm)
         oc_present = rng.random(lay.n_grids) < p["owners_committee_share"]
         self.owners_committees: list[OwnersCommittee | None] = [
-            OwnersCommittee(self, g, float(rng.uniform(0.3, 0.8))) if oc_present[g] else None
+            OwnersCommittee(self, g, float(rng.uniform(p["oc_activity_low"], p["oc_activity_high"])))
+            if oc_present[g] else None
             for g in range(lay.n_grids)
         ]
         self.social_orgs: list[SocialOrganisation] = []
@@ -464,7 +465,7 @@ class CoGovernanceModel(mesa.Model):
         expect = p["expected_resolution_weeks"]
         start = np.where(iss.surfaced[done] > NO_WEEK, iss.surfaced[done], iss.created[done])
         wait = (self.week - start).astype(np.float64)
-        outcome = np.clip(1.0 - 0.5 * np.maximum(0.0, wait - expect) / expect, 0.0, 1.0)
+        outcome = np.clip(1.0 - p["lateness_penalty"] * np.maximum(0.0, wait - expect) / expect, 0.0, 1.0)
         self.resolution_weeks = (self.week - iss.created[done]).astype(np.float64)
         self.cross_resolution_weeks = self.resolution_weeks[iss.cross[done]]
         rows = np.concatenate([done, failed])
@@ -530,7 +531,7 @@ class CoGovernanceModel(mesa.Model):
             if lv.deliberation_cost_delta != 0.0:  # e.g. online attendance is easier than a meeting hall
                 prob = hh.participation_probability(p, nbr, self.mobilisation_h, lv.volunteer_reward_yuan,
                                                     lv.participation_cost_delta + lv.deliberation_cost_delta)
-            attendees = self._ration(rng.random(lay.n_households) < prob * 0.8, seats)
+            attendees = self._ration(rng.random(lay.n_households) < prob * p["meeting_turnout"], seats)
             hh.deliberated_now[attendees] = True
             hh.last_deliberation[attendees] = self.week
             self.deliberation_attendees_week = attendees.size
@@ -582,17 +583,19 @@ class CoGovernanceModel(mesa.Model):
             else:
                 self._find_new_firm(g, oc)
         # trust in the property service follows the quality residents see
-        hh.trust_property += 0.1 * (firm_quality[lay.grid_of] - hh.trust_property)
+        hh.trust_property += p["trust_property_rate"] * (firm_quality[lay.grid_of] - hh.trust_property)
 
     def _replacement_vote(self, g: int, oc: OwnersCommittee) -> None:
-        lay, hh = self.layout, self.households
+        lay, hh, p = self.layout, self.households, self.p
         block = slice(g * lay.households_per_grid, (g + 1) * lay.households_per_grid)
         owners = hh.owner[block]
         if not owners.any():
             return
-        p_turn = sigmoid(-0.5 + 2.0 * oc.active + 2.0 * hh.motivation[block] + hh.efficacy[block])
+        p_turn = sigmoid(p["vote_turnout_base"] + p["vote_turnout_oc_weight"] * oc.active
+                         + p["vote_turnout_motivation_weight"] * hh.motivation[block]
+                         + p["vote_turnout_efficacy_weight"] * hh.efficacy[block])
         turnout = (self.rng.random(p_turn.size) < p_turn) & owners
-        favour = (hh.trust_property[block] < 0.5)[turnout].mean() if turnout.any() else 0.0
+        favour = (hh.trust_property[block] < p["vote_distrust_threshold"])[turnout].mean() if turnout.any() else 0.0
         if oc.vote_passes(turnout.sum() / owners.sum(), favour):
             self._hire_firm(g, "owners' committee vote (双过半) replaced the property firm")
 
@@ -600,7 +603,7 @@ class CoGovernanceModel(mesa.Model):
         lv = self.levers
         if lv.backstop_firm:
             self._hire_firm(g, "state-owned backstop firm took over (国企兜底)", backstop=True)
-        elif oc is not None and self.rng.random() < 0.15 * oc.active + lv.replacement_support:
+        elif oc is not None and self.rng.random() < self.p["oc_hire_prob"] * oc.active + lv.replacement_support:
             self._hire_firm(g, "owners' committee hired a new property firm")
         elif self.rng.random() < lv.replacement_support:
             self._hire_firm(g, "community found a new property firm")

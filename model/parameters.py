@@ -743,11 +743,59 @@ _("so_organising_share", 0.3, 0.0, 1.0, "share of hours", "社会组织组织活
   "Share of a social organisation's hours spent organising volunteer activities; the rest of its hours "
   "(1 − service − organising) go to issues of its domain.", "organisations",
   assumption="the split of an organisation's hours is not measured", prior=Prior.uniform(0.1, 0.4))
+_("domain_quality_sd", 0.08, 0.0, 0.3, "sd", "公共服务质量差异", "Initial quality spread",
+  "Spread of the initial quality of each domain between compounds (normal, clipped to [0.05, 0.95]).",
+  "compounds", assumption="compounds differ moderately in service quality; not measured",
+  prior=Prior.uniform(0.02, 0.15))
+_("oc_activity_low", 0.3, 0.0, 1.0, "level", "业委会活跃度下限", "Owners' committee activity (low)",
+  "Lower bound of the uniform draw of an owners' committee's initial activity.", "compounds",
+  assumption="committees range from nominal to busy; not measured", prior=Prior.uniform(0.1, 0.45))
+_("oc_activity_high", 0.8, 0.0, 1.0, "level", "业委会活跃度上限", "Owners' committee activity (high)",
+  "Upper bound of the uniform draw of an owners' committee's initial activity.", "compounds",
+  assumption="committees range from nominal to busy; not measured", prior=Prior.uniform(0.55, 1.0))
+_("lateness_penalty", 0.5, 0.0, 5.0, "per expected time", "超时扣分", "Lateness penalty",
+  "The outcome of a resolved issue falls by this much for each expected resolution time it took beyond the "
+  "expected one (outcome = 1 − penalty × lateness / expected, clipped to [0, 1]).", "issues",
+  assumption="an issue solved twice as late as expected is worth half; not measured",
+  prior=Prior.uniform(0.2, 1.0))
+_("meeting_turnout", 0.8, 0.0, 1.0, "share", "会议到场率", "Meeting turnout",
+  "Share of the households who would take part that actually come to a monthly residents' meeting.",
+  "participation", assumption="some who mean to come do not; not measured", prior=Prior.uniform(0.5, 1.0))
+_("trust_property_rate", 0.1, 0.0, 1.0, "1/month", "物业信任调整速度", "Property trust adjustment",
+  "Monthly move of trust in the property service toward the quality residents see.", "attitudes",
+  assumption="trust in the firm follows what residents see within a year; not measured",
+  prior=Prior.uniform(0.03, 0.3))
+_("vote_turnout_base", -0.5, -5.0, 5.0, "logit", "表决参与基准", "Vote turnout intercept",
+  "Intercept of an owner's turnout in a replacement vote: σ(base + w_oc·activity + w_m·motivation + "
+  "w_e·efficacy).", "property",
+  assumption="half of the owners of a middling compound vote (cf. residents' committee election turnout "
+  "47.89 % in Shanghai, public_figures.csv, a different vote)", prior=Prior.uniform(-2.0, 1.0))
+_("vote_turnout_oc_weight", 2.0, 0.0, 10.0, "logit", "业委会动员对表决的作用", "Vote turnout: committee",
+  "Weight of the owners' committee's activity in an owner's vote turnout.", "property",
+  assumption="an active committee gets owners to vote; the size is not measured", prior=Prior.uniform(0.5, 4.0))
+_("vote_turnout_motivation_weight", 2.0, 0.0, 10.0, "logit", "动机对表决的作用", "Vote turnout: motivation",
+  "Weight of an owner's civic motivation in its vote turnout.", "property",
+  assumption="motivated owners vote more; the size is not measured", prior=Prior.uniform(0.5, 4.0))
+_("vote_turnout_efficacy_weight", 1.0, 0.0, 10.0, "logit", "效能感对表决的作用", "Vote turnout: efficacy",
+  "Weight of an owner's efficacy in its vote turnout.", "property",
+  assumption="owners who think voting changes things vote more; the size is not measured",
+  prior=Prior.uniform(0.0, 3.0))
+_("vote_distrust_threshold", 0.5, 0.0, 1.0, "level", "赞成更换的信任阈值", "Replacement vote: distrust",
+  "An owner who votes favours replacing the firm when its trust in the property service is below this.",
+  "property", assumption="owners who distrust the firm vote it out; the cut-off is not measured",
+  prior=Prior.uniform(0.35, 0.65))
+_("oc_hire_prob", 0.15, 0.0, 1.0, "probability/month", "业委会选聘新物业概率", "New firm hired by owners",
+  "Monthly probability that a fully active owners' committee of a compound without a firm hires a new one "
+  "(scaled by its activity).", "property",
+  assumption="finding a new firm for a compound without one takes many months; not measured",
+  prior=Prior.uniform(0.03, 0.4))
 del _
 
 constrain({"youth_share": 1.0, "retired_share": 1.0}, 1.0, "'youth_share' + 'retired_share' must be at most 1")
 constrain({"initial_quality_low": 1.0, "initial_quality_high": -1.0}, 0.0,
           "'initial_quality_low' must not exceed 'initial_quality_high'")
+constrain({"oc_activity_low": 1.0, "oc_activity_high": -1.0}, 0.0,
+          "'oc_activity_low' must not exceed 'oc_activity_high'")
 constrain({"so_service_share": 1.0, "so_organising_share": 1.0}, 1.0,
           "'so_service_share' + 'so_organising_share' must be at most 1")
 constrain({issue_share_name(k): -1.0 for k in ISSUE_KINDS}, -1e-9, "the issue shares must not all be 0")
