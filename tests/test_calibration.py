@@ -226,3 +226,38 @@ def test_compare_refuses_a_scenario_that_sets_a_calibrated_parameter(tiny_runs, 
     err = capsys.readouterr().err
     assert status == 2 and "sets 'buck_pass_prob'" in err
     assert not (tmp_path / "cmp").exists()
+
+
+# --------------------------------------------------------------------------- recovery of known parameters
+
+
+def _recovery(folder: Path, truth: float, truth_seed: int, calib_seed: int) -> pd.Series:
+    """Observations simulated at issue_rate_per_year = truth, calibrated back; the parameter's summary row."""
+    from experiments.calibration.simulate import target_value
+    from model.runner import run_scenario
+
+    frame = run_scenario("baseline", seed=truth_seed, weeks=13, overrides={"issue_rate_per_year": truth})
+    rows = ["metric,week,value,sd"]
+    for week in (4, 8, 13):
+        rows.append(f"issues_new,{week},{target_value('issues_new', frame['issues_new'].to_numpy(float), week, 0)!r},0")
+    rows.append(f"issues_open,13,{float(frame['issues_open'].iloc[13])!r},0")
+    path = write_calibration(folder, parameters="issue_rate_per_year = { low = 0.5, high = 5.0 }\n",
+                             observations="\n".join(rows) + "\n", seed=calib_seed,
+                             method=TINY_METHOD.replace("max_simulations = 64", "max_simulations = 96"))
+    done = run_calibration(path, folder / "out", jobs=2, progress=False)
+    return done["summary"].set_index("parameter").loc["issue_rate_per_year"]
+
+
+def test_recovery_the_90_interval_covers_the_true_value(tmp_path):
+    row = _recovery(tmp_path, truth=2.5, truth_seed=123, calib_seed=1)
+    assert row["q05"] <= 2.5 <= row["q95"], row
+    assert row["contraction"] > 0.5, row  # the data identify it: the posterior is much narrower than U(0.5, 5)
+
+
+@pytest.mark.slow
+def test_recovery_coverage_over_repeated_trials(tmp_path):
+    truths = (1.0, 1.8, 2.6, 3.4, 4.2)
+    covered = [(lambda r: r["q05"] <= t <= r["q95"])(_recovery(tmp_path / f"t{i}", t, 200 + i, 10 + i))
+               for i, t in enumerate(truths)]
+    # ABC at a finite tolerance is conservative; a 90 % interval should miss at most one truth in five
+    assert sum(covered) >= 4, covered

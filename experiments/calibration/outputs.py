@@ -129,12 +129,19 @@ def coverage_table(spec: CalibrationSpec, series: np.ndarray, metrics: tuple[str
 def write_plots(out: Path, spec: CalibrationSpec, result: AbcResult, bands: pd.DataFrame,
                 summary: pd.DataFrame) -> list[Path]:
     """fit.png/.svg (observed ± sd over posterior-predictive 50 % and 90 % bands) and posterior.png/.svg."""
-    import matplotlib.pyplot as plt
+    import matplotlib
 
-    from experiments.plots import _setup, save
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import rcParams
+
+    from experiments.fonts import use_fonts
+    from experiments.plots import save
     from model.reporters import METRIC_INFO
 
-    cjk = _setup()
+    rcParams["svg.hashsalt"] = "cogov"
+    rcParams["svg.fonttype"] = "path"
+    cjk = use_fonts() is not None  # titles in English, with the Chinese name when a CJK font is installed
     metrics = spec.metrics
     cols = min(3, len(metrics))
     rows = math.ceil(len(metrics) / cols)
