@@ -25,7 +25,7 @@ class PartyBranch(mesa.Agent):
     def offer_slots(self, slots_per_hour: float, mobilisation_bonus: float) -> float:
         """Volunteer slots this branch offers this week; more mobilised branches organise more."""
         mobilisation = min(1.0, self.mobilisation + mobilisation_bonus)
-        self.slots_this_week = self.capacity * slots_per_hour * (0.5 + mobilisation)
+        self.slots_this_week = self.capacity * slots_per_hour * (self.model.p["branch_slots_base"] + mobilisation)
         return self.slots_this_week
 
     def effective_mobilisation(self, bonus: float) -> float:

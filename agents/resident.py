@@ -47,12 +47,12 @@ class Households:
         self.age_group = rng.choice(3, size=n, p=[youth, 1.0 - youth - retired, retired]).astype(np.int8)
         self.owner = rng.random(n) < params["owner_share"]
         self.party_member = rng.random(n) < params["party_member_share"]
-        self.satisfaction = rng.beta(5, 5, n)
-        self.trust_community = rng.beta(4, 4, n)
-        self.trust_property = rng.beta(4, 4, n)
-        self.motivation = rng.beta(2, 5, n)
+        self.satisfaction = rng.beta(params["init_satisfaction_a"], params["init_satisfaction_b"], n)
+        self.trust_community = rng.beta(params["init_trust_a"], params["init_trust_b"], n)
+        self.trust_property = rng.beta(params["init_trust_a"], params["init_trust_b"], n)
+        self.motivation = rng.beta(params["init_motivation_a"], params["init_motivation_b"], n)
         self.motivation0 = self.motivation.copy()
-        self.efficacy = rng.beta(3, 4, n)
+        self.efficacy = rng.beta(params["init_efficacy_a"], params["init_efficacy_b"], n)
         self.aspiration = np.full(n, np.nan)  # set to first experience at set-up
         self.points = np.zeros(n)
         self.pays_fee = np.ones(n, dtype=bool)

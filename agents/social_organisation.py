@@ -33,9 +33,9 @@ class SocialOrganisation(mesa.Agent):
     def issue_hours(self, capacity_factor: float) -> float:
         p = self.model.p
         issue_share = (1.0 - p["so_service_share"]) - p["so_organising_share"]
-        return self.hours(capacity_factor) * issue_share * (0.5 + self.professionalism)
+        return self.hours(capacity_factor) * issue_share * (p["so_issue_base"] + self.professionalism)
 
     def grow(self, rate: float, cap: float) -> None:
         """Quarterly capacity growth from funding and incubation (lagged effect)."""
         self.capacity = min(cap, self.capacity * (1.0 + rate))
-        self.professionalism = min(1.0, self.professionalism + 0.25 * rate)
+        self.professionalism = min(1.0, self.professionalism + self.model.p["so_professionalism_growth"] * rate)

@@ -789,6 +789,28 @@ _("oc_hire_prob", 0.15, 0.0, 1.0, "probability/month", "业委会选聘新物业
   "(scaled by its activity).", "property",
   assumption="finding a new firm for a compound without one takes many months; not measured",
   prior=Prior.uniform(0.03, 0.4))
+for _state, _a, _b, _zh, _why in (
+    ("satisfaction", 5.0, 5.0, "满意度", "centred, moderate spread"),
+    ("trust", 4.0, 4.0, "信任", "centred, wider spread (both trusts)"),
+    ("motivation", 2.0, 5.0, "内在动机", "most households low, a few high"),
+    ("efficacy", 3.0, 4.0, "效能感", "a little below the middle"),
+):
+    for _shape, _value in (("a", _a), ("b", _b)):
+        _(f"init_{_state}_{_shape}", _value, 0.1, 50.0, "shape", f"初始{_zh} Beta {_shape}",
+          f"Initial {_state}: Beta {_shape}", f"Shape {_shape} of the Beta distribution households' initial "
+          f"{_state} is drawn from (the warm-up then moves it toward its stationary level).", "population",
+          assumption=f"MODEL.md §5 initial distribution ({_why}); not measured",
+          prior=Prior.uniform(max(_value / 2, 1.0), 2 * _value))
+_("branch_slots_base", 0.5, 0.0, 2.0, "×", "党支部基础组织效率", "Branch organising base",
+  "A Party branch's volunteer slots are hours × slots_per_organiser_hour × (this + mobilisation).",
+  "organisations", assumption="an unmobilised branch still organises half as well as an average one; not "
+  "measured", prior=Prior.uniform(0.2, 1.0))
+_("so_issue_base", 0.5, 0.0, 2.0, "×", "社会组织办件基础效率", "Organisation issue base",
+  "A social organisation's issue hours are multiplied by (this + professionalism).", "organisations",
+  assumption="even an amateur organisation settles some issues; not measured", prior=Prior.uniform(0.2, 1.0))
+_("so_professionalism_growth", 0.25, 0.0, 2.0, "× growth rate", "专业化增长系数",
+  "Professionalism growth", "Under support, professionalism grows by this × the capacity growth rate a quarter.",
+  "organisations", assumption="training lags behind staffing; not measured", prior=Prior.uniform(0.05, 0.5))
 del _
 
 constrain({"youth_share": 1.0, "retired_share": 1.0}, 1.0, "'youth_share' + 'retired_share' must be at most 1")
@@ -802,4 +824,4 @@ constrain({issue_share_name(k): -1.0 for k in ISSUE_KINDS}, -1e-9, "the issue sh
 for _age in AGE_GROUPS:
     constrain({quality_weight_name(_age, d): -1.0 for d in DOMAINS}, -1e-9,
               f"the quality weights of {_age} households must not all be 0")
-del _KIND_SHARE, _KIND_HOURS, _AGE_WEIGHTS, _kind, _zh, _share, _hours, _age, _age_zh, _row, _domain, _dzh, _w
+del _state, _a, _b, _why, _shape, _value, _KIND_SHARE, _KIND_HOURS, _AGE_WEIGHTS, _kind, _zh, _share, _hours, _age, _age_zh, _row, _domain, _dzh, _w
