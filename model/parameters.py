@@ -68,6 +68,7 @@ __all__ = [
     "check_constraints",
     "constraint_violations",
     "feasible",
+    "sample_priors",
     "parameter_table",
     "provenance_counts",
     "declare",
@@ -414,6 +415,27 @@ def provenance_counts() -> dict[str, int]:
     counts["switches"] = sum(p.kind is bool for p in PARAMETERS.values())
     counts["structural"] = sum(p.kind is not bool and p.prior is None for p in PARAMETERS.values())
     return counts
+
+
+def sample_priors(rng: np.random.Generator, size: int, names: list[str] | None = None) -> dict[str, np.ndarray]:
+    """`size` joint draws from the priors of `names` (default: every parameter with a prior), drawn in
+    the order of `names` from `rng`; parameters not drawn count at their defaults in the constraints,
+    and a draw that breaks one is redrawn (never needed for the declared priors, whose plausible box
+    satisfies every constraint)."""
+    import model.mechanisms  # noqa: F401  (registers mechanism parameters)
+
+    names = [n for n, p in PARAMETERS.items() if p.prior is not None] if names is None else list(names)
+    missing = [n for n in names if n not in PARAMETERS or PARAMETERS[n].prior is None]
+    if missing:
+        raise UserError(f"sample_priors: no prior for {', '.join(missing)}")
+    draws = {n: np.asarray(PARAMETERS[n].prior.draw(rng, size)) for n in names}
+    for _attempt in range(1000):
+        bad = ~feasible(draws) if CONSTRAINTS and size else np.zeros(size, dtype=bool)
+        if not bad.any():
+            return draws
+        for n in names:
+            draws[n][bad] = PARAMETERS[n].prior.draw(rng, int(bad.sum()))
+    raise UserError("sample_priors: the priors hardly ever satisfy the joint constraints")
 
 
 # ---------------------------------------------------------------------------------------------

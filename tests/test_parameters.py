@@ -6,6 +6,7 @@ import json
 import math
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ from model.parameters import (
     feasible,
     parameter_table,
     provenance_counts,
+    sample_priors,
 )
 from model.priors import Prior
 
@@ -218,3 +220,24 @@ def test_provenance_counts_add_up():
     counts = provenance_counts()
     assert sum(counts[k] for k in ("sourced", "calibrated", "assumed", "undocumented")) == len(PARAMETERS)
     assert counts["with_prior"] + counts["switches"] + counts["structural"] == len(PARAMETERS)
+
+
+def test_sample_priors_is_reproducible_in_support_and_feasible():
+    a = sample_priors(np.random.default_rng(3), 500)
+    b = sample_priors(np.random.default_rng(3), 500)
+    assert a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a)
+    for name, values in a.items():
+        lo, hi = PARAMETERS[name].plausible
+        assert values.min() >= lo and values.max() <= hi, name
+    assert feasible(a).all()
+    narrowed = {"youth_share": Prior.uniform(0.3, 0.4), "retired_share": Prior.uniform(0.45, 0.5)}
+    saved = {n: PARAMETERS[n] for n in narrowed}
+    try:  # priors that may break a constraint: infeasible draws are redrawn
+        for n, prior in narrowed.items():
+            PARAMETERS[n] = replace(PARAMETERS[n], prior=prior)
+        c = sample_priors(np.random.default_rng(1), 300, list(narrowed))
+        assert (c["youth_share"] + c["retired_share"] <= 1.0 + 1e-12).all()
+    finally:
+        PARAMETERS.update(saved)
+    with pytest.raises(UserError, match="no prior"):
+        sample_priors(np.random.default_rng(1), 3, ["points.enabled"])
