@@ -3,7 +3,9 @@
 An issue is a row: household, grid, community, kind, cross-boundary flag, created week, surfaced
 week, holder (whose queue), partner (the other party of a cross-boundary issue), status
 (latent → open → resolved/expired), times passed on, resolved week. Only latent and open rows are
-touched each week (`active`), so cost grows with the backlog, not with history.
+touched each week (`active`), so cost grows with the backlog, not with history; between weeks,
+closed rows are folded into the counters (`IssueTable.reclaim`) unless the table keeps them
+(``keep_closed``), so memory does not grow with the horizon either.
 
 Conservation holds at every step: created = latent + open + resolved + expired.
 """
@@ -83,9 +85,11 @@ class IssueTable:
         "passed_week": np.int32,
     }
 
-    def __init__(self, capacity: int = 4096) -> None:
+    def __init__(self, capacity: int = 4096, keep_closed: bool = False) -> None:
         self.size = 0
         self._cap = capacity
+        self.keep_closed = keep_closed
+        self.folded = 0  # closed rows folded out of the table (they live on in the counters)
         for name, dtype in self.FIELDS.items():
             setattr(self, name, np.zeros(capacity, dtype=dtype))
         self.active = np.zeros(0, dtype=np.int64)
@@ -142,6 +146,25 @@ class IssueTable:
     def compact(self) -> None:
         """Drop resolved and expired rows from the active index."""
         self.active = self.active.compress(self.status[self.active] <= OPEN)
+
+    def reclaim(self) -> None:
+        """Fold the closed (resolved, expired) rows out of the table once they outnumber the live
+        ones: the latent and open rows move to the front in their order, so the order of rows, which
+        breaks ties in the queues, and every result stay the same. Row numbers change: call only
+        between weeks, when nothing holds any (the model does, at the start of a week). Closed
+        issues live on in the counters; with ``keep_closed`` the table keeps them instead."""
+        if self.keep_closed:
+            return
+        live = self.active.compress(self.status[self.active] <= OPEN)
+        if self.size - live.size <= max(live.size, 1024):
+            return
+        k = live.size
+        for name in self.FIELDS:
+            column = getattr(self, name)
+            column[:k] = column[live]
+        self.folded += self.size - k
+        self.size = k
+        self.active = np.arange(k, dtype=np.int64)
 
     # -- counts -------------------------------------------------------------------------------
     def count(self, status: int) -> int:

@@ -109,7 +109,7 @@ class CoGovernanceModel(mesa.Model):
         self._setup_space()
         self._setup_households()
         self._setup_organisations()
-        self.issues = IssueTable(capacity=max(4096, self.layout.n_households))
+        self.issues = IssueTable(capacity=max(4096, self.layout.n_households), keep_closed=p["keep_closed_issues"])
         self.projects = ProjectBook(self.layout.n_communities)
         self.mechanisms: dict[str, Mechanism] = {}
         for key, cls in MECHANISMS.items():
@@ -281,6 +281,7 @@ class CoGovernanceModel(mesa.Model):
         hh.volunteered_now[:] = False
         hh.deliberated_now[:] = False
         hh.reported_now[:] = False
+        self.issues.reclaim()  # last week's row numbers are no longer held anywhere
         self.issues.week_events.reset()
         self.points_issued_week = self.points_redeemed_week = 0.0
         for mech in self.mechanisms.values():

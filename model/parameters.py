@@ -667,6 +667,8 @@ _("survey_sample_size", 200, 10, 100000, "households", "调查样本量", "Surve
   assumption="a design setting of the simulated survey (seed 004 quarterly third-party survey)", prior=None, tags=("structural",))
 _("household_sample", 0, 0, 100000, "households", "住户跟踪样本", "Household sample recorded", "Households whose satisfaction, participation and trust are recorded every week through Mesa's agent reporters (evenly spaced, no random draws; 0 = none). Observation only: changes no result.", "observation",
   assumption="a recording setting: how many households the output follows", prior=None, tags=("structural",))
+_("keep_closed_issues", False, None, None, "", "保留已结诉求", "Keep closed issues", "Keep resolved and expired issues in the issue table (model.issues), for analyses of single issues. Off, they are folded into the counters (created, resolved, expired) so memory does not grow with the horizon. Observation only: changes no result.", "observation",
+  assumption="a recording setting: whether the run keeps every closed issue", prior=None, tags=("structural",))
 _("survey_noise", 0.1, 0.0, 0.5, "sd", "调查测量误差", "Survey noise", "Measurement noise of a surveyed satisfaction.", "observation",
   assumption="measurement error of a single survey answer on the unit scale; not measured", prior=Prior.uniform(0.03, 0.2))
 _("satisfied_threshold", 0.6, 0.0, 1.0, "level", "满意阈值", "Satisfied threshold", "A household counts as satisfied at s ≥ this.", "observation",

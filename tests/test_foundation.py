@@ -74,10 +74,11 @@ def test_every_shipped_scenario_runs_20_weeks(scenario: str) -> None:
 
 def check_invariants(model: CoGovernanceModel) -> None:
     iss, hh = model.issues, model.households
-    status = iss.status[: iss.size]
+    status = iss.status[: iss.size]  # live rows and the closed ones not folded into the counters yet
     counts = {s: int(np.count_nonzero(status == s)) for s in (LATENT, OPEN, RESOLVED, EXPIRED)}
-    assert iss.created_total == sum(counts.values()) == iss.size
-    assert counts[RESOLVED] == iss.resolved_total and counts[EXPIRED] == iss.expired_total
+    assert iss.created_total == sum(counts.values()) + iss.folded == iss.size + iss.folded
+    assert counts[LATENT] == iss.count(LATENT) and counts[OPEN] == iss.count(OPEN)
+    assert counts[RESOLVED] + counts[EXPIRED] + iss.folded == iss.resolved_total + iss.expired_total
     assert iss.conserved()
     for name in ("satisfaction", "aspiration", "trust_community", "trust_property", "motivation", "efficacy"):
         values = getattr(hh, name)

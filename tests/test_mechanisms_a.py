@@ -67,7 +67,7 @@ def _issue_stats(m: CoGovernanceModel) -> dict[str, float]:
 
 @cache
 def _run(overrides: tuple[tuple[str, object], ...], seed: int, weeks: int) -> Run:
-    m = CoGovernanceModel("baseline", seed=seed, **dict(overrides))
+    m = CoGovernanceModel("baseline", seed=seed, keep_closed_issues=True, **dict(overrides))  # _issue_stats
     active = np.zeros(m.layout.n_households)
     for week in range(weeks):
         m.step()
