@@ -106,6 +106,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
 # -- run --------------------------------------------------------------------------------------
 def cmd_run(args: argparse.Namespace) -> int:
     from model.model import resolve_parameters
+    from model.parameters import validate_value
     from model.runner import (
         ensure_writable_dir,
         households_in,
@@ -115,9 +116,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         write_run_outputs,
     )
 
+    if args.seed < 0:
+        raise UserError(f"--seed {args.seed}: expected a whole number, 0 or more")
     overrides = parse_sets(args.set)
     if args.weeks is not None:
-        overrides["weeks"] = args.weeks
+        overrides["weeks"] = validate_value("weeks", args.weeks, where="--weeks")
     scen, params = resolve_parameters(args.scenario, overrides, where="--set")
     out = ensure_writable_dir(args.out)
     started = time.perf_counter()
@@ -149,22 +152,42 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cogov {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
-    p = sub.add_parser("list", help="scenarios and mechanisms")
+    raw = argparse.RawDescriptionHelpFormatter
+    p = sub.add_parser("list", help="scenarios and mechanisms", formatter_class=raw,
+                       description="List the shipped scenarios and every mechanism, in 中文 and English.",
+                       epilog=f"example:\n  {program_name()} list")
     p.set_defaults(handler=cmd_list)
 
-    p = sub.add_parser("describe", help="every resolved parameter of a scenario")
-    p.add_argument("scenario", nargs="?", default="baseline", help="scenario name or file (default: baseline)")
-    p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
+    p = sub.add_parser(
+        "describe", help="every resolved parameter of a scenario", formatter_class=raw,
+        description="Print every parameter of a scenario with its value, unit, valid range, and whether the "
+                    "default, the scenario or --set gave it.",
+        epilog=f"examples:\n  {program_name()} describe old_compound\n"
+               f"  {program_name()} describe points --set points.crowding=0.5 --all")
+    p.add_argument("scenario", nargs="?", default="baseline", metavar="SCENARIO",
+                   help="a scenario name (see `list`) or a .toml path (default: baseline)")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE",
+                   help="change a parameter (repeatable), e.g. --set buck_pass_prob=0.2; mechanism parameters "
+                        "are KEY.NAME, e.g. --set points.enabled=true")
     p.add_argument("--all", action="store_true",
                    help="every parameter (mechanisms that are off too), each with its prior and source or assumption")
     p.set_defaults(handler=cmd_describe)
 
-    p = sub.add_parser("run", help="one run of a scenario")
-    p.add_argument("scenario")
-    p.add_argument("--weeks", type=int, default=None, help="weeks to simulate (default: the scenario's)")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
-    p.add_argument("--out", default="out/run", help="output folder (default out/run)")
+    p = sub.add_parser(
+        "run", help="one run of a scenario", formatter_class=raw,
+        description="Run one scenario once and write timeseries.parquet, timeseries.csv (one row a week, "
+                    "week 0 = the start) and run.json (parameters, seed, versions, units) into --out.",
+        epilog=f"examples:\n  {program_name()} run baseline\n"
+               f"  {program_name()} run points --weeks 104 --seed 3 --set points.crowding=0.5 --out out/points\n"
+               f"  {program_name()} run my/scenario.toml --out out/mine")
+    p.add_argument("scenario", metavar="SCENARIO", help="a scenario name (see `list`) or a .toml path")
+    p.add_argument("--weeks", type=int, default=None, metavar="W",
+                   help="weeks to simulate (default: the scenario's horizon, usually 156 = three years)")
+    p.add_argument("--seed", type=int, default=1, metavar="S",
+                   help="the run's random seed, 0 or more (default 1); the same seed gives the same results")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE",
+                   help="change a parameter (repeatable), e.g. --set buck_pass_prob=0.2 or --set points.enabled=true")
+    p.add_argument("--out", default="out/run", metavar="DIR", help="output folder (default out/run)")
     p.set_defaults(handler=cmd_run)
 
     for register in _extra_commands():

@@ -923,7 +923,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def add_cli(subparsers: Any) -> None:
     """Register ``bench`` with run.py."""
-    p = subparsers.add_parser("bench", help="speed and memory against the per-agent baseline and the targets")
+    p = subparsers.add_parser(
+        "bench", help="speed and memory against the per-agent baseline and the targets",
+        description="Measure speed and memory on this machine and write results.json and results.md.",
+        epilog="examples:\n  run.py bench --quick\n  run.py bench --reps 3 --out out/bench",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="small sizes, one repetition (for CI; seconds)")
     p.add_argument(
         "--out",

@@ -25,7 +25,7 @@ import pandas as pd
 from experiments.sweep_folder import RESULTS, build_results
 from model.runner import atomic_write
 
-__all__ = ["Analysis", "analyse_sweep", "indices_table", "SENSITIVITY_CSV", "PLOTS_DIR"]
+__all__ = ["Analysis", "analyse_sweep", "indices_table", "ranking", "ranking_text", "SENSITIVITY_CSV", "PLOTS_DIR"]
 
 SENSITIVITY_CSV = "sensitivity.csv"
 PLOTS_DIR = "plots"
@@ -327,3 +327,65 @@ def _scatter(plt: Any, sub: pd.DataFrame, factors: list[dict[str, Any]], title: 
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig
+
+
+#: How parameters are ranked for each design: (index, what it measures).
+RANK_BY = {
+    "morris": ("mu_star", "Morris mu* (mean absolute elementary effect)"),
+    "sobol": ("ST", "Sobol' total-order index ST"),
+    "lhs": ("abs_spearman", "|Spearman rank correlation| of parameter and outcome across design points"),
+    "grid": ("main_effect_range", "range of the outcome's mean across the parameter's grid values"),
+}
+
+
+def ranking(manifest: dict[str, Any], results: pd.DataFrame, indices: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Parameters ranked by influence on each outcome: outcome, rank, parameter, index, value, conf.
+
+    Morris: mu*; Sobol': ST; Latin hypercube: |Spearman rho| between a parameter and the outcome's
+    point means; grid: the range of the outcome's mean over the parameter's values (main effect).
+    """
+    method = manifest["design"]["method"]
+    index, _ = RANK_BY[method]
+    rows: list[dict[str, Any]] = []
+    if method in ("morris", "sobol"):
+        table = indices if indices is not None else indices_table(manifest, results)[0]
+        sub = table[table["index"] == index]
+        for outcome, group in sub.groupby("outcome", sort=False):
+            for r in group.itertuples():
+                rows.append({"outcome": outcome, "parameter": r.parameter, "index": index, "value": r.value,
+                             "conf": r.conf})
+    else:
+        points = pd.DataFrame(manifest["points"])
+        names = [f["name"] for f in manifest["design"]["factors"]]
+        for outcome in (o["name"] for o in manifest["outcomes"]):
+            y = pd.Series(_point_means(results, outcome, len(points)))
+            ok = y.notna().to_numpy()
+            for name in names:
+                x = points[name].astype(float)[ok]
+                if method == "lhs":
+                    rho = x.rank().corr(y[ok].rank()) if ok.sum() > 2 else np.nan
+                    value = abs(float(rho)) if rho == rho else np.nan
+                else:
+                    means = y[ok].groupby(x.to_numpy()).mean()
+                    value = float(means.max() - means.min()) if len(means) > 1 else np.nan
+                rows.append({"outcome": outcome, "parameter": name, "index": index, "value": value, "conf": np.nan})
+    frame = pd.DataFrame(rows, columns=["outcome", "parameter", "index", "value", "conf"])
+    frame = frame.sort_values(["outcome", "value"], ascending=[True, False], na_position="last", kind="stable")
+    frame.insert(1, "rank", frame.groupby("outcome").cumcount() + 1)
+    order = {o["name"]: i for i, o in enumerate(manifest["outcomes"])}
+    return frame.sort_values(["outcome", "rank"], key=lambda c: c.map(order) if c.name == "outcome" else c,
+                             kind="stable").reset_index(drop=True)
+
+
+def ranking_text(manifest: dict[str, Any], table: pd.DataFrame) -> str:
+    """The ranking as lines to print: per outcome, parameters from most to least influential."""
+    method = manifest["design"]["method"]
+    _, meaning = RANK_BY[method]
+    lines = [f"parameters ranked by {meaning}:"]
+    for outcome, group in table.groupby("outcome", sort=False):
+        lines.append(f"  {outcome}:")
+        for r in group.itertuples():
+            conf = f" ± {r.conf:.3g}" if r.conf == r.conf else ""
+            shown = "—" if r.value != r.value else f"{r.value:.3g}"
+            lines.append(f"    {r.rank}. {r.parameter:32s} {r.index} = {shown}{conf}")
+    return "\n".join(lines)

@@ -215,6 +215,7 @@ class SweepSpec:
     factors: list[Factor]
     outcomes: list[Outcome]
     sensitivity: SensitivityOptions = field(default_factory=SensitivityOptions)
+    overrides: dict[str, int] = field(default_factory=dict)  # --replicates/--weeks/--samples given
 
 
 def _read(path: Path) -> tuple[bytes, dict[str, Any]]:
@@ -399,8 +400,48 @@ def _outcome(item: Any, where: str, weeks: int, index: int) -> Outcome:
     return Outcome(name, metric, statistic, last)
 
 
-def load_sweep(path_text: str | Path) -> SweepSpec:
-    """Read and validate a sweep file; any problem is a one-line `UserError` naming file, key and expectation."""
+OVERRIDE_FLAGS = {"replicates": "--replicates", "weeks": "--weeks", "samples": "--samples"}
+
+
+def _apply_overrides(data: dict[str, Any], overrides: dict[str, int], where: str) -> dict[str, Any]:
+    """The sweep file's data with command-line overrides applied; each checked and blamed on its flag.
+
+    ``samples`` is the lhs sample size, the Sobol' base sample N or the number of Morris trajectories.
+    """
+    from model.parameters import validate_value
+
+    data = {**data, "sweep": dict(data.get("sweep") or {}), "design": dict(data.get("design") or {})}
+    for key, value in overrides.items():
+        flag = OVERRIDE_FLAGS.get(key)
+        if flag is None:
+            raise UserError(f"sweep override '{key}': expected one of {', '.join(OVERRIDE_FLAGS)}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise UserError(f"{flag} {value}: expected a whole number, 1 or more")
+        if key == "weeks":
+            data["sweep"]["weeks"] = validate_value("weeks", value, where=flag)
+        elif key == "replicates":
+            data["sweep"]["replicates"] = value
+        else:
+            method = data["design"].get("method")
+            if method in ("lhs", "sobol"):
+                if method == "sobol" and not is_power_of_two(value):
+                    lo = 1 << (value.bit_length() - 1)
+                    raise UserError(f"{flag} {value}: a Sobol' design needs a power of two, e.g. {lo} or {lo * 2}")
+                data["design"]["samples"] = value
+            elif method == "morris":
+                data["design"]["trajectories"] = value
+            else:
+                raise UserError(f"{flag} {value}: {where} has a {method or 'missing'} design, whose points "
+                                f"are listed, not sampled; --samples applies to lhs, sobol and morris designs")
+    return data
+
+
+def load_sweep(path_text: str | Path, overrides: dict[str, int] | None = None) -> SweepSpec:
+    """Read and validate a sweep file; any problem is a one-line `UserError` naming file, key and expectation.
+
+    ``overrides`` (``--replicates``, ``--weeks``, ``--samples``) replace the file's values, e.g. to try a
+    sweep small first: ``{"replicates": 1, "weeks": 26, "samples": 8}``.
+    """
     import model.mechanisms  # noqa: F401  (declares mechanism parameters)
     from model.model import check_consistency
     from scenarios import load_scenario
@@ -408,6 +449,9 @@ def load_sweep(path_text: str | Path) -> SweepSpec:
     path = Path(path_text)
     raw, data = _read(path)
     where = str(path)
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    if overrides:
+        data = _apply_overrides(data, overrides, where)
     _known(data, TOP_KEYS, where, "")
     head = _table(data, "sweep", where, required=True)
     _known(head, SWEEP_KEYS, where, "[sweep]")
@@ -540,6 +584,7 @@ def load_sweep(path_text: str | Path) -> SweepSpec:
         factors=factors,
         outcomes=outcomes,
         sensitivity=sensitivity,
+        overrides=overrides,
     )
 
 
@@ -623,6 +668,7 @@ def make_manifest(spec: SweepSpec, design: Design) -> dict[str, Any]:
         "sweep_file": str(spec.path),
         "sweep_sha256": spec.sha256,
         "sweep_text": spec.text,
+        "command_line_overrides": spec.overrides,
         "scenario": spec.scenario,
         "scenario_name": spec.scenario_name,
         "scenario_params_sha256": _params_sha256(spec.scenario_params),
@@ -759,6 +805,10 @@ def _check_folder(out: Path, spec: SweepSpec, resume: bool) -> dict[str, Any] | 
             f"--resume {out}: made by a different sweep file ({manifest.get('sweep_file')}, sha256 "
             f"{str(manifest.get('sweep_sha256'))[:12]}) than {spec.path} (sha256 {spec.sha256[:12]}); nothing changed"
         )
+    if manifest.get("command_line_overrides", {}) != spec.overrides:
+        started = " ".join(f"{OVERRIDE_FLAGS[k]} {v}" for k, v in manifest.get("command_line_overrides", {}).items())
+        raise UserError(f"--resume {out}: the sweep started with {started or 'no --replicates/--weeks/--samples'}; "
+                        f"resume it with the same flags")
     if manifest.get("scenario_params_sha256") != _params_sha256(spec.scenario_params):
         raise UserError(
             f"--resume {out}: scenario '{spec.scenario_name}' has changed since the sweep started; "
@@ -778,8 +828,11 @@ def run_sweep(
     analyse: bool | None = None,
     plots: bool = True,
     pool: WorkerPool | None = None,
+    overrides: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """Validate, plan, run (skipping finished runs on resume), then write results and the analysis.
+
+    ``overrides``: ``replicates``, ``weeks``, ``samples`` in place of the file's (see `load_sweep`).
 
     ``plots=False`` leaves out the sweep file's plots (``run.py sensitivity DIR`` draws them later).
     ``pool``: a running `WorkerPool` to use (and leave running) instead of starting one from
@@ -787,7 +840,7 @@ def run_sweep(
     written files).
     """
     started = time.monotonic()
-    spec = load_sweep(sweep_file)
+    spec = load_sweep(sweep_file, overrides)
     out_dir = Path(out) if out is not None else Path("out") / "sweeps" / spec.name
     existing = _check_folder(out_dir, spec, resume)
     if existing is None:
@@ -847,7 +900,7 @@ def run_sweep(
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``run.py sweep``."""
     if args.dry_run:
-        spec = load_sweep(args.sweep_file)
+        spec = load_sweep(args.sweep_file, _overrides(args))
         design = build_design(spec)
         n = len(design.points)
         print(
@@ -864,6 +917,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         resume=args.resume,
         progress=not args.quiet,
         plots=not args.no_plots,
+        overrides=_overrides(args),
     )
     failed = summary["failed"]
     print(
@@ -891,6 +945,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     for note in analysis.notes:
         print(f"note: {note}", file=sys.stderr)
     done = results["run_id"].nunique() if len(results) else 0
+    if done:
+        from experiments.sensitivity import ranking, ranking_text
+
+        print(ranking_text(manifest, ranking(manifest, results, analysis.indices)))
     print(
         f"{done} of {len(manifest['runs'])} runs finished; wrote "
         + ", ".join(str(p) for p in [path, *analysis.written])
@@ -910,16 +968,39 @@ def _jobs(text: str) -> int:
     return value
 
 
+SWEEP_EXAMPLES = """\
+examples:
+  run.py sweep scenarios/sweeps/buck_passing_grid.toml --jobs 2
+  run.py sweep scenarios/sweeps/points_sobol.toml --samples 8 --replicates 1 --weeks 26 --out out/try
+  run.py sweep scenarios/sweeps/owner_share_lhs.toml --dry-run --samples 16
+  run.py sweep my_sweep.toml --scheduler tcp://10.0.0.5:8786 --out out/big --resume
+"""
+
+
 def add_cli(sub: Any) -> None:
     """Register ``sweep`` and ``sensitivity`` with run.py."""
-    p = sub.add_parser("sweep", help="many runs over a design (grid, Latin hypercube, Morris, Sobol)")
-    p.add_argument("sweep_file", help="a sweep file (see scenarios/sweeps/)")
+    p = sub.add_parser(
+        "sweep", help="many runs over a design (grid, Latin hypercube, Morris, Sobol)",
+        description="Run a sweep file's design (format: top of experiments/sweep.py; examples in "
+                    "scenarios/sweeps/), write one file per run, then results.parquet, sensitivity indices "
+                    "and plots. --replicates, --weeks and --samples shrink or grow it without editing the file.",
+        epilog=SWEEP_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("sweep_file", metavar="FILE", help="a sweep file (TOML), e.g. scenarios/sweeps/points_sobol.toml")
+    p.add_argument("--replicates", type=_positive, default=None, metavar="N",
+                   help="runs per design point, in place of the file's [sweep] replicates")
+    p.add_argument("--weeks", type=_positive, default=None, metavar="W",
+                   help="weeks per run, in place of the file's [sweep] weeks")
+    p.add_argument("--samples", type=_positive, default=None, metavar="N",
+                   help="design size in place of the file's: lhs points, Sobol' N (a power of two) or Morris "
+                        "trajectories; not for grids")
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--jobs", type=_jobs, default=None, help="local worker processes (default: all cores)")
+    where.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                       help="local worker processes (default: all cores); results do not depend on it")
     where.add_argument(
-        "--scheduler", default=None, metavar="tcp://HOST:PORT", help="a running Dask scheduler"
+        "--scheduler", default=None, metavar="tcp://HOST:PORT",
+        help="a running Dask scheduler to run on instead of local processes (needs the [cluster] extra)"
     )
-    p.add_argument("--out", default=None, help="output folder (default out/sweeps/NAME)")
+    p.add_argument("--out", default=None, metavar="DIR", help="output folder (default out/sweeps/NAME)")
     p.add_argument(
         "--resume", action="store_true", help="continue a sweep in --out: run only what is missing"
     )
@@ -932,6 +1013,27 @@ def add_cli(sub: Any) -> None:
     )
     p.set_defaults(handler=cmd_sweep)
 
-    s = sub.add_parser("sensitivity", help="results, sensitivity indices and plots of a sweep folder")
-    s.add_argument("dir", help="the folder a sweep wrote")
+    s = sub.add_parser(
+        "sensitivity", help="results, sensitivity indices and plots of a sweep folder",
+        description="(Re)compute a sweep folder's results.parquet, sensitivity indices and plots from its run "
+                    "files (e.g. after --no-plots or an interrupted sweep), and print each outcome's parameter "
+                    "ranking.",
+        epilog="example:\n  run.py sensitivity out/sweeps/points_sobol",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.add_argument("dir", metavar="DIR", help="the folder a sweep wrote (its --out), e.g. out/sweeps/points_sobol")
     s.set_defaults(handler=cmd_sensitivity)
+
+
+def _positive(text: str) -> int:
+    """A whole number, 1 or more (argparse blames the flag it was given to)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 1 or more, got {value}")
+    return value
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, int]:
+    return {k: getattr(args, k) for k in OVERRIDE_FLAGS if getattr(args, k, None) is not None}

@@ -796,7 +796,12 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_cli(subparsers: Any) -> None:
     """`python run.py docs [--check]`."""
-    parser = subparsers.add_parser("docs", help="regenerate the generated sections of docs/ODD.md")
+    parser = subparsers.add_parser(
+        "docs", help="regenerate the generated sections of docs/ODD.md",
+        description="Regenerate the generated sections of docs/ODD.md (parameters, mechanisms, reporters, ...) "
+                    "from the code.",
+        epilog="examples:\n  run.py docs\n  run.py docs --check",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_arguments(parser)
     parser.set_defaults(handler=_run)
 

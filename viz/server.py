@@ -94,7 +94,11 @@ def check_address(host: str, port: int) -> None:
 
 def add_cli(subparsers: Any) -> None:
     """Register ``run.py viz``."""
-    p = subparsers.add_parser("viz", help="the browser app: Explore one run live, Compare scenarios (offline)")
+    p = subparsers.add_parser(
+        "viz", help="the browser app: Explore one run live, Compare scenarios (offline)",
+        description="Serve the browser app (needs the [viz] extra); open the printed address in a browser.",
+        epilog="examples:\n  run.py viz\n  run.py viz --port 0\n  run.py viz --host 0.0.0.0 --port 8800",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default %(default)s: this machine only)")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help="port, 0 = any free one (default %(default)s)")

@@ -56,7 +56,13 @@ def _week(text: str) -> int:
 
 def add_cli(sub: Any) -> None:
     """Register ``calibrate`` with run.py."""
-    p = sub.add_parser("calibrate", help="fit free parameters to observed figures (ABC-SMC)")
+    p = sub.add_parser(
+        "calibrate", help="fit free parameters to observed figures (ABC-SMC)",
+        description="Fit a calibration file's free parameters to its observed figures by ABC-SMC and write the "
+                    "posterior, fit plots, a report and calibrated.toml into --out.",
+        epilog="examples:\n  run.py calibrate scenarios/calibration/chengdu_hotline.toml --dry-run\n"
+               "  run.py calibrate scenarios/calibration/chengdu_hotline.toml --out out/calib --jobs 2",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("calibration_file", help="a calibration file (see scenarios/calibration/)")
     p.add_argument("--out", default=None, help="output folder (required unless --dry-run)")
     where = p.add_mutually_exclusive_group()
