@@ -261,3 +261,27 @@ def test_recovery_coverage_over_repeated_trials(tmp_path):
                for i, t in enumerate(truths)]
     # ABC at a finite tolerance is conservative; a 90 % interval should miss at most one truth in five
     assert sum(covered) >= 4, covered
+
+
+@pytest.mark.slow
+def test_dask_cluster_gives_the_same_posterior(tiny_runs, dask_scheduler, tmp_path):
+    done = run_calibration(tiny_runs["path"], tmp_path / "dask", scheduler=dask_scheduler, progress=False)
+    a = pd.read_parquet(tiny_runs["one"]["out"] / "posterior.parquet")
+    pd.testing.assert_frame_equal(a, pd.read_parquet(done["out"] / "posterior.parquet"), check_exact=True)
+
+
+# --------------------------------------------------------------------------- the shipped example
+
+
+def test_shipped_example_is_valid_and_every_figure_is_cited():
+    folder = Path(run.ROOT) / "scenarios" / "calibration"
+    for path in sorted(folder.glob("*.toml")):
+        spec = load_calibration(path)
+        assert len(spec.parameters) >= 1 and len(spec.observations) >= 2
+    spec = load_calibration(folder / "chengdu_hotline.toml")
+    sources = pd.read_csv(folder / "chengdu_hotline_sources.csv")
+    assert sources["source_url"].str.startswith("http").all() and sources["quote"].str.len().gt(0).all()
+    published = {round(float(v) / 100, 4) for v in sources["value"] if not str(v).startswith(">")}
+    for value in spec.observations["value"]:
+        assert round(value, 4) in published, value  # every observation is a cited published figure
+    assert (spec.observations["sd"] >= 0.03).all()  # a few percentage points at least
