@@ -285,3 +285,29 @@ def test_shipped_example_is_valid_and_every_figure_is_cited():
     for value in spec.observations["value"]:
         assert round(value, 4) in published, value  # every observation is a cited published figure
     assert (spec.observations["sd"] >= 0.03).all()  # a few percentage points at least
+
+
+def test_holdout_after_reports_predictive_coverage_of_later_observations(tmp_path, capsys):
+    path = write_calibration(tmp_path / "in", method=TINY_METHOD.replace("max_simulations = 64", "max_simulations = 16"))
+    out = tmp_path / "out"
+    status = run.main(["calibrate", str(path), "--out", str(out), "--jobs", "1", "--quiet", "--holdout-after", "6"])
+    assert status == 0, capsys.readouterr().err
+    coverage = pd.read_csv(out / "coverage.csv")
+    held = coverage[~coverage["fitted"]]
+    assert sorted(held["week"]) == [13, 13] and coverage["fitted"].sum() == 1
+    assert held["predictive_q05"].le(held["predictive_q95"]).all()
+    report = (out / "report.md").read_text()
+    assert "Held-out observations (after week 6)" in report
+    assert json.loads((out / "calibration.json").read_text())["holdout_after"] == 6
+    # --resume with a different --holdout-after is refused: its generations fit other observations
+    status = run.main(["calibrate", str(path), "--out", str(out), "--jobs", "1", "--quiet", "--resume"])
+    assert status == 2 and "--holdout-after differs" in capsys.readouterr().err
+
+
+def test_unreachable_scheduler_is_one_line_exit_2_nothing_written(tmp_path, capsys):
+    path = write_calibration(tmp_path / "in")
+    status = run.main(["calibrate", str(path), "--out", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9",
+                       "--quiet"])
+    err = capsys.readouterr().err
+    assert status == 2 and "cannot reach the Dask scheduler" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
