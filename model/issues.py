@@ -318,9 +318,14 @@ def _group_cumsum_before(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
         return values.copy()
     csum = np.cumsum(values)
     total_before = csum - values
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-    offset = np.repeat(total_before[starts], np.diff(np.r_[starts, groups.size]))
-    return total_before - offset
+    first = np.empty(groups.size, dtype=bool)  # first row of each group
+    first[0] = True
+    np.not_equal(groups[1:], groups[:-1], out=first[1:])
+    starts = first.nonzero()[0]
+    lengths = np.empty_like(starts)
+    lengths[:-1] = starts[1:] - starts[:-1]
+    lengths[-1] = groups.size - starts[-1]
+    return total_before - total_before[starts].repeat(lengths)
 
 
 def route(kind: np.ndarray, grid: np.ndarray, community: np.ndarray, cross: np.ndarray, holders: Holders,

@@ -60,6 +60,8 @@ from model.space import SocialNetwork, StreetLayout
 __all__ = ["CoGovernanceModel", "resolve_parameters"]
 
 WEEKS_PER_MONTH = 4
+#: The quality domain each kind of social organisation serves.
+SO_SERVICE_DOMAIN = {"care": CARE, "culture": CULTURE, "environment": ENVIRONMENT, "mediation": SAFETY}
 WEEKS_PER_QUARTER = 13
 #: Extra effective capacity of holders at full response-time assessment (levers.response_assessment = 1).
 ASSESSMENT_GAIN = 0.5
@@ -111,7 +113,12 @@ class CoGovernanceModel(mesa.Model):
         self._setup_organisations()
         self.issues = IssueTable(capacity=max(4096, self.layout.n_households), keep_closed=p["keep_closed_issues"])
         self.projects = ProjectBook(self.layout.n_communities)
+        # fixed for a run: issue kinds' shares and hours, and the (grid, kind) cells issues arise in
+        self._kind_shares, self._kind_hours = kind_shares(p), kind_hours(p)
+        self._cell_grid = np.repeat(np.arange(self.layout.n_grids), 7)
+        self._cell_kind = np.tile(np.arange(7), self.layout.n_grids)
         self.mechanisms: dict[str, Mechanism] = {}
+        self._phase_hooks: dict[str, list[Any]] = {}  # phase -> the mechanisms' methods for it, in order
         for key, cls in MECHANISMS.items():
             if p[f"{key}.enabled"]:
                 values = {mp.name: p[f"{key}.{mp.name}"] for mp in cls.parameters}
@@ -269,12 +276,12 @@ class CoGovernanceModel(mesa.Model):
             self.step()
 
     def _hook(self, phase: str) -> None:
-        for mech in self.mechanisms.values():
-            if phase in mech.phases:
-                if phase == "setup":
-                    mech.setup(self)
-                else:
-                    getattr(mech, phase)(self)
+        hooks = self._phase_hooks.get(phase)
+        if hooks is None:
+            hooks = self._phase_hooks[phase] = [getattr(mech, phase) for mech in self.mechanisms.values()
+                                                if phase in mech.phases]
+        for hook in hooks:
+            hook(self)
 
     def _begin_week(self) -> None:
         hh = self.households
@@ -292,20 +299,21 @@ class CoGovernanceModel(mesa.Model):
         """Each household raises issues at rate λ_d·(1.5 − q_d) (more in old compounds)."""
         self._hook("issues_arise")
         lay, p, rng = self.layout, self.p, self.rng
-        lam = p["issue_rate_per_year"] / 52.0 * kind_shares(p)  # (7,)
+        lam = p["issue_rate_per_year"] / 52.0 * self._kind_shares  # (7,)
         q = self.quality[:, KIND_DOMAIN]  # (g, 7)
         rate = lam[None, :] * (1.5 - q) * (1.0 + p["old_issue_factor"] * self.grid_old)[:, None]
         counts = rng.poisson(rate * lay.households_per_grid)  # (g, 7)
         total = int(counts.sum())
         if total == 0:
             return
-        grid = np.repeat(np.repeat(np.arange(lay.n_grids), 7), counts.ravel())
-        kind = np.repeat(np.tile(np.arange(7), lay.n_grids), counts.ravel())
+        per_cell = counts.ravel()
+        grid = self._cell_grid.repeat(per_cell)  # cells (grid, kind) in row order
+        kind = self._cell_kind.repeat(per_cell)
         household = grid * lay.households_per_grid + rng.integers(0, lay.households_per_grid, total)
         cross_kind = (kind == PROPERTY) | (kind == INFRASTRUCTURE)
         cross = cross_kind & (rng.random(total) < p["cross_boundary_share"])
         expires = self.week + np.ceil(rng.exponential(p["latent_expiry_weeks"], total)).astype(np.int64)
-        hours = kind_hours(p)[kind] * np.where(cross, p["cross_boundary_hours_factor"], 1.0)
+        hours = self._kind_hours[kind] * np.where(cross, p["cross_boundary_hours_factor"], 1.0)
         rows = self.issues.add(household, grid, lay.grid_community[grid], kind, cross, self.week, expires, hours)
         if self.levers.dispute_hours_factor != 1.0:  # mediation: disputes take fewer hours
             self.issues.remaining[rows[kind == DISPUTE]] *= self.levers.dispute_hours_factor
@@ -330,9 +338,11 @@ class CoGovernanceModel(mesa.Model):
         hh.reported_now[iss.household[reported]] = True
         iss.week_events.reported = reported.size
         rest = latent.compress(draw >= p_rep)
-        found = rest[rng.random(rest.size) < p["base_discovery_prob"] + lv.discovery_prob_extra]
+        spotted = rng.random(rest.size) < p["base_discovery_prob"] + lv.discovery_prob_extra
+        found = rest[spotted]
         if lv.discoveries_per_grid > 0:
-            found = np.union1d(found, self._grid_worker_finds(np.setdiff1d(rest, found, assume_unique=True)))
+            # found and the grid workers' finds are disjoint and ascending: their sorted union
+            found = np.sort(np.concatenate((found, self._grid_worker_finds(rest[~spotted]))))
         iss.surface(found, self.week, by_household=False)
         iss.week_events.discovered += found.size  # mechanisms may have found some already this week
         still = rest.compress(iss.status[rest] == 0)
@@ -385,11 +395,18 @@ class CoGovernanceModel(mesa.Model):
         iss.partner[lost] = self.holders.street
 
     def _so_slot_table(self) -> np.ndarray:
+        """(community, issue kind) -> holder id of the first social organisation taking that kind, or
+        -1. Organisations are only ever added, so the table is remade only when one was."""
+        cached = self.__dict__.get("_so_table")
+        if cached is not None and cached[0] == len(self.social_orgs):
+            return cached[1]
         table = np.full((self.layout.n_communities, 7), -1, dtype=np.int64)
         for so in self.social_orgs:
             kind = SO_DOMAIN_KIND[so.domain]
             if table[so.community, kind] < 0:
                 table[so.community, kind] = self.holders.so(so.community, so.slot)
+        self._so_table = (len(self.social_orgs), table)
+        table.flags.writeable = False
         return table
 
     # 4 ------------------------------------------------------------------------------------
@@ -539,13 +556,15 @@ class CoGovernanceModel(mesa.Model):
 
     def _ration(self, wanting: np.ndarray, slots: np.ndarray) -> np.ndarray:
         """Households that get a slot: all who want one where slots suffice, else a random subset."""
-        idx = np.flatnonzero(wanting)
+        idx = wanting.nonzero()[0]
         if idx.size == 0:
             return idx
-        comm = self.layout.community_of[idx]
         whole = np.floor(slots).astype(np.int64)
         quota = whole + (self.rng.random(slots.size) < slots - whole)
         key = self.rng.random(idx.size)
+        if slots.size == 1:  # one community: the same order as the lexsort below, by key alone
+            return idx if quota[0] >= idx.size else np.sort(idx[key.argsort(kind="stable")[: quota[0]]])
+        comm = self.layout.community_of[idx]
         order = np.lexsort((key, comm))
         idx, comm = idx[order], comm[order]
         starts = np.searchsorted(comm, np.arange(slots.size))
@@ -728,8 +747,7 @@ class CoGovernanceModel(mesa.Model):
         q[:, CULTURE] += 0.5 * vol_effect
         service = np.zeros((lay.n_communities, 6))
         for so in self.social_orgs:
-            d = {"care": CARE, "culture": CULTURE, "environment": ENVIRONMENT, "mediation": SAFETY}[so.domain]
-            service[so.community, d] += so.service_hours(lv.so_capacity_factor)
+            service[so.community, SO_SERVICE_DOMAIN[so.domain]] += so.service_hours(lv.so_capacity_factor)
         per_100 = service / (lay.households_per_community / 100.0)
         q += (p["service_effect"] * (1.0 - np.exp(-per_100 / 1.5)))[lay.grid_community]
         self.quality = np.clip(q, 0.0, 1.0)
