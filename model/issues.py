@@ -254,7 +254,11 @@ class IssueTable:
         late = self.escalated[rows] & ((week - self.surfaced[rows]) >= sla_weeks) if sla_weeks > 0 else None
         first = np.zeros(rows.size, dtype=np.int8) if late is None else (~late).astype(np.int8)
         queued = np.maximum(self.surfaced[rows], self.passed_week[rows])  # a passed issue starts at the back
-        order = np.lexsort((rows, queued, first, hold))
+        # by holder, then first, then queued week, then row: rows are ascending, so a stable sort on
+        # one exact integer key of (holder, first, queued) is np.lexsort((rows, queued, first, hold))
+        low = int(queued.min())
+        key = (hold.astype(np.int64) * 2 + first) * (int(queued.max()) - low + 1) + (queued - low)
+        order = key.argsort(kind="stable")
         rows, hold = rows[order], hold[order]
         cap = holders.capacity[hold]
         need = self.remaining[rows]

@@ -565,7 +565,9 @@ class CoGovernanceModel(mesa.Model):
         if slots.size == 1:  # one community: the same order as the lexsort below, by key alone
             return idx if quota[0] >= idx.size else np.sort(idx[key.argsort(kind="stable")[: quota[0]]])
         comm = self.layout.community_of[idx]
-        order = np.lexsort((key, comm))
+        # np.lexsort((key, comm)), faster: a stable sort by key, then a stable (radix) sort by community
+        order = key.argsort(kind="stable")
+        order = order[comm.astype(np.int16)[order].argsort(kind="stable")]
         idx, comm = idx[order], comm[order]
         starts = np.searchsorted(comm, np.arange(slots.size))
         rank = np.arange(idx.size) - starts[comm]
