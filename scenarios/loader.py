@@ -7,6 +7,7 @@ A scenario file::
     label_zh = "积分制"
     label_en = "Points-based incentives"
     description = "One line."
+    description_zh = "一句话。"            # optional: the description in 中文 (the app shows one language)
     base = "baseline"                     # optional: start from another scenario
 
     [population]                          # keys of the 'population' parameter group
@@ -56,7 +57,7 @@ __all__ = ["Scenario", "load_scenario", "list_scenarios", "make_scenario", "as_s
 SCENARIO_DIR = Path(__file__).resolve().parent
 GROUP_SECTIONS = ("population", "compounds")
 TOP_KEYS = ("scenario", "population", "compounds", "parameters", "mechanisms", "measures", "gaps")
-HEADER_KEYS = ("name", "label_zh", "label_en", "description", "base", "sources")
+HEADER_KEYS = ("name", "label_zh", "label_en", "description", "description_zh", "base", "sources")
 DOC_KEYS = ("phrase", "mechanism", "parameter", "note", "source")
 
 
@@ -78,6 +79,7 @@ class Scenario:
     measures: list[dict[str, str]] = field(default_factory=list)
     gaps: list[dict[str, str]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    description_zh: str = ""  # the description in 中文 ("" when the file gives none)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -279,6 +281,7 @@ def _from_dict(data: Mapping[str, Any], where: str, path: Path | None, _chain: t
         description=_expect_str(header, "description", where, default=""),
         path=path, params=params, source_of=source_of, measures=measures, gaps=gaps,
         sources=list(sources) if isinstance(sources, list) else [str(sources)],
+        description_zh=_expect_str(header, "description_zh", where, default=""),
     )
 
 

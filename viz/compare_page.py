@@ -15,8 +15,10 @@ from typing import Any
 
 import solara
 
+from experiments.report import HIGHER_IS_BETTER, LOWER_IS_BETTER, fmt_value
 from model.errors import UserError
 from model.parameters import PARAMETERS
+from model.units import unit_text
 from scenarios import list_scenarios, load_scenario
 from viz.compare_runs import (
     BAND_METRICS,
@@ -73,9 +75,9 @@ def _work(context: Any, event: threading.Event, args: dict[str, Any]) -> None:
         except Exception as exc:  # a bug must not take the server down: show it, log it
             log.exception("comparison failed")
             status.value = {"state": "failed", "error": f"{type(exc).__name__}: {exc}"}
-        else:
-            outcome.value = result
+        else:  # the status first: the results never show under a "running" line
             status.value = {"state": "done", "total": result.runs, "seconds": result.seconds}
+            outcome.value = result
         finally:
             if cancel_event.peek() is event:
                 cancel_event.value = None
@@ -87,6 +89,7 @@ def start(names: list[str], ref: str, reps: int, weeks: int, seed: int) -> None:
 
     event = threading.Event()
     cancel_event.value = event
+    outcome.value = None  # the previous results are not this comparison's
     status.value = {"state": "running", "done": 0, "total": len(names) * reps}
     args = {"scenarios": names, "reference": ref, "reps": reps, "weeks": weeks, "seed": seed}
     context = kc.get_current_context()
@@ -94,19 +97,59 @@ def start(names: list[str], ref: str, reps: int, weeks: int, seed: int) -> None:
     threading.Thread(target=_work, args=(context, event, args), daemon=True, name="cogov-compare").start()
 
 
-def _cell(mean: float, lo: float, hi: float, signed: bool = False) -> str:
+#: Colours of a clear difference: better / worse (blue–orange: readable with red–green colour blindness).
+VERDICT_COLOUR = {"better": "#1565c0", "worse": "#e65100"}
+
+
+#: Units of counted things (issues, firms...): shown with one decimal, as means over replicates.
+COUNT_UNITS = frozenset({"issues", "firms", "compounds", "cumulative", "projects", "points"})
+
+
+def number_text(value: float, unit: str, lang: str, signed: bool = False) -> str:
+    """A level or a signed difference with fixed decimals for its unit (``experiments.report``'s
+    rules: shares in % and differences of shares in percentage points, money in whole yuan)."""
+    if unit in COUNT_UNITS:  # counts averaged over replicates: one decimal
+        text = "—" if not math.isfinite(value) else f"{value:{'+' if signed else ''}.1f}"
+    else:
+        text = fmt_value(value, unit, signed=signed)
+    if unit == "share" and signed:
+        text = text.removesuffix(" pp") + " " + tr("pp", lang)
+    return text
+
+
+def _cell(mean: float, lo: float, hi: float, unit: str, lang: str, signed: bool = False,
+          metric: str = "") -> str:
+    """A value with its 95 % interval (left out when there is no spread); a difference whose
+    interval excludes 0 is bold and, for a metric with a better direction, marked better / worse."""
     if not math.isfinite(mean):
         return "—"
-    fmt = "{:+.3g}" if signed else "{:.3g}"
-    text = fmt.format(mean)
-    if math.isfinite(lo) and math.isfinite(hi):
-        text += f" [{lo:.3g}, {hi:.3g}]"
-    bold = signed and math.isfinite(lo) and math.isfinite(hi) and (lo > 0 or hi < 0)
-    return f"<b>{html.escape(text)}</b>" if bold else html.escape(text)
+    text = number_text(mean, unit, lang, signed)
+    spread = math.isfinite(lo) and math.isfinite(hi) and hi > lo
+    if spread:
+        text += f" [{number_text(lo, unit, lang, signed)}, {number_text(hi, unit, lang, signed)}]"
+    out = html.escape(text)
+    if not (signed and spread and (lo > 0 or hi < 0)):
+        return out
+    up = lo > 0
+    verdict = ("better" if up else "worse") if metric in HIGHER_IS_BETTER else (
+        ("worse" if up else "better") if metric in LOWER_IS_BETTER else "")
+    if not verdict:
+        return f"<b>{out}</b>"
+    arrow = "▲" if up else "▼"
+    return (f"<b class='cogov-{verdict}' style='color:{VERDICT_COLOUR[verdict]}'>{out} {arrow} "
+            f"{html.escape(tr(verdict, lang))}</b>")
+
+
+def metric_heading(label: str, unit: str, lang: str) -> str:
+    """A metric's label with its unit (shares and 0–1 levels need none: % and decimals say it)."""
+    if unit in ("", "share", "0–1") or unit in label.lower():
+        return label
+    return f"{label}（{unit_text(unit, lang)}）" if lang == "zh" else f"{label} ({unit})"
 
 
 def difference_table_html(result: CompareOutcome, lang: str) -> str:
-    """Rows: metrics; columns: the reference's value, then each other scenario's paired difference."""
+    """Rows: metrics (with units); columns: the reference's value, then each other scenario's
+    paired difference from it with its 95 % interval, better / worse marked."""
     s = result.summary
     ref = result.spec.reference
     others = [n for n in result.spec.names if n != ref]
@@ -118,14 +161,16 @@ def difference_table_html(result: CompareOutcome, lang: str) -> str:
         part = s[s["metric"] == metric].set_index("scenario")
         if part.empty:
             continue
-        label = pick(part["metric_zh"].iloc[0], part["metric_en"].iloc[0], lang)
+        unit = str(part["unit"].iloc[0])
+        label = metric_heading(pick(part["metric_zh"].iloc[0], part["metric_en"].iloc[0], lang), unit, lang)
         r = part.loc[ref]
-        cells = [html.escape(label), _cell(r["mean"], r["ci_low"], r["ci_high"])]
-        cells += [_cell(part.loc[n, "diff"], part.loc[n, "diff_ci_low"], part.loc[n, "diff_ci_high"], signed=True)
-                  for n in others]
-        rows.append("<tr>" + "".join(f"<td style='padding:2px 10px 2px 0'>{c}</td>" for c in cells) + "</tr>")
-    thead = "".join(f"<th style='text-align:left;padding-right:10px'>{html.escape(h)}</th>" for h in head)
-    return (f"<table class='cogov-diff-table' style='font-size:0.85em;border-collapse:collapse'>"
+        cells = [html.escape(label), _cell(r["mean"], r["ci_low"], r["ci_high"], unit, lang)]
+        cells += [_cell(part.loc[n, "diff"], part.loc[n, "diff_ci_low"], part.loc[n, "diff_ci_high"], unit, lang,
+                        signed=True, metric=metric) for n in others]
+        rows.append("<tr>" + "".join(f"<td style='padding:3px 14px 3px 0;white-space:nowrap'>{c}</td>"
+                                     for c in cells) + "</tr>")
+    thead = "".join(f"<th style='text-align:left;padding-right:14px'>{html.escape(h)}</th>" for h in head)
+    return (f"<table class='cogov-diff-table' style='font-size:0.9em;border-collapse:collapse'>"
             f"<thead><tr>{thead}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
@@ -165,7 +210,7 @@ def ComparePage() -> None:
         reps, why = _reps(reps_text.value)
         if why:
             found["reps"] = why
-        weeks, why = parse_value(PARAMETERS["weeks"], weeks_text.value)
+        weeks, why = parse_value(PARAMETERS["weeks"], weeks_text.value, lang)
         if why:
             found["weeks"] = why
         seed, why = parse_seed(seed_text.value)
@@ -216,7 +261,8 @@ def ComparePage() -> None:
         if running:
             done, total = state.get("done", 0), max(state.get("total", 1), 1)
             solara.ProgressLinear(value=100.0 * done / total, color="primary", classes=["cogov-compare-progress"])
-            solara.Text(tr("running", done=done, total=total), classes=["cogov-compare-status"])
+            solara.Text(tr("running", done=done, total=total) if done < total else tr("summarising", total=total),
+                        classes=["cogov-compare-status"])
         elif state.get("state") == "done":
             solara.Text(tr("finished", total=state["total"], seconds=state["seconds"]), classes=["cogov-compare-status"])
         elif state.get("state") == "cancelled":

@@ -17,7 +17,7 @@ from model.mechanisms import MECHANISMS
 from model.parameters import GROUPS, Param
 from scenarios import list_scenarios, load_scenario
 from viz import session
-from viz.i18n import pick, tr
+from viz.i18n import current, pick, tr
 from viz.params import (
     Refusal,
     combination_refusal,
@@ -36,31 +36,33 @@ __all__ = ["CogovInputs", "ParamField", "SeedField", "ScenarioPicker", "refusal_
 Commit = Callable[[str, Any], Refusal | None]
 
 
-def refusal_text(refusal: Refusal, kept: Any) -> str:
-    """The in-place message of a refused value, in the current language."""
+def refusal_text(refusal: Refusal, kept: Any, param: Param | None = None) -> str:
+    """The in-place message of a refused value, in the current language (a range is quoted with
+    ``param``'s unit in that language, whichever language the refusal was made in)."""
     key, values = refusal
+    if param is not None and "range" in values:
+        values = {**values, "range": range_text(param, current())}
     return f"{tr(key, **values)} · {tr('refused_kept', value=format_value(kept))}"
 
 
 @solara.component
 def ParamField(param: Param, value: Any, commit: Commit) -> None:
-    """A typed field for one numeric parameter: label in the current language, the other
-    language's label and the declared range below it; a bad value is refused with a message."""
+    """A typed field for one numeric parameter: label in the current language, the declared range
+    and unit below it; a bad value is refused with a message."""
     text, set_text = solara.use_state(format_value(value))
     refusal, set_refusal = solara.use_state(None)
 
     def on_text(new: str | None) -> None:
         new = new or ""
         set_text(new)
-        parsed, why = parse_value(param, new)
+        parsed, why = parse_value(param, new, current())
         if why is None:
             why = commit(param.kwarg, parsed)
         set_refusal(why)
 
-    hint = f"{pick(param.label_en, param.label_zh)} · {range_text(param)}"
     solara.InputText(
         pick(param.label_zh, param.label_en), value=text, on_value=on_text, continuous_update=False,
-        error=refusal_text(refusal, value) if refusal else False, message=hint,
+        error=refusal_text(refusal, value, param) if refusal else False, message=range_text(param, current()),
         classes=["cogov-param", f"cogov-param-{param.kwarg}"],
     )  # fmt: skip
 
@@ -92,17 +94,18 @@ def ScenarioPicker() -> None:
     names = list_scenarios()
     scenarios = {n: load_scenario(n) for n in names}
     items = [{"text": f"{pick(s.label_zh, s.label_en)} ({n})", "value": n} for n, s in scenarios.items()]
-    current = session.scenario.value
+    chosen = session.scenario.value
 
     def choose(name: str | None) -> None:
         if name and name in scenarios and name != session.scenario.value:
             session.load(name)
 
-    solara.v.Select(label=tr("scenario"), items=items, v_model=current, on_v_model=choose, dense=True,
+    solara.v.Select(label=tr("scenario"), items=items, v_model=chosen, on_v_model=choose, dense=True,
                     hint=tr("scenario_hint"), persistent_hint=True, class_="cogov-scenario")
-    scen = scenarios.get(current)
-    if scen is not None and scen.description:
-        solara.Text(scen.description, style={"font-size": "0.8em", "color": "#555"})
+    scen = scenarios.get(chosen)
+    description = scen and pick(scen.description_zh or scen.description, scen.description)
+    if description:
+        solara.Text(description, style={"font-size": "0.8em", "color": "#555"}, classes=["cogov-scenario-description"])
 
 
 def Switch(label: str, value: bool, on_value: Callable[[bool], Any]) -> Any:
@@ -128,12 +131,12 @@ def CogovInputs(user_params: dict[str, Any], on_change: Callable[[str, Any], Non
 @solara.component
 def ParameterCard(user_params: dict[str, Any], on_change: Callable[[str, Any], None] | None) -> None:
     """Scenario, seed, mechanisms (with their main parameters), main parameters, and on request
-    every other parameter by group. Values Mesa's Reset will use are kept in ``accepted``."""
-    initial = solara.use_memo(lambda: {k: v["value"] for k, v in user_params.items()}, [])
-    accepted = solara.use_reactive(initial)
+    every other parameter by group. The values Mesa's Reset will use are the tab's
+    ``session.setup`` (so they survive a visit to Compare and a language switch)."""
+    accepted = session.setup
 
     def commit(kwarg: str, value: Any) -> Refusal | None:
-        trial = {**accepted.value, kwarg: value}
+        trial = {**(accepted.value or {k: v["value"] for k, v in user_params.items()}), kwarg: value}
         refusal = combination_refusal({k: v for k, v in trial.items() if k != "seed"})
         if refusal is not None:
             return refusal
@@ -143,12 +146,8 @@ def ParameterCard(user_params: dict[str, Any], on_change: Callable[[str, Any], N
         return None
 
     show_all, set_show_all = solara.use_state(False)
-    values = accepted.value
-    model = session.model.value
-    pending = 0
-    if model is not None:
-        pending = sum(1 for k, v in values.items() if k != "seed" and model.p.get(k.replace("__", ".")) != v)
-        pending += int(values.get("seed") != model.seed)
+    values = accepted.value or {k: v["value"] for k, v in user_params.items()}
+    pending = session.pending_changes(values, session.model.value)
 
     with solara.Column(gap="2px", style={"max-width": "352px"}):  # labels wrap; the drawer keeps its width
         ScenarioPicker()

@@ -183,9 +183,11 @@ def EventLog(model: Any) -> None:
                     style="overflow-y: auto; max-height: 240px", classes=["cogov-event-log"])
 
 
+#: Mesa's tab bar has a single tab ("Page 0"): hidden, so the headline figures sit right above the grid.
+EXPLORE_CSS = ".cogov-explore .v-tabs:not(.cogov-keep) { display: none; }"
+
 #: The Explore components in the order of ``viz.mesa_shim.EXPLORE_LAYOUT``.
 COMPONENTS: list[tuple[Any, int]] = [
-    (KpiPanel, 0),
     (MapPanel, 0),
     (CHART_COMPONENTS["satisfaction"], 0),
     (CHART_COMPONENTS["participation"], 0),
@@ -209,9 +211,13 @@ def ExplorePage() -> None:
         return lambda: current_model.remove() if session.model.peek() is not current_model else None
 
     solara.use_effect(release, [model])
-    params = solara.use_memo(lambda: explore_model_params(session.scenario.value, model.seed),
+    # the tab's set-up as edited so far, so a remount (back from Compare) shows what Reset will build
+    params = solara.use_memo(lambda: explore_model_params(session.scenario.value, model.seed, session.setup.peek()),
                              [session.scenario.value, session.generation.value])
-    SolaraViz(
-        session.model, components=list(COMPONENTS), model_params=params, name=tr("app_title", lang),
-        play_interval=150,
-    ).key(f"explore-{session.generation.value}")
+    with solara.Column(gap="0px", classes=["cogov-explore"]):
+        solara.Style(EXPLORE_CSS)
+        KpiPanel(model)  # above Mesa's grid of fixed-height boxes: its height follows its content
+        SolaraViz(
+            session.model, components=list(COMPONENTS), model_params=params, name=tr("app_title", lang),
+            play_interval=150,
+        ).key(f"explore-{session.generation.value}")

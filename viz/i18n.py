@@ -98,6 +98,7 @@ UI: dict[str, tuple[str, str]] = {
     "cancel": ("取消", "Cancel"),
     "running": ("运行中：{done}/{total} 次", "Running: {done}/{total} runs"),
     "finished": ("完成 {total} 次运行，用时 {seconds:.1f} 秒", "Finished {total} runs in {seconds:.1f} s"),
+    "summarising": ("已运行 {total} 次，正在汇总…", "{total} runs done, summarising…"),
     "cancelled": ("已取消", "Cancelled"),
     "failed": ("运行失败：{error}", "Run failed: {error}"),
     "need_scenario": ("请至少选择一个情景", "Choose at least one scenario"),
@@ -108,11 +109,15 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "bands_title": ("满意度与参与率（均值与 95% 区间）", "Satisfaction and participation (mean and 95 % interval)"),
     "diff_title": (
-        "第 {week} 周与参照情景的差异（流量指标取最后 4 周平均）；括号内为 95% 区间，加粗 = 区间不含 0",
+        "第 {week} 周与参照情景的差异（流量指标取最后 4 周平均）；括号内为 95% 区间；加粗 = 区间不含 0，"
+        "▲▼ 标出更好或更差",
         "Difference from the reference at week {week} (flows: mean of the last 4 weeks); 95 % interval in "
-        "brackets, bold = the interval excludes 0",
+        "brackets; bold = the interval excludes 0, ▲▼ marked better or worse",
     ),
     "reference_value": ("参照值", "Reference value"),
+    "better": ("更好", "better"),
+    "worse": ("更差", "worse"),
+    "pp": ("个百分点", "pp"),
     "col_metric": ("指标", "Metric"),
     "col_scenario": ("情景", "Scenario"),
     "col_value": ("数值", "Value"),

@@ -32,16 +32,19 @@ __all__ = ["install", "installed", "TranslatingSolara", "EXPLORE_LAYOUT"]
 
 PATCHED = ("solara", "UserInputs", "make_initial_grid_layout")
 
-#: Grid boxes (12 columns, rows of 30 px) of the Explore components, in the order given to SolaraViz.
+#: Grid boxes (12 columns, rows of 30 px with 10 px gaps: a box is 40·h − 10 px tall) of the Explore
+#: components, in the order given to SolaraViz. Every box holds content of a known height (figures
+#: drawn at a fixed size and shrunk with the box's width, a scrolling event log); the headline
+#: figures, whose height depends on the language, the scenario and the window, are not in the
+#: grid but above it (``viz.explore.ExplorePage``), so they are never cut off.
 EXPLORE_LAYOUT: list[dict[str, Any]] = [
-    {"i": 0, "x": 0, "y": 0, "w": 12, "h": 4},  # KPI cards
-    {"i": 1, "x": 0, "y": 4, "w": 6, "h": 14},  # map
-    {"i": 2, "x": 6, "y": 4, "w": 6, "h": 7},  # satisfaction
-    {"i": 3, "x": 6, "y": 11, "w": 6, "h": 7},  # participation
-    {"i": 4, "x": 0, "y": 18, "w": 6, "h": 7},  # issues and resolution time
-    {"i": 5, "x": 6, "y": 18, "w": 6, "h": 7},  # fee collection
-    {"i": 6, "x": 0, "y": 25, "w": 6, "h": 7},  # firm quality
-    {"i": 7, "x": 6, "y": 25, "w": 6, "h": 7},  # event log
+    {"i": 0, "x": 0, "y": 0, "w": 6, "h": 16},  # map
+    {"i": 1, "x": 6, "y": 0, "w": 6, "h": 8},  # satisfaction
+    {"i": 2, "x": 6, "y": 8, "w": 6, "h": 8},  # participation
+    {"i": 3, "x": 0, "y": 16, "w": 6, "h": 8},  # issues and resolution time
+    {"i": 4, "x": 6, "y": 16, "w": 6, "h": 8},  # fee collection
+    {"i": 5, "x": 0, "y": 24, "w": 6, "h": 8},  # firm quality
+    {"i": 6, "x": 6, "y": 24, "w": 6, "h": 8},  # event log
 ]
 
 
@@ -121,7 +124,7 @@ def original(name: str) -> Any:
 
 def _layout(original_layout: Callable[[int], list[dict[str, Any]]]) -> Callable[[int], list[dict[str, Any]]]:
     def make_initial_grid_layout(num_components: int) -> list[dict[str, Any]]:
-        """The Explore layout for its 8 components; Mesa's for any other count."""
+        """The Explore layout for its components; Mesa's for any other count."""
         if num_components == len(EXPLORE_LAYOUT):
             return [{**box, "moved": False} for box in EXPLORE_LAYOUT]
         return original_layout(num_components)

@@ -16,6 +16,7 @@ from model.errors import UserError
 from model.mechanisms import MECHANISMS
 from model.model import check_consistency
 from model.parameters import GROUPS, PARAMETERS, Param
+from model.units import unit_text
 
 __all__ = [
     "EXPLORE_MAX_HOUSEHOLDS", "MAX_SEED", "Refusal", "range_text", "format_value", "parse_value", "parse_seed",
@@ -41,15 +42,17 @@ def format_value(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def range_text(param: Param) -> str:
-    """``[0, 1]`` or ``[1, 2000] weeks``: the declared range and unit."""
+def range_text(param: Param, lang: str = "en") -> str:
+    """``[0, 1]`` or ``[1, 2000] weeks`` (``[1, 2000] 周`` in 中文): the declared range and unit."""
     lo = "-∞" if param.low is None else format_value(param.low)
     hi = "∞" if param.high is None else format_value(param.high)
-    return f"[{lo}, {hi}]" + (f" {param.unit}" if param.unit else "")
+    unit = unit_text(param.unit, lang)
+    return f"[{lo}, {hi}]" + (f" {unit}" if unit else "")
 
 
-def parse_value(param: Param, text: str) -> tuple[Any, Refusal | None]:
-    """Typed text -> (value, None), or (None, refusal) when it is not a valid value of ``param``."""
+def parse_value(param: Param, text: str, lang: str = "en") -> tuple[Any, Refusal | None]:
+    """Typed text -> (value, None), or (None, refusal) when it is not a valid value of ``param``
+    (the refusal quotes the range with its unit in ``lang``)."""
     raw = text.strip().replace("，", ",").replace(",", "")
     if param.kind is bool:
         low = raw.lower()
@@ -58,7 +61,7 @@ def parse_value(param: Param, text: str) -> tuple[Any, Refusal | None]:
         if low in {"false", "0", "no", "off", "否"}:
             return False, None
         return None, ("err_bool", {})
-    rng = range_text(param)
+    rng = range_text(param, lang)
     try:
         number = float(raw)
     except ValueError:
@@ -136,16 +139,19 @@ def other_groups() -> list[tuple[str, list[Param]]]:
     return out
 
 
-def explore_model_params(scenario: Any, seed: int = 1) -> dict[str, Any]:
+def explore_model_params(scenario: Any, seed: int = 1, values: dict[str, Any] | None = None) -> dict[str, Any]:
     """``model_params`` for Mesa's SolaraViz: the scenario (fixed), the seed and every declared
-    parameter at the scenario's value, as entries the cogov inputs render (``type: "cogov"``)."""
+    parameter, as entries the cogov inputs render (``type: "cogov"``). Values come from ``values``
+    (``seed`` and keyword spellings, e.g. the tab's edited set-up) where given, else the scenario's."""
     from scenarios import Scenario, load_scenario
 
     scen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    values = values or {}
     params: dict[str, Any] = {
-        "scenario": scen.name,
-        "seed": {"type": "cogov", "kind": "seed", "value": seed},
+        "scenario": scenario if isinstance(scenario, str) else scen.name,
+        "seed": {"type": "cogov", "kind": "seed", "value": values.get("seed", seed)},
     }
     for name, p in PARAMETERS.items():
-        params[p.kwarg] = {"type": "cogov", "kind": "param", "param": name, "value": scen.params[name]}
+        params[p.kwarg] = {"type": "cogov", "kind": "param", "param": name,
+                           "value": values.get(p.kwarg, scen.params[name])}
     return params

@@ -43,6 +43,7 @@ def server_env(base: dict[str, str] | None = None) -> dict[str, str]:
     # the app imports `model`, `scenarios`...: make the repository importable whatever the cwd
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
     env.setdefault("PYTHONUNBUFFERED", "1")
+    env["SOLARA_THEME_SHOW_BANNER"] = "False"  # Solara's "This website runs on Solara" covered the page's corner
     # Solara warns on the first page load that plain http falls back to samesite=lax: expected here
     quiet = "ignore:Cookies with samesite=none:UserWarning"
     env["PYTHONWARNINGS"] = ",".join(w for w in (env.get("PYTHONWARNINGS", ""), quiet) if w)
