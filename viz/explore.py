@@ -91,7 +91,7 @@ def kpi_html(model: Any, lang: str) -> str:
         f"<span style='color:#666'>{e(tr('of_weeks', lang, n=model.p['weeks']))}</span>"
         f"<span class='cogov-scenario-name'>{e(tr('scenario', lang))}: {e(pick(scen.label_zh, scen.label_en, lang))}</span>"
         f"<span class='cogov-mechanisms-on'>{e(tr('mechanisms_on', lang))}: "
-        f"{e('、'.join(mechs) if mechs else tr('none', lang))}</span>"
+        f"{e(pick('、', ', ', lang).join(mechs) if mechs else tr('none', lang))}</span>"
         f"<span style='color:#888;font-size:0.8em'>Δ = {e(tr('since_week0', lang))}</span></div>"
     )
     cards = "".join(
@@ -116,7 +116,7 @@ def KpiPanel(model: Any) -> None:
 
 def _image(data: bytes, css_class: str) -> Any:
     return rw.Image(value=data, format="png", _dom_classes=[css_class, "cogov-figure"],
-                                   layout={"max_width": "100%", "height": "auto"})
+                                   layout={"max_width": "100%", "height": "auto", "margin": "0"})
 
 
 @solara.component

@@ -59,8 +59,8 @@ UI: dict[str, tuple[str, str]] = {
     "map_title": ("社区地图", "Community map"),
     "map_colour_by": ("着色变量", "Colour by"),
     "map_legend_note": (
-        "粗框 = 小区（网格）；细框 = 楼栋；小格 = 住户",
-        "Thick outline = compound (grid); thin = building; small cell = household",
+        "粗框 = 小区（网格，带编号）；细框 = 楼栋；小格 = 住户",
+        "Thick outline = compound (grid, numbered); thin = building; small cell = household",
     ),
     "var_satisfaction": ("满意度", "Satisfaction"),
     "var_participation": ("近一月参与", "Active last month"),

@@ -30,6 +30,10 @@ class App:
         """The app's UI string ``key`` in the page's current language."""
         return tr(key, self.lang, **values)
 
+    def pick(self, zh: str, en: str) -> str:
+        """``zh`` or ``en``, whichever the page's language shows."""
+        return zh if self.lang == "zh" else en
+
     def mesa(self, text: str) -> str:
         """Mesa's own word ``text`` as the page shows it now."""
         return str(mesa_text(text, self.lang))
@@ -38,6 +42,10 @@ class App:
     def open_explore(self) -> None:
         """Load ``/`` and wait for the week counter and every figure."""
         self.page.goto(self.url)
+        self.wait_explore()
+
+    def wait_explore(self) -> None:
+        """Wait for the week counter and every figure (after a load, a scenario change, a remount)."""
         expect(self.page.locator(".cogov-week")).to_be_visible(timeout=LOAD_TIMEOUT)
         for name in FIGURES:
             expect(self.page.locator(f"img.{name}")).to_be_visible(timeout=LOAD_TIMEOUT)
