@@ -26,6 +26,10 @@ UNIT_ZH: dict[str, str] = {
     "share of fee roll/month": "占物业费总额的比例/月",
     "yuan/fiscal yuan": "元/每元财政资金",
     "×": "倍",
+    "× growth rate": "倍增长率",
+    "per expected time": "每单位预期时间",
+    "share of hours": "占工时的比例",
+    "shape": "形状参数",
 }
 #: Parts of a ``/``-separated unit -> 中文.
 UNIT_PART_ZH: dict[str, str] = {
