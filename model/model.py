@@ -67,6 +67,19 @@ WEEKS_PER_QUARTER = 13
 ASSESSMENT_GAIN = 0.5
 
 
+def _smallest(key: np.ndarray, q: int) -> np.ndarray:
+    """Mask of the `q` smallest values of `key`, equal values taken by position (a stable sort's first q)."""
+    take = np.zeros(key.size, dtype=bool)
+    if q <= 0:
+        return take
+    threshold = np.partition(key, q - 1)[q - 1]
+    np.less(key, threshold, out=take)
+    short = q - int(np.count_nonzero(take))
+    if short:
+        take[(key == threshold).nonzero()[0][:short]] = True
+    return take
+
+
 def resolve_parameters(scenario: Any = "baseline", overrides: dict[str, Any] | None = None,
                        where: str = "CoGovernanceModel") -> tuple[Any, dict[str, Any]]:
     """The scenario object and its parameters with `overrides` (validated) applied.
@@ -555,23 +568,25 @@ class CoGovernanceModel(mesa.Model):
             self.deliberation_attendees_week = attendees.size
 
     def _ration(self, wanting: np.ndarray, slots: np.ndarray) -> np.ndarray:
-        """Households that get a slot: all who want one where slots suffice, else a random subset."""
+        """Households that get a slot: all who want one where slots suffice, else a random subset: in
+        each community the `quota` with the smallest random keys (equal keys: the lower household),
+        which is the first `quota` of a stable sort by key, found without sorting."""
         idx = wanting.nonzero()[0]
         if idx.size == 0:
             return idx
         whole = np.floor(slots).astype(np.int64)
         quota = whole + (self.rng.random(slots.size) < slots - whole)
         key = self.rng.random(idx.size)
-        if slots.size == 1:  # one community: the same order as the lexsort below, by key alone
-            return idx if quota[0] >= idx.size else np.sort(idx[key.argsort(kind="stable")[: quota[0]]])
-        comm = self.layout.community_of[idx]
-        # np.lexsort((key, comm)), faster: a stable sort by key, then a stable (radix) sort by community
-        order = key.argsort(kind="stable")
-        order = order[comm.astype(np.int16)[order].argsort(kind="stable")]
-        idx, comm = idx[order], comm[order]
-        starts = np.searchsorted(comm, np.arange(slots.size))
-        rank = np.arange(idx.size) - starts[comm]
-        return np.sort(idx[rank < quota[comm]])
+        # households come in blocks by community (StreetLayout), so idx is grouped by community
+        bounds = np.searchsorted(self.layout.community_of[idx], np.arange(slots.size + 1))
+        crowded = ((bounds[1:] - bounds[:-1]) > quota).nonzero()[0]
+        if crowded.size == 0:
+            return idx
+        keep = np.ones(idx.size, dtype=bool)
+        for c in crowded.tolist():
+            lo, hi = bounds[c], bounds[c + 1]
+            keep[lo:hi] = _smallest(key[lo:hi], int(quota[c]))
+        return idx[keep]
 
     # 7 ------------------------------------------------------------------------------------
     def property_economics(self) -> None:

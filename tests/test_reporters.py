@@ -1,4 +1,4 @@
-"""The weekly reporters' fast paths give numpy's own results bit for bit, so a faster collection never
+"""The weekly reporters' (and the rationing's) fast paths give numpy's own results bit for bit, so a faster collection never
 moves a number a researcher has already published (the fingerprints check whole runs; these check the
 building blocks on inputs the runs rarely produce: ties, one or two values, all zeros)."""
 
@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from model.model import _smallest
 from model.reporters import _mean, _share, gini, morans_i_by_building, percentile_linear
 
 finite = st.floats(min_value=0.0, max_value=600.0, allow_nan=False, allow_infinity=False)
@@ -57,3 +58,14 @@ def test_morans_i_with_known_weights_equals_computing_them() -> None:
     assert _bits(morans_i_by_building(x, building, 30, w_total)) == _bits(morans_i_by_building(x, building, 30))
     clustered = np.repeat((np.arange(30) % 2).astype(np.float64), 8)
     assert morans_i_by_building(clustered, building, 30) == pytest.approx(1.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(arrays(np.float64, st.integers(1, 200), elements=st.sampled_from([0.1, 0.2, 0.3, 0.5, 0.9])),
+       st.integers(0, 210))
+def test_rationing_takes_what_a_stable_sort_takes_first(key: np.ndarray, q: int) -> None:
+    """The model's rationing picks the q smallest keys (ties by position) without sorting: the same
+    households as the first q of a stable argsort (heavy ties here, on purpose)."""
+    expected = np.zeros(key.size, dtype=bool)
+    expected[key.argsort(kind="stable")[:q]] = True
+    assert np.array_equal(_smallest(key, min(q, key.size)), expected)
