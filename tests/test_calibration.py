@@ -311,3 +311,27 @@ def test_unreachable_scheduler_is_one_line_exit_2_nothing_written(tmp_path, caps
     err = capsys.readouterr().err
     assert status == 2 and "cannot reach the Dask scheduler" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_budget_is_checked_within_a_generation_and_resume_does_not_redo_it(tmp_path):
+    method = TINY_METHOD.replace("max_simulations = 64", "max_simulations = 36\nquantile = 0.2")
+    path = write_calibration(tmp_path / "in", method=method)
+    first = run_calibration(path, tmp_path / "out", jobs=1, progress=False)
+    result = first["result"]
+    assert result.simulations <= 36  # never past the budget, not even within a generation
+    # generation 1's acceptance rate showed it could not finish: it stopped, and its runs were not kept
+    assert "would not complete generation 1" in result.stop_reason and result.discarded_simulations > 0
+    assert len(result.generations) == 1
+    again = run_calibration(path, tmp_path / "out", jobs=1, progress=False, resume=True)
+    assert again["result"].stop_reason == result.stop_reason
+    assert again["result"].simulations == result.simulations
+    assert len(again["result"].generations) == len(result.generations)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "out" / "posterior.parquet"),
+                                  outputs_posterior(first), check_exact=True)
+
+
+def outputs_posterior(done: dict) -> pd.DataFrame:
+    """The posterior frame of a finished `run_calibration` result (as posterior.parquet holds it)."""
+    from experiments.calibration.outputs import posterior_frame
+
+    return posterior_frame(done["spec"], done["result"])

@@ -375,6 +375,12 @@ def run_abc(spec: CalibrationSpec, out: Path, pool: RunPool | None, *, progress:
     sampler.bar = tqdm(total=method.max_simulations, initial=used, unit="run", desc="calibrate", disable=not progress,
                        dynamic_ncols=True, file=sys.stderr, mininterval=0.5)
     reason = ""
+    budget_stop = _read_budget_stop(out, len(gens))
+    if budget_stop is not None:  # resumed after the sampler had already stopped on its budget
+        sampler.bar.close()
+        used += budget_stop["discarded"]
+        return AbcResult(generations=gens, stop_reason=budget_stop["reason"], simulations=used,
+                         discarded_simulations=budget_stop["discarded"], resumed_from=len(gens))
     try:
         while True:
             if gens and (reason := _stop_reason(gens, method, used)):
@@ -397,6 +403,7 @@ def run_abc(spec: CalibrationSpec, out: Path, pool: RunPool | None, *, progress:
                 reason = (f"the simulation budget ({method.max_simulations}) would not complete generation {g} "
                           f"at its acceptance rate; stopped" + (f" after {spent} of its runs (not kept)" if spent else
                                                                   " before starting it"))
+                _write_budget_stop(out, g, reason, spent)
                 break
             _write_generation(out, gen)
             gens.append(gen)
@@ -404,6 +411,24 @@ def run_abc(spec: CalibrationSpec, out: Path, pool: RunPool | None, *, progress:
         sampler.bar.close()
     return AbcResult(generations=gens, stop_reason=reason, simulations=used, discarded_simulations=discarded,
                      resumed_from=len(existing or []))
+
+
+def _budget_stop_path(out: Path) -> Path:
+    return out / GENERATIONS_DIR / "stopped.json"
+
+
+def _write_budget_stop(out: Path, generation: int, reason: str, discarded: int) -> None:
+    """Record that generation ``generation`` was abandoned for lack of budget (so --resume does not redo it)."""
+    text = json.dumps({"generation": generation, "reason": reason, "discarded": discarded}) + "\n"
+    atomic_write(_budget_stop_path(out), lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def _read_budget_stop(out: Path, generations: int) -> dict[str, Any] | None:
+    path = _budget_stop_path(out)
+    if not path.is_file():
+        return None
+    record = json.loads(path.read_text(encoding="utf-8"))
+    return record if int(record["generation"]) == generations else None
 
 
 def _stop_reason(gens: list[Generation], method: Any, used: int) -> str:
