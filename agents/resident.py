@@ -68,7 +68,8 @@ class Households:
         self.experience = np.zeros(n)
         # lasting individual differences in how content a household is with the same conditions
         self.disposition = rng.normal(0.0, params["satisfaction_disposition_sd"], n)
-        self._age_weights = age_weights(params)[self.age_group]  # (n, 6)
+        self._age_table = age_weights(params)  # (3 age groups, 6 domains)
+        self._age_weights = self._age_table[self.age_group]  # (n, 6)
 
     # -- perception ---------------------------------------------------------------------------
     def active_last_month(self, week: int) -> np.ndarray:
@@ -183,11 +184,19 @@ class Households:
         e[hit] += np.where(step > 0, step * (1 - e[hit]), step * e[hit]) * 2.0
         np.clip(e, 0.0, 1.0, out=e)
 
-    def update_experience(self, quality: np.ndarray, p: dict) -> np.ndarray:
-        """x = Σ_d w_d·q_d (age-group weights) − penalty·old pending + bonus·resolved on time +
-        project benefit, plus a share for trust in the community (MODEL.md §8, Satisfaction)."""
+    def weighted_quality(self, quality_by_building: np.ndarray, building_of: np.ndarray) -> np.ndarray:
+        """Σ_d w_d·q_d for every household (its age group's weights, its building's quality (n_buildings,
+        6)): the same sums as over an (n, 6) array, made once per building and age group."""
+        groups = len(self._age_table)
+        table = np.einsum("ij,ij->i", np.repeat(quality_by_building, groups, axis=0),
+                          np.tile(self._age_table, (len(quality_by_building), 1)))
+        return table[building_of * groups + self.age_group]
+
+    def update_experience(self, weighted_quality: np.ndarray, p: dict) -> np.ndarray:
+        """x = Σ_d w_d·q_d (age-group weights; `weighted_quality`) − penalty·old pending + bonus·resolved
+        on time + project benefit, plus a share for trust in the community (MODEL.md §8, Satisfaction)."""
         tw = p["trust_weight_in_experience"]
-        x = (1.0 - tw) * np.einsum("ij,ij->i", self._age_weights, quality) + tw * self.trust_community
+        x = (1.0 - tw) * weighted_quality + tw * self.trust_community
         x -= p["pending_penalty"] * np.minimum(self.pending_old, p["pending_count_cap"])
         x += p["resolved_bonus"] * np.minimum(self.resolved_recent, p["resolved_count_cap"]) + self.project_benefit
         self.experience = x

@@ -142,7 +142,7 @@ class CoGovernanceModel(mesa.Model):
         self._hook("setup")
         self._init_counters()
         self._update_quality()
-        self.households.update_experience(self.household_quality(), p)
+        self.households.update_experience(self.households.weighted_quality(self.building_quality(), self.layout.building_of), p)
         self.households.aspiration[:] = self.households.experience
         self._observe_week()
         self.horizon = p["weeks"]
@@ -740,7 +740,7 @@ class CoGovernanceModel(mesa.Model):
         hh, p = self.households, self.p
         self._update_quality()
         hh.pending_old = self.issues.pending_old_by_household(hh.n, self.week)
-        hh.update_experience(self.household_quality(), p)
+        hh.update_experience(hh.weighted_quality(self.building_quality(), self.layout.building_of), p)
         hh.update_satisfaction(self.network.neighbour_mean(hh.satisfaction), p, self.rng)
         hh.relax_motivation(p["motivation_relax_rate"])
         if self.levers.transparency > 0 and self.closed_outcome_mean == self.closed_outcome_mean:
@@ -769,13 +769,15 @@ class CoGovernanceModel(mesa.Model):
         q += (p["service_effect"] * (1.0 - np.exp(-per_100 / 1.5)))[lay.grid_community]
         self.quality = np.clip(q, 0.0, 1.0)
 
+    def building_quality(self) -> np.ndarray:
+        """(n_buildings, 6) quality the households of each building live with (compound plus building
+        projects)."""
+        return np.clip(self.quality[self.layout.building_grid] + self.building_boost, 0.0, 1.0)
+
     def household_quality(self) -> np.ndarray:
         """(n_households, 6) quality each household lives with (compound plus building projects)."""
-        lay = self.layout
-        # per building first (same sums, 1/households_per_building of the work), then one row per
-        # household: households of a building are a contiguous block (StreetLayout)
-        per_building = np.clip(self.quality[lay.building_grid] + self.building_boost, 0.0, 1.0)
-        return np.repeat(per_building, lay.households_per_building, axis=0)
+        # households of a building are a contiguous block (StreetLayout)
+        return np.repeat(self.building_quality(), self.layout.households_per_building, axis=0)
 
     # 10 -----------------------------------------------------------------------------------
     def observe(self) -> None:

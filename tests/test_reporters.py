@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from model.model import _smallest
+from model.model import CoGovernanceModel, _smallest
 from model.reporters import _mean, _share, gini, morans_i_by_building, percentile_linear
 
 finite = st.floats(min_value=0.0, max_value=600.0, allow_nan=False, allow_infinity=False)
@@ -69,3 +69,13 @@ def test_rationing_takes_what_a_stable_sort_takes_first(key: np.ndarray, q: int)
     expected = np.zeros(key.size, dtype=bool)
     expected[key.argsort(kind="stable")[:q]] = True
     assert np.array_equal(_smallest(key, min(q, key.size)), expected)
+
+
+def test_weighted_quality_by_building_equals_the_per_household_sum() -> None:
+    model = CoGovernanceModel("old_compound", seed=3, n_communities=2)
+    model.run(3)
+    hh = model.households
+    per_household = np.einsum("ij,ij->i", hh._age_weights, model.household_quality())
+    fast = hh.weighted_quality(model.building_quality(), model.layout.building_of)
+    assert per_household.tobytes() == fast.tobytes()
+    model.remove()
