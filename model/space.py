@@ -76,14 +76,18 @@ class SocialNetwork:
     def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
         """Mean of `values` over each household's network neighbours (self excluded)."""
         lay = self.layout
-        building_total = np.repeat(lay.per_building(values), lay.households_per_building) - values
+        # households of a building are a contiguous block: its total broadcast over the block, less own
+        by_building = values.reshape(lay.n_buildings, lay.households_per_building)
+        building_total = (lay.per_building(values)[:, None] - by_building).reshape(-1)
         if self._tie_columns is not None:
             tie_total = values[self._tie_columns[0]]
             for column in self._tie_columns[1:]:
                 tie_total += values[column]
-        else:
-            tie_total = values[self.ties].sum(axis=1) if self.k else 0.0
-        return (building_total + tie_total) / max(self.degree, 1)
+            building_total += tie_total
+        elif self.k:
+            building_total += values[self.ties].sum(axis=1)
+        building_total /= max(self.degree, 1)
+        return building_total
 
     def neighbours(self, household: int) -> np.ndarray:
         """Indices of one household's neighbours (for inspection, not used in the weekly step)."""
