@@ -24,7 +24,6 @@ class PropertyFirm(mesa.Agent):
         self.revenue = 0.0
         self.costs = 0.0
         self.effort = 0.0
-        self.reputation = 0.5
         self.party_group = False  # 红色物业: set by the red_property mechanism
         self.weeks_in_loss = 0
         self.present = True
@@ -35,7 +34,7 @@ class PropertyFirm(mesa.Agent):
         return self.model.p["firm_issue_hours"] * self.units * max(self.quality, 0.05) if self.present else 0.0
 
     def monthly_economics(self, paying_units: float, overhead_share: float, adjust_rate: float,
-                          margin_factor: float, effort_efficiency: float, pressure: float,
+                          margin_factor: float, pressure: float,
                           weeks_per_month: int = 4, extra_effort: float = 0.0) -> None:
         """Revenue, effort and costs for one month; quality moves; loss weeks counted.
         `extra_effort` (share of the full fee roll) is spent on service beyond what revenue
@@ -50,7 +49,7 @@ class PropertyFirm(mesa.Agent):
         self.costs = self.effort + overhead
         self.cash += self.revenue - self.costs
         need = self.model.p["quality_need"] * full_roll
-        target = min(1.0, self.effort * effort_efficiency / need) if full_roll > 0 else 0.0
+        target = min(1.0, self.effort / need) if full_roll > 0 else 0.0
         self.quality += adjust_rate * (target - self.quality)
         self.quality = min(max(self.quality, 0.0), 1.0)
         self.weeks_in_loss = self.weeks_in_loss + weeks_per_month if self.cash < 0 else 0

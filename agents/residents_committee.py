@@ -18,6 +18,6 @@ class ResidentsCommittee(mesa.Agent):
         self.competence = competence
         self.demand_list: list[tuple[int, float]] = []  # (domain, unmet need) kept for projects
 
-    def effective_hours(self, capacity_factor: float, competence_bonus: float) -> float:
+    def effective_hours(self) -> float:
         """Issue-work hours this week in competence-adjusted units."""
-        return self.capacity * capacity_factor * min(1.0, self.competence + competence_bonus)
+        return self.capacity * min(1.0, self.competence)

@@ -15,6 +15,7 @@ class StreetOffice(mesa.Agent):
         self.capacity = capacity  # hours a week across departments
         self.priority_hours = 0.0
 
-    def effective_hours(self, capacity_factor: float, priority_hours: float) -> float:
+    def effective_hours(self, priority_hours: float) -> float:
+        """Departments' own hours plus the priority hours departments report with (吹哨报到)."""
         self.priority_hours = priority_hours
-        return self.capacity * capacity_factor + priority_hours
+        return self.capacity + priority_hours

@@ -82,7 +82,7 @@ class IssueTable:
         "cross": bool, "created": np.int32, "surfaced": np.int32, "expires": np.int32,
         "holder": np.int32, "partner": np.int32, "status": np.int8, "passes": np.int16,
         "resolved": np.int32, "remaining": np.float64, "by_household": bool, "escalated": bool,
-        "passed_week": np.int32,
+        "passed_week": np.int32, "hotline": bool, "whistled": bool,
     }
 
     def __init__(self, capacity: int = 4096, keep_closed: bool = False) -> None:
@@ -138,6 +138,8 @@ class IssueTable:
         self.by_household[new] = False
         self.escalated[new] = False
         self.passed_week[new] = NO_WEEK
+        self.hotline[new] = False
+        self.whistled[new] = False
         self.size += k
         self.created_total += k
         self.active = np.concatenate([self.active, rows])
@@ -244,15 +246,18 @@ class IssueTable:
         from the week it was passed, not from when it surfaced) and waits `pass_delay_weeks` before
         the receiver can take it up; each pass takes `pass_hours` effective hours of the passing and
         of the receiving holder this week (explaining, re-reading, handing over the file). With
-        `sla_weeks` > 0, escalated issues older than that go first (departments must answer within
-        the SLA)."""
+        `sla_weeks` > 0, whistled issues older than that go first (departments must answer within
+        the SLA); then issues taken by the hotline (``hotline``: holders assessed on them work them
+        first, 接诉即办); then the rest."""
         a = self.active
         rows = a.compress((self.status[a] == OPEN) & (self.passed_week[a] + max(pass_delay_weeks, 1) <= week))
         if rows.size == 0:
             return
         hold = self.holder[rows]
-        late = self.escalated[rows] & ((week - self.surfaced[rows]) >= sla_weeks) if sla_weeks > 0 else None
-        first = np.zeros(rows.size, dtype=np.int8) if late is None else (~late).astype(np.int8)
+        first = 1 - self.hotline[rows].astype(np.int8)  # 0: hotline issue, 1: the rest
+        if sla_weeks > 0:
+            late = self.whistled[rows] & ((week - self.surfaced[rows]) >= sla_weeks)
+            first = np.where(late, np.int8(-1), first)
         queued = np.maximum(self.surfaced[rows], self.passed_week[rows])  # a passed issue starts at the back
         # by holder, then first, then queued week, then row: rows are ascending, so a stable sort on
         # one exact integer key of (holder, first, queued) is np.lexsort((rows, queued, first, hold))

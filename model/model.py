@@ -30,7 +30,6 @@ from model.collection import RunCollector
 from model.domains import (
     CARE,
     CULTURE,
-    DISPUTE,
     ENVIRONMENT,
     INFRASTRUCTURE,
     KIND_DOMAIN,
@@ -43,7 +42,6 @@ from model.issues import (
     FIRM,
     MAX_SO,
     NO_WEEK,
-    OC,
     OPEN,
     SO_DOMAIN_KIND,
     SO_DOMAINS,
@@ -63,8 +61,6 @@ WEEKS_PER_MONTH = 4
 #: The quality domain each kind of social organisation serves.
 SO_SERVICE_DOMAIN = {"care": CARE, "culture": CULTURE, "environment": ENVIRONMENT, "mediation": SAFETY}
 WEEKS_PER_QUARTER = 13
-#: Extra effective capacity of holders at full response-time assessment (levers.response_assessment = 1).
-ASSESSMENT_GAIN = 0.5
 
 
 def _smallest(key: np.ndarray, q: int) -> np.ndarray:
@@ -139,6 +135,9 @@ class CoGovernanceModel(mesa.Model):
         self.levers.coordination = np.zeros(self.layout.n_grids)
         self.levers.rating_pressure = np.zeros(self.layout.n_grids)
         self.levers.extra_effort_share = np.zeros(self.layout.n_grids)
+        self.levers.grid_worker_hours = np.zeros(self.layout.n_grids)
+        self.levers.firm_extra_hours = np.zeros(self.layout.n_grids)
+        self.levers.so_funded_hours = np.zeros(self.layout.n_communities)
         self._hook("setup")
         self._init_counters()
         self._update_quality()
@@ -229,6 +228,8 @@ class CoGovernanceModel(mesa.Model):
         self.deliberation_attendees_week = 0
         self.survey_share = np.nan
         self.survey_by_grid = np.full(self.layout.n_grids, np.nan)  # last survey's share satisfied by compound
+        self.third_party_by_grid = np.full(self.layout.n_grids, np.nan)  # the same from third-party interviews
+        self.grid_worker_found = np.zeros(0, dtype=np.int64)  # issues grid workers found this week
         self.closed_outcome_mean = float("nan")  # mean outcome of the issues closed this week (0–1)
         # household-reported issues closed in each of the last 4 weeks (row = week % 4):
         # closed, resolved, rated satisfied, resolved within ontime_limit_weeks
@@ -327,9 +328,7 @@ class CoGovernanceModel(mesa.Model):
         cross = cross_kind & (rng.random(total) < p["cross_boundary_share"])
         expires = self.week + np.ceil(rng.exponential(p["latent_expiry_weeks"], total)).astype(np.int64)
         hours = self._kind_hours[kind] * np.where(cross, p["cross_boundary_hours_factor"], 1.0)
-        rows = self.issues.add(household, grid, lay.grid_community[grid], kind, cross, self.week, expires, hours)
-        if self.levers.dispute_hours_factor != 1.0:  # mediation: disputes take fewer hours
-            self.issues.remaining[rows[kind == DISPUTE]] *= self.levers.dispute_hours_factor
+        self.issues.add(household, grid, lay.grid_community[grid], kind, cross, self.week, expires, hours)
         self.issues.week_events.new = total
 
     # 2 ------------------------------------------------------------------------------------
@@ -353,9 +352,11 @@ class CoGovernanceModel(mesa.Model):
         rest = latent.compress(draw >= p_rep)
         spotted = rng.random(rest.size) < p["base_discovery_prob"] + lv.discovery_prob_extra
         found = rest[spotted]
-        if lv.discoveries_per_grid > 0:
+        self.grid_worker_found = np.zeros(0, dtype=np.int64)
+        if lv.grid_worker_hours.any():
             # found and the grid workers' finds are disjoint and ascending: their sorted union
-            found = np.sort(np.concatenate((found, self._grid_worker_finds(rest[~spotted]))))
+            self.grid_worker_found = self._grid_worker_finds(rest[~spotted])
+            found = np.sort(np.concatenate((found, self.grid_worker_found)))
         iss.surface(found, self.week, by_household=False)
         iss.week_events.discovered += found.size  # mechanisms may have found some already this week
         still = rest.compress(iss.status[rest] == 0)
@@ -363,12 +364,13 @@ class CoGovernanceModel(mesa.Model):
         iss.compact()
 
     def _grid_worker_finds(self, latent: np.ndarray) -> np.ndarray:
-        """Grid workers each find latent issues in their grid before residents complain (未诉先办)."""
+        """Grid workers find latent issues in their grid before residents complain (未诉先办): each
+        find takes `levers.grid_hours_per_find` of their weekly hours (`levers.grid_worker_hours`)."""
         if latent.size == 0:
             return latent
-        per_grid = self.levers.discoveries_per_grid
-        whole = int(per_grid)
-        quota = np.full(self.layout.n_grids, whole) + (self.rng.random(self.layout.n_grids) < per_grid - whole)
+        per_grid = self.levers.grid_worker_hours / self.levers.grid_hours_per_find
+        whole = np.floor(per_grid).astype(np.int64)
+        quota = whole + (self.rng.random(self.layout.n_grids) < per_grid - whole)
         order = latent[self.rng.permutation(latent.size)]
         grid = self.issues.grid[order]
         srt = np.argsort(grid, kind="stable")
@@ -393,11 +395,6 @@ class CoGovernanceModel(mesa.Model):
                                     firm_present, oc_present, self._so_slot_table())
             iss.holder[new] = holder
             iss.partner[new] = partner
-            if self.levers.escalate_beyond_authority:
-                # beyond community authority: cross-boundary infrastructure issues, and cross-boundary
-                # issues whose other party is the street; escalated at once (the SLA then applies)
-                beyond = iss.cross[new] & ((iss.kind[new] == INFRASTRUCTURE) | (partner == self.holders.street))
-                iss.escalate(new[beyond], self.holders.street)
         open_rows = a.compress(iss.status[a] == OPEN)
         hk = self.holders.kind[iss.holder[open_rows]]
         orphaned = open_rows[(hk == FIRM) & ~firm_present[iss.grid[open_rows]]]
@@ -468,22 +465,21 @@ class CoGovernanceModel(mesa.Model):
         return np.where(at_firm, prob * lv.firm_buck_pass_factor, prob)
 
     def _set_capacities(self) -> None:
+        """This week's issue hours of every holder: its own staff's hours, plus hours mechanisms pay
+        for (Party members' hours at the firm, departments' priority hours); mechanisms that spend
+        holders' hours (joint meetings) or buy more (overtime) adjust them in their ``queues`` hook."""
         lv, h = self.levers, self.holders
-        factor = lv.holder_capacity_factor
         h.capacity[:] = 0.0
         for rc in self.committees:
-            h.capacity[h.rc(rc.community)] = rc.effective_hours(factor.get("residents_committee", 1.0),
-                                                               lv.rc_competence_bonus)
+            h.capacity[h.rc(rc.community)] = rc.effective_hours()
         for firm in self.firms:
-            h.capacity[h.firm(firm.grid)] = firm.weekly_issue_hours() * factor.get("property_firm", 1.0)
+            h.capacity[h.firm(firm.grid)] = firm.weekly_issue_hours() + (lv.firm_extra_hours[firm.grid]
+                                                                         if firm.present else 0.0)
         for so in self.social_orgs:
-            h.capacity[h.so(so.community, so.slot)] = so.issue_hours(lv.so_capacity_factor)
+            h.capacity[h.so(so.community, so.slot)] = so.issue_hours()
         for g, oc in enumerate(self.owners_committees):
             h.capacity[h.oc(g)] = oc.effective_hours() if oc is not None else 0.0
-        h.capacity[h.street] = self.street_office.effective_hours(
-            factor.get("street_office", 1.0), lv.street_priority_hours * self.layout.n_communities)
-        if lv.response_assessment > 0:  # holders assessed on response time put in more effort
-            h.capacity[h.kind != OC] *= 1.0 + ASSESSMENT_GAIN * min(lv.response_assessment, 1.0)
+        h.capacity[h.street] = self.street_office.effective_hours(lv.street_priority_hours)
 
     # 5 ------------------------------------------------------------------------------------
     def resolution_feedback(self) -> None:
@@ -535,7 +531,7 @@ class CoGovernanceModel(mesa.Model):
         for branch in self.party_committees + self.party_branches:
             slots[branch.community] += branch.offer_slots(p["slots_per_organiser_hour"], lv.mobilisation_bonus)
         for so in self.social_orgs:
-            slots[so.community] += so.volunteer_slots(lv.so_capacity_factor, p["slots_per_organiser_hour"])
+            slots[so.community] += so.volunteer_slots(p["slots_per_organiser_hour"])
         slots += lv.extra_slots_per_community
         self.slots_week = float(slots.sum())
         mob_grid = np.array([b.effective_mobilisation(lv.mobilisation_bonus) for b in self.party_branches])
@@ -558,7 +554,7 @@ class CoGovernanceModel(mesa.Model):
             lay.grid_of[volunteers], minlength=lay.n_grids) * hours
         self.deliberation_attendees_week = 0
         if self.week % WEEKS_PER_MONTH == 0:
-            seats = np.full(n_c, p["deliberation_slots"] + lv.deliberation_seats_extra)
+            seats = np.full(n_c, self.deliberation_base_seats() + lv.deliberation_seats_extra)
             if lv.deliberation_cost_delta != 0.0:  # e.g. online attendance is easier than a meeting hall
                 prob = hh.participation_probability(p, nbr, self.mobilisation_h, lv.volunteer_reward_yuan,
                                                     lv.participation_cost_delta + lv.deliberation_cost_delta)
@@ -566,6 +562,10 @@ class CoGovernanceModel(mesa.Model):
             hh.deliberated_now[attendees] = True
             hh.last_deliberation[attendees] = self.week
             self.deliberation_attendees_week = attendees.size
+
+    def deliberation_base_seats(self) -> float:
+        """Seats at a community's monthly residents' meeting without any mechanism."""
+        return float(self.p["deliberation_slots"])
 
     def _ration(self, wanting: np.ndarray, slots: np.ndarray) -> np.ndarray:
         """Households that get a slot: all who want one where slots suffice, else a random subset: in
@@ -596,7 +596,7 @@ class CoGovernanceModel(mesa.Model):
         lay, hh, p, lv, rng = self.layout, self.households, self.p, self.levers, self.rng
         firm_quality = np.array([f.quality if f.present else p["unmanaged_quality"] for f in self.firms])
         nbr_paid = self.paid_share_grid[lay.grid_of]
-        prob = hh.pay_probability(p, firm_quality[lay.grid_of], nbr_paid, lv.pay_bonus)
+        prob = hh.pay_probability(p, firm_quality[lay.grid_of], nbr_paid, 0.0)
         served = np.array([f.present for f in self.firms])[lay.grid_of]
         hh.pays_fee = (rng.random(lay.n_households) < prob) & served
         paying = lay.per_grid(hh.pays_fee.astype(np.float64))
@@ -609,7 +609,7 @@ class CoGovernanceModel(mesa.Model):
             if firm.present:
                 pressure = (p["oc_pressure"] * oc.active if oc else 0.0) + lv.rating_pressure[g]
                 firm.monthly_economics(paying[g], p["overhead_share"], p["quality_adjust_rate"],
-                                       lv.margin_factor, lv.effort_efficiency, pressure,
+                                       lv.margin_factor, pressure,
                                        extra_effort=float(lv.extra_effort_share[g]))
                 if firm.should_exit(p["exit_weeks"]):
                     firm.leave()
@@ -660,11 +660,14 @@ class CoGovernanceModel(mesa.Model):
         self._develop_social_organisations()
         lay, p, lv = self.layout, self.p, self.levers
         book = self.projects
-        book.budget += (p["project_budget_per_quarter"] + lv.project_budget_extra) * self.budget_factor()
+        book.budget += (self.project_budget_base() + lv.project_budget_extra) * self.budget_factor()
         need_b = self._unmet_need_by_building()
+        if lv.survey_targeting > 0:  # the street reads the third-party survey (满意度转化为考核指标)
+            unsatisfied = np.nan_to_num(1.0 - self.third_party_by_grid, nan=0.0)
+            need_b = need_b * (1.0 + lv.survey_targeting * unsatisfied[lay.building_grid])[:, None]
         need_g = np.add.reduceat(need_b, np.arange(0, lay.n_buildings, lay.buildings_per_grid), axis=0)
         need_c = np.add.reduceat(need_g, np.arange(0, lay.n_grids, lay.grids), axis=0)
-        noise = 0.0 if lv.need_ranked else p["topdown_noise"]
+        noise = p["topdown_noise"] * (1.0 - min(lv.need_ranking, 1.0))
         noise *= max(0.0, 1.0 - lv.project_match_bonus)
         bpc = lay.grids * lay.buildings_per_grid
         for c in range(lay.n_communities):
@@ -678,19 +681,18 @@ class CoGovernanceModel(mesa.Model):
                 book.budget[c] -= ptype.cost
                 book.spend_total += ptype.cost
 
+    def project_budget_base(self) -> float:
+        """Fiscal project money a community gets a quarter without any mechanism (yuan)."""
+        return float(self.p["project_budget_per_quarter"])
+
     def _develop_social_organisations(self) -> None:
-        """Quarterly (MODEL.md §8, Social organisations): under support, each community below
-        `levers.so_count_target` incubates one new organisation, and every organisation's capacity
-        grows by `levers.so_growth_per_quarter` up to `so_capacity_max` (funding acts with a lag).
-        At the neutral lever values nothing happens."""
-        lv = self.levers
-        if lv.so_count_target > 0:
-            for c in range(self.layout.n_communities):
-                if sum(1 for so in self.social_orgs if so.community == c) < lv.so_count_target:
-                    self.add_social_organisation(c)
-        if lv.so_growth_per_quarter > 0:
-            for so in self.social_orgs:
-                so.grow(lv.so_growth_per_quarter, max(self.p["so_capacity_max"], so.capacity))
+        """Quarterly (MODEL.md §8, Social organisations): each organisation works its own hours plus
+        the staff hours this quarter's grants buy (`levers.so_funded_hours`, by community), up to
+        `so_capacity_max`. Without grants nothing changes."""
+        funded = self.levers.so_funded_hours
+        cap = self.p["so_capacity_max"]
+        for so in self.social_orgs:
+            so.fund(float(funded[so.community]), cap)
 
     def _unmet_need_by_building(self) -> np.ndarray:
         """(n_buildings, 6): Σ over households of domain weight × (1 − quality), deliberation
@@ -752,7 +754,7 @@ class CoGovernanceModel(mesa.Model):
 
     def _update_quality(self) -> None:
         """Quality of each domain in each compound from its providers (MODEL.md §2, §8)."""
-        lay, p, lv = self.layout, self.p, self.levers
+        lay, p = self.layout, self.p
         q = self.base_quality + self.grid_boost
         firm_q = np.array([f.quality if f.present else p["unmanaged_quality"] for f in self.firms])
         q[:, PROPERTY] = firm_q
@@ -764,7 +766,7 @@ class CoGovernanceModel(mesa.Model):
         q[:, CULTURE] += 0.5 * vol_effect
         service = np.zeros((lay.n_communities, 6))
         for so in self.social_orgs:
-            service[so.community, SO_SERVICE_DOMAIN[so.domain]] += so.service_hours(lv.so_capacity_factor)
+            service[so.community, SO_SERVICE_DOMAIN[so.domain]] += so.service_hours()
         per_100 = service / (lay.households_per_community / 100.0)
         q += (p["service_effect"] * (1.0 - np.exp(-per_100 / 1.5)))[lay.grid_community]
         self.quality = np.clip(q, 0.0, 1.0)
@@ -793,23 +795,33 @@ class CoGovernanceModel(mesa.Model):
         self.datacollector.collect(self)
 
     def run_survey(self) -> float:
-        """A third-party style survey: sampled households, satisfaction measured with noise.
-        Also sets `survey_by_grid` (share satisfied by compound; NaN where nobody was sampled),
-        which ratings and evaluations read."""
+        """The quarterly satisfaction survey: sampled households, satisfaction measured with noise.
+        The first `survey_sample_size` interviews are the routine survey; interviews a third-party
+        survey adds (`levers.survey_sample_extra`) are measured with its smaller noise
+        (`levers.survey_noise_factor`). Sets `survey_by_grid` (share satisfied by compound, all
+        interviews; NaN where nobody was sampled), which the red/black list reads, and
+        `third_party_by_grid` (the third-party interviews only), which project targeting reads."""
         p, hh, lv = self.p, self.households, self.levers
         n = min(p["survey_sample_size"] + lv.survey_sample_extra, hh.n)
+        routine = min(p["survey_sample_size"], n)
         sample = self.rng.choice(hh.n, size=n, replace=False)
-        measured = hh.satisfaction[sample] + self.rng.normal(0.0, p["survey_noise"] * lv.survey_noise_factor, n)
+        noise = np.full(n, p["survey_noise"])
+        noise[routine:] *= lv.survey_noise_factor
+        measured = hh.satisfaction[sample] + self.rng.normal(0.0, noise, n)
         satisfied = measured >= p["satisfied_threshold"]
         share = float(np.mean(satisfied))
         # sampling error of a simple random sample without replacement (finite-population corrected)
         fpc = (hh.n - n) / (hh.n - 1) if hh.n > 1 else 0.0
         self.survey_se = float(np.sqrt(share * (1.0 - share) / n * fpc))
+        self.survey_by_grid = self._share_by_grid(sample, satisfied)
+        self.third_party_by_grid = self._share_by_grid(sample[routine:], satisfied[routine:])
+        return share
+
+    def _share_by_grid(self, sample: np.ndarray, satisfied: np.ndarray) -> np.ndarray:
         grids = self.layout.n_grids
         count = np.bincount(self.layout.grid_of[sample], minlength=grids)
         hits = np.bincount(self.layout.grid_of[sample], weights=satisfied, minlength=grids)
-        self.survey_by_grid = np.where(count > 0, hits / np.maximum(count, 1), np.nan)
-        return share
+        return np.where(count > 0, hits / np.maximum(count, 1), np.nan)
 
     def _observe_week(self) -> None:
         """Per-week aggregates that several reporters share."""

@@ -626,8 +626,10 @@ _("so_professionalism", 0.5, 0.05, 1.0, "level", "社会组织专业化", "Profe
   assumption="middling professionalism on a unit scale with no measured counterpart", prior=Prior.uniform(0.3, 0.8))
 _("street_capacity_hours", 40.0, 0.0, 5000.0, "hours/week", "街道部门时长", "Street-office hours", "Departments' hours a week for escalated issues, per community in the street.", "organisations",
   assumption="one full-time-equivalent of the street's departments per community for escalated issues; not measured", prior=Prior.uniform(20.0, 120.0), resource=True)
-_("so_capacity_max", 120.0, 0.0, 2000.0, "hours/week", "社会组织时长上限", "Social-organisation hours (max)", "Most hours a week a social organisation grows to under support (so_growth_per_quarter); growth stops there.", "organisations",
+_("so_capacity_max", 120.0, 0.0, 2000.0, "hours/week", "社会组织时长上限", "Social-organisation hours (max)", "Most hours a week a social organisation works with grant-funded staff (levers.so_funded_hours); more grants buy no more.", "organisations",
   assumption="a supported organisation grows to about three full-time workers; not measured", prior=Prior.uniform(60.0, 240.0))
+_("so_hour_cost", 40.0, 1.0, 1000.0, "yuan/hour", "社会组织工时成本", "Social-organisation hour cost", "What a grant pays for one staff hour of a social organisation (wage and overheads).", "organisations",
+  assumption="a social worker's wage with overheads, about 6,000–8,000 yuan a month over ~170 hours; not measured", prior=Prior.uniform(25.0, 80.0))
 _("service_effect", 0.25, 0.0, 1.0, "level", "服务质量增益", "Service quality effect", "Largest lift of a domain's quality from social-organisation services.", "organisations",
   assumption="services lift a domain's quality by at most a quarter of the scale; not measured", prior=Prior.uniform(0.1, 0.4))
 # property economics

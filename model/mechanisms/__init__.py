@@ -8,9 +8,18 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from model.mechanisms.base import MECHANISMS, PHASES, Mechanism, MechParam, get_mechanism, register
+from model.mechanisms.base import (
+    MECHANISMS,
+    PHASES,
+    Mechanism,
+    MechParam,
+    coverage,
+    get_mechanism,
+    per_1000,
+    register,
+)
 
-__all__ = ["MECHANISMS", "PHASES", "Mechanism", "MechParam", "get_mechanism", "register"]
+__all__ = ["MECHANISMS", "PHASES", "Mechanism", "MechParam", "coverage", "get_mechanism", "per_1000", "register"]
 
 for _info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
     if _info.name != "base":

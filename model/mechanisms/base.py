@@ -23,7 +23,7 @@ from model.priors import Prior
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
 
-__all__ = ["Mechanism", "MechParam", "MECHANISMS", "PHASES", "register", "get_mechanism"]
+__all__ = ["Mechanism", "MechParam", "MECHANISMS", "PHASES", "register", "get_mechanism", "per_1000", "coverage"]
 
 PHASES: tuple[str, ...] = (
     "setup",
@@ -127,3 +127,17 @@ def get_mechanism(key: str, where: str = "mechanism") -> type[Mechanism]:
     if key not in MECHANISMS:
         raise UserError(f"{where}: unknown mechanism '{key}'{suggest(key, list(MECHANISMS))}")
     return MECHANISMS[key]
+
+
+def per_1000(intensity: float, households: float) -> float:
+    """The amount an intensity declared per 1,000 households comes to for `households` households
+    (so a community twice the size gets twice the hours, staff or money: scale-free resources)."""
+    return intensity * households / 1000.0
+
+
+def coverage(supplied: float, needed: float) -> float:
+    """Share of a task the supplied hours (or yuan) cover: supplied / needed, at most 1; 0 when
+    nothing is supplied (no resource, no effect)."""
+    if supplied <= 0.0:
+        return 0.0
+    return 1.0 if needed <= 0.0 else min(1.0, supplied / needed)

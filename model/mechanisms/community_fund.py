@@ -6,24 +6,24 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.mechanisms.base import Mechanism, MechParam, register
+from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
 
 WEEKS_PER_QUARTER = 13
-#: Yuan per organisation per quarter that buys +100 % capacity growth (10,000 yuan → +10 %).
-YUAN_PER_FULL_GROWTH = 100_000.0
 
 
 @register
 class CommunityFund(Mechanism):
-    """A community fund (社区基金) per community, filled each quarter with seed money and residents'
-    donations; donors are more numerous where trust in the community is higher (expected donors =
-    `donor_share` · Σ trust_community). The fund's `so_share` goes to the community's social
-    organisations (capacity growth, levers.so_growth_per_quarter) and the rest to projects
-    (levers.project_budget_extra). Its contributions are added and removed, never overwritten.
-    Cost counts the public seed money and administration only: donations are residents' money."""
+    """A community fund (社区基金) per community, filled each quarter with public seed money
+    (`seed_per_quarter` per 1,000 households) and residents' donations; donors are more numerous
+    where trust in the community is higher (expected donors = `donor_share` · Σ trust_community,
+    each giving `donation_yuan`). The fund's `so_share` is granted to the community's social
+    organisations and buys staff hours at ``so_hour_cost`` (levers.so_funded_hours); the rest
+    funds projects (levers.project_budget_extra). Its contributions are added and removed, never
+    overwritten. Cost counts the public seed money and administration only: donations are
+    residents' money."""
 
     key = "community_fund"
     name_zh = "社区基金"
@@ -35,8 +35,8 @@ class CommunityFund(Mechanism):
     )
     phases = ("projects",)
     parameters = (
-        MechParam("seed_per_quarter", 60000.0, 0.0, 1e8, "yuan/community/quarter", "种子资金", "Seed money",
-                  "Public seed money paid into each community's fund a quarter.", main=True),
+        MechParam("seed_per_quarter", 30000.0, 0.0, 1e8, "yuan/1,000 households/quarter", "种子资金", "Seed money",
+                  "Public seed money paid into the community's fund a quarter.", main=True),
         MechParam("donor_share", 0.2, 0.0, 1.0, "share at full trust", "捐赠比例", "Donor share",
                   "Share of households donating in a quarter at full trust in the community (scales with trust)."),
         MechParam("donation_yuan", 100.0, 0.0, 1e5, "yuan/donor/quarter", "人均捐赠", "Donation",
@@ -50,7 +50,7 @@ class CommunityFund(Mechanism):
     def __init__(self, model: CoGovernanceModel, values: dict) -> None:
         super().__init__(model, values)
         self.budget_added = 0.0
-        self.growth_added = 0.0
+        self.hours_added = np.zeros(model.layout.n_communities)
         self.raised_total = 0.0
         self.donations_total = 0.0
 
@@ -58,18 +58,19 @@ class CommunityFund(Mechanism):
         p, lv, lay = self.p, model.levers, model.layout
         trust = lay.per_community(model.households.trust_community)  # Σ trust by community
         donations = p["donor_share"] * trust * p["donation_yuan"]  # (n_communities,)
-        fund = p["seed_per_quarter"] + donations
+        seed = per_1000(p["seed_per_quarter"], lay.households_per_community)
+        fund = seed + donations
         self.raised_total += float(fund.sum())
         self.donations_total += float(donations.sum())
         to_projects = float(((1.0 - p["so_share"]) * fund).mean())
         orgs = np.bincount([so.community for so in model.social_orgs], minlength=lay.n_communities)
         per_org = np.where(orgs > 0, p["so_share"] * fund / np.maximum(orgs, 1), 0.0)
-        growth = float((per_org * orgs).sum() / max(orgs.sum(), 1)) / YUAN_PER_FULL_GROWTH
+        hours = per_org / (WEEKS_PER_QUARTER * model.p["so_hour_cost"])  # staff hours a week per organisation
         lv.project_budget_extra += to_projects - self.budget_added
-        lv.so_growth_per_quarter += growth - self.growth_added
-        self.budget_added, self.growth_added = to_projects, growth
+        lv.so_funded_hours += hours - self.hours_added
+        self.budget_added, self.hours_added = to_projects, hours
         # the project share of the fund is cut with all project money by the model (budget_factor)
-        self.cost_this_week = p["seed_per_quarter"] * model.budget_factor() * lay.n_communities
+        self.cost_this_week = seed * model.budget_factor() * lay.n_communities
 
     def weekly_cost(self, model: CoGovernanceModel) -> float:
         return self.cost_this_week + self.p["admin_cost_per_week"] * model.layout.n_communities

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.mechanisms.base import Mechanism, MechParam, register
+from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -14,13 +14,16 @@ WEEKS_PER_MONTH = 4
 
 @register
 class Deliberation(Mechanism):
-    """The monthly residents' meeting becomes a Party-led deliberation council with online
-    participation: more seats (levers.deliberation_seats_extra, offline plus online), taking part
-    online is easier than coming to a hall (levers.deliberation_cost_delta), the needs of
+    """The monthly residents' meeting gains a Party-led deliberation council with online
+    participation: `offline_seats` and `online_seats` per 1,000 households (levers.
+    deliberation_seats_extra). What the council does reaches the share of attendees who sit in it
+    (its seats over all seats of the meeting): taking part online is easier than coming to a hall
+    (levers.deliberation_cost_delta −= `online_cost_cut` × the online share of seats), the needs of
     recent attendees count more on the demand list that projects are chosen from
-    (levers.deliberation_weight), and attendees whose meeting led to a completed project nearby gain
-    efficacy (levers.deliberation_efficacy). Seats only matter where people want to come, so the
-    effect grows with existing participation (MODEL.md P7)."""
+    (levers.deliberation_weight += `need_weight` × the council's share), and attendees whose
+    meeting led to a completed project nearby gain efficacy (levers.deliberation_efficacy +=
+    `efficacy_gain` × the council's share). No seats, no council. Seats only matter where people
+    want to come, so the effect grows with existing participation (MODEL.md P7)."""
 
     key = "deliberation"
     name_zh = "议事协商"
@@ -33,9 +36,9 @@ class Deliberation(Mechanism):
     )
     phases = ("setup", "activities")
     parameters = (
-        MechParam("offline_seats", 20.0, 0.0, 500.0, "seats/community/month", "线下议事席位", "Offline seats",
+        MechParam("offline_seats", 10.0, 0.0, 500.0, "seats/1,000 households/month", "线下议事席位", "Offline seats",
                   "Extra seats at the monthly meeting (议事会)."),
-        MechParam("online_seats", 40.0, 0.0, 5000.0, "seats/community/month", "线上议事席位", "Online seats",
+        MechParam("online_seats", 20.0, 0.0, 5000.0, "seats/1,000 households/month", "线上议事席位", "Online seats",
                   "Seats for residents taking part online (线上议事)."),
         MechParam("online_cost_cut", 0.8, 0.0, 5.0, "logit", "线上参与便利", "Online ease",
                   "Participation cost of a meeting removed by online attendance (levers.deliberation_cost_delta)."),
@@ -49,12 +52,17 @@ class Deliberation(Mechanism):
     )
 
     def setup(self, model: CoGovernanceModel) -> None:
-        lv = model.levers
-        lv.deliberation_seats_extra += self.p["offline_seats"] + self.p["online_seats"]
-        lv.deliberation_cost_delta -= self.p["online_cost_cut"]
-        lv.deliberation_weight = min(1.0, lv.deliberation_weight + self.p["need_weight"])
-        lv.deliberation_efficacy += self.p["efficacy_gain"]
+        lv, p, lay = model.levers, self.p, model.layout
+        offline = per_1000(p["offline_seats"], lay.households_per_community)
+        online = per_1000(p["online_seats"], lay.households_per_community)
+        lv.deliberation_seats_extra += offline + online
+        seats = model.deliberation_base_seats() + lv.deliberation_seats_extra
+        council, online_share = ((offline + online) / seats, online / seats) if seats > 0 else (0.0, 0.0)
+        lv.deliberation_cost_delta -= p["online_cost_cut"] * online_share
+        lv.deliberation_weight = min(1.0, lv.deliberation_weight + p["need_weight"] * council)
+        lv.deliberation_efficacy += p["efficacy_gain"] * council
 
     def activities(self, model: CoGovernanceModel) -> None:
-        if model.week % WEEKS_PER_MONTH == 0:
+        seats = self.p["offline_seats"] + self.p["online_seats"]
+        if model.week % WEEKS_PER_MONTH == 0 and seats > 0:
             self.cost_this_week = self.p["cost_per_meeting"] * model.layout.n_communities

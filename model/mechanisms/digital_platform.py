@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.mechanisms.base import Mechanism, MechParam, register
+from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -12,14 +12,17 @@ if TYPE_CHECKING:
 
 @register
 class DigitalPlatform(Mechanism):
-    """A smart-community platform integrated with city operations (一网统管). Reporting online costs
-    less (`report_cost_reduction`); issues are dispatched straight to the responsible holder with
-    the other party in view, so less buck-passing (levers.buck_pass_factor × (1 − `routing`));
-    progress on every issue is public, so trust in the community moves each week toward the share
-    of closed issues that were resolved (levers.transparency += `transparency`: it rises where
-    resolution performs and falls where issues are given up); and deliberation meetings take
-    `online_seats` more participants online. Cost: platform running cost (amortised build and
-    operation) per community."""
+    """A smart-community platform integrated with city operations (一网统管), run by a dispatch
+    centre whose operators work `dispatch_hours` per 1,000 households a week; they cover
+    min(1, dispatch_hours / `hours_needed`) of the reports, and every effect is in proportion to
+    that coverage. Reporting online costs less (`report_cost_reduction`); issues are dispatched
+    straight to the responsible holder with the other party in view, so less buck-passing
+    (levers.buck_pass_factor × (1 − `routing`)); progress on every issue is public, so trust in
+    the community moves each week toward the share of closed issues that were resolved
+    (levers.transparency += `transparency`: it rises where resolution performs and falls where
+    issues are given up); and deliberation meetings take `online_seats` per 1,000 households more
+    participants online. Cost: platform running cost (amortised build and operation) per
+    community plus the operators' hours. No operators, no platform."""
 
     key = "digital_platform"
     name_zh = "智慧社区/一网统管"
@@ -32,14 +35,21 @@ class DigitalPlatform(Mechanism):
     )
     phases = ("setup",)
     parameters = (
+        MechParam("dispatch_hours", 10.0, 0.0, 1000.0, "hours/1,000 households/week", "指挥调度工时",
+                  "Dispatch hours", "Dispatch-centre operators' hours a week (receiving, routing and following up issues).",
+                  main=True),
+        MechParam("hours_needed", 10.0, 0.1, 1000.0, "hours/1,000 households/week", "全覆盖所需工时",
+                  "Hours for full coverage", "Dispatch hours a week that cover every report."),
         MechParam("report_cost_reduction", 0.4, 0.0, 5.0, "utility", "反映成本降低", "Reporting cost reduction",
                   "Taken off the reporting cost (report from a phone, with a photo and location).", main=True),
         MechParam("routing", 0.3, 0.0, 1.0, "share", "派单精准度", "Routing precision",
                   "Share of buck-passing removed because issues are dispatched to the right holder."),
         MechParam("transparency", 0.01, 0.0, 0.2, "1/week", "进度公开", "Transparency",
                   "Weekly pull of trust in the community toward the resolved share of closed issues.", main=True),
-        MechParam("online_seats", 20.0, 0.0, 1000.0, "seats/community", "线上议事席位", "Online deliberation seats",
+        MechParam("online_seats", 10.0, 0.0, 1000.0, "seats/1,000 households", "线上议事席位", "Online deliberation seats",
                   "Extra seats at each monthly deliberation meeting for residents taking part online."),
+        MechParam("operator_wage", 40.0, 0.0, 1000.0, "yuan/hour", "调度员时薪", "Operator wage",
+                  "Cost of one dispatch hour."),
         MechParam("cost_per_week", 2500.0, 0.0, 1e7, "yuan/community/week", "平台运行成本", "Platform cost",
                   "Amortised build and running cost of the platform per community a week (Qingyang: 4 million "
                   "yuan for a district platform)."),
@@ -47,11 +57,13 @@ class DigitalPlatform(Mechanism):
 
     def setup(self, model: CoGovernanceModel) -> None:
         lv, p = model.levers, self.p
-        lv.report_cost_delta -= p["report_cost_reduction"]
-        lv.buck_pass_factor *= 1.0 - p["routing"]
-        lv.transparency += p["transparency"]
-        lv.deliberation_seats_extra += p["online_seats"]
+        share = coverage(p["dispatch_hours"], p["hours_needed"])
+        lv.report_cost_delta -= p["report_cost_reduction"] * share
+        lv.buck_pass_factor *= 1.0 - p["routing"] * share
+        lv.transparency += p["transparency"] * share
+        lv.deliberation_seats_extra += per_1000(p["online_seats"], model.layout.households_per_community)
 
     def weekly_cost(self, model: CoGovernanceModel) -> float:
-        """Platform running cost in every community."""
-        return self.p["cost_per_week"] * model.layout.n_communities
+        """Platform running cost in every community and the operators' hours."""
+        p = self.p
+        return p["cost_per_week"] * model.layout.n_communities + per_1000(p["dispatch_hours"], model.layout.n_households) * p["operator_wage"]

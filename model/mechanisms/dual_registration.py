@@ -1,4 +1,4 @@
-"""双报到: in-service Party members register with the community they live in and serve there."""
+"""双报到: in-service Party members register with a community and serve there."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.domains import AGE_GROUPS
-from model.mechanisms.base import Mechanism, MechParam, register
+from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -17,19 +17,22 @@ RETIRED = AGE_GROUPS.index("retired")
 
 @register
 class DualRegistration(Mechanism):
-    """Up to `members_per_community` in-service Party members (Party-member households that are not
-    retired) register with the community they live in (双报到) and give `hours_per_week` each. A share
-    `organise_share` of those hours organises activities for other residents (extra volunteer slots
-    at the model's slots per organiser hour); the rest is their own volunteer service (taking up the
-    needs list, 认领需求): each week a registered member volunteers one activity with probability
-    service hours / hours per activity, which counts as volunteering (participation, volunteer hours
-    and the quality it brings). Registered members are drawn once at set-up. Cost: coordinating the
+    """`members` in-service Party members per 1,000 households register with the community
+    (双报到: members of government bodies, enterprises and institutions, through their unit or
+    where they live) and give `hours_per_week` each. Their hours are a resource of the community:
+    a share `organise_share` organises activities for residents (extra volunteer slots at the
+    model's slots per organiser hour) and the rest is their own service on the needs list
+    (认领需求), which adds to the compound's volunteer hours (and so to the service they produce).
+    Only the registered members who live in the community (`resident_share`, drawn once from the
+    non-retired Party-member households) are residents taking part: each week such a member
+    serves with probability service hours / hours per activity and counts as volunteering. The
+    other members' hours are spread over the community's compounds. Cost: coordinating the
     registrations and the three lists (needs, resources, projects); the members' time is unpaid."""
 
     key = "dual_registration"
     name_zh = "双报到"
     name_en = "Dual registration of in-service Party members"
-    summary = "Registered in-service Party members volunteer where they live and organise activities (more slots)."
+    summary = "Registered in-service Party members give the community volunteer hours and organise activities; residents among them take part."
     sources = (
         "002 Xiangyang: 机关企事业单位党组织和在职党员到社区“双报到”",
         "003 Hangzhou node city: 在职党员“双联系双报到”, 需求、资源、项目“三张清单”",
@@ -37,11 +40,14 @@ class DualRegistration(Mechanism):
     )
     phases = ("setup", "attitudes")
     parameters = (
-        MechParam("members_per_community", 40, 0, 2000, "members/community", "报到党员数",
-                  "Registered members", "In-service Party members who register with each community (at most the "
-                  "non-retired Party-member households living there).", main=True),
+        MechParam("members", 20.0, 0.0, 1000.0, "members/1,000 households", "报到党员数",
+                  "Registered members", "In-service Party members registered with the community per 1,000 households.",
+                  main=True),
         MechParam("hours_per_week", 1.5, 0.0, 20.0, "hours/member/week", "每人每周服务时长", "Hours per member",
                   "Hours a registered member gives the community a week.", main=True),
+        MechParam("resident_share", 0.5, 0.0, 1.0, "share", "本社区居住比例", "Share living there",
+                  "Share of the registered members who live in the community (at most the non-retired "
+                  "Party-member households living there); only they count as residents taking part."),
         MechParam("organise_share", 0.3, 0.0, 1.0, "share", "组织活动比例", "Share organising",
                   "Share of the members' hours spent organising activities for others; the rest is own service."),
         MechParam("admin_cost_per_week", 400.0, 0.0, 1e6, "yuan/community/week", "报到管理成本", "Admin cost",
@@ -51,7 +57,9 @@ class DualRegistration(Mechanism):
     def setup(self, model: CoGovernanceModel) -> None:
         hh, lay, p = model.households, model.layout, self.p
         self.members = np.zeros(0, dtype=np.int64)
-        if p["members_per_community"] <= 0 or p["hours_per_week"] <= 0:
+        self.outside_hours_grid = np.zeros(lay.n_grids)  # weekly service hours of members living elsewhere
+        registered = per_1000(p["members"], lay.households_per_community)  # per community
+        if registered <= 0 or p["hours_per_week"] <= 0:
             return
         eligible = np.flatnonzero(hh.party_member & (hh.age_group != RETIRED))
         eligible = eligible[model.rng.permutation(eligible.size)]
@@ -59,13 +67,19 @@ class DualRegistration(Mechanism):
         order = np.argsort(comm, kind="stable")
         eligible, comm = eligible[order], comm[order]
         rank = np.arange(eligible.size) - np.searchsorted(comm, comm)
-        self.members = np.sort(eligible[rank < p["members_per_community"]])
-        organising = p["members_per_community"] * p["hours_per_week"] * p["organise_share"]
+        self.members = np.sort(eligible[rank < round(registered * p["resident_share"])])
+        living = np.bincount(lay.community_of[self.members], minlength=lay.n_communities)
+        outside = np.maximum(registered - living, 0.0)  # per community
+        service = p["hours_per_week"] * (1.0 - p["organise_share"])
+        self.outside_hours_grid = (outside * service / lay.grids)[lay.grid_community]
+        organising = registered * p["hours_per_week"] * p["organise_share"]
         model.levers.extra_slots_per_community += organising * model.p["slots_per_organiser_hour"]
 
     def attitudes(self, model: CoGovernanceModel) -> None:
-        """Registered members' own service this week (runs after activities, before quality)."""
+        """Members' own service this week (runs after activities, before quality)."""
         hh, lay = model.households, model.layout
+        model.volunteer_hours_week += float(self.outside_hours_grid.sum())
+        model.volunteer_hours_grid += self.outside_hours_grid
         slot_hours = model.p["volunteer_hours_per_slot"]
         service = self.p["hours_per_week"] * (1.0 - self.p["organise_share"])
         if self.members.size == 0 or service <= 0:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.mechanisms.base import Mechanism, MechParam, register
+from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -16,11 +16,13 @@ WEEKS_PER_QUARTER = 13
 class FundingMix(Mechanism):
     """Market operation of renewal: fiscal project money draws in private capital at `leverage`
     yuan per fiscal yuan (for profitable projects) and a state-owned enterprise adds
-    `soe_per_quarter` (hard projects) — both through levers.project_budget_extra. A state-owned
-    firm takes over any compound left without a property firm (levers.backstop_firm; see
-    ``CoGovernanceModel._find_new_firm``); it does not exit, and the state covers its losses each
-    month (counted as cost). The project budget stays fungible across project types: which projects
-    are profitable is not represented."""
+    `soe_per_quarter` per 1,000 households (hard projects) — both through
+    levers.project_budget_extra. With a backstop budget (`backstop_budget` per 1,000 households a
+    month) a state-owned firm takes over any compound left without a property firm
+    (levers.backstop_firm; see ``CoGovernanceModel._find_new_firm``) and the state covers its
+    losses each month out of that budget (counted as cost); a backstop firm whose losses the
+    budget cannot cover loses its guarantee and may exit like any firm. The project budget stays
+    fungible across project types: which projects are profitable is not represented."""
 
     key = "funding_mix"
     name_zh = "市场化运作"
@@ -34,10 +36,11 @@ class FundingMix(Mechanism):
     parameters = (
         MechParam("leverage", 0.5, 0.0, 10.0, "yuan/fiscal yuan", "财政撬动倍数", "Leverage",
                   "Private capital drawn in per yuan of fiscal project money.", main=True),
-        MechParam("soe_per_quarter", 50000.0, 0.0, 1e8, "yuan/community/quarter", "国企投入", "State-owned investment",
-                  "State-owned enterprise money for hard projects per community a quarter."),
-        MechParam("backstop", True, None, None, "", "国企兜底物业", "State-owned backstop firm",
-                  "A state-owned firm takes over compounds left without a property firm.", main=True),
+        MechParam("soe_per_quarter", 25000.0, 0.0, 1e8, "yuan/1,000 households/quarter", "国企投入",
+                  "State-owned investment", "State-owned enterprise money for hard projects a quarter."),
+        MechParam("backstop_budget", 20000.0, 0.0, 1e8, "yuan/1,000 households/month", "国企兜底预算",
+                  "Backstop budget", "Money the state sets aside a month to cover the losses of state-owned backstop "
+                  "firms (0 = no backstop firm).", main=True),
         MechParam("admin_cost_per_week", 500.0, 0.0, 1e6, "yuan/community/week", "运作成本", "Admin cost",
                   "Packaging projects for investors, contracts and supervision per community a week."),
     )
@@ -47,21 +50,28 @@ class FundingMix(Mechanism):
         self.subsidy_total = 0.0
 
     def setup(self, model: CoGovernanceModel) -> None:
-        lv = model.levers
-        lv.project_budget_extra += self.p["leverage"] * model.p["project_budget_per_quarter"] + self.p["soe_per_quarter"]
-        if self.p["backstop"]:
+        lv, lay = model.levers, model.layout
+        lv.project_budget_extra += (self.p["leverage"] * model.project_budget_base()
+                                    + per_1000(self.p["soe_per_quarter"], lay.households_per_community))
+        if self.p["backstop_budget"] > 0:
             lv.backstop_firm = True
 
     def property(self, model: CoGovernanceModel) -> None:
-        """The state covers last month's losses of backstop firms (their cash is topped up to zero)."""
+        """The state covers last month's losses of backstop firms (cash topped up to zero) out of the
+        month's backstop budget; a firm it cannot cover loses its guarantee."""
+        budget = per_1000(self.p["backstop_budget"], model.layout.n_households)
         subsidy = 0.0
         for firm in model.firms:
             if firm.present and firm.backstop and firm.cash < 0:
-                subsidy += -firm.cash
-                firm.cash = 0.0
+                if subsidy - firm.cash <= budget:
+                    subsidy += -firm.cash
+                    firm.cash = 0.0
+                else:
+                    firm.backstop = False
         self.subsidy_total += subsidy
         self.cost_this_week = subsidy
 
     def weekly_cost(self, model: CoGovernanceModel) -> float:
-        n_c = model.layout.n_communities
-        return self.cost_this_week + (self.p["admin_cost_per_week"] + self.p["soe_per_quarter"] / WEEKS_PER_QUARTER) * n_c
+        lay = model.layout
+        soe = per_1000(self.p["soe_per_quarter"], lay.households_per_community) / WEEKS_PER_QUARTER
+        return self.cost_this_week + (self.p["admin_cost_per_week"] + soe) * lay.n_communities

@@ -1,4 +1,4 @@
-"""网格化管理: grid workers patrol their grid and find latent issues before residents complain."""
+"""网格化管理: grid workers patrol their grid, find latent issues and settle small ones on the spot."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.domains import CARE, CULTURE, DISPUTE, ENVIRONMENT, SAFETY
-from model.issues import OPEN
-from model.mechanisms.base import Mechanism, MechParam, register
+from model.issues import _group_cumsum_before
+from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -19,19 +19,21 @@ MINOR_KINDS = np.array([ENVIRONMENT, SAFETY, CARE, CULTURE, DISPUTE])
 
 @register
 class GridManagement(Mechanism):
-    """`grid_workers` grid workers (网格员) per grid each find `visits_per_week` latent issues a week
-    in their grid on their rounds and put them on the record before anyone complains (未诉先办);
-    found issues are routed like reported ones. Adds to levers.discoveries_per_grid (the model's
-    grid-worker search picks the found issues at random among the grid's latent ones). A share
-    `on_the_spot_share` of the minor issues found on rounds that week (environment, safety, care,
-    culture, disputes; not cross-boundary) is settled on the spot (小事不出网格); property and
-    infrastructure issues go to the firm and the street, so without more handling capacity there
-    (e.g. whistle_report, hotline) they lengthen those queues. Cost: grid workers' wages."""
+    """`grid_workers` grid workers (网格员) per 1,000 households work `hours_per_week` each in
+    their grid, a share `patrol_share` of them on rounds. On their rounds each latent issue they
+    find costs `hours_per_find` (the model's grid-worker search picks the found issues at random
+    among the grid's latent ones, through levers.grid_worker_hours) and is put on the record
+    before anyone complains (未诉先办); found
+    issues are routed like reported ones. With the hours left that week they settle minor found
+    issues on the spot (environment, safety, care, culture, disputes; not cross-boundary), at most
+    a share `on_the_spot_share` of them (what a grid worker is able and allowed to settle), each
+    taking its full hours (小事不出网格). Property and infrastructure issues go to the firm and the
+    street, so without more handling capacity there they lengthen those queues. Cost: wages."""
 
     key = "grid_management"
     name_zh = "网格化管理"
     name_en = "Grid management"
-    summary = "Grid workers find latent issues on their rounds before residents complain (未诉先办)."
+    summary = "Grid workers find latent issues on their rounds before residents complain (未诉先办) and settle small ones out of their hours."
     sources = (
         "001 Qingyang: 社区网格; 平安“1+3+N”（网格员、楼栋单元长）",
         "002 Xiangyang: “未诉先办”",
@@ -39,30 +41,54 @@ class GridManagement(Mechanism):
     )
     phases = ("setup", "issues_route")
     parameters = (
-        MechParam("grid_workers", 1.0, 0.0, 20.0, "workers/grid", "每网格网格员", "Grid workers per grid",
-                  "Full-time grid workers (网格员) per grid.", main=True),
-        MechParam("visits_per_week", 5.0, 0.0, 100.0, "issues/worker/week", "每周发现诉求", "Issues found a week",
-                  "Latent issues one grid worker finds a week on the rounds (household visits that find something).",
-                  main=True),
-        MechParam("on_the_spot_share", 0.3, 0.0, 1.0, "share", "就地解决比例", "Settled on the spot",
-                  "Share of minor issues found on rounds that the grid worker settles at once."),
+        MechParam("grid_workers", 3.0, 0.0, 60.0, "workers/1,000 households", "每千户网格员", "Grid workers",
+                  "Full-time grid workers (网格员) per 1,000 households.", main=True),
+        MechParam("hours_per_week", 40.0, 0.0, 60.0, "hours/worker/week", "网格员周工时", "Hours per worker",
+                  "Hours a grid worker works a week (rounds, then on-the-spot settling)."),
+        MechParam("patrol_share", 0.5, 0.0, 1.0, "share", "巡查工时比例", "Share of hours on rounds",
+                  "Share of a grid worker's hours spent on rounds finding issues; the rest is for settling them."),
+        MechParam("hours_per_find", 4.0, 0.1, 100.0, "hours/issue", "发现一件诉求的巡查工时", "Patrol hours per find",
+                  "Round hours (household visits) per latent issue found.", main=True),
+        MechParam("on_the_spot_share", 0.3, 0.0, 1.0, "share", "就地解决比例", "Settled on the spot (at most)",
+                  "Largest share of the minor issues found on rounds a grid worker is able and allowed to settle at once."),
         MechParam("wage_per_week", 1200.0, 0.0, 1e5, "yuan/worker/week", "网格员周薪", "Wage per worker",
                   "Weekly cost of one grid worker (wage and overheads)."),
     )
 
+    def __init__(self, model: CoGovernanceModel, values: dict) -> None:
+        super().__init__(model, values)
+        self.settled_total = 0
+        self.hours_settling_total = 0.0
+
+    def _workers(self, model: CoGovernanceModel) -> float:
+        """Grid workers per compound."""
+        return per_1000(self.p["grid_workers"], model.layout.households_per_grid)
+
     def setup(self, model: CoGovernanceModel) -> None:
-        model.levers.discoveries_per_grid += self.p["grid_workers"] * self.p["visits_per_week"]
+        model.levers.grid_worker_hours += self._workers(model) * self.p["hours_per_week"] * self.p["patrol_share"]
+        model.levers.grid_hours_per_find = self.p["hours_per_find"]
 
     def issues_route(self, model: CoGovernanceModel) -> None:
+        """Settle minor found issues on the spot out of the hours the rounds left."""
         share = self.p["on_the_spot_share"]
-        if share <= 0 or self.p["grid_workers"] <= 0:
+        found = model.grid_worker_found
+        if share <= 0 or found.size == 0:
             return
-        iss = model.issues
-        a = iss.active
-        found = a[(iss.status[a] == OPEN) & (iss.surfaced[a] == model.week) & ~iss.by_household[a]
-                  & ~iss.cross[a] & np.isin(iss.kind[a], MINOR_KINDS)]
-        iss.resolve(found[model.rng.random(found.size) < share], model.week)
+        iss, n_g = model.issues, model.layout.n_grids
+        hours = self._workers(model) * self.p["hours_per_week"] - np.bincount(iss.grid[found], minlength=n_g) * self.p["hours_per_find"]
+        minor = found[~iss.cross[found] & np.isin(iss.kind[found], MINOR_KINDS)]
+        able = minor[model.rng.random(minor.size) < share]
+        if able.size == 0:
+            return
+        grid = iss.grid[able].astype(np.int64)
+        order = np.argsort(grid, kind="stable")
+        able, grid = able[order], grid[order]
+        need = iss.remaining[able]
+        done = _group_cumsum_before(grid, need) + need <= np.maximum(hours, 0.0)[grid]
+        iss.resolve(able[done], model.week)
+        self.settled_total += int(done.sum())
+        self.hours_settling_total += float(need[done].sum())
 
     def weekly_cost(self, model: CoGovernanceModel) -> float:
         """Wages of every grid worker in the street."""
-        return self.p["grid_workers"] * model.layout.n_grids * self.p["wage_per_week"]
+        return self._workers(model) * model.layout.n_grids * self.p["wage_per_week"]

@@ -1,10 +1,13 @@
-"""接诉即办: a city hotline route for reports, with response-time assessment of the holders."""
+"""接诉即办: a city hotline takes reports; holders assessed on them work them first and buy overtime."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.mechanisms.base import Mechanism, MechParam, register
+import numpy as np
+
+from model.issues import OC, OPEN
+from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -12,35 +15,92 @@ if TYPE_CHECKING:
 
 @register
 class Hotline(Mechanism):
-    """A city hotline (12345) takes reports by phone or app at any hour, so reporting costs less
-    (`report_cost_reduction` off the reporting cost). Every holder is assessed monthly on how fast
-    it responds and resolves (`assessment` adds to levers.response_assessment, which gives holders
-    more effective hours; queues are already worked oldest first). Cost: running the hotline per
-    community a week plus handling each report."""
+    """A city hotline (12345) takes reports by phone or app at any hour. Its operators
+    (`operator_hours` per 1,000 households a week, `hours_per_report` each) take as many of the
+    week's household reports as their hours allow; a report taken by the hotline is dispatched
+    and its holder is assessed on it (response, resolution and satisfaction rates), so holders
+    work hotline issues before all others (a re-allocation of their hours: other issues wait
+    longer, 接诉即办) and buy paid overtime (`overtime_hours` per 1,000 households a week at
+    `overtime_price` yuan an hour, to holders in proportion to their open hotline hours). Because
+    a call is easier than a visit, reporting costs less (`report_cost_reduction`) in proportion to
+    the share of last week's reports the operators could take. No operators, no hotline."""
 
     key = "hotline"
     name_zh = "接诉即办"
     name_en = "Hotline: handle complaints on receipt"
-    summary = "Cheaper reporting through a city hotline and response-time assessment of every holder."
+    summary = "Hotline operators take reports; assessed holders work hotline issues first and buy overtime."
     sources = ("002 Xiangyang: “接诉即办、未诉先办”",)
-    phases = ("setup", "observe")
+    phases = ("setup", "issues_surface", "issues_route", "queues", "observe")
     parameters = (
+        MechParam("operator_hours", 10.0, 0.0, 1000.0, "hours/1,000 households/week", "热线接线工时",
+                  "Operator hours", "Hotline operators' hours for taking and dispatching reports.", main=True),
+        MechParam("hours_per_report", 0.5, 0.05, 10.0, "hours/report", "每件诉求接办工时", "Hours per report",
+                  "Operator time to take, record and dispatch one report and make the return visit."),
         MechParam("report_cost_reduction", 0.5, 0.0, 5.0, "utility", "反映成本降低", "Reporting cost reduction",
-                  "Taken off the reporting cost (one call or app message instead of a visit).", main=True),
-        MechParam("assessment", 0.5, 0.0, 1.0, "0–1", "响应考核强度", "Response assessment",
-                  "How strongly holders are assessed on response time (adds to the response-assessment lever: "
-                  "more effective hours).", main=True),
-        MechParam("cost_per_report", 15.0, 0.0, 1000.0, "yuan/report", "每件诉求办理成本", "Cost per report",
-                  "Hotline handling cost of one report (call-taking, dispatch, return visit)."),
+                  "Taken off the reporting cost (one call instead of a visit) when the hotline takes every report.",
+                  main=True),
+        MechParam("overtime_hours", 10.0, 0.0, 1000.0, "hours/1,000 households/week", "考核加班工时",
+                  "Overtime hours", "Paid overtime the assessed holders buy for hotline issues (used only while "
+                  "hotline issues are open).", main=True),
+        MechParam("overtime_price", 60.0, 0.0, 1000.0, "yuan/hour", "加班单价", "Overtime price",
+                  "Price of one overtime hour."),
+        MechParam("operator_wage", 40.0, 0.0, 1000.0, "yuan/hour", "接线员时薪", "Operator wage",
+                  "Cost of one operator hour."),
         MechParam("admin_cost_per_week", 1000.0, 0.0, 1e6, "yuan/community/week", "热线运行成本", "Running cost",
-                  "Fixed running cost of the hotline and its assessment per community a week."),
+                  "Fixed running cost of the hotline system and its assessment per community a week."),
     )
 
+    def __init__(self, model: CoGovernanceModel, values: dict) -> None:
+        super().__init__(model, values)
+        self.taken_share = 0.0  # share of last week's household reports the operators took
+        self.overtime_used = 0.0  # overtime hours bought this week
+        self.cost_delta = 0.0  # this mechanism's current contribution to levers.report_cost_delta
+
+    def _operator_hours(self, model: CoGovernanceModel) -> float:
+        return per_1000(self.p["operator_hours"], model.layout.n_households)
+
     def setup(self, model: CoGovernanceModel) -> None:
-        model.levers.report_cost_delta -= self.p["report_cost_reduction"]
-        model.levers.response_assessment += self.p["assessment"]
+        self.taken_share = 1.0 if self._operator_hours(model) > 0 else 0.0
+
+    def issues_surface(self, model: CoGovernanceModel) -> None:
+        """Reporting is cheaper by the share of reports the hotline could take last week."""
+        delta = -self.p["report_cost_reduction"] * self.taken_share
+        model.levers.report_cost_delta += delta - self.cost_delta
+        self.cost_delta = delta
+
+    def issues_route(self, model: CoGovernanceModel) -> None:
+        """The operators take this week's household reports, as many as their hours allow."""
+        iss = model.issues
+        a = iss.active
+        new = a[(iss.status[a] == OPEN) & (iss.surfaced[a] == model.week) & iss.by_household[a]]
+        quota = int(self._operator_hours(model) / self.p["hours_per_report"])
+        if new.size > quota:
+            new = np.sort(new[model.rng.permutation(new.size)[:quota]])
+        iss.hotline[new] = True
+        reported = iss.week_events.reported
+        self.taken_share = coverage(float(new.size), float(reported)) if reported else self.taken_share
+
+    def queues(self, model: CoGovernanceModel) -> None:
+        """Overtime for the holders with open hotline issues, in proportion to their hours."""
+        self.overtime_used = 0.0
+        budget = per_1000(self.p["overtime_hours"], model.layout.n_households)
+        if budget <= 0:
+            return
+        iss, h = model.issues, model.holders
+        a = iss.active
+        rows = a[(iss.status[a] == OPEN) & iss.hotline[a] & (iss.holder[a] >= 0)]
+        if rows.size == 0:
+            return
+        backlog = np.bincount(iss.holder[rows], weights=iss.remaining[rows], minlength=h.n)
+        backlog[h.kind == OC] = 0.0
+        total = backlog.sum()
+        if total <= 0:
+            return
+        used = min(budget, total)
+        h.capacity += used * backlog / total
+        self.overtime_used = used
 
     def observe(self, model: CoGovernanceModel) -> None:
-        reports = model.issues.week_events.reported
-        self.cost_this_week = (reports * self.p["cost_per_report"]
-                               + self.p["admin_cost_per_week"] * model.layout.n_communities)
+        p = self.p
+        self.cost_this_week = (self._operator_hours(model) * p["operator_wage"] + self.overtime_used * p["overtime_price"]
+                               + p["admin_cost_per_week"] * model.layout.n_communities)

@@ -1,12 +1,14 @@
-"""三官一师 / 调解: judges, prosecutors, police and lawyers help the committee settle disputes."""
+"""三官一师 / 调解: judges, prosecutors, police and lawyers give hours to find and settle disputes."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from model.domains import DISPUTE
-from model.issues import LATENT
-from model.mechanisms.base import Mechanism, MechParam, register
+from model.issues import LATENT, OPEN, _group_cumsum_before
+from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -15,52 +17,75 @@ if TYPE_CHECKING:
 @register
 class Mediation(Mechanism):
     """Part-time judges, prosecutors, police officers and lawyers (三官一师) and a neighbourhood
-    mediation room (睦邻调解工作室) find and settle neighbour disputes early (枫桥经验). Each week the
-    mediators' screening (矛盾纠纷排查) brings a share `screening` of the latent disputes to the
-    record before anyone complains; a dispute takes `dispute_hours_factor` of its usual hours
-    wherever it is handled (the residents' committee, or a 'mediation' social organisation where one
-    exists); and the committee's competence rises by `competence_bonus` (more effective hours for
-    every kind of issue). With the default committee hours the committee is not the bottleneck, so
-    screening carries most of the effect; the hours and competence matter where the committee is
-    overloaded (few staff, a compound without a firm, many found issues). Cost: allowances of the
-    part-time professionals and the mediation room per community."""
+    mediation room (睦邻调解工作室) give `mediator_hours` per 1,000 households a week to neighbour
+    disputes (枫桥经验: settle them locally). A share `screening_share` of the hours goes to
+    screening (矛盾纠纷排查): each latent dispute found before anyone complains takes
+    `hours_per_screen`. The rest mediates open disputes in the community's queues (the residents'
+    committee's or a mediation organisation's), oldest first: a professional settles a dispute in
+    `dispute_hours_factor` of the hours it takes the holder, so the mediators' hours work off
+    that much more of the dispute's remaining hours. Cost: the professionals' hours."""
 
     key = "mediation"
     name_zh = "三官一师/调解"
     name_en = "Mediation (judges, prosecutors, police, lawyers)"
-    summary = "Disputes take fewer hours and the residents' committee is more competent (枫桥经验: settle disputes locally)."
+    summary = "Professional mediators' hours find latent disputes early and settle open ones (枫桥经验: settle disputes locally)."
     sources = (
         "003 Hangzhou node city: “三官一师”（法官、检察官、警官和律师）兼任副书记/调解",
         "002 Xiangyang: “睦邻调解工作室”",
         "000 Qiaokou: “枫桥经验”（矛盾纠纷就地化解）",
     )
-    phases = ("setup", "issues_surface")
+    phases = ("issues_surface", "queues")
     parameters = (
-        MechParam("dispute_hours_factor", 0.6, 0.05, 1.0, "×", "纠纷调解工时系数", "Dispute hours factor",
-                  "Hours a neighbour dispute takes, relative to without professional mediation.", main=True),
-        MechParam("competence_bonus", 0.1, 0.0, 0.5, "level", "居委会能力提升", "Committee competence bonus",
-                  "Added to the residents' committee's competence (capped at 1).", main=True),
-        MechParam("screening", 0.1, 0.0, 1.0, "share/week", "矛盾纠纷排查率", "Dispute screening",
-                  "Weekly share of latent (unreported) neighbour disputes that the mediators' screening finds.",
-                  main=True),
-        MechParam("cost_per_week", 1000.0, 0.0, 1e6, "yuan/community/week", "调解成本", "Mediation cost",
-                  "Allowances of the part-time professionals and running the mediation room per community."),
+        MechParam("mediator_hours", 10.0, 0.0, 500.0, "hours/1,000 households/week", "调解工时", "Mediator hours",
+                  "Hours the part-time professionals and the mediation room give disputes a week.", main=True),
+        MechParam("screening_share", 0.3, 0.0, 1.0, "share", "排查工时比例", "Share of hours screening",
+                  "Share of the mediators' hours spent screening for latent disputes (矛盾纠纷排查)."),
+        MechParam("hours_per_screen", 1.0, 0.1, 50.0, "hours/dispute", "排查发现一件纠纷工时", "Hours per dispute found",
+                  "Screening hours per latent dispute found.", main=True),
+        MechParam("dispute_hours_factor", 0.6, 0.05, 1.0, "×", "专业调解工时系数", "Professional hours factor",
+                  "Hours a professional mediator needs for a dispute, relative to the holder's hours.", main=True),
+        MechParam("hour_cost", 100.0, 0.0, 1e4, "yuan/hour", "调解工时成本", "Cost per hour",
+                  "Allowance of one professional hour, including the mediation room."),
     )
 
-    def setup(self, model: CoGovernanceModel) -> None:
-        model.levers.dispute_hours_factor *= self.p["dispute_hours_factor"]
-        model.levers.rc_competence_bonus += self.p["competence_bonus"]
+    def _hours(self, model: CoGovernanceModel) -> np.ndarray:
+        """Mediator hours a week by community."""
+        return np.full(model.layout.n_communities, per_1000(self.p["mediator_hours"], model.layout.households_per_community))
 
     def issues_surface(self, model: CoGovernanceModel) -> None:
-        if self.p["screening"] <= 0:
+        """Screening: latent disputes found, as many as the screening hours allow per community."""
+        hours = self._hours(model) * self.p["screening_share"]
+        if not hours.any():
             return
         iss = model.issues
         a = iss.active
         latent = a[(iss.status[a] == LATENT) & (iss.kind[a] == DISPUTE)]
-        found = latent[model.rng.random(latent.size) < self.p["screening"]]
+        latent = latent[model.rng.permutation(latent.size)]
+        comm = iss.community[latent].astype(np.int64)
+        order = np.argsort(comm, kind="stable")
+        latent, comm = latent[order], comm[order]
+        rank = np.arange(latent.size) - np.searchsorted(comm, comm)
+        found = np.sort(latent[rank < np.floor(hours / self.p["hours_per_screen"])[comm]])
         iss.surface(found, model.week, by_household=False)
         iss.week_events.discovered += found.size
 
-    def weekly_cost(self, model: CoGovernanceModel) -> float:
-        """Mediation cost in every community."""
-        return self.p["cost_per_week"] * model.layout.n_communities
+    def queues(self, model: CoGovernanceModel) -> None:
+        """Mediation: open disputes in the community's queues, oldest first, out of the other hours."""
+        p = self.p
+        self.cost_this_week = float(self._hours(model).sum()) * p["hour_cost"]
+        work = self._hours(model) * (1.0 - p["screening_share"]) / p["dispute_hours_factor"]  # holder-hours equivalent
+        if not work.any():
+            return
+        iss = model.issues
+        a = iss.active
+        rows = a[(iss.status[a] == OPEN) & (iss.kind[a] == DISPUTE) & (iss.holder[a] >= 0)]
+        if rows.size == 0:
+            return
+        rows = rows[np.lexsort((rows, iss.surfaced[rows], iss.community[rows]))]
+        comm = iss.community[rows].astype(np.int64)
+        need = iss.remaining[rows]
+        before = _group_cumsum_before(comm, need)
+        done = before + need <= work[comm]
+        iss.resolve(rows[done], model.week)
+        partial = ~done & (before < work[comm])
+        iss.remaining[rows[partial]] -= work[comm[partial]] - before[partial]

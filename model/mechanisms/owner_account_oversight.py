@@ -1,10 +1,12 @@
-"""业账社管/共管: owners' funds and the firm's accounts overseen by the community."""
+"""业账社管/共管: owners' funds and the firm's accounts overseen by the community and published."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.mechanisms.base import Mechanism, MechParam, register
+import numpy as np
+
+from model.mechanisms.base import Mechanism, MechParam, coverage, register
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -13,25 +15,42 @@ if TYPE_CHECKING:
 @register
 class OwnerAccountOversight(Mechanism):
     """Owners' common funds and the firm's fee accounts are managed (社管) or co-managed (共管) by
-    the community and published: owners trust that fees are spent on service, so every payment
-    decision gets `pay_bonus` on the logit scale (levers.pay_bonus, additive). Higher collection
-    then funds more effort and quality through the ordinary property economics."""
+    the community, whose accountant audits and publishes them monthly (`audit_hours` per 1,000
+    households a month; `hours_needed` audit every compound's accounts monthly, fewer hours audit
+    them proportionally less often). Publication works through transparency: residents see what share of the
+    fees the firm actually spent on service (last month's effort / revenue), and their trust in
+    the property service moves toward it (`trust_rate` of the gap a month, times the coverage).
+    Trust in the firm enters every fee-payment decision (Households.pay_probability), so a firm
+    that spends fees on service gains collection and one that keeps a large margin loses it;
+    collection then funds effort and quality through the ordinary property economics."""
 
     key = "owner_account_oversight"
     name_zh = "业账社管/共管"
     name_en = "Community oversight of owners' accounts"
-    summary = "Owners' funds overseen by the community and published: more trust in fees, higher fee collection."
+    summary = "Firm accounts audited and published: trust in the firm follows the share of fees spent on service, and so does payment."
     sources = ("003 Hangzhou node city: 分类推行“业账社管”“业账共管”",)
-    phases = ("setup",)
+    phases = ("property",)
     parameters = (
-        MechParam("pay_bonus", 0.5, 0.0, 5.0, "logit", "缴费信任加成", "Payment trust bonus",
-                  "Logit added to every fee-payment decision (owners trust the accounts).", main=True),
-        MechParam("cost_per_compound_week", 100.0, 0.0, 1e6, "yuan/compound/week", "账目监管成本",
-                  "Oversight cost", "Community accountant's time and publication of the accounts, per managed compound."),
+        MechParam("audit_hours", 8.0, 0.0, 500.0, "hours/1,000 households/month", "账目监管工时", "Audit hours",
+                  "Community accountant's hours auditing and publishing the firms' accounts a month.", main=True),
+        MechParam("hours_needed", 8.0, 0.1, 500.0, "hours/1,000 households/month", "全覆盖所需工时",
+                  "Hours for full coverage", "Audit hours a month that cover every compound's accounts."),
+        MechParam("trust_rate", 0.2, 0.0, 1.0, "1/month", "公开后信任调整速度", "Trust adjustment",
+                  "Share of the gap between trust in the firm and the published service share of fees closed a month.",
+                  main=True),
+        MechParam("hour_cost", 60.0, 0.0, 1000.0, "yuan/hour", "会计时薪", "Accountant hour cost",
+                  "Cost of one accountant hour (including publication)."),
     )
 
-    def setup(self, model: CoGovernanceModel) -> None:
-        model.levers.pay_bonus += self.p["pay_bonus"]
-
-    def weekly_cost(self, model: CoGovernanceModel) -> float:
-        return self.p["cost_per_compound_week"] * sum(1 for f in model.firms if f.present)
+    def property(self, model: CoGovernanceModel) -> None:
+        """Publish last month's accounts; trust in the firm moves toward the service share of fees."""
+        p, lay, hh = self.p, model.layout, model.households
+        share = coverage(p["audit_hours"], p["hours_needed"])
+        self.cost_this_week = p["audit_hours"] * lay.n_households / 1000.0 * p["hour_cost"]
+        if share <= 0 or p["trust_rate"] <= 0:
+            return
+        revealed = np.array([min(1.0, f.effort / f.revenue) if f.present and f.revenue > 0 else np.nan
+                             for f in model.firms])
+        target = revealed[lay.grid_of]
+        known = ~np.isnan(target)
+        hh.trust_property[known] += p["trust_rate"] * share * (target[known] - hh.trust_property[known])

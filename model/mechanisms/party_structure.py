@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.mechanisms.base import Mechanism, MechParam, register
+from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -13,12 +13,14 @@ if TYPE_CHECKING:
 @register
 class PartyStructure(Mechanism):
     """The Party structure is pushed down to community Party committee → grid branch → building
-    Party group → Party-member household (党员中心户). Branches mobilise more (`mobilisation_bonus`
-    adds to every branch's mobilisation: Party members take part more and branches organise more
-    slots); each building Party group spends `group_hours` a week organising activities (extra
-    volunteer slots); and an active Party-member neighbour weighs `role_model` times more in the
-    share of neighbours who took part (levers.party_role_model, a bounded weighted share). Cost:
-    activity funds of the building groups and allowances of Party-member households."""
+    Party group → Party-member household (党员中心户). The building Party groups work
+    `group_hours` per 1,000 households a week: the hours organise activities (extra volunteer
+    slots), and the groups' contact work covers min(1, group_hours / `hours_needed`) of the
+    buildings, in proportion to which branches mobilise more (`mobilisation_bonus` adds to every
+    branch's mobilisation: Party members take part more and branches organise more slots) and an
+    active Party-member neighbour weighs `role_model` times more in the share of neighbours who
+    took part (levers.party_role_model, a bounded weighted share). No group hours, no effect.
+    Cost: activity funds of the building groups and allowances of Party-member households."""
 
     key = "party_structure"
     name_zh = "党组织下沉"
@@ -33,8 +35,10 @@ class PartyStructure(Mechanism):
     parameters = (
         MechParam("mobilisation_bonus", 0.3, 0.0, 1.0, "level", "动员力提升", "Mobilisation bonus",
                   "Added to every Party branch's mobilisation (capped at 1).", main=True),
-        MechParam("group_hours", 0.5, 0.0, 20.0, "hours/building/week", "楼栋党小组组织时长", "Building group hours",
-                  "Hours a building Party group spends organising activities a week (extra volunteer slots)."),
+        MechParam("group_hours", 12.0, 0.0, 500.0, "hours/1,000 households/week", "楼栋党小组工时", "Building group hours",
+                  "Hours the building Party groups spend organising activities and on contact work a week.", main=True),
+        MechParam("hours_needed", 12.0, 0.1, 500.0, "hours/1,000 households/week", "全覆盖所需工时",
+                  "Hours for full coverage", "Building-group hours a week that reach every building."),
         MechParam("role_model", 3.0, 0.0, 20.0, "×", "党员示范作用", "Role-model weight",
                   "Extra weight of an active Party-member neighbour in the share of neighbours who took part.",
                   main=True),
@@ -44,10 +48,11 @@ class PartyStructure(Mechanism):
 
     def setup(self, model: CoGovernanceModel) -> None:
         lv, p, lay = model.levers, self.p, model.layout
-        lv.mobilisation_bonus += p["mobilisation_bonus"]
-        lv.party_role_model += p["role_model"]
-        buildings_per_community = lay.grids * lay.buildings_per_grid
-        lv.extra_slots_per_community += buildings_per_community * p["group_hours"] * model.p["slots_per_organiser_hour"]
+        share = coverage(p["group_hours"], p["hours_needed"])
+        lv.mobilisation_bonus += p["mobilisation_bonus"] * share
+        lv.party_role_model += p["role_model"] * share
+        hours = per_1000(p["group_hours"], lay.households_per_community)
+        lv.extra_slots_per_community += hours * model.p["slots_per_organiser_hour"]
 
     def weekly_cost(self, model: CoGovernanceModel) -> float:
         """Building groups' activity funds and allowances."""

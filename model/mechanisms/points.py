@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.mechanisms.base import Mechanism, MechParam, register
+from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -17,8 +17,13 @@ REDEEM_SHARE_PER_MONTH = 0.5  # households redeem about half their balance each 
 @register
 class Points(Mechanism):
     """Points per volunteer hour, per report and per environment action, exchanged at a yuan value
-    within a weekly budget. Rewarded participants' intrinsic motivation drifts down (crowding > 0)
-    or up (< 0); the scheme can be withdrawn at `stop_week` (P3: hysteresis)."""
+    within a weekly budget (`budget_per_week` per 1,000 households; points beyond it are scaled
+    down, so without a budget points are worth nothing). The scheme opens `env_action_slots`
+    environment actions (垃圾分类, cleaning) per 1,000 households a week beside the other volunteer
+    slots; a volunteer's activity is an environment action with the share those slots have of all
+    slots, and earns `points_per_env_action` instead of the hourly points. Rewarded participants'
+    intrinsic motivation drifts down (crowding > 0) or up (< 0); the scheme can be withdrawn at
+    `stop_week` (P3: hysteresis)."""
 
     key = "points"
     name_zh = "积分制"
@@ -33,12 +38,12 @@ class Points(Mechanism):
                   "Points earned per issue reported."),
         MechParam("points_per_env_action", 5.0, 0.0, 200.0, "points/action", "每次环境行动积分",
                   "Points per environment action", "Points per environment action (垃圾分类, cleaning)."),
-        MechParam("env_action_slots", 40.0, 0.0, 2000.0, "actions/community/week", "环境行动名额",
-                  "Environment actions offered", "Environment actions open to residents each week per community."),
+        MechParam("env_action_slots", 20.0, 0.0, 1000.0, "actions/1,000 households/week", "环境行动名额",
+                  "Environment actions offered", "Environment actions open to residents a week."),
         MechParam("exchange_value", 0.5, 0.0, 10.0, "yuan/point", "积分兑换价值", "Exchange value",
                   "Yuan of goods one point buys.", main=True),
-        MechParam("budget_per_week", 3000.0, 0.0, 1e7, "yuan/community/week", "积分预算", "Weekly budget",
-                  "Yuan a community can pay out in points a week; points beyond it are scaled down.", main=True),
+        MechParam("budget_per_week", 1500.0, 0.0, 1e7, "yuan/1,000 households/week", "积分预算", "Weekly budget",
+                  "Yuan the scheme can pay out in points a week; points beyond it are scaled down.", main=True),
         MechParam("crowding", 0.3, -1.0, 1.0, "index", "动机挤出", "Crowding",
                   "Intrinsic motivation of rewarded participants drifts down (> 0) or up (< 0).", main=True),
         MechParam("crowding_rate", 0.05, 0.0, 1.0, "1/reward", "挤出速度", "Crowding rate",
@@ -51,7 +56,8 @@ class Points(Mechanism):
 
     def __init__(self, model: CoGovernanceModel, values: dict) -> None:
         super().__init__(model, values)
-        self.funded_fraction = 1.0  # share of earned points the budget covered last week
+        self.funded_fraction = 1.0 if values["budget_per_week"] > 0 else 0.0  # share the budget covered last week
+        self.env_share = 0.0  # environment actions' share of last week's volunteer slots
         self.slots_added = 0.0
         self.stopped_logged = False
 
@@ -62,15 +68,19 @@ class Points(Mechanism):
     def _yuan(self, points: float) -> float:
         return points * self.p["exchange_value"] * self.funded_fraction
 
+    def _activity_points(self, model: CoGovernanceModel) -> float:
+        """Expected points of one volunteer activity: hourly points, or an environment action's."""
+        hourly = self.p["points_per_hour"] * model.p["volunteer_hours_per_slot"]
+        return self.env_share * self.p["points_per_env_action"] + (1.0 - self.env_share) * hourly
+
     def issues_surface(self, model: CoGovernanceModel) -> None:
         on = self.running(model)
         model.levers.report_reward_yuan = self._yuan(self.p["points_per_report"]) if on else 0.0
 
     def activities(self, model: CoGovernanceModel) -> None:
         lv, on = model.levers, self.running(model)
-        hours = model.p["volunteer_hours_per_slot"]
-        lv.volunteer_reward_yuan = self._yuan(self.p["points_per_hour"] * hours) if on else 0.0
-        slots = self.p["env_action_slots"] if on else 0.0
+        lv.volunteer_reward_yuan = self._yuan(self._activity_points(model)) if on else 0.0
+        slots = per_1000(self.p["env_action_slots"], model.layout.households_per_community) if on else 0.0
         lv.extra_slots_per_community += slots - self.slots_added
         self.slots_added = slots
         if not on and not self.stopped_logged:
@@ -81,12 +91,13 @@ class Points(Mechanism):
         hh, p = model.households, self.p
         n_c = model.layout.n_communities
         if self.running(model):
-            hours = model.p["volunteer_hours_per_slot"]
-            earned = (hh.volunteered_now * p["points_per_hour"] * hours
+            total_slots = model.slots_week
+            self.env_share = min(1.0, self.slots_added * n_c / total_slots) if total_slots > 0 else 0.0
+            earned = (hh.volunteered_now * self._activity_points(model)
                       + hh.reported_now * p["points_per_report"])
             total_yuan = earned.sum() * p["exchange_value"]
-            budget = p["budget_per_week"] * n_c * model.budget_factor()
-            self.funded_fraction = min(1.0, budget / total_yuan) if total_yuan > 0 else 1.0
+            budget = per_1000(p["budget_per_week"], model.layout.n_households) * model.budget_factor()
+            self.funded_fraction = min(1.0, budget / total_yuan) if total_yuan > 0 else float(budget > 0)
             earned *= self.funded_fraction
             hh.points += earned
             issued = float(earned.sum())

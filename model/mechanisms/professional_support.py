@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.mechanisms.base import Mechanism, MechParam, register
+from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -13,9 +13,12 @@ if TYPE_CHECKING:
 @register
 class ProfessionalSupport(Mechanism):
     """Each community gets a planner (规划师: collects needs, proposes projects), a strategist
-    (策划师: sustainable use) and a designer (设计师: spatial quality). Project choice matches needs
-    better (levers.project_match_bonus: top-down choice noise × (1 − bonus), additive, capped by the
-    model at 1) and completed projects lift quality more (levers.project_effect_factor × (1 + gain))."""
+    (策划师: sustainable use) and a designer (设计师: spatial quality), paid for `hours_per_week`
+    per 1,000 households. Their work covers min(1, hours / `hours_needed`) of the community's
+    projects: project choice matches needs better (levers.project_match_bonus += `match_bonus` ×
+    coverage: top-down choice noise × (1 − bonus), capped by the model at 1) and completed
+    projects lift quality more (levers.project_effect_factor × (1 + `effect_gain` × coverage)).
+    No professional hours, no effect."""
 
     key = "professional_support"
     name_zh = "三师进社区"
@@ -24,18 +27,23 @@ class ProfessionalSupport(Mechanism):
     sources = ("004 Nan'an: 引入社区(村)规划师、策划师、设计师; “三师”运作经费",)
     phases = ("setup",)
     parameters = (
+        MechParam("hours_per_week", 8.0, 0.0, 500.0, "hours/1,000 households/week", "三师工时", "Professional hours",
+                  "Hours the planner, strategist and designer work for the community a week.", main=True),
+        MechParam("hours_needed", 8.0, 0.1, 500.0, "hours/1,000 households/week", "全覆盖所需工时",
+                  "Hours for full coverage", "Professional hours a week that cover every project of the community."),
         MechParam("match_bonus", 0.5, 0.0, 1.0, "share", "匹配改进", "Match bonus",
                   "Share of top-down project-choice noise removed by professional needs assessment.", main=True),
         MechParam("effect_gain", 0.3, 0.0, 2.0, "share", "项目效果提升", "Effect gain",
                   "Extra quality lift of completed projects (design and planning quality).", main=True),
-        MechParam("cost_per_week", 3000.0, 0.0, 1e6, "yuan/community/week", "三师费用", "Cost",
-                  "Fees of the three part-time professionals per community a week."),
+        MechParam("hour_fee", 200.0, 0.0, 1e4, "yuan/hour", "三师时费", "Fee per hour",
+                  "Fee of one professional hour."),
     )
 
     def setup(self, model: CoGovernanceModel) -> None:
-        lv = model.levers
-        lv.project_match_bonus += self.p["match_bonus"]
-        lv.project_effect_factor *= 1.0 + self.p["effect_gain"]
+        lv, p = model.levers, self.p
+        share = coverage(p["hours_per_week"], p["hours_needed"])
+        lv.project_match_bonus += p["match_bonus"] * share
+        lv.project_effect_factor *= 1.0 + p["effect_gain"] * share
 
     def weekly_cost(self, model: CoGovernanceModel) -> float:
-        return self.p["cost_per_week"] * model.layout.n_communities
+        return per_1000(self.p["hours_per_week"], model.layout.n_households) * self.p["hour_fee"]

@@ -18,30 +18,27 @@ WEEKS_PER_QUARTER = 13
 @register
 class RedBlackList(Mechanism):
     """At the end of each quarter every firm is rated from survey and resolution data: rating =
-    `survey_weight` · mean reported satisfaction with the firm of `sample_per_compound` surveyed
-    households (trust_property with noise) + (1 − `survey_weight`) · mean outcome of the issues the
-    firm resolved or let expire that quarter (1 on time, falling with delay, 0 given up). A firm
-    below `black_threshold` is black-listed (红黑榜 published): its reputation falls, rating
-    pressure squeezes its margin into service (levers.rating_pressure) and it spends
-    `rectify_share` of its fee roll from cash on rectification (levers.extra_effort_share). A firm
-    black-listed `replace_after` quarters running, counting only quarters it served in full, is
-    replaced by the street (re-tender, 清退) with probability `replace_prob`. A firm at or above
-    `red_threshold` is red-listed (reputation up). Its own contributions to the per-compound levers
-    are added and removed, never overwritten."""
+    `survey_weight` · the compound's share satisfied in that quarter's satisfaction survey
+    (``model.survey_by_grid``: the routine survey, larger and more precise with the third-party
+    survey) + (1 − `survey_weight`) · mean outcome of the issues the firm resolved or let expire
+    that quarter (1 on time, falling with delay, 0 given up). A firm below `black_threshold` is
+    black-listed (红黑榜 published) and pays for it: rating pressure turns `pressure` of its margin
+    into service (levers.rating_pressure) and it spends `rectify_share` of its fee roll from cash
+    on rectification (levers.extra_effort_share). A firm black-listed `replace_after` quarters
+    running, counting only quarters it served in full, is replaced by the street (re-tender, 清退)
+    with probability `replace_prob`. A firm at or above `red_threshold` is red-listed (published;
+    nothing else follows). Its own contributions to the per-compound levers are added and
+    removed, never overwritten."""
 
     key = "red_black_list"
     name_zh = "物业红黑榜"
     name_en = "Red/black list of property firms"
-    summary = "Quarterly public rating of firms: black-listed firms lose reputation, rectify under pressure or are replaced."
+    summary = "Quarterly public rating of firms from the survey and resolution: black-listed firms pay to rectify, under margin pressure, or are replaced."
     sources = ("003 Hangzhou node city: 物业企业“红黑榜”等机制",)
     phases = ("resolution", "observe")
     parameters = (
         MechParam("survey_weight", 0.5, 0.0, 1.0, "weight", "调查权重", "Survey weight",
                   "Weight of residents' surveyed satisfaction with the firm in the rating; the rest is resolution performance."),
-        MechParam("sample_per_compound", 30, 1, 10000, "households/compound", "每小区调查户数", "Survey sample",
-                  "Households asked about the property service in each compound each quarter."),
-        MechParam("survey_noise", 0.1, 0.0, 0.5, "sd", "测评误差", "Survey noise",
-                  "Measurement noise of one household's reported satisfaction with the firm."),
         MechParam("black_threshold", 0.4, 0.0, 1.0, "rating", "黑榜线", "Black-list threshold",
                   "Firms rated below this are black-listed.", main=True),
         MechParam("red_threshold", 0.65, 0.0, 1.0, "rating", "红榜线", "Red-list threshold",
@@ -50,8 +47,6 @@ class RedBlackList(Mechanism):
                   "Rating pressure on a black-listed firm: share of its margin turned into service effort.", main=True),
         MechParam("rectify_share", 0.08, 0.0, 0.5, "share of fee roll/month", "整改投入", "Rectification spend",
                   "Extra monthly service spend of a black-listed firm, out of its cash, as a share of its full fee roll."),
-        MechParam("reputation_loss", 0.2, 0.0, 1.0, "level", "声誉损失", "Reputation loss",
-                  "Reputation a firm loses each time it is black-listed (red-listing gains half as much)."),
         MechParam("replace_after", 2, 1, 20, "quarters", "清退前连续黑榜季数", "Quarters before replacement",
                   "Consecutive black-listed quarters after which the street may replace the firm."),
         MechParam("replace_prob", 0.5, 0.0, 1.0, "probability/quarter", "清退概率", "Replacement probability",
@@ -92,16 +87,6 @@ class RedBlackList(Mechanism):
         self.outcome_sum += np.bincount(grid, weights=outcomes[at_firm], minlength=n)
         self.outcome_n += np.bincount(grid, minlength=n)
 
-    def _survey(self, model: CoGovernanceModel) -> np.ndarray:
-        """Residents' rating of the property service by compound: `sample_per_compound` households
-        each report their satisfaction with the firm (trust_property) with measurement noise."""
-        lay, hh = model.layout, model.households
-        k = min(self.p["sample_per_compound"], lay.households_per_grid)
-        pick = model.rng.random((lay.n_grids, lay.households_per_grid)).argsort(axis=1)[:, :k]
-        rows = pick + (np.arange(lay.n_grids) * lay.households_per_grid)[:, None]
-        measured = hh.trust_property[rows] + model.rng.normal(0.0, self.p["survey_noise"], rows.shape)
-        return np.clip(measured, 0.0, 1.0).mean(axis=1)
-
     def observe(self, model: CoGovernanceModel) -> None:
         present = np.array([f.present for f in model.firms])
         self.since[present & ~self.was_present] = model.week
@@ -109,28 +94,22 @@ class RedBlackList(Mechanism):
         if model.week % WEEKS_PER_QUARTER != 0:
             return
         p, lv = self.p, model.levers
-        survey = self._survey(model)
         resolution = np.where(self.outcome_n > 0, self.outcome_sum / np.maximum(self.outcome_n, 1), 0.5)
+        survey = np.where(np.isnan(model.survey_by_grid), resolution, model.survey_by_grid)  # unsampled: resolution only
         rating = p["survey_weight"] * survey + (1.0 - p["survey_weight"]) * resolution
         self.rating = np.where(present, rating, np.nan)
         self.black = present & (rating < p["black_threshold"])
         self.red = present & (rating >= p["red_threshold"])
         full_quarter = self.since <= model.week - WEEKS_PER_QUARTER
         self.black_run = np.where(self.black, self.black_run + full_quarter, 0)
-        for g in np.flatnonzero(present):
-            firm = model.firms[g]
-            if self.black[g]:
-                firm.reputation = max(0.0, firm.reputation - p["reputation_loss"])
-                model.events.append((model.week, "black_list", f"compound {g}: property firm black-listed (物业黑榜), "
-                                     f"rating {rating[g]:.2f}"))
-            elif self.red[g]:
-                firm.reputation = min(1.0, firm.reputation + 0.5 * p["reputation_loss"])
+        for g in np.flatnonzero(self.black):
+            model.events.append((model.week, "black_list", f"compound {g}: property firm black-listed (物业黑榜), "
+                                 f"rating {rating[g]:.2f}"))
         due = np.flatnonzero(self.black & (self.black_run >= p["replace_after"]))
         if due.size:
             replace = due[model.rng.random(due.size) < p["replace_prob"]]
             for g in replace:
                 model._hire_firm(int(g), "street replaced a black-listed firm by re-tender (红黑榜清退)")
-                model.firms[g].reputation = 0.5  # a new firm starts with a neutral reputation
                 self.black[g] = False
                 self.black_run[g] = 0
                 self.since[g] = model.week

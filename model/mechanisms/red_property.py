@@ -1,10 +1,10 @@
-"""红色物业: a Party group inside the property firm (lower margin, more effort per yuan, cooperative)."""
+"""红色物业: a Party group inside the property firm (lower margin, Party members' hours on the firm's work)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.mechanisms.base import Mechanism, MechParam, register
+from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -13,16 +13,19 @@ if TYPE_CHECKING:
 @register
 class RedProperty(Mechanism):
     """Every property firm in the street, including firms hired later, has a Party group (党组织 in
-    the firm, Party-member housekeepers 红管家). The firm keeps a smaller margin (`margin_cut`),
-    gets more service quality per yuan of effort (`efficiency_gain`: Party-member staff and
-    volunteers, closer contact with residents) and cooperates in cross-boundary cases instead of
-    passing them on (`cooperation`). Acts through the levers margin_factor, effort_efficiency and
-    firm_buck_pass_factor (factors: they multiply with other mechanisms')."""
+    the firm, Party-member housekeepers 红管家). Two things pay for its effect. (1) The firm keeps a
+    smaller margin (`margin_cut` of its margin target, levers.margin_factor): the yuan it gives
+    up go into service effort, so quality rises through the ordinary property economics.
+    (2) The compound's grid Party branch spends `branch_hours` per 1,000 households a week on the
+    firm's work (taken from its organising hours, so it offers fewer volunteer slots): the hours
+    add to the firm's issue hours (levers.firm_extra_hours), and the Party members' coordination
+    with the committee makes firms cooperate in cross-boundary cases instead of passing them on
+    (levers.firm_buck_pass_factor × (1 − `cooperation` · min(1, branch_hours / `cooperation_hours`)))."""
 
     key = "red_property"
     name_zh = "红色物业"
     name_en = "Red property management"
-    summary = "Party group in every property firm: smaller margin, more quality per yuan, less buck-passing by firms."
+    summary = "Party group in every property firm: a smaller margin for service, Party branch hours on the firm's issues, less buck-passing."
     sources = (
         "003 Hangzhou node city: 抓实“红色物业”; 加大在业委会、物业公司中组建党组织力度; “红管家”",
         "002 Xiangyang: 在社区物业、社区社会组织、业委会等横向设立党小组",
@@ -32,19 +35,26 @@ class RedProperty(Mechanism):
         MechParam("margin_cut", 0.5, 0.0, 1.0, "share", "利润让渡", "Margin cut",
                   "Share of its margin target a firm with a Party group gives up for service (margin_factor × (1 − cut)).",
                   main=True),
-        MechParam("efficiency_gain", 0.15, 0.0, 1.0, "share", "服务效率提升", "Efficiency gain",
-                  "Extra service quality per yuan of effort (effort_efficiency × (1 + gain)).", main=True),
+        MechParam("branch_hours", 5.0, 0.0, 100.0, "hours/1,000 households/week", "党支部投入物业工时",
+                  "Party branch hours on the firm", "Hours the grid Party branch spends on the firm's work a week "
+                  "(at most its organising hours), added to the firm's issue hours.", main=True),
         MechParam("cooperation", 0.5, 0.0, 1.0, "share", "联动配合度", "Cooperation",
-                  "Share of firms' buck-passing of cross-boundary issues removed (firm_buck_pass_factor × (1 − cooperation))."),
+                  "Share of firms' buck-passing of cross-boundary issues removed at full Party coordination."),
+        MechParam("cooperation_hours", 5.0, 0.1, 100.0, "hours/1,000 households/week", "充分配合所需工时",
+                  "Hours for full cooperation", "Party branch hours on the firm at which the firm cooperates fully."),
         MechParam("cost_per_firm_week", 150.0, 0.0, 1e6, "yuan/firm/week", "党建经费", "Party-building cost",
                   "Public Party-building funds per firm a week (training, activities, stipends of 红管家)."),
     )
 
     def setup(self, model: CoGovernanceModel) -> None:
-        lv = model.levers
-        lv.margin_factor *= 1.0 - self.p["margin_cut"]
-        lv.effort_efficiency *= 1.0 + self.p["efficiency_gain"]
-        lv.firm_buck_pass_factor *= 1.0 - self.p["cooperation"]
+        lv, p, lay = model.levers, self.p, model.layout
+        lv.margin_factor *= 1.0 - p["margin_cut"]
+        lv.firm_buck_pass_factor *= 1.0 - p["cooperation"] * coverage(p["branch_hours"], p["cooperation_hours"])
+        want = per_1000(p["branch_hours"], lay.households_per_grid)
+        for branch in model.party_branches:
+            hours = min(want, branch.capacity)
+            branch.capacity -= hours
+            lv.firm_extra_hours[branch.grid] += hours
         self._mark_firms(model)
 
     def _mark_firms(self, model: CoGovernanceModel) -> None:

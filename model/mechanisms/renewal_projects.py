@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.domains import DOMAINS
-from model.mechanisms.base import Mechanism, MechParam, register
+from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -17,13 +17,16 @@ WEEKS_PER_QUARTER = 13
 
 @register
 class RenewalProjects(Mechanism):
-    """Renewal by precise matching: each quarter the residents' committee keeps a demand list
-    (需求清单, unmet need by domain, shown on ``ResidentsCommittee.demand_list``); projects from the
-    library (项目库: lifts, parking, pipes, care stations, public space, fire safety, greening) are
-    picked by need instead of top-down with noise (levers.need_ranked); a construction timeline
-    with regular on-site dispatch shortens build times (levers.project_build_factor × `build_factor`);
-    and `extra_budget` adds renewal money (levers.project_budget_extra). Set `extra_budget` to 0 to
-    compare need-ranked with top-down choice at equal budget."""
+    """Renewal by precise matching. Staff hours (`list_hours` per 1,000 households a week: needs
+    surveys, list keeping, on-site dispatch) cover min(1, list_hours / `hours_needed`) of the
+    work: each quarter the residents' committee keeps a demand list (需求清单, unmet need by
+    domain, shown on ``ResidentsCommittee.demand_list``); projects from the library (项目库: lifts,
+    parking, pipes, care stations, public space, fire safety, greening) are picked by need instead
+    of top-down with noise (levers.need_ranking += coverage: the choice noise × (1 − coverage));
+    a construction timeline with regular on-site dispatch shortens build times
+    (levers.project_build_factor × (1 − (1 − `build_factor`) × coverage)); and `extra_budget` adds
+    renewal money (levers.project_budget_extra). Set `extra_budget` to 0 to compare need-ranked
+    with top-down choice at equal budget."""
 
     key = "renewal_projects"
     name_zh = "城市更新/民生项目"
@@ -36,23 +39,30 @@ class RenewalProjects(Mechanism):
     )
     phases = ("setup", "projects")
     parameters = (
-        MechParam("extra_budget", 100000.0, 0.0, 1e8, "yuan/community/quarter", "更新资金", "Extra renewal budget",
-                  "Renewal money added to each community's project budget a quarter (0 = equal budget).", main=True),
+        MechParam("extra_budget", 50000.0, 0.0, 1e8, "yuan/1,000 households/quarter", "更新资金", "Extra renewal budget",
+                  "Renewal money added to the project budget a quarter (0 = equal budget).", main=True),
+        MechParam("list_hours", 10.0, 0.0, 1000.0, "hours/1,000 households/week", "清单与调度工时", "List and dispatch hours",
+                  "Staff hours for needs surveys, the demand list and on-site dispatch a week.", main=True),
+        MechParam("hours_needed", 10.0, 0.1, 1000.0, "hours/1,000 households/week", "全覆盖所需工时",
+                  "Hours for full coverage", "List and dispatch hours a week that cover the whole community."),
         MechParam("build_factor", 0.75, 0.2, 1.0, "×", "工期系数", "Build-time factor",
                   "Multiplies project build weeks (construction timeline, 打表推进)."),
-        MechParam("admin_cost_per_week", 1000.0, 0.0, 1e6, "yuan/community/week", "清单管理成本", "Admin cost",
-                  "Needs surveys, list keeping and on-site dispatch per community a week."),
+        MechParam("hour_cost", 50.0, 0.0, 1e4, "yuan/hour", "清单工时成本", "Cost per hour",
+                  "Cost of one staff hour of needs surveys, list keeping and dispatch."),
     )
 
     def setup(self, model: CoGovernanceModel) -> None:
-        lv = model.levers
-        lv.need_ranked = True
-        lv.project_build_factor *= self.p["build_factor"]
-        lv.project_budget_extra += self.p["extra_budget"]
+        lv, p = model.levers, self.p
+        share = coverage(p["list_hours"], p["hours_needed"])
+        lv.need_ranking = min(1.0, lv.need_ranking + share)
+        lv.project_build_factor *= 1.0 - (1.0 - p["build_factor"]) * share
+        lv.project_budget_extra += per_1000(p["extra_budget"], model.layout.households_per_community)
 
     def projects(self, model: CoGovernanceModel) -> None:
         """Publish the demand list: each community's unmet need by domain, largest first."""
         lay = model.layout
+        if self.p["list_hours"] <= 0:
+            return
         need_b = model._unmet_need_by_building()  # (n_buildings, 6)
         need_c = np.add.reduceat(need_b, np.arange(0, lay.n_buildings, lay.grids * lay.buildings_per_grid), axis=0)
         for rc in model.committees:
@@ -62,5 +72,6 @@ class RenewalProjects(Mechanism):
                              + ", ".join(DOMAINS[d] for d, _ in model.committees[0].demand_list[:2])))
 
     def weekly_cost(self, model: CoGovernanceModel) -> float:
-        n_c = model.layout.n_communities
-        return (self.p["admin_cost_per_week"] + self.p["extra_budget"] / WEEKS_PER_QUARTER) * n_c
+        lay, p = model.layout, self.p
+        return (per_1000(p["list_hours"], lay.n_households) * p["hour_cost"]
+                + per_1000(p["extra_budget"], lay.households_per_community) / WEEKS_PER_QUARTER * lay.n_communities)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.mechanisms.base import Mechanism, MechParam, register
+from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -14,28 +14,33 @@ WEEKS_PER_QUARTER = 13  # the model's survey runs in weeks divisible by this
 
 @register
 class SatisfactionSurvey(Mechanism):
-    """A third-party firm runs the quarterly satisfaction survey: `sample_per_community` more
-    households are interviewed (levers.survey_sample_extra) and trained interviewers with validated
-    questions cut the measurement error by `noise_reduction` (levers.survey_noise_factor). The
-    survey's estimate (reporter ``survey_satisfied_share``) and its per-compound breakdown
-    (``model.survey_by_grid``, which the red/black list and other evaluations read) are then closer
-    to the truth. The survey changes no one's satisfaction by itself; it only informs whoever uses
-    it. Cost: interviews in survey weeks, plus a fixed contract share every week."""
+    """A third-party firm adds `sample` interviews per 1,000 households to the quarterly
+    satisfaction survey (levers.survey_sample_extra); its trained interviewers with validated
+    questions measure with `noise_reduction` less error (levers.survey_noise_factor, on its own
+    interviews). The survey's estimate (reporter ``survey_satisfied_share``) and its per-compound
+    breakdown (``model.survey_by_grid``, which the red/black list reads) are then closer to the
+    truth. The loop closes (满意度转化为考核指标): the street office reads the third-party results by
+    compound (``model.third_party_by_grid``) when it targets projects, weighting each compound's
+    unmet need by 1 + `targeting` × its unsatisfied share (levers.survey_targeting). Cost:
+    interviews in survey weeks, plus a fixed contract share every week. No interviews, no loop."""
 
     key = "satisfaction_survey"
     name_zh = "第三方民意调查"
     name_en = "Third-party satisfaction survey"
-    summary = "Quarterly third-party survey: larger sample, less measurement error; its per-compound results feed evaluation."
+    summary = "Quarterly third-party survey: larger sample, less measurement error; its per-compound results steer project targeting and the red/black list."
     sources = (
         "004 Nan'an: 按季度开展第三方满意度调查, 把群众满意度转化为考核指标",
     )
     phases = ("setup", "observe")
     parameters = (
-        MechParam("sample_per_community", 600, 0, 100000, "households/community", "调查样本量",
-                  "Third-party sample", "Households the third-party survey adds to the quarterly sample per community.",
+        MechParam("sample", 300.0, 0.0, 1000.0, "interviews/1,000 households/quarter", "调查样本量",
+                  "Third-party sample", "Households the third-party survey adds to the quarterly sample per 1,000 households.",
                   main=True),
         MechParam("noise_reduction", 0.6, 0.0, 1.0, "share", "测量误差降低", "Noise reduction",
                   "Share of the survey's measurement error removed by trained interviewers and validated questions."),
+        MechParam("targeting", 1.0, 0.0, 10.0, "weight", "满意度用于项目安排", "Weight in project targeting",
+                  "Unmet need of a compound is weighted by 1 + this × its unsatisfied share in the third-party survey.",
+                  main=True),
         MechParam("cost_per_interview", 40.0, 0.0, 10000.0, "yuan/interview", "每份问卷成本", "Cost per interview",
                   "Cost of one completed interview."),
         MechParam("contract_cost_per_week", 300.0, 0.0, 1e6, "yuan/community/week", "合同固定成本",
@@ -43,8 +48,11 @@ class SatisfactionSurvey(Mechanism):
     )
 
     def setup(self, model: CoGovernanceModel) -> None:
-        model.levers.survey_sample_extra += self.p["sample_per_community"] * model.layout.n_communities
-        model.levers.survey_noise_factor *= 1.0 - self.p["noise_reduction"]
+        lv = model.levers
+        extra = round(per_1000(self.p["sample"], model.layout.n_households))
+        lv.survey_sample_extra += extra
+        lv.survey_noise_factor *= 1.0 - self.p["noise_reduction"]
+        lv.survey_targeting += self.p["targeting"]  # reads model.third_party_by_grid: NaN without interviews
 
     def observe(self, model: CoGovernanceModel) -> None:
         n_c = model.layout.n_communities

@@ -1,10 +1,12 @@
-"""社会组织培育: funding and incubation of social organisations (more of them, more capacity)."""
+"""社会组织培育: an incubation budget founds social organisations; grants buy their staff hours."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.mechanisms.base import Mechanism, MechParam, register
+import numpy as np
+
+from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -14,46 +16,56 @@ WEEKS_PER_QUARTER = 13
 
 @register
 class SocialOrgSupport(Mechanism):
-    """An incubation platform and special funds: each quarter every community below
-    `target_per_community` organisations incubates one more (domains rotate care, culture,
-    environment, mediation), and every organisation's capacity grows by `growth_per_quarter`
-    (professionalism by a quarter of that) up to ``so_capacity_max``. Acts through
-    levers.so_count_target (the highest target wins) and levers.so_growth_per_quarter (additive),
-    which the model applies quarterly; more capacity means more services (care, culture quality)
-    and more volunteer slots."""
+    """An incubation platform and special funds. Each quarter every community gets
+    `incubation_budget` per 1,000 households; whenever its unspent budget covers
+    `incubation_cost`, and it has fewer than `target_per_community` organisations, it incubates a
+    new one (domains rotate care, culture, environment, mediation). Every organisation receives a
+    grant of `grant` yuan per 1,000 households of its community a quarter, which buys staff hours
+    at ``so_hour_cost`` (levers.so_funded_hours; the model adds them to the organisations' own
+    hours for the quarter, up to ``so_capacity_max``); more hours mean more services (care,
+    culture quality), more volunteer slots and more issue hours. No money, no change."""
 
     key = "social_org_support"
     name_zh = "社会组织培育"
     name_en = "Social-organisation support"
-    summary = "Incubation and funds: more social organisations per community (e.g. ≥ 6) and growing capacity."
+    summary = "Incubation money founds social organisations (toward e.g. 6 per community); grants buy their staff hours."
     sources = (
         "001 Qingyang: 各社区拥有社会组织不低于6个; 社会组织服务平台, 专项资金扶持不低于100万元; 社会组织孵化基地",
     )
-    phases = ("setup", "observe")
+    phases = ("projects",)
     parameters = (
         MechParam("target_per_community", 6, 0, 12, "organisations", "每社区社会组织目标", "Target per community",
-                  "Organisations per community the incubation works toward (one new a quarter).", main=True),
-        MechParam("growth_per_quarter", 0.1, 0.0, 1.0, "share/quarter", "能力增长", "Capacity growth",
-                  "Quarterly growth of each organisation's hours (professionalism grows a quarter as fast).", main=True),
-        MechParam("funding_per_org_quarter", 15000.0, 0.0, 1e7, "yuan/organisation/quarter", "扶持资金",
-                  "Funding per organisation", "Special funds paid to each social organisation a quarter."),
-        MechParam("incubation_cost", 30000.0, 0.0, 1e7, "yuan/organisation", "孵化成本", "Incubation cost",
-                  "One-off cost of incubating a new organisation (platform, training, start-up grant)."),
+                  "Organisations per community the incubation works toward.", main=True),
+        MechParam("incubation_budget", 16000.0, 0.0, 1e7, "yuan/1,000 households/quarter", "孵化资金", "Incubation budget",
+                  "Incubation money a quarter (platform, training, start-up grants).", main=True),
+        MechParam("incubation_cost", 30000.0, 1.0, 1e7, "yuan/organisation", "孵化成本", "Incubation cost",
+                  "Incubation money one new organisation takes."),
+        MechParam("grant", 8000.0, 0.0, 1e7, "yuan/organisation/1,000 households/quarter", "扶持资金",
+                  "Grant per organisation", "Special funds each social organisation receives a quarter, per 1,000 "
+                  "households of its community.", main=True),
     )
 
     def __init__(self, model: CoGovernanceModel, values: dict) -> None:
         super().__init__(model, values)
-        self.known = 0  # organisations counted at the last check
+        self.unspent = np.zeros(model.layout.n_communities)  # incubation money not yet used
+        self.hours_added = np.zeros(model.layout.n_communities)  # contribution to levers.so_funded_hours
 
-    def setup(self, model: CoGovernanceModel) -> None:
-        lv = model.levers
-        lv.so_count_target = max(lv.so_count_target, self.p["target_per_community"])
-        lv.so_growth_per_quarter += self.p["growth_per_quarter"]
-        self.known = len(model.social_orgs)
-
-    def observe(self, model: CoGovernanceModel) -> None:
-        n = len(model.social_orgs)
-        new = max(0, n - self.known)
-        self.known = n
-        funding = self.p["funding_per_org_quarter"] * model.budget_factor() / WEEKS_PER_QUARTER
-        self.cost_this_week = funding * n + self.p["incubation_cost"] * new
+    def projects(self, model: CoGovernanceModel) -> None:
+        """Quarterly: incubate where the money suffices, pay the grants (staff hours for the quarter)."""
+        lay, p, lv = model.layout, self.p, model.levers
+        factor = model.budget_factor()
+        per_community = lay.households_per_community
+        self.unspent += per_1000(p["incubation_budget"], per_community) * factor
+        spent = 0.0
+        for c in range(lay.n_communities):
+            while (self.unspent[c] >= p["incubation_cost"]
+                   and sum(1 for so in model.social_orgs if so.community == c) < p["target_per_community"]
+                   and model.add_social_organisation(c) is not None):
+                self.unspent[c] -= p["incubation_cost"]
+                spent += p["incubation_cost"]
+        grant = per_1000(p["grant"], per_community) * factor
+        orgs = np.bincount([so.community for so in model.social_orgs], minlength=lay.n_communities)
+        hours = np.full(lay.n_communities, grant / (WEEKS_PER_QUARTER * model.p["so_hour_cost"]))
+        lv.so_funded_hours += hours - self.hours_added
+        self.hours_added = hours
+        self.cost_this_week = spent + grant * float(orgs.sum())

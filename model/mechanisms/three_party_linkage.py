@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.issues import OPEN
-from model.mechanisms.base import Mechanism, MechParam, register
+from model.issues import OPEN, STREET, _group_cumsum_before
+from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -16,54 +16,89 @@ if TYPE_CHECKING:
 @register
 class ThreePartyLinkage(Mechanism):
     """Every `meeting_interval` weeks the Party organisation convenes the residents' committee,
-    owners' committee and property firm of each compound: cross-boundary issues in their queues are
-    settled jointly (up to `meeting_capacity`) and, between meetings, are not passed on. Where no
-    owners' committee exists, building heads stand in at reduced effect."""
+    owners' committee and property firm of each compound. Each party brings its declared hours
+    (per 1,000 households of the compound), taken from that week's issue hours of the firm, the
+    committee and the owners' committee (building heads, residents' own time, stand in where there
+    is no owners' committee, with `no_oc_effect` of the owners' committee's hours). The pooled
+    hours work the compound's open cross-boundary issues in the three parties' queues, oldest
+    first: an issue is settled when its remaining hours are covered, and partly worked otherwise.
+    Every cross-boundary issue still open after the meeting is tabled: with probability
+    `coordination` the parties agree who does it, and it is no longer passed on between meetings
+    (its partner is cleared), so the linkage also acts through the costs of buck-passing it
+    avoids. No hours, no meeting, no effect."""
 
     key = "three_party_linkage"
     name_zh = "三方联动"
     name_en = "Three-party linkage"
-    summary = "Joint meetings settle cross-boundary issues and stop buck-passing among committee, owners and firm."
+    summary = "Joint meetings settle cross-boundary issues out of the three parties' hours and end buck-passing of tabled issues."
     sources = (
         "001 Qingyang: 社区党组织、小区党组织、业委会、物业服务企业联席协商平台",
         "002 Xiangyang: 居委会、业委会、物业服务企业三方联动",
         "003 Hangzhou node city: 四治融合 / 三方联动",
     )
-    phases = ("setup", "queues")
+    phases = ("queues",)
     parameters = (
         MechParam("meeting_interval", 2, 1, 52, "weeks", "联席会议间隔", "Meeting interval",
                   "Weeks between joint meetings.", main=True),
-        MechParam("meeting_capacity", 6, 0, 200, "issues/compound/meeting", "每次会议协调量", "Issues per meeting",
-                  "Cross-boundary issues a meeting can settle in one compound.", main=True),
+        MechParam("firm_hours", 10.0, 0.0, 200.0, "hours/1,000 households/meeting", "物业会议工时",
+                  "Firm hours per meeting", "Property-firm staff hours each joint meeting takes (and works on issues).",
+                  main=True),
+        MechParam("rc_hours", 10.0, 0.0, 200.0, "hours/1,000 households/meeting", "居委会会议工时",
+                  "Committee hours per meeting", "Residents' committee hours each joint meeting takes (and works on issues)."),
+        MechParam("oc_hours", 5.0, 0.0, 200.0, "hours/1,000 households/meeting", "业委会会议工时",
+                  "Owners' committee hours per meeting",
+                  "Owners' committee members' hours each joint meeting takes (at most what the committee has that week)."),
         MechParam("coordination", 0.8, 0.0, 1.0, "share", "协调程度", "Coordination",
-                  "Share of buck-passing removed between meetings in a compound with an owners' committee."),
+                  "Chance that a cross-boundary issue tabled at a meeting is agreed and no longer passed on."),
         MechParam("no_oc_effect", 0.5, 0.0, 1.0, "×", "无业委会效果", "Effect without owners' committee",
-                  "Relative effect where building heads stand in for a missing owners' committee."),
+                  "Where no owners' committee exists, building heads bring this share of its hours and agree "
+                  "tabled issues with this share of the coordination chance."),
         MechParam("cost_per_meeting", 800.0, 0.0, 1e6, "yuan/compound/meeting", "会议成本", "Cost per meeting",
-                  "Staff time and venue cost of one joint meeting in one compound."),
+                  "Venue and organising cost of one joint meeting in one compound."),
     )
 
-    def _effect(self, model: CoGovernanceModel) -> np.ndarray:
-        has_oc = np.array([oc is not None for oc in model.owners_committees], dtype=float)
-        return has_oc + (1.0 - has_oc) * self.p["no_oc_effect"]
-
-    def setup(self, model: CoGovernanceModel) -> None:
-        model.levers.coordination = np.maximum(model.levers.coordination, self.p["coordination"] * self._effect(model))
+    def __init__(self, model: CoGovernanceModel, values: dict) -> None:
+        super().__init__(model, values)
+        self.hours_spent_total = 0.0  # meeting hours the three parties spent
+        self.settled_total = 0  # cross-boundary issues settled at meetings
 
     def queues(self, model: CoGovernanceModel) -> None:
+        """Meeting weeks: take the parties' hours, work the compounds' cross-boundary issues."""
         if model.week % self.p["meeting_interval"] != 0:
             return
-        iss, h = model.issues, model.holders
-        a = iss.active
-        rows = a[(iss.status[a] == OPEN) & iss.cross[a]]
-        kinds = h.kind[iss.holder[rows]]
-        local = rows[kinds != 3]  # not at the street office: the three parties' own queues
-        if local.size:
-            quota = np.floor(self.p["meeting_capacity"] * self._effect(model) + 1e-9).astype(np.int64)
-            order = np.lexsort((local, iss.created[local], iss.grid[local]))
-            local = local[order]
-            grid = iss.grid[local]
-            starts = np.searchsorted(grid, np.arange(model.layout.n_grids))
-            rank = np.arange(local.size) - starts[grid]
-            iss.resolve(local[rank < quota[grid]], model.week)
-        self.cost_this_week = self.p["cost_per_meeting"] * model.layout.n_grids
+        lay, h, iss, p = model.layout, model.holders, model.issues, self.p
+        per_grid = per_1000(1.0, lay.households_per_grid)
+        has_oc = np.array([oc is not None for oc in model.owners_committees])
+        grids = np.arange(lay.n_grids)
+        # each party's hours, at most what it has this week (the committee serves several compounds)
+        firm = np.minimum(p["firm_hours"] * per_grid, h.capacity[h.firm(grids)])
+        h.capacity[h.firm(grids)] -= firm
+        rc_want = p["rc_hours"] * per_grid
+        rc_have = h.capacity[h.rc(lay.grid_community)] / lay.grids
+        rc = np.minimum(rc_want, rc_have)
+        np.subtract.at(h.capacity, h.rc(lay.grid_community), rc)
+        oc = np.where(has_oc, np.minimum(p["oc_hours"] * per_grid, h.capacity[h.oc(grids)]),
+                      p["oc_hours"] * per_grid * p["no_oc_effect"])  # building heads' own time
+        h.capacity[h.oc(grids)] -= np.where(has_oc, oc, 0.0)
+        pool = firm + rc + oc
+        held = pool > 0
+        if held.any():
+            self.hours_spent_total += float(pool.sum())
+            a = iss.active
+            rows = a[(iss.status[a] == OPEN) & iss.cross[a]]
+            rows = rows[(h.kind[iss.holder[rows]] != STREET) & held[iss.grid[rows]]]
+            if rows.size:
+                order = np.lexsort((rows, iss.surfaced[rows], iss.grid[rows]))
+                rows = rows[order]
+                grid = iss.grid[rows].astype(np.int64)
+                need = iss.remaining[rows]
+                before = _group_cumsum_before(grid, need)
+                done = before + need <= pool[grid]
+                iss.resolve(rows[done], model.week)
+                self.settled_total += int(done.sum())
+                partial = ~done & (before < pool[grid])
+                iss.remaining[rows[partial]] -= pool[grid[partial]] - before[partial]
+                tabled = rows[~done]
+                chance = p["coordination"] * np.where(has_oc, 1.0, p["no_oc_effect"])[iss.grid[tabled]]
+                iss.partner[tabled[model.rng.random(tabled.size) < chance]] = -1
+        self.cost_this_week = p["cost_per_meeting"] * int(held.sum())

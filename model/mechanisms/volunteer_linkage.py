@@ -4,27 +4,32 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.mechanisms.base import Mechanism, MechParam, register
+import numpy as np
+
+from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
+
+WEEKS_PER_QUARTER = 13
 
 
 @register
 class VolunteerLinkage(Mechanism):
     """The community links social organisations, social workers, volunteers and charity resources
-    (五社联动). `social_workers` per community each spend `organising_hours` a week organising
-    volunteer activities (extra slots at the model's slots per organiser hour); a volunteer
-    registry matches residents to activities that suit them, which lowers everyone's participation
-    cost by `matching`; and charity resources and social-work support let social organisations grow:
-    their capacity factor rises by `so_growth` each quarter up to `so_max_factor` (their services,
-    slots and issue hours all scale with it). Cost: social workers' wages plus coordination and
-    matched charity money per community."""
+    (五社联动). `social_workers` per 1,000 households each spend `organising_hours` a week
+    organising volunteer activities (extra slots at the model's slots per organiser hour) and the
+    rest of their week running a volunteer registry that matches residents to activities that suit
+    them: everyone's participation cost falls by `matching` × min(1, social_workers /
+    `registry_workers`). Charity resources (`charity` yuan per 1,000 households a quarter) are
+    granted to the community's social organisations and buy staff hours at ``so_hour_cost``
+    (levers.so_funded_hours): more services, slots and issue hours. Cost: social workers' wages,
+    coordination and the charity money per community."""
 
     key = "volunteer_linkage"
     name_zh = "五社联动"
     name_en = "Five-society linkage"
-    summary = "Social workers organise activities, volunteers are matched to them, social organisations grow."
+    summary = "Social workers organise activities and match volunteers to them; charity money buys social organisations' hours."
     sources = (
         "002 Xiangyang: “五社联动”（社区、社会组织、社会工作者、社区志愿者、社会慈善资源）",
         "003 Hangzhou node city: 五社联动",
@@ -33,39 +38,47 @@ class VolunteerLinkage(Mechanism):
     )
     phases = ("setup", "projects")
     parameters = (
-        MechParam("social_workers", 2.0, 0.0, 50.0, "workers/community", "社工人数", "Social workers",
-                  "Professional social workers per community.", main=True),
+        MechParam("social_workers", 1.0, 0.0, 30.0, "workers/1,000 households", "每千户社工", "Social workers",
+                  "Professional social workers per 1,000 households.", main=True),
         MechParam("organising_hours", 20.0, 0.0, 40.0, "hours/worker/week", "社工组织时长", "Organising hours",
-                  "Hours a social worker spends organising volunteer activities a week."),
+                  "Hours a social worker spends organising volunteer activities a week (the rest runs the registry)."),
         MechParam("matching", 0.3, 0.0, 3.0, "logit", "志愿匹配", "Volunteer matching",
-                  "Taken off everyone's participation cost: the registry offers each resident activities that fit.",
-                  main=True),
-        MechParam("so_growth", 0.05, 0.0, 1.0, "1/quarter", "社会组织成长", "Social-organisation growth",
-                  "Quarterly growth of social organisations' capacity from charity resources and support."),
-        MechParam("so_max_factor", 1.5, 1.0, 5.0, "×", "社会组织能力上限", "Growth cap",
-                  "Largest multiple of their initial capacity social organisations reach under the linkage."),
+                  "Taken off everyone's participation cost when the registry is fully staffed.", main=True),
+        MechParam("registry_workers", 1.0, 0.01, 30.0, "workers/1,000 households", "志愿登记所需社工",
+                  "Social workers for a full registry", "Social workers per 1,000 households that run the registry fully."),
+        MechParam("charity", 15000.0, 0.0, 1e7, "yuan/1,000 households/quarter", "慈善资源", "Charity resources",
+                  "Charity money granted to the community's social organisations a quarter.", main=True),
         MechParam("wage_per_week", 1500.0, 0.0, 1e5, "yuan/worker/week", "社工周薪", "Social worker wage",
                   "Weekly cost of one social worker."),
-        MechParam("coordination_cost_per_week", 800.0, 0.0, 1e6, "yuan/community/week", "联动与慈善配套",
-                  "Coordination and charity match", "Coordination and matched charity money per community a week."),
+        MechParam("coordination_cost_per_week", 800.0, 0.0, 1e6, "yuan/community/week", "联动协调成本",
+                  "Coordination cost", "Coordination of the five parties per community a week."),
     )
 
     def __init__(self, model: CoGovernanceModel, values: dict) -> None:
         super().__init__(model, values)
-        self.so_factor = 1.0  # this mechanism's contribution to levers.so_capacity_factor
+        self.hours_added = np.zeros(model.layout.n_communities)  # contribution to levers.so_funded_hours
+
+    def _workers(self, model: CoGovernanceModel) -> float:
+        """Social workers per community."""
+        return per_1000(self.p["social_workers"], model.layout.households_per_community)
 
     def setup(self, model: CoGovernanceModel) -> None:
         lv, p = model.levers, self.p
-        lv.extra_slots_per_community += p["social_workers"] * p["organising_hours"] * model.p["slots_per_organiser_hour"]
-        lv.participation_cost_delta -= p["matching"]
+        lv.extra_slots_per_community += self._workers(model) * p["organising_hours"] * model.p["slots_per_organiser_hour"]
+        lv.participation_cost_delta -= p["matching"] * coverage(p["social_workers"], p["registry_workers"])
 
     def projects(self, model: CoGovernanceModel) -> None:
-        """Quarterly: social organisations grow (this mechanism's factor only; others' stay)."""
-        new = min(self.p["so_max_factor"], self.so_factor * (1.0 + self.p["so_growth"]))
-        model.levers.so_capacity_factor *= new / self.so_factor
-        self.so_factor = new
+        """Quarterly: the charity money is granted to the social organisations (staff hours)."""
+        lay = model.layout
+        money = per_1000(self.p["charity"], lay.households_per_community)
+        orgs = np.bincount([so.community for so in model.social_orgs], minlength=lay.n_communities)
+        hours = np.where(orgs > 0, money / np.maximum(orgs, 1), 0.0) / (WEEKS_PER_QUARTER * model.p["so_hour_cost"])
+        model.levers.so_funded_hours += hours - self.hours_added
+        self.hours_added = hours
+        self.cost_this_week = money * float((orgs > 0).sum())
 
     def weekly_cost(self, model: CoGovernanceModel) -> float:
-        """Social workers' wages and coordination in every community."""
+        """Social workers' wages and coordination in every community, plus the charity money in grant weeks."""
         p = self.p
-        return (p["social_workers"] * p["wage_per_week"] + p["coordination_cost_per_week"]) * model.layout.n_communities
+        per_community = self._workers(model) * p["wage_per_week"] + p["coordination_cost_per_week"]
+        return self.cost_this_week + per_community * model.layout.n_communities
