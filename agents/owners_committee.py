@@ -11,14 +11,16 @@ __all__ = ["OwnersCommittee"]
 class OwnersCommittee(mesa.Agent):
     """Per compound, may be absent. `active` ∈ [0, 1]: how much it meets, supervises and mobilises."""
 
-    def __init__(self, model: mesa.Model, grid: int, active: float) -> None:
+    def __init__(self, model: mesa.Model, grid: int, active: float, households: int) -> None:
         super().__init__(model)
         self.grid = grid
         self.active = active
+        self.households = households
         self.votes_called = 0
 
     def effective_hours(self) -> float:
-        return self.model.p["oc_hours"] * self.active
+        """Members' hours a week for issues: `oc_hours` per 1,000 households of the compound × activity."""
+        return self.model.p["oc_hours"] * self.households / 1000.0 * self.active
 
     def calls_vote(self, firm_quality: float, threshold: float, rng: np.random.Generator) -> bool:
         """Monthly: a poor firm (quality below threshold) prompts a replacement vote with a chance

@@ -212,9 +212,9 @@ class PerAgentModel(mesa.Model):
             rates = [lam * float(shares[k]) * (1.5 - q[int(KIND_DOMAIN[k])]) for k in range(7)]
             self.arise_rate.append(sum(rates))
             self.kind_cum.append(list(np.cumsum(rates)))
-        organisers = (1 + g) * p["party_capacity_hours"] + p["so_per_community"] * p[
-            "so_capacity_hours"
-        ] * 0.3
+        # organising hours are declared per 1,000 households of the compound / community served
+        organisers = ((1 + g) * p["party_capacity_hours"] * bpg * hpb
+                      + p["so_per_community"] * p["so_capacity_hours"] * g * bpg * hpb * 0.3) / 1000.0
         self.slots_per_community = organisers * p["slots_per_organiser_hour"]
         self.slots_left = [0.0] * c
         youth, retired = p["youth_share"], p["retired_share"]
@@ -328,9 +328,9 @@ class VectorisedKernel:
         self.resolved_recent = np.zeros(n)
         self.seen = np.zeros(n)
         self.last_volunteer = np.full(n, -10_000)
-        organisers = (1 + g) * p["party_capacity_hours"] + p["so_per_community"] * p[
-            "so_capacity_hours"
-        ] * 0.3
+        # organising hours are declared per 1,000 households of the compound / community served
+        organisers = ((1 + g) * p["party_capacity_hours"] * bpg * hpb
+                      + p["so_per_community"] * p["so_capacity_hours"] * g * bpg * hpb * 0.3) / 1000.0
         self.slots = organisers * p["slots_per_organiser_hour"]
         self.week = 0
         self.aspiration = self._experience()

@@ -67,7 +67,6 @@ class Levers:
     project_match_bonus: float = 0.0  # reduces choice noise further
     project_build_factor: float = 1.0  # multiplies build weeks (timeline management < 1)
     # per-compound arrays set by the model (rating pressure)
-    coordination: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0..1 by compound (neutral 0)
     rating_pressure: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0..1 by compound
     # extra monthly service spend (share of the full fee roll) a firm makes from its cash, by compound
     # (整改: black-listed firms rectify); additive, 0 = none

@@ -50,7 +50,7 @@ from model.issues import (
     route,
 )
 from model.levers import Levers
-from model.mechanisms import MECHANISMS, Mechanism
+from model.mechanisms import MECHANISMS, Mechanism, per_1000
 from model.parameters import check_constraints, kwarg_to_name, validate_value
 from model.projects import Project, ProjectBook
 from model.space import SocialNetwork, StreetLayout
@@ -132,7 +132,6 @@ class CoGovernanceModel(mesa.Model):
             if p[f"{key}.enabled"]:
                 values = {mp.name: p[f"{key}.{mp.name}"] for mp in cls.parameters}
                 self.mechanisms[key] = cls(self, values)
-        self.levers.coordination = np.zeros(self.layout.n_grids)
         self.levers.rating_pressure = np.zeros(self.layout.n_grids)
         self.levers.extra_effort_share = np.zeros(self.layout.n_grids)
         self.levers.grid_worker_hours = np.zeros(self.layout.n_grids)
@@ -174,11 +173,14 @@ class CoGovernanceModel(mesa.Model):
     def _setup_organisations(self) -> None:
         lay, p, rng = self.layout, self.p, self.rng
         self.holders = Holders(lay.n_communities, lay.n_grids)
-        self.committees = [ResidentsCommittee(self, c, p["rc_capacity_hours"], p["rc_competence"])
+        # hours, seats and money are declared per 1,000 households of the community or compound served
+        self.committees = [ResidentsCommittee(self, c, per_1000(p["rc_capacity_hours"], lay.households_per_community),
+                                              p["rc_competence"])
                            for c in range(lay.n_communities)]
-        self.party_committees = [PartyBranch(self, c, None, p["party_capacity_hours"], p["party_mobilisation"])
+        branch_hours = per_1000(p["party_capacity_hours"], lay.households_per_grid)
+        self.party_committees = [PartyBranch(self, c, None, branch_hours, p["party_mobilisation"])
                                  for c in range(lay.n_communities)]
-        self.party_branches = [PartyBranch(self, int(lay.grid_community[g]), g, p["party_capacity_hours"],
+        self.party_branches = [PartyBranch(self, int(lay.grid_community[g]), g, branch_hours,
                                            p["party_mobilisation"]) for g in range(lay.n_grids)]
         firm_present = rng.random(lay.n_grids) < p["firm_share"]
         quality = rng.uniform(p["initial_quality_low"], p["initial_quality_high"], lay.n_grids)
@@ -192,7 +194,7 @@ class CoGovernanceModel(mesa.Model):
             self.firms.append(firm)
         oc_present = rng.random(lay.n_grids) < p["owners_committee_share"]
         self.owners_committees: list[OwnersCommittee | None] = [
-            OwnersCommittee(self, g, float(rng.uniform(p["oc_activity_low"], p["oc_activity_high"])))
+            OwnersCommittee(self, g, float(rng.uniform(p["oc_activity_low"], p["oc_activity_high"])), units)
             if oc_present[g] else None
             for g in range(lay.n_grids)
         ]
@@ -200,7 +202,7 @@ class CoGovernanceModel(mesa.Model):
         for c in range(lay.n_communities):
             for _ in range(p["so_per_community"]):
                 self.add_social_organisation(c)
-        self.street_office = StreetOffice(self, p["street_capacity_hours"] * lay.n_communities)
+        self.street_office = StreetOffice(self, per_1000(p["street_capacity_hours"], lay.n_households))
 
     def add_social_organisation(self, community: int) -> SocialOrganisation | None:
         """A new social organisation in `community` (domains rotate care, culture, environment,
@@ -209,7 +211,8 @@ class CoGovernanceModel(mesa.Model):
         if used >= MAX_SO:
             return None
         so = SocialOrganisation(self, community, used, SO_DOMAINS[used % len(SO_DOMAINS)],
-                                self.p["so_capacity_hours"], self.p["so_professionalism"])
+                                per_1000(self.p["so_capacity_hours"], self.layout.households_per_community),
+                                self.p["so_professionalism"])
         self.social_orgs.append(so)
         return so
 
@@ -460,7 +463,7 @@ class CoGovernanceModel(mesa.Model):
     def _pass_probability(self, rows: np.ndarray) -> np.ndarray:
         """Buck-passing probability of the given open issues, after coordination mechanisms."""
         lv, iss = self.levers, self.issues
-        prob = self.p["buck_pass_prob"] * lv.buck_pass_factor * (1.0 - lv.coordination[iss.grid[rows]])
+        prob = self.p["buck_pass_prob"] * lv.buck_pass_factor
         at_firm = self.holders.kind[iss.holder[rows]] == FIRM
         return np.where(at_firm, prob * lv.firm_buck_pass_factor, prob)
 
@@ -565,7 +568,7 @@ class CoGovernanceModel(mesa.Model):
 
     def deliberation_base_seats(self) -> float:
         """Seats at a community's monthly residents' meeting without any mechanism."""
-        return float(self.p["deliberation_slots"])
+        return per_1000(self.p["deliberation_slots"], self.layout.households_per_community)
 
     def _ration(self, wanting: np.ndarray, slots: np.ndarray) -> np.ndarray:
         """Households that get a slot: all who want one where slots suffice, else a random subset: in
@@ -661,38 +664,47 @@ class CoGovernanceModel(mesa.Model):
         lay, p, lv = self.layout, self.p, self.levers
         book = self.projects
         book.budget += (self.project_budget_base() + lv.project_budget_extra) * self.budget_factor()
-        need_b = self._unmet_need_by_building()
-        if lv.survey_targeting > 0:  # the street reads the third-party survey (满意度转化为考核指标)
-            unsatisfied = np.nan_to_num(1.0 - self.third_party_by_grid, nan=0.0)
-            need_b = need_b * (1.0 + lv.survey_targeting * unsatisfied[lay.building_grid])[:, None]
+        need_b = self._survey_targeted(self._unmet_need_by_building())
         need_g = np.add.reduceat(need_b, np.arange(0, lay.n_buildings, lay.buildings_per_grid), axis=0)
         need_c = np.add.reduceat(need_g, np.arange(0, lay.n_grids, lay.grids), axis=0)
         noise = p["topdown_noise"] * (1.0 - min(lv.need_ranking, 1.0))
         noise *= max(0.0, 1.0 - lv.project_match_bonus)
         bpc = lay.grids * lay.buildings_per_grid
+        served = {"building": lay.households_per_building, "grid": lay.households_per_grid,
+                  "community": lay.households_per_community}  # project costs scale with households served
         for c in range(lay.n_communities):
             b0, g0 = c * bpc, c * lay.grids
             picks = book.choose(c, need_b[b0:b0 + bpc], need_g[g0:g0 + lay.grids], need_c[c:c + 1],
-                                self.building_old[b0:b0 + bpc], self.grid_old[g0:g0 + lay.grids], noise, self.rng)
-            for ptype, local, _need in picks:
+                                self.building_old[b0:b0 + bpc], self.grid_old[g0:g0 + lay.grids], noise, self.rng,
+                                served)
+            for ptype, local, _need, cost in picks:
                 target = local + (b0 if ptype.scope == "building" else g0 if ptype.scope == "grid" else c)
                 weeks = max(1, round(ptype.build_weeks * lv.project_build_factor))
                 book.active.append(Project(ptype, c, target, self.week + weeks, ptype.effect * lv.project_effect_factor))
-                book.budget[c] -= ptype.cost
-                book.spend_total += ptype.cost
+                book.budget[c] -= cost
+                book.spend_total += cost
 
     def project_budget_base(self) -> float:
         """Fiscal project money a community gets a quarter without any mechanism (yuan)."""
-        return float(self.p["project_budget_per_quarter"])
+        return per_1000(self.p["project_budget_per_quarter"], self.layout.households_per_community)
 
     def _develop_social_organisations(self) -> None:
         """Quarterly (MODEL.md §8, Social organisations): each organisation works its own hours plus
         the staff hours this quarter's grants buy (`levers.so_funded_hours`, by community), up to
         `so_capacity_max`. Without grants nothing changes."""
         funded = self.levers.so_funded_hours
-        cap = self.p["so_capacity_max"]
+        cap = per_1000(self.p["so_capacity_max"], self.layout.households_per_community)
         for so in self.social_orgs:
             so.fund(float(funded[so.community]), cap)
+
+    def _survey_targeted(self, need_b: np.ndarray) -> np.ndarray:
+        """The street reads the third-party survey when it targets projects (满意度转化为考核指标):
+        each building's need × (1 + levers.survey_targeting × its compound's unsatisfied share in
+        the last third-party survey); unchanged where that survey sampled nobody."""
+        if self.levers.survey_targeting <= 0:
+            return need_b
+        unsatisfied = np.nan_to_num(1.0 - self.third_party_by_grid, nan=0.0)
+        return need_b * (1.0 + self.levers.survey_targeting * unsatisfied[self.layout.building_grid])[:, None]
 
     def _unmet_need_by_building(self) -> np.ndarray:
         """(n_buildings, 6): Σ over households of domain weight × (1 − quality), deliberation

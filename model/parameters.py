@@ -580,8 +580,8 @@ _("cost_renter", 0.6, 0.0, 5.0, "logit", "租户额外成本", "Extra cost: rent
   assumption="renters take part less (P6; shorter stay, no property stake); the size is not measured", prior=Prior.uniform(0.0, 1.5))
 _("volunteer_hours_per_slot", 2.0, 0.5, 8.0, "hours", "每次志愿时长", "Hours per volunteer slot", "Hours one volunteer activity takes.", "participation",
   assumption="a typical community activity takes a morning or an afternoon; not measured", prior=Prior.uniform(1.0, 4.0))
-_("deliberation_slots", 30, 0, 500, "seats/community", "议事会席位", "Deliberation seats", "Seats at the monthly residents' meeting of a community (baseline 居民会议).", "participation",
-  assumption="seats at the monthly residents' meeting of a community; not measured", prior=Prior.integer(10, 60), resource=True)
+_("deliberation_slots", 15.625, 0.0, 500.0, "seats/1,000 households", "议事会席位", "Deliberation seats", "Seats at the monthly residents' meeting per 1,000 households of the community (baseline 居民会议; 30 in a community of 1,920).", "participation",
+  assumption="seats at the monthly residents' meeting of a community; not measured", prior=Prior.uniform(5.0, 30.0), resource=True)
 _("motivation_relax_rate", 0.004, 0.0, 0.2, "1/week", "动机回归速度", "Motivation relaxation", "Weekly rate at which motivation relaxes back to its baseline m0 (slow: gives hysteresis, P3).", "participation",
   source="calibrated: pattern P3 (chosen slow, half-life ≈ 3 years, so that withdrawing points leaves participation below its start); not measured", prior=Prior.loguniform(0.001, 0.03))
 _("efficacy_gain", 0.08, 0.0, 1.0, "rate", "效能感增益", "Efficacy gain", "Rate at which efficacy moves after an own report or proposal leads to a result.", "participation",
@@ -608,26 +608,26 @@ _("trust_rate", 0.2, 0.0, 1.0, "rate", "信任学习速度 η", "Trust learning 
 _("trust_weight_in_experience", 0.2, 0.0, 0.5, "weight", "信任在体验中的权重", "Trust in experience", "Weight of trust in the community in experienced quality of life.", "attitudes",
   assumption="trust in the community is part of quality of life; the weight is not measured", prior=Prior.uniform(0.05, 0.35))
 # organisations
-_("rc_capacity_hours", 120.0, 0.0, 2000.0, "hours/week", "居委会工作时长", "Residents' committee hours", "Community workers' hours a week for issues (per community).", "organisations",
-  assumption="about 9 community workers for ~5,000 residents, a third of their week on residents' issues; not measured", prior=Prior.uniform(60.0, 240.0), resource=True)
+_("rc_capacity_hours", 62.5, 0.0, 1000.0, "hours/1,000 households/week", "居委会工作时长", "Residents' committee hours", "Community workers' hours a week for issues, per 1,000 households of the community (120 in a community of 1,920).", "organisations",
+  assumption="about 9 community workers for ~5,000 residents, a third of their week on residents' issues; not measured", prior=Prior.uniform(30.0, 125.0), resource=True)
 _("rc_competence", 0.6, 0.05, 1.0, "level", "居委会能力", "Residents' committee competence", "Hours an issue takes are divided by competence.", "organisations",
   assumption="middling competence on a unit scale with no measured counterpart", prior=Prior.uniform(0.3, 0.9))
-_("party_capacity_hours", 10.0, 0.0, 200.0, "hours/week", "党支部组织时长", "Party branch hours", "Hours a grid Party branch spends organising activities a week.", "organisations",
-  assumption="a grid Party branch's secretary and members give a few hours a week to organising; not measured", prior=Prior.uniform(4.0, 20.0), resource=True)
+_("party_capacity_hours", 31.25, 0.0, 600.0, "hours/1,000 households/week", "党支部组织时长", "Party branch hours", "Hours a grid Party branch (and the community Party committee, as one branch) spends organising activities a week, per 1,000 households of its compound (10 in a compound of 320).", "organisations",
+  assumption="a grid Party branch's secretary and members give a few hours a week to organising; not measured", prior=Prior.uniform(12.5, 62.5), resource=True)
 _("party_mobilisation", 0.4, 0.0, 1.0, "level", "党组织动员力", "Party mobilisation", "Mobilisation of Party branches (raises Party members' participation).", "organisations",
   assumption="middling mobilisation on a unit scale; see part_party_weight for the turnout gap it helps reproduce", prior=Prior.uniform(0.2, 0.7))
 _("slots_per_organiser_hour", 0.4, 0.0, 10.0, "slots/hour", "每小时组织名额", "Slots per organiser hour", "Volunteer slots one hour of organising creates.", "organisations",
   assumption="an organiser hour sets up a place for a volunteer every two or three hours; not measured", prior=Prior.uniform(0.2, 1.0))
 _("so_per_community", 3, 0, 12, "organisations", "社会组织数", "Social organisations", "Social organisations (社会组织) per community at the start.", "organisations",
   assumption="half of seed 001 Qingyang's reform target (社会组织 ≥ 6 per community), taken as the pre-reform level", prior=Prior.integer(1, 6))
-_("so_capacity_hours", 40.0, 0.0, 500.0, "hours/week", "社会组织时长", "Social-organisation hours", "Hours a social organisation works a week (services, issues and organising).", "organisations",
-  assumption="one full-time-equivalent worker per social organisation; not measured", prior=Prior.uniform(20.0, 80.0), resource=True)
+_("so_capacity_hours", 21.0, 0.0, 250.0, "hours/1,000 households/week", "社会组织时长", "Social-organisation hours", "Hours a social organisation works a week (services, issues and organising), per 1,000 households of its community (about 40 in a community of 1,920).", "organisations",
+  assumption="one full-time-equivalent worker per social organisation; not measured", prior=Prior.uniform(10.0, 42.0), resource=True)
 _("so_professionalism", 0.5, 0.05, 1.0, "level", "社会组织专业化", "Professionalism", "Professionalism of social organisations (service effect per hour).", "organisations",
   assumption="middling professionalism on a unit scale with no measured counterpart", prior=Prior.uniform(0.3, 0.8))
-_("street_capacity_hours", 40.0, 0.0, 5000.0, "hours/week", "街道部门时长", "Street-office hours", "Departments' hours a week for escalated issues, per community in the street.", "organisations",
-  assumption="one full-time-equivalent of the street's departments per community for escalated issues; not measured", prior=Prior.uniform(20.0, 120.0), resource=True)
-_("so_capacity_max", 120.0, 0.0, 2000.0, "hours/week", "社会组织时长上限", "Social-organisation hours (max)", "Most hours a week a social organisation works with grant-funded staff (levers.so_funded_hours); more grants buy no more.", "organisations",
-  assumption="a supported organisation grows to about three full-time workers; not measured", prior=Prior.uniform(60.0, 240.0))
+_("street_capacity_hours", 21.0, 0.0, 2500.0, "hours/1,000 households/week", "街道部门时长", "Street-office hours", "Departments' hours a week for escalated issues, per 1,000 households in the street (about 40 for a community of 1,920).", "organisations",
+  assumption="one full-time-equivalent of the street's departments per community for escalated issues; not measured", prior=Prior.uniform(10.0, 62.5), resource=True)
+_("so_capacity_max", 62.5, 0.0, 1000.0, "hours/1,000 households/week", "社会组织时长上限", "Social-organisation hours (max)", "Most hours a week a social organisation works with grant-funded staff (levers.so_funded_hours), per 1,000 households of its community (120 in a community of 1,920); more grants buy no more.", "organisations",
+  assumption="a supported organisation grows to about three full-time workers; not measured", prior=Prior.uniform(30.0, 125.0))
 _("so_hour_cost", 40.0, 1.0, 1000.0, "yuan/hour", "社会组织工时成本", "Social-organisation hour cost", "What a grant pays for one staff hour of a social organisation (wage and overheads).", "organisations",
   assumption="a social worker's wage with overheads, about 6,000–8,000 yuan a month over ~170 hours; not measured", prior=Prior.uniform(25.0, 80.0))
 _("service_effect", 0.25, 0.0, 1.0, "level", "服务质量增益", "Service quality effect", "Largest lift of a domain's quality from social-organisation services.", "organisations",
@@ -660,8 +660,8 @@ _("oc_vote_threshold", 0.35, 0.0, 1.0, "level", "更换物业阈值", "Replaceme
 _("replacement_quality", 0.55, 0.0, 1.0, "level", "新物业初始质量", "Replacement quality", "Initial quality of a newly hired firm.", "property",
   assumption="a new firm starts a little above the middle; not measured", prior=Prior.uniform(0.4, 0.7))
 # projects
-_("project_budget_per_quarter", 150000.0, 0.0, 1e8, "yuan/community/quarter", "项目预算", "Project budget", "Fiscal project money per community each quarter.", "projects", main=True,
-  assumption="a few hundred thousand yuan a year for a community's projects; seed 001's ≥ 1 million yuan support is district-wide", prior=Prior.loguniform(30000.0, 600000.0), resource=True)
+_("project_budget_per_quarter", 78125.0, 0.0, 5e7, "yuan/1,000 households/quarter", "项目预算", "Project budget", "Fiscal project money each quarter per 1,000 households of the community (150,000 for a community of 1,920).", "projects", main=True,
+  assumption="a few hundred thousand yuan a year for a community's projects; seed 001's ≥ 1 million yuan support is district-wide", prior=Prior.loguniform(15000.0, 310000.0), resource=True)
 _("topdown_noise", 1.0, 0.0, 10.0, "×", "自上而下选择噪声", "Top-down choice noise", "Noise in top-down project choice (0 = as good as need ranking).", "projects",
   assumption="top-down choice misses needs about as much as it follows them; not measured", prior=Prior.uniform(0.3, 3.0))
 # observation
@@ -752,9 +752,9 @@ _("firm_issue_hours", 0.04, 0.0, 1.0, "hours/household/week", "物业诉求工�
   "Hours a week a firm at quality 1 has for residents' issues, per household it serves (scaled by quality).",
   "property", assumption="about one staff member's afternoon a week per 100 households; not measured",
   prior=Prior.uniform(0.02, 0.08), resource=True)
-_("oc_hours", 6.0, 0.0, 100.0, "hours/week", "业委会工作时长", "Owners' committee hours",
-  "Hours a week an owners' committee at full activity gives to residents' issues.", "property",
-  assumption="volunteer owners give a few hours a week; not measured", prior=Prior.uniform(2.0, 12.0),
+_("oc_hours", 18.75, 0.0, 300.0, "hours/1,000 households/week", "业委会工作时长", "Owners' committee hours",
+  "Hours a week an owners' committee at full activity gives to residents' issues, per 1,000 households of its compound (6 for 320).", "property",
+  assumption="volunteer owners give a few hours a week; not measured", prior=Prior.uniform(6.0, 37.5),
   resource=True)
 _("oc_vote_call_prob", 0.5, 0.0, 1.0, "probability/month", "发起更换表决概率", "Replacement vote call",
   "Monthly probability that a fully active owners' committee calls a replacement vote on a poor firm "
@@ -834,9 +834,6 @@ _("branch_slots_base", 0.5, 0.0, 2.0, "×", "党支部基础组织效率", "Bran
 _("so_issue_base", 0.5, 0.0, 2.0, "×", "社会组织办件基础效率", "Organisation issue base",
   "A social organisation's issue hours are multiplied by (this + professionalism).", "organisations",
   assumption="even an amateur organisation settles some issues; not measured", prior=Prior.uniform(0.2, 1.0))
-_("so_professionalism_growth", 0.25, 0.0, 2.0, "× growth rate", "专业化增长系数",
-  "Professionalism growth", "Under support, professionalism grows by this × the capacity growth rate a quarter.",
-  "organisations", assumption="training lags behind staffing; not measured", prior=Prior.uniform(0.05, 0.5))
 del _
 
 constrain({"youth_share": 1.0, "retired_share": 1.0}, 1.0, "'youth_share' + 'retired_share' must be at most 1")

@@ -21,20 +21,22 @@ class ProjectType:
     name_zh: str
     domain: int
     scope: str  # "building", "grid" or "community"
-    cost: float  # yuan
+    cost_per_household: float  # yuan per household served (a larger building or compound costs more)
     build_weeks: int
     effect: float  # quality lift (a share of the remaining gap to 1)
     old_only: bool = False
 
 
+#: Costs per household served: a lift for a building of 40 households 250,000 yuan; compound projects
+#: for 320 households 100,000–200,000 yuan; a care station for a community of 1,920 300,000 yuan.
 LIBRARY: tuple[ProjectType, ...] = (
-    ProjectType("lift", "加装电梯", INFRASTRUCTURE, "building", 250_000, 26, 0.35, old_only=True),
-    ProjectType("parking", "停车改造", INFRASTRUCTURE, "grid", 200_000, 13, 0.15),
-    ProjectType("pipes", "管网更新", INFRASTRUCTURE, "grid", 180_000, 16, 0.15, old_only=True),
-    ProjectType("care_station", "养老托育驿站", CARE, "community", 300_000, 20, 0.15),
-    ProjectType("public_space", "公共空间", CULTURE, "grid", 120_000, 10, 0.15),
-    ProjectType("fire_safety", "消防安全改造", SAFETY, "grid", 100_000, 8, 0.15),
-    ProjectType("greening", "环境整治", ENVIRONMENT, "grid", 100_000, 8, 0.12),
+    ProjectType("lift", "加装电梯", INFRASTRUCTURE, "building", 6250.0, 26, 0.35, old_only=True),
+    ProjectType("parking", "停车改造", INFRASTRUCTURE, "grid", 625.0, 13, 0.15),
+    ProjectType("pipes", "管网更新", INFRASTRUCTURE, "grid", 562.5, 16, 0.15, old_only=True),
+    ProjectType("care_station", "养老托育驿站", CARE, "community", 156.25, 20, 0.15),
+    ProjectType("public_space", "公共空间", CULTURE, "grid", 375.0, 10, 0.15),
+    ProjectType("fire_safety", "消防安全改造", SAFETY, "grid", 312.5, 8, 0.15),
+    ProjectType("greening", "环境整治", ENVIRONMENT, "grid", 312.5, 8, 0.12),
 )
 
 
@@ -64,11 +66,12 @@ class ProjectBook:
 
     def choose(self, community: int, need_building: np.ndarray, need_grid: np.ndarray, need_comm: np.ndarray,
                building_old: np.ndarray, grid_old: np.ndarray, noise: float, rng: np.random.Generator,
-               ) -> list[tuple[ProjectType, int, float]]:
+               households: dict[str, int]) -> list[tuple[ProjectType, int, float, float]]:
         """Pick projects for one community within its budget: greedy on score per yuan.
 
         need_* are (n_targets, 6) unmet-need matrices of the community's buildings, grids and the
-        community itself; returns (type, target index within the street, need) for each pick.
+        community itself; `households` the households a project of each scope serves; returns
+        (type, target index within the street, need, cost in yuan) for each pick.
         """
         cands: list[tuple[ProjectType, int, float]] = []
         for ptype in LIBRARY:
@@ -85,7 +88,7 @@ class ProjectBook:
         if not cands:
             return []
         need = np.array([c[2] for c in cands]) * np.array([c[0].effect for c in cands])
-        cost = np.array([c[0].cost for c in cands])
+        cost = np.array([c[0].cost_per_household * households[c[0].scope] for c in cands])
         score = need / cost
         if noise > 0:
             score = score * np.exp(noise * rng.standard_normal(score.size))
@@ -93,6 +96,6 @@ class ProjectBook:
         left = self.budget[community]
         for i in np.argsort(-score, kind="stable"):
             if cost[i] <= left and need[i] > 0:
-                picks.append(cands[i])
+                picks.append((*cands[i], float(cost[i])))
                 left -= cost[i]
         return picks

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -28,7 +29,7 @@ class CommunityFund(Mechanism):
     key = "community_fund"
     name_zh = "社区基金"
     name_en = "Community fund"
-    summary = "Seed money plus trust-driven donations fund extra projects and social-organisation growth."
+    summary = "Seed money plus trust-driven donations fund extra projects and buy social organisations' staff hours."
     sources = (
         "001 Qingyang: 探索社区基金会运作机制, 建立社区基金会, 设立社区基金4个, 整合资源服务社区",
         "002 Xiangyang: 引导社会资本捐赠",
@@ -36,15 +37,27 @@ class CommunityFund(Mechanism):
     phases = ("projects",)
     parameters = (
         MechParam("seed_per_quarter", 30000.0, 0.0, 1e8, "yuan/1,000 households/quarter", "种子资金", "Seed money",
-                  "Public seed money paid into the community's fund a quarter.", main=True),
+                  "Public seed money paid into the community's fund a quarter.", main=True,
+                  resource=True,
+                  source="001 Qingyang: 设立社区基金4个 (funds exist; the amount is not given: 15,000–60,000 yuan per 1,000 households a quarter assumed)",
+                  prior=Prior.uniform(10000.0, 60000.0)),
         MechParam("donor_share", 0.2, 0.0, 1.0, "share at full trust", "捐赠比例", "Donor share",
-                  "Share of households donating in a quarter at full trust in the community (scales with trust)."),
+                  "Share of households donating in a quarter at full trust in the community (scales with trust).",
+                  assumption="a fifth of households giving at full trust; Chinese community-giving surveys report 10–40 % giving in a year",
+                  prior=Prior.uniform(0.05, 0.4)),
         MechParam("donation_yuan", 100.0, 0.0, 1e5, "yuan/donor/quarter", "人均捐赠", "Donation",
-                  "What one donating household gives a quarter."),
+                  "What one donating household gives a quarter.",
+                  resource=True,
+                  assumption="a small gift per donor a quarter; not measured",
+                  prior=Prior.uniform(30.0, 300.0)),
         MechParam("so_share", 0.2, 0.0, 1.0, "share", "社会组织资助比例", "Share to social organisations",
-                  "Share of the fund granted to social organisations; the rest funds projects."),
+                  "Share of the fund granted to social organisations; the rest funds projects.",
+                  assumption="the fund mostly pays projects; 001 names funds for both; share not given",
+                  prior=Prior.uniform(0.0, 0.5)),
         MechParam("admin_cost_per_week", 300.0, 0.0, 1e6, "yuan/community/week", "基金管理成本", "Admin cost",
-                  "Running cost of the fund per community a week."),
+                  "Running cost of the fund per community a week.",
+                  assumption="a few hours of staff time a week per community; not measured",
+                  prior=Prior.uniform(100.0, 1000.0)),
     )
 
     def __init__(self, model: CoGovernanceModel, values: dict) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -37,18 +38,32 @@ class Deliberation(Mechanism):
     phases = ("setup", "activities")
     parameters = (
         MechParam("offline_seats", 10.0, 0.0, 500.0, "seats/1,000 households/month", "线下议事席位", "Offline seats",
-                  "Extra seats at the monthly meeting (议事会)."),
+                  "Extra seats at the monthly meeting (议事会).",
+                  resource=True,
+                  source="001 Qingyang: 居民协商议事机制, 议事会; seat numbers assumed (a hall of 20–40 per community)",
+                  prior=Prior.uniform(5.0, 30.0)),
         MechParam("online_seats", 20.0, 0.0, 5000.0, "seats/1,000 households/month", "线上议事席位", "Online seats",
-                  "Seats for residents taking part online (线上议事)."),
+                  "Seats for residents taking part online (线上议事).",
+                  resource=True,
+                  source="002 Xiangyang: “线上+线下”双覆盖的议事机制; online seat numbers assumed",
+                  prior=Prior.uniform(5.0, 60.0)),
         MechParam("online_cost_cut", 0.8, 0.0, 5.0, "logit", "线上参与便利", "Online ease",
-                  "Participation cost of a meeting removed by online attendance (levers.deliberation_cost_delta)."),
+                  "Participation cost of a meeting removed by online attendance (levers.deliberation_cost_delta).",
+                  assumption="taking part from a phone is easier than a meeting hall; size on the logit scale not measured",
+                  prior=Prior.uniform(0.2, 1.5)),
         MechParam("need_weight", 0.6, 0.0, 1.0, "weight", "议事对项目的影响", "Weight on projects",
                   "How strongly attendees' needs steer the choice of projects (adds to levers.deliberation_weight).",
-                  main=True),
+                  main=True,
+                  source="001 Qingyang: 议事会 proposals steer community projects; the weight is assumed",
+                  prior=Prior.uniform(0.2, 1.0)),
         MechParam("efficacy_gain", 0.15, 0.0, 1.0, "rate", "落实后效能感增益", "Efficacy gain",
-                  "Efficacy gained by recent attendees when a project for them is completed.", main=True),
+                  "Efficacy gained by recent attendees when a project for them is completed.", main=True,
+                  assumption="seeing one's proposal carried out raises political efficacy (a standard finding of participation research); size assumed",
+                  prior=Prior.uniform(0.05, 0.3)),
         MechParam("cost_per_meeting", 1500.0, 0.0, 1e6, "yuan/community/meeting", "会议成本", "Cost per meeting",
-                  "Venue, facilitation and online platform cost of one monthly meeting in one community."),
+                  "Venue, facilitation and online platform cost of one monthly meeting in one community.",
+                  assumption="venue, facilitation and platform cost of a monthly meeting; not measured",
+                  prior=Prior.uniform(500.0, 3000.0)),
     )
 
     def setup(self, model: CoGovernanceModel) -> None:

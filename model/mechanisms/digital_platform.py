@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -37,22 +38,40 @@ class DigitalPlatform(Mechanism):
     parameters = (
         MechParam("dispatch_hours", 10.0, 0.0, 1000.0, "hours/1,000 households/week", "指挥调度工时",
                   "Dispatch hours", "Dispatch-centre operators' hours a week (receiving, routing and following up issues).",
-                  main=True),
+                  main=True,
+                  resource=True,
+                  source="002 Xiangyang: “一网统管” (a dispatch centre routes issues); staffing assumed",
+                  prior=Prior.uniform(3.0, 30.0)),
         MechParam("hours_needed", 10.0, 0.1, 1000.0, "hours/1,000 households/week", "全覆盖所需工时",
-                  "Hours for full coverage", "Dispatch hours a week that cover every report."),
+                  "Hours for full coverage", "Dispatch hours a week that cover every report.",
+                  assumption="dispatch hours that cover every report of 1,000 households; not measured",
+                  prior=Prior.uniform(5.0, 20.0)),
         MechParam("report_cost_reduction", 0.4, 0.0, 5.0, "utility", "反映成本降低", "Reporting cost reduction",
-                  "Taken off the reporting cost (report from a phone, with a photo and location).", main=True),
+                  "Taken off the reporting cost (report from a phone, with a photo and location).", main=True,
+                  source="000 Qiaokou: 数字赋能, 一体化平台; reporting from a phone; size on the utility scale assumed",
+                  prior=Prior.uniform(0.1, 1.0)),
         MechParam("routing", 0.3, 0.0, 1.0, "share", "派单精准度", "Routing precision",
-                  "Share of buck-passing removed because issues are dispatched to the right holder."),
+                  "Share of buck-passing removed because issues are dispatched to the right holder.",
+                  source="002 Xiangyang: 智慧社区平台, “一网统管” (dispatch to the right holder); share assumed",
+                  prior=Prior.uniform(0.1, 0.6)),
         MechParam("transparency", 0.01, 0.0, 0.2, "1/week", "进度公开", "Transparency",
-                  "Weekly pull of trust in the community toward the resolved share of closed issues.", main=True),
+                  "Weekly pull of trust in the community toward the resolved share of closed issues.", main=True,
+                  assumption="public progress moves trust toward performance slowly; the weekly rate is not measured",
+                  prior=Prior.uniform(0.002, 0.03)),
         MechParam("online_seats", 10.0, 0.0, 1000.0, "seats/1,000 households", "线上议事席位", "Online deliberation seats",
-                  "Extra seats at each monthly deliberation meeting for residents taking part online."),
+                  "Extra seats at each monthly deliberation meeting for residents taking part online.",
+                  resource=True,
+                  source="002 Xiangyang: 线上线下议事平台; seat numbers assumed",
+                  prior=Prior.uniform(0.0, 30.0)),
         MechParam("operator_wage", 40.0, 0.0, 1000.0, "yuan/hour", "调度员时薪", "Operator wage",
-                  "Cost of one dispatch hour."),
+                  "Cost of one dispatch hour.",
+                  assumption="an urban service-centre operator's wage with overheads; not measured",
+                  prior=Prior.uniform(25.0, 60.0)),
         MechParam("cost_per_week", 2500.0, 0.0, 1e7, "yuan/community/week", "平台运行成本", "Platform cost",
                   "Amortised build and running cost of the platform per community a week (Qingyang: 4 million "
-                  "yuan for a district platform)."),
+                  "yuan for a district platform).",
+                  source="001 Qingyang: 400万元 smart-community platform, amortised over a district's communities and years",
+                  prior=Prior.uniform(1000.0, 5000.0)),
     )
 
     def setup(self, model: CoGovernanceModel) -> None:

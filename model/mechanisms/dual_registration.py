@@ -8,6 +8,7 @@ import numpy as np
 
 from model.domains import AGE_GROUPS
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -42,16 +43,28 @@ class DualRegistration(Mechanism):
     parameters = (
         MechParam("members", 20.0, 0.0, 1000.0, "members/1,000 households", "报到党员数",
                   "Registered members", "In-service Party members registered with the community per 1,000 households.",
-                  main=True),
+                  main=True,
+                  resource=True,
+                  source="002 Xiangyang: 在职党员到社区“双报到”; 003: “双联系双报到”; numbers assumed (about 2 % of households)",
+                  prior=Prior.uniform(5.0, 40.0)),
         MechParam("hours_per_week", 1.5, 0.0, 20.0, "hours/member/week", "每人每周服务时长", "Hours per member",
-                  "Hours a registered member gives the community a week.", main=True),
+                  "Hours a registered member gives the community a week.", main=True,
+                  resource=True,
+                  assumption="a registered member gives one to two hours a week (双报到 service is typically a few activities a month)",
+                  prior=Prior.uniform(0.5, 3.0)),
         MechParam("resident_share", 0.5, 0.0, 1.0, "share", "本社区居住比例", "Share living there",
                   "Share of the registered members who live in the community (at most the non-retired "
-                  "Party-member households living there); only they count as residents taking part."),
+                  "Party-member households living there); only they count as residents taking part.",
+                  assumption="members of agencies register with the community they live in or one their unit is paired with; the share living there is not reported",
+                  prior=Prior.uniform(0.2, 0.8)),
         MechParam("organise_share", 0.3, 0.0, 1.0, "share", "组织活动比例", "Share organising",
-                  "Share of the members' hours spent organising activities for others; the rest is own service."),
+                  "Share of the members' hours spent organising activities for others; the rest is own service.",
+                  assumption="most registered service is own service on the needs list (认领需求); share assumed",
+                  prior=Prior.uniform(0.1, 0.5)),
         MechParam("admin_cost_per_week", 400.0, 0.0, 1e6, "yuan/community/week", "报到管理成本", "Admin cost",
-                  "Coordination of registrations and the three lists per community a week."),
+                  "Coordination of registrations and the three lists per community a week.",
+                  assumption="a few hours of community staff keeping the three lists; not measured",
+                  prior=Prior.uniform(100.0, 1000.0)),
     )
 
     def setup(self, model: CoGovernanceModel) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -35,14 +36,25 @@ class FundingMix(Mechanism):
     phases = ("setup", "property")
     parameters = (
         MechParam("leverage", 0.5, 0.0, 10.0, "yuan/fiscal yuan", "财政撬动倍数", "Leverage",
-                  "Private capital drawn in per yuan of fiscal project money.", main=True),
+                  "Private capital drawn in per yuan of fiscal project money.", main=True,
+                  resource=True,
+                  source="004 Nan'an: 发挥财政资金的杠杆撬动作用; the ratio is not given",
+                  prior=Prior.uniform(0.0, 2.0)),
         MechParam("soe_per_quarter", 25000.0, 0.0, 1e8, "yuan/1,000 households/quarter", "国企投入",
-                  "State-owned investment", "State-owned enterprise money for hard projects a quarter."),
+                  "State-owned investment", "State-owned enterprise money for hard projects a quarter.",
+                  resource=True,
+                  source="004 Nan'an: 发挥国有资本的兜底保障作用; the amount is assumed",
+                  prior=Prior.uniform(0.0, 60000.0)),
         MechParam("backstop_budget", 20000.0, 0.0, 1e8, "yuan/1,000 households/month", "国企兜底预算",
                   "Backstop budget", "Money the state sets aside a month to cover the losses of state-owned backstop "
-                  "firms (0 = no backstop firm).", main=True),
+                  "firms (0 = no backstop firm).", main=True,
+                  resource=True,
+                  source="004 Nan'an: 国有资本兜底; 003: 无物业、小区失管; the budget is assumed (about the monthly loss of one compound)",
+                  prior=Prior.uniform(5000.0, 50000.0)),
         MechParam("admin_cost_per_week", 500.0, 0.0, 1e6, "yuan/community/week", "运作成本", "Admin cost",
-                  "Packaging projects for investors, contracts and supervision per community a week."),
+                  "Packaging projects for investors, contracts and supervision per community a week.",
+                  assumption="packaging projects and supervising contracts; not measured",
+                  prior=Prior.uniform(200.0, 1000.0)),
     )
 
     def __init__(self, model: CoGovernanceModel, values: dict) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 from model.domains import CARE, CULTURE, DISPUTE, ENVIRONMENT, SAFETY
 from model.issues import _group_cumsum_before
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -42,22 +43,37 @@ class GridManagement(Mechanism):
     phases = ("setup", "issues_route")
     parameters = (
         MechParam("grid_workers", 3.0, 0.0, 60.0, "workers/1,000 households", "每千户网格员", "Grid workers",
-                  "Full-time grid workers (网格员) per 1,000 households.", main=True),
+                  "Full-time grid workers (网格员) per 1,000 households.", main=True,
+                  resource=True,
+                  source="001 Qingyang: 社区网格, 平安“1+3+N”（网格员）; about 3 full-time grid workers per 1,000 households is the common staffing (one per 300–500 households)",
+                  prior=Prior.uniform(1.0, 5.0)),
         MechParam("hours_per_week", 40.0, 0.0, 60.0, "hours/worker/week", "网格员周工时", "Hours per worker",
-                  "Hours a grid worker works a week (rounds, then on-the-spot settling)."),
+                  "Hours a grid worker works a week (rounds, then on-the-spot settling).",
+                  resource=True,
+                  assumption="a full-time week",
+                  prior=Prior.uniform(35.0, 45.0)),
         MechParam("patrol_share", 0.5, 0.0, 1.0, "share", "巡查工时比例", "Share of hours on rounds",
-                  "Share of a grid worker's hours spent on rounds finding issues; the rest is for settling them."),
+                  "Share of a grid worker's hours spent on rounds finding issues; the rest is for settling them.",
+                  assumption="about half a grid worker's week is rounds (入户走访); the rest data, reports and settling; not measured",
+                  prior=Prior.uniform(0.3, 0.7)),
         MechParam("hours_per_find", 4.0, 0.1, 100.0, "hours/issue", "发现一件诉求的巡查工时", "Patrol hours per find",
-                  "Round hours (household visits) per latent issue found.", main=True),
+                  "Round hours (household visits) per latent issue found.", main=True,
+                  assumption="several household visits per problem found; not measured",
+                  prior=Prior.uniform(2.0, 8.0)),
         MechParam("on_the_spot_share", 0.3, 0.0, 1.0, "share", "就地解决比例", "Settled on the spot (at most)",
-                  "Largest share of the minor issues found on rounds a grid worker is able and allowed to settle at once."),
+                  "Largest share of the minor issues found on rounds a grid worker is able and allowed to settle at once.",
+                  source="001 Qingyang: 社区网格; 小事不出网格 (small matters settled in the grid); the share is assumed",
+                  prior=Prior.uniform(0.1, 0.6)),
         MechParam("wage_per_week", 1200.0, 0.0, 1e5, "yuan/worker/week", "网格员周薪", "Wage per worker",
-                  "Weekly cost of one grid worker (wage and overheads)."),
+                  "Weekly cost of one grid worker (wage and overheads).",
+                  assumption="a grid worker's wage with overheads, about 4,000–6,000 yuan a month",
+                  prior=Prior.uniform(900.0, 1600.0)),
     )
 
     def __init__(self, model: CoGovernanceModel, values: dict) -> None:
         super().__init__(model, values)
         self.settled_total = 0
+        self.found_total = 0  # latent issues the grid workers found on their rounds
         self.hours_settling_total = 0.0
 
     def _workers(self, model: CoGovernanceModel) -> float:
@@ -72,6 +88,7 @@ class GridManagement(Mechanism):
         """Settle minor found issues on the spot out of the hours the rounds left."""
         share = self.p["on_the_spot_share"]
         found = model.grid_worker_found
+        self.found_total += found.size
         if share <= 0 or found.size == 0:
             return
         iss, n_g = model.issues, model.layout.n_grids

@@ -8,6 +8,7 @@ import numpy as np
 
 from model.issues import OC, OPEN
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -33,21 +34,37 @@ class Hotline(Mechanism):
     phases = ("setup", "issues_surface", "issues_route", "queues", "observe")
     parameters = (
         MechParam("operator_hours", 10.0, 0.0, 1000.0, "hours/1,000 households/week", "热线接线工时",
-                  "Operator hours", "Hotline operators' hours for taking and dispatching reports.", main=True),
+                  "Operator hours", "Hotline operators' hours for taking and dispatching reports.", main=True,
+                  resource=True,
+                  source="002 Xiangyang: “接诉即办”; staffing assumed (enough to take most reports)",
+                  prior=Prior.uniform(3.0, 30.0)),
         MechParam("hours_per_report", 0.5, 0.05, 10.0, "hours/report", "每件诉求接办工时", "Hours per report",
-                  "Operator time to take, record and dispatch one report and make the return visit."),
+                  "Operator time to take, record and dispatch one report and make the return visit.",
+                  assumption="taking, recording and dispatching a call plus the return visit, about half an hour",
+                  prior=Prior.uniform(0.2, 1.0)),
         MechParam("report_cost_reduction", 0.5, 0.0, 5.0, "utility", "反映成本降低", "Reporting cost reduction",
                   "Taken off the reporting cost (one call instead of a visit) when the hotline takes every report.",
-                  main=True),
+                  main=True,
+                  assumption="one call instead of a visit; the size on the utility scale is not measured",
+                  prior=Prior.uniform(0.2, 1.0)),
         MechParam("overtime_hours", 10.0, 0.0, 1000.0, "hours/1,000 households/week", "考核加班工时",
                   "Overtime hours", "Paid overtime the assessed holders buy for hotline issues (used only while "
-                  "hotline issues are open).", main=True),
+                  "hotline issues are open).", main=True,
+                  resource=True,
+                  source="002 Xiangyang: “接诉即办” with assessment; the overtime bought under assessment is assumed",
+                  prior=Prior.uniform(0.0, 30.0)),
         MechParam("overtime_price", 60.0, 0.0, 1000.0, "yuan/hour", "加班单价", "Overtime price",
-                  "Price of one overtime hour."),
+                  "Price of one overtime hour.",
+                  assumption="1.5 times a community worker's hourly wage with overheads",
+                  prior=Prior.uniform(40.0, 90.0)),
         MechParam("operator_wage", 40.0, 0.0, 1000.0, "yuan/hour", "接线员时薪", "Operator wage",
-                  "Cost of one operator hour."),
+                  "Cost of one operator hour.",
+                  assumption="an operator's wage with overheads; not measured",
+                  prior=Prior.uniform(25.0, 60.0)),
         MechParam("admin_cost_per_week", 1000.0, 0.0, 1e6, "yuan/community/week", "热线运行成本", "Running cost",
-                  "Fixed running cost of the hotline system and its assessment per community a week."),
+                  "Fixed running cost of the hotline system and its assessment per community a week.",
+                  assumption="the hotline system and the assessment's share per community; not measured",
+                  prior=Prior.uniform(300.0, 2000.0)),
     )
 
     def __init__(self, model: CoGovernanceModel, values: dict) -> None:
@@ -74,7 +91,9 @@ class Hotline(Mechanism):
         a = iss.active
         new = a[(iss.status[a] == OPEN) & (iss.surfaced[a] == model.week) & iss.by_household[a]]
         quota = int(self._operator_hours(model) / self.p["hours_per_report"])
-        if new.size > quota:
+        if quota <= 0:
+            new = new[:0]
+        elif new.size > quota:
             new = np.sort(new[model.rng.permutation(new.size)[:quota]])
         iss.hotline[new] = True
         reported = iss.week_events.reported

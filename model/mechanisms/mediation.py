@@ -9,6 +9,7 @@ import numpy as np
 from model.domains import DISPUTE
 from model.issues import LATENT, OPEN, _group_cumsum_before
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -37,15 +38,26 @@ class Mediation(Mechanism):
     phases = ("issues_surface", "queues")
     parameters = (
         MechParam("mediator_hours", 10.0, 0.0, 500.0, "hours/1,000 households/week", "调解工时", "Mediator hours",
-                  "Hours the part-time professionals and the mediation room give disputes a week.", main=True),
+                  "Hours the part-time professionals and the mediation room give disputes a week.", main=True,
+                  resource=True,
+                  source="003 Hangzhou node city: “三官一师” as part-time mediators; 002: 睦邻调解工作室; hours assumed (a few half-days a week)",
+                  prior=Prior.uniform(3.0, 30.0)),
         MechParam("screening_share", 0.3, 0.0, 1.0, "share", "排查工时比例", "Share of hours screening",
-                  "Share of the mediators' hours spent screening for latent disputes (矛盾纠纷排查)."),
+                  "Share of the mediators' hours spent screening for latent disputes (矛盾纠纷排查).",
+                  source="000 Qiaokou: “枫桥经验” (矛盾纠纷排查); share of hours assumed",
+                  prior=Prior.uniform(0.1, 0.5)),
         MechParam("hours_per_screen", 1.0, 0.1, 50.0, "hours/dispute", "排查发现一件纠纷工时", "Hours per dispute found",
-                  "Screening hours per latent dispute found.", main=True),
+                  "Screening hours per latent dispute found.", main=True,
+                  assumption="visits per latent dispute found; not measured",
+                  prior=Prior.uniform(0.5, 3.0)),
         MechParam("dispute_hours_factor", 0.6, 0.05, 1.0, "×", "专业调解工时系数", "Professional hours factor",
-                  "Hours a professional mediator needs for a dispute, relative to the holder's hours.", main=True),
+                  "Hours a professional mediator needs for a dispute, relative to the holder's hours.", main=True,
+                  assumption="a trained mediator settles a dispute faster than a generalist committee worker; the factor is not measured",
+                  prior=Prior.uniform(0.4, 0.9)),
         MechParam("hour_cost", 100.0, 0.0, 1e4, "yuan/hour", "调解工时成本", "Cost per hour",
-                  "Allowance of one professional hour, including the mediation room."),
+                  "Allowance of one professional hour, including the mediation room.",
+                  assumption="part-time allowance of a judge, police officer or lawyer plus the mediation room",
+                  prior=Prior.uniform(50.0, 200.0)),
     )
 
     def _hours(self, model: CoGovernanceModel) -> np.ndarray:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.mechanisms.base import Mechanism, MechParam, coverage, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -32,14 +33,23 @@ class OwnerAccountOversight(Mechanism):
     phases = ("property",)
     parameters = (
         MechParam("audit_hours", 8.0, 0.0, 500.0, "hours/1,000 households/month", "账目监管工时", "Audit hours",
-                  "Community accountant's hours auditing and publishing the firms' accounts a month.", main=True),
+                  "Community accountant's hours auditing and publishing the firms' accounts a month.", main=True,
+                  resource=True,
+                  source="003 Hangzhou node city: 分类推行“业账社管”“业账共管”; accountant hours assumed (about a day a month per 1,000 households)",
+                  prior=Prior.uniform(2.0, 20.0)),
         MechParam("hours_needed", 8.0, 0.1, 500.0, "hours/1,000 households/month", "全覆盖所需工时",
-                  "Hours for full coverage", "Audit hours a month that cover every compound's accounts."),
+                  "Hours for full coverage", "Audit hours a month that cover every compound's accounts.",
+                  assumption="audit hours that cover every compound's monthly accounts; not measured",
+                  prior=Prior.uniform(4.0, 16.0)),
         MechParam("trust_rate", 0.2, 0.0, 1.0, "1/month", "公开后信任调整速度", "Trust adjustment",
                   "Share of the gap between trust in the firm and the published service share of fees closed a month.",
-                  main=True),
+                  main=True,
+                  assumption="residents update trust in the firm from published accounts within months; rate not measured",
+                  prior=Prior.uniform(0.05, 0.5)),
         MechParam("hour_cost", 60.0, 0.0, 1000.0, "yuan/hour", "会计时薪", "Accountant hour cost",
-                  "Cost of one accountant hour (including publication)."),
+                  "Cost of one accountant hour (including publication).",
+                  assumption="a community accountant's hour including publication",
+                  prior=Prior.uniform(40.0, 100.0)),
     )
 
     def property(self, model: CoGovernanceModel) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -34,16 +35,27 @@ class PartyStructure(Mechanism):
     phases = ("setup",)
     parameters = (
         MechParam("mobilisation_bonus", 0.3, 0.0, 1.0, "level", "动员力提升", "Mobilisation bonus",
-                  "Added to every Party branch's mobilisation (capped at 1).", main=True),
+                  "Added to every Party branch's mobilisation (capped at 1).", main=True,
+                  source="002 Xiangyang: 社区党委—网格党支部—楼栋党小组—党员中心户; 003: 解决基层党组织弱化、虚化、边缘化; size assumed",
+                  prior=Prior.uniform(0.1, 0.5)),
         MechParam("group_hours", 12.0, 0.0, 500.0, "hours/1,000 households/week", "楼栋党小组工时", "Building group hours",
-                  "Hours the building Party groups spend organising activities and on contact work a week.", main=True),
+                  "Hours the building Party groups spend organising activities and on contact work a week.", main=True,
+                  resource=True,
+                  source="002 Xiangyang: 楼栋党小组; hours assumed (half an hour a week per building of 40 households)",
+                  prior=Prior.uniform(4.0, 25.0)),
         MechParam("hours_needed", 12.0, 0.1, 500.0, "hours/1,000 households/week", "全覆盖所需工时",
-                  "Hours for full coverage", "Building-group hours a week that reach every building."),
+                  "Hours for full coverage", "Building-group hours a week that reach every building.",
+                  assumption="building-group hours that reach every building; not measured",
+                  prior=Prior.uniform(6.0, 25.0)),
         MechParam("role_model", 3.0, 0.0, 20.0, "×", "党员示范作用", "Role-model weight",
                   "Extra weight of an active Party-member neighbour in the share of neighbours who took part.",
-                  main=True),
+                  main=True,
+                  source="000 Qiaokou: “党员+志愿”, “模范+志愿” (members lead by example); the weight is assumed",
+                  prior=Prior.uniform(0.0, 6.0)),
         MechParam("cost_per_building_week", 60.0, 0.0, 1e5, "yuan/building/week", "楼栋党小组经费", "Cost per building",
-                  "Activity funds and Party-member household allowances per building a week."),
+                  "Activity funds and Party-member household allowances per building a week.",
+                  assumption="activity funds and Party-member household allowances; not measured",
+                  prior=Prior.uniform(20.0, 120.0)),
     )
 
     def setup(self, model: CoGovernanceModel) -> None:

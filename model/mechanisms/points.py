@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -33,25 +34,48 @@ class Points(Mechanism):
     phases = ("issues_surface", "activities", "attitudes")
     parameters = (
         MechParam("points_per_hour", 10.0, 0.0, 200.0, "points/hour", "每志愿小时积分", "Points per volunteer hour",
-                  "Points earned per hour of volunteering.", main=True),
+                  "Points earned per hour of volunteering.", main=True,
+                  source="002 Xiangyang: “积分+” (volunteering scored); the rate is assumed",
+                  prior=Prior.uniform(2.0, 20.0)),
         MechParam("points_per_report", 10.0, 0.0, 200.0, "points/report", "每次反映积分", "Points per report",
-                  "Points earned per issue reported."),
+                  "Points earned per issue reported.",
+                  assumption="rule-abiding and reporting scored like an hour of volunteering; not given",
+                  prior=Prior.uniform(0.0, 20.0)),
         MechParam("points_per_env_action", 5.0, 0.0, 200.0, "points/action", "每次环境行动积分",
-                  "Points per environment action", "Points per environment action (垃圾分类, cleaning)."),
+                  "Points per environment action", "Points per environment action (垃圾分类, cleaning).",
+                  source="002 Xiangyang: “积分+” (environment work scored); the rate is assumed",
+                  prior=Prior.uniform(1.0, 20.0)),
         MechParam("env_action_slots", 20.0, 0.0, 1000.0, "actions/1,000 households/week", "环境行动名额",
-                  "Environment actions offered", "Environment actions open to residents a week."),
+                  "Environment actions offered", "Environment actions open to residents a week.",
+                  resource=True,
+                  source="002 Xiangyang: 环境整治 actions scored; the number offered is assumed",
+                  prior=Prior.uniform(5.0, 40.0)),
         MechParam("exchange_value", 0.5, 0.0, 10.0, "yuan/point", "积分兑换价值", "Exchange value",
-                  "Yuan of goods one point buys.", main=True),
+                  "Yuan of goods one point buys.", main=True,
+                  assumption="points buy small goods in the exchange shop (积分超市); about half a yuan a point",
+                  prior=Prior.uniform(0.1, 1.0)),
         MechParam("budget_per_week", 1500.0, 0.0, 1e7, "yuan/1,000 households/week", "积分预算", "Weekly budget",
-                  "Yuan the scheme can pay out in points a week; points beyond it are scaled down.", main=True),
+                  "Yuan the scheme can pay out in points a week; points beyond it are scaled down.", main=True,
+                  resource=True,
+                  assumption="the points shop's weekly budget per 1,000 households; not given",
+                  prior=Prior.uniform(500.0, 3000.0)),
         MechParam("crowding", 0.3, -1.0, 1.0, "index", "动机挤出", "Crowding",
-                  "Intrinsic motivation of rewarded participants drifts down (> 0) or up (< 0).", main=True),
+                  "Intrinsic motivation of rewarded participants drifts down (> 0) or up (< 0).", main=True,
+                  assumption="motivation crowding-out by small rewards (Frey & Jegen 2001, J. Econ. Surveys 15(5); Deci, Koestner & Ryan 1999, Psychol. Bull. 125(6)); sign and size vary by setting",
+                  prior=Prior.uniform(-0.3, 0.6)),
         MechParam("crowding_rate", 0.05, 0.0, 1.0, "1/reward", "挤出速度", "Crowding rate",
-                  "Share of the drift applied per rewarded activity."),
+                  "Share of the drift applied per rewarded activity.",
+                  assumption="slow drift per rewarded activity; not measured",
+                  prior=Prior.uniform(0.01, 0.15)),
         MechParam("stop_week", 0, 0, 2000, "week", "停止周", "Stop week",
-                  "Week the scheme is withdrawn (0 = never).", main=True),
+                  "Week the scheme is withdrawn (0 = never).", main=True,
+                  assumption="a policy setting: the week the scheme is withdrawn (P3)",
+                  prior=None,
+                  tags=("structural",)),
         MechParam("admin_cost_per_week", 500.0, 0.0, 1e6, "yuan/community/week", "管理成本", "Admin cost",
-                  "Running cost of the points exchange per community a week."),
+                  "Running cost of the points exchange per community a week.",
+                  assumption="running the exchange; not measured",
+                  prior=Prior.uniform(200.0, 1000.0)),
     )
 
     def __init__(self, model: CoGovernanceModel, values: dict) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -28,15 +29,26 @@ class ProfessionalSupport(Mechanism):
     phases = ("setup",)
     parameters = (
         MechParam("hours_per_week", 8.0, 0.0, 500.0, "hours/1,000 households/week", "三师工时", "Professional hours",
-                  "Hours the planner, strategist and designer work for the community a week.", main=True),
+                  "Hours the planner, strategist and designer work for the community a week.", main=True,
+                  resource=True,
+                  source="004 Nan'an: 为各社区(村)配备一名社区规划师 (plus 策划师, 设计师); hours assumed (about a day a week per community)",
+                  prior=Prior.uniform(3.0, 20.0)),
         MechParam("hours_needed", 8.0, 0.1, 500.0, "hours/1,000 households/week", "全覆盖所需工时",
-                  "Hours for full coverage", "Professional hours a week that cover every project of the community."),
+                  "Hours for full coverage", "Professional hours a week that cover every project of the community.",
+                  assumption="professional hours that cover every project of 1,000 households; not measured",
+                  prior=Prior.uniform(4.0, 16.0)),
         MechParam("match_bonus", 0.5, 0.0, 1.0, "share", "匹配改进", "Match bonus",
-                  "Share of top-down project-choice noise removed by professional needs assessment.", main=True),
+                  "Share of top-down project-choice noise removed by professional needs assessment.", main=True,
+                  source="004 Nan'an: 规划师负责需求的收集, 形成项目清单; the share is assumed",
+                  prior=Prior.uniform(0.2, 0.8)),
         MechParam("effect_gain", 0.3, 0.0, 2.0, "share", "项目效果提升", "Effect gain",
-                  "Extra quality lift of completed projects (design and planning quality).", main=True),
+                  "Extra quality lift of completed projects (design and planning quality).", main=True,
+                  assumption="professionally designed projects serve residents better; the size is not measured",
+                  prior=Prior.uniform(0.1, 0.6)),
         MechParam("hour_fee", 200.0, 0.0, 1e4, "yuan/hour", "三师时费", "Fee per hour",
-                  "Fee of one professional hour."),
+                  "Fee of one professional hour.",
+                  assumption="a planner's or designer's hourly fee; not measured",
+                  prior=Prior.uniform(100.0, 400.0)),
     )
 
     def setup(self, model: CoGovernanceModel) -> None:

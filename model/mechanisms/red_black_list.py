@@ -8,6 +8,7 @@ import numpy as np
 
 from model.issues import FIRM
 from model.mechanisms.base import Mechanism, MechParam, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -38,21 +39,41 @@ class RedBlackList(Mechanism):
     phases = ("resolution", "observe")
     parameters = (
         MechParam("survey_weight", 0.5, 0.0, 1.0, "weight", "调查权重", "Survey weight",
-                  "Weight of residents' surveyed satisfaction with the firm in the rating; the rest is resolution performance."),
+                  "Weight of residents' surveyed satisfaction with the firm in the rating; the rest is resolution performance.",
+                  assumption="the rating weighs residents' satisfaction and resolution equally; 003 gives no formula",
+                  prior=Prior.uniform(0.2, 0.8)),
         MechParam("black_threshold", 0.4, 0.0, 1.0, "rating", "黑榜线", "Black-list threshold",
-                  "Firms rated below this are black-listed.", main=True),
+                  "Firms rated below this are black-listed.", main=True,
+                  assumption="firms rated below 0.4 black-listed; 003 names the list, not the rule",
+                  prior=Prior.uniform(0.3, 0.5)),
         MechParam("red_threshold", 0.65, 0.0, 1.0, "rating", "红榜线", "Red-list threshold",
-                  "Firms rated at or above this are red-listed."),
+                  "Firms rated at or above this are red-listed.",
+                  assumption="firms rated 0.65 or more red-listed; not given",
+                  prior=Prior.uniform(0.55, 0.8)),
         MechParam("pressure", 0.6, 0.0, 1.0, "share", "黑榜压力", "Black-list pressure",
-                  "Rating pressure on a black-listed firm: share of its margin turned into service effort.", main=True),
+                  "Rating pressure on a black-listed firm: share of its margin turned into service effort.", main=True,
+                  resource=True,
+                  source="003 Hangzhou node city: 物业企业“红黑榜”; the margin a black-listed firm turns into service is assumed",
+                  prior=Prior.uniform(0.2, 1.0)),
         MechParam("rectify_share", 0.08, 0.0, 0.5, "share of fee roll/month", "整改投入", "Rectification spend",
-                  "Extra monthly service spend of a black-listed firm, out of its cash, as a share of its full fee roll."),
+                  "Extra monthly service spend of a black-listed firm, out of its cash, as a share of its full fee roll.",
+                  resource=True,
+                  assumption="rectification (整改) spend of a black-listed firm; not measured",
+                  prior=Prior.uniform(0.02, 0.15)),
         MechParam("replace_after", 2, 1, 20, "quarters", "清退前连续黑榜季数", "Quarters before replacement",
-                  "Consecutive black-listed quarters after which the street may replace the firm."),
+                  "Consecutive black-listed quarters after which the street may replace the firm.",
+                  assumption="a policy setting: how long a firm may stay black-listed before re-tender; 003 gives no rule",
+                  prior=None,
+                  tags=("structural",)),
         MechParam("replace_prob", 0.5, 0.0, 1.0, "probability/quarter", "清退概率", "Replacement probability",
-                  "Chance each quarter that a firm black-listed long enough is replaced by re-tender.", main=True),
+                  "Chance each quarter that a firm black-listed long enough is replaced by re-tender.", main=True,
+                  resource=True,
+                  assumption="chance a re-tender replaces a firm black-listed long enough; not measured",
+                  prior=Prior.uniform(0.2, 0.8)),
         MechParam("cost_per_rating", 2000.0, 0.0, 1e6, "yuan/compound/quarter", "评级成本", "Rating cost",
-                  "Cost of rating one compound's firm (inspection, data, publication) each quarter."),
+                  "Cost of rating one compound's firm (inspection, data, publication) each quarter.",
+                  assumption="inspection, data and publication per compound a quarter; not measured",
+                  prior=Prior.uniform(1000.0, 4000.0)),
     )
 
     def __init__(self, model: CoGovernanceModel, values: dict) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -34,16 +35,28 @@ class RedProperty(Mechanism):
     parameters = (
         MechParam("margin_cut", 0.5, 0.0, 1.0, "share", "利润让渡", "Margin cut",
                   "Share of its margin target a firm with a Party group gives up for service (margin_factor × (1 − cut)).",
-                  main=True),
+                  main=True,
+                  resource=True,
+                  source="003 Hangzhou node city: 抓实“红色物业” (firms with Party groups put service before profit); the share is assumed",
+                  prior=Prior.uniform(0.2, 0.8)),
         MechParam("branch_hours", 5.0, 0.0, 100.0, "hours/1,000 households/week", "党支部投入物业工时",
                   "Party branch hours on the firm", "Hours the grid Party branch spends on the firm's work a week "
-                  "(at most its organising hours), added to the firm's issue hours.", main=True),
+                  "(at most its organising hours), added to the firm's issue hours.", main=True,
+                  resource=True,
+                  source="003 Hangzhou node city: “红管家”, “红色楼道长”; 002: 在社区物业…设立党小组; hours assumed",
+                  prior=Prior.uniform(1.0, 10.0)),
         MechParam("cooperation", 0.5, 0.0, 1.0, "share", "联动配合度", "Cooperation",
-                  "Share of firms' buck-passing of cross-boundary issues removed at full Party coordination."),
+                  "Share of firms' buck-passing of cross-boundary issues removed at full Party coordination.",
+                  source="003 Hangzhou node city: 四治融合 (property firms cooperate under the Party organisation); the share is assumed",
+                  prior=Prior.uniform(0.2, 0.8)),
         MechParam("cooperation_hours", 5.0, 0.1, 100.0, "hours/1,000 households/week", "充分配合所需工时",
-                  "Hours for full cooperation", "Party branch hours on the firm at which the firm cooperates fully."),
+                  "Hours for full cooperation", "Party branch hours on the firm at which the firm cooperates fully.",
+                  assumption="Party coordination hours at which a firm cooperates fully; not measured",
+                  prior=Prior.uniform(2.0, 10.0)),
         MechParam("cost_per_firm_week", 150.0, 0.0, 1e6, "yuan/firm/week", "党建经费", "Party-building cost",
-                  "Public Party-building funds per firm a week (training, activities, stipends of 红管家)."),
+                  "Public Party-building funds per firm a week (training, activities, stipends of 红管家).",
+                  assumption="Party-building funds per firm; not measured",
+                  prior=Prior.uniform(50.0, 300.0)),
     )
 
     def setup(self, model: CoGovernanceModel) -> None:

@@ -8,6 +8,7 @@ import numpy as np
 
 from model.domains import DOMAINS
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -40,15 +41,27 @@ class RenewalProjects(Mechanism):
     phases = ("setup", "projects")
     parameters = (
         MechParam("extra_budget", 50000.0, 0.0, 1e8, "yuan/1,000 households/quarter", "更新资金", "Extra renewal budget",
-                  "Renewal money added to the project budget a quarter (0 = equal budget).", main=True),
+                  "Renewal money added to the project budget a quarter (0 = equal budget).", main=True,
+                  resource=True,
+                  source="004 Nan'an: 城市更新品质提升 (renewal money); the amount is assumed",
+                  prior=Prior.uniform(0.0, 100000.0)),
         MechParam("list_hours", 10.0, 0.0, 1000.0, "hours/1,000 households/week", "清单与调度工时", "List and dispatch hours",
-                  "Staff hours for needs surveys, the demand list and on-site dispatch a week.", main=True),
+                  "Staff hours for needs surveys, the demand list and on-site dispatch a week.", main=True,
+                  resource=True,
+                  source="004 Nan'an: 一张群众需求清单, 项目库, 一张建设时序清单, 每月检查督查; hours assumed",
+                  prior=Prior.uniform(3.0, 30.0)),
         MechParam("hours_needed", 10.0, 0.1, 1000.0, "hours/1,000 households/week", "全覆盖所需工时",
-                  "Hours for full coverage", "List and dispatch hours a week that cover the whole community."),
+                  "Hours for full coverage", "List and dispatch hours a week that cover the whole community.",
+                  assumption="list and dispatch hours that cover 1,000 households; not measured",
+                  prior=Prior.uniform(5.0, 20.0)),
         MechParam("build_factor", 0.75, 0.2, 1.0, "×", "工期系数", "Build-time factor",
-                  "Multiplies project build weeks (construction timeline, 打表推进)."),
+                  "Multiplies project build weeks (construction timeline, 打表推进).",
+                  source="004 Nan'an: 建设时序清单, 现场拉练 (timeline and on-site dispatch); the factor is assumed",
+                  prior=Prior.uniform(0.5, 0.95)),
         MechParam("hour_cost", 50.0, 0.0, 1e4, "yuan/hour", "清单工时成本", "Cost per hour",
-                  "Cost of one staff hour of needs surveys, list keeping and dispatch."),
+                  "Cost of one staff hour of needs surveys, list keeping and dispatch.",
+                  assumption="a street or community staff hour; not measured",
+                  prior=Prior.uniform(30.0, 80.0)),
     )
 
     def setup(self, model: CoGovernanceModel) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -35,16 +36,27 @@ class SatisfactionSurvey(Mechanism):
     parameters = (
         MechParam("sample", 300.0, 0.0, 1000.0, "interviews/1,000 households/quarter", "调查样本量",
                   "Third-party sample", "Households the third-party survey adds to the quarterly sample per 1,000 households.",
-                  main=True),
+                  main=True,
+                  resource=True,
+                  source="004 Nan'an: 委托第三方民意调研机构, 每季度形成社区(村)的民意调查报告; the sample is assumed",
+                  prior=Prior.uniform(50.0, 500.0)),
         MechParam("noise_reduction", 0.6, 0.0, 1.0, "share", "测量误差降低", "Noise reduction",
-                  "Share of the survey's measurement error removed by trained interviewers and validated questions."),
+                  "Share of the survey's measurement error removed by trained interviewers and validated questions.",
+                  assumption="trained interviewers and validated questions cut measurement error; size not measured",
+                  prior=Prior.uniform(0.2, 0.8)),
         MechParam("targeting", 1.0, 0.0, 10.0, "weight", "满意度用于项目安排", "Weight in project targeting",
                   "Unmet need of a compound is weighted by 1 + this × its unsatisfied share in the third-party survey.",
-                  main=True),
+                  main=True,
+                  source="004 Nan'an: 将群众的满意度数据化、指标化, 形成正向反馈 (the survey steers work); the weight is assumed",
+                  prior=Prior.uniform(0.0, 3.0)),
         MechParam("cost_per_interview", 40.0, 0.0, 10000.0, "yuan/interview", "每份问卷成本", "Cost per interview",
-                  "Cost of one completed interview."),
+                  "Cost of one completed interview.",
+                  assumption="a face-to-face interview by a survey firm; not measured",
+                  prior=Prior.uniform(20.0, 80.0)),
         MechParam("contract_cost_per_week", 300.0, 0.0, 1e6, "yuan/community/week", "合同固定成本",
-                  "Fixed contract cost", "Fixed part of the third-party contract (design, reporting) per community a week."),
+                  "Fixed contract cost", "Fixed part of the third-party contract (design, reporting) per community a week.",
+                  assumption="design and reporting share of the contract; not measured",
+                  prior=Prior.uniform(100.0, 600.0)),
     )
 
     def setup(self, model: CoGovernanceModel) -> None:

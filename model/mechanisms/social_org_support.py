@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -35,14 +36,25 @@ class SocialOrgSupport(Mechanism):
     phases = ("projects",)
     parameters = (
         MechParam("target_per_community", 6, 0, 12, "organisations", "每社区社会组织目标", "Target per community",
-                  "Organisations per community the incubation works toward.", main=True),
+                  "Organisations per community the incubation works toward.", main=True,
+                  assumption="001 Qingyang: 各社区拥有社会组织不低于6个 (the reform's target; the user sets it)",
+                  prior=None,
+                  tags=("structural",)),
         MechParam("incubation_budget", 16000.0, 0.0, 1e7, "yuan/1,000 households/quarter", "孵化资金", "Incubation budget",
-                  "Incubation money a quarter (platform, training, start-up grants).", main=True),
+                  "Incubation money a quarter (platform, training, start-up grants).", main=True,
+                  resource=True,
+                  source="001 Qingyang: 社会组织孵化基地; 专项资金扶持不低于100万元 (split between incubation and grants, assumed)",
+                  prior=Prior.uniform(5000.0, 40000.0)),
         MechParam("incubation_cost", 30000.0, 1.0, 1e7, "yuan/organisation", "孵化成本", "Incubation cost",
-                  "Incubation money one new organisation takes."),
+                  "Incubation money one new organisation takes.",
+                  assumption="platform, training and start-up grant for one organisation; not measured",
+                  prior=Prior.uniform(10000.0, 60000.0)),
         MechParam("grant", 8000.0, 0.0, 1e7, "yuan/organisation/1,000 households/quarter", "扶持资金",
                   "Grant per organisation", "Special funds each social organisation receives a quarter, per 1,000 "
-                  "households of its community.", main=True),
+                  "households of its community.", main=True,
+                  resource=True,
+                  source="001 Qingyang: 社会组织专项资金扶持不低于100万元 (a district's support spread over its organisations; per-organisation amount assumed)",
+                  prior=Prior.uniform(2000.0, 20000.0)),
     )
 
     def __init__(self, model: CoGovernanceModel, values: dict) -> None:

@@ -8,6 +8,7 @@ import numpy as np
 
 from model.issues import OPEN, STREET, _group_cumsum_before
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -39,22 +40,40 @@ class ThreePartyLinkage(Mechanism):
     phases = ("queues",)
     parameters = (
         MechParam("meeting_interval", 2, 1, 52, "weeks", "联席会议间隔", "Meeting interval",
-                  "Weeks between joint meetings.", main=True),
+                  "Weeks between joint meetings.", main=True,
+                  assumption="a policy setting (joint meetings every two weeks in the default; 001/002 give no frequency)",
+                  prior=None,
+                  tags=("structural",)),
         MechParam("firm_hours", 10.0, 0.0, 200.0, "hours/1,000 households/meeting", "物业会议工时",
                   "Firm hours per meeting", "Property-firm staff hours each joint meeting takes (and works on issues).",
-                  main=True),
+                  main=True,
+                  resource=True,
+                  source="001 Qingyang: 联席协商平台; 002: 三方联动; hours per meeting assumed (two staff, two hours, per compound of ~300 households plus preparation)",
+                  prior=Prior.uniform(3.0, 20.0)),
         MechParam("rc_hours", 10.0, 0.0, 200.0, "hours/1,000 households/meeting", "居委会会议工时",
-                  "Committee hours per meeting", "Residents' committee hours each joint meeting takes (and works on issues)."),
+                  "Committee hours per meeting", "Residents' committee hours each joint meeting takes (and works on issues).",
+                  resource=True,
+                  source="002 Xiangyang: 居委会、业委会、物业服务企业三方联动; hours per meeting assumed",
+                  prior=Prior.uniform(3.0, 20.0)),
         MechParam("oc_hours", 5.0, 0.0, 200.0, "hours/1,000 households/meeting", "业委会会议工时",
                   "Owners' committee hours per meeting",
-                  "Owners' committee members' hours each joint meeting takes (at most what the committee has that week)."),
+                  "Owners' committee members' hours each joint meeting takes (at most what the committee has that week).",
+                  resource=True,
+                  source="002 Xiangyang: 三方联动 with the owners' committee; volunteer hours per meeting assumed",
+                  prior=Prior.uniform(1.0, 10.0)),
         MechParam("coordination", 0.8, 0.0, 1.0, "share", "协调程度", "Coordination",
-                  "Chance that a cross-boundary issue tabled at a meeting is agreed and no longer passed on."),
+                  "Chance that a cross-boundary issue tabled at a meeting is agreed and no longer passed on.",
+                  assumption="an issue tabled at a joint meeting usually gets an agreed owner; chance not measured",
+                  prior=Prior.uniform(0.5, 1.0)),
         MechParam("no_oc_effect", 0.5, 0.0, 1.0, "×", "无业委会效果", "Effect without owners' committee",
                   "Where no owners' committee exists, building heads bring this share of its hours and agree "
-                  "tabled issues with this share of the coordination chance."),
+                  "tabled issues with this share of the coordination chance.",
+                  assumption="building heads stand in for a missing owners' committee with less standing; not measured",
+                  prior=Prior.uniform(0.2, 0.8)),
         MechParam("cost_per_meeting", 800.0, 0.0, 1e6, "yuan/compound/meeting", "会议成本", "Cost per meeting",
-                  "Venue and organising cost of one joint meeting in one compound."),
+                  "Venue and organising cost of one joint meeting in one compound.",
+                  assumption="venue and organising cost; not measured",
+                  prior=Prior.uniform(300.0, 1500.0)),
     )
 
     def __init__(self, model: CoGovernanceModel, values: dict) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -39,19 +40,35 @@ class VolunteerLinkage(Mechanism):
     phases = ("setup", "projects")
     parameters = (
         MechParam("social_workers", 1.0, 0.0, 30.0, "workers/1,000 households", "每千户社工", "Social workers",
-                  "Professional social workers per 1,000 households.", main=True),
+                  "Professional social workers per 1,000 households.", main=True,
+                  resource=True,
+                  source="002 Xiangyang: “五社联动” (社会工作者); 001: 社工人才计划; about one social worker per 1,000 households assumed",
+                  prior=Prior.uniform(0.3, 2.0)),
         MechParam("organising_hours", 20.0, 0.0, 40.0, "hours/worker/week", "社工组织时长", "Organising hours",
-                  "Hours a social worker spends organising volunteer activities a week (the rest runs the registry)."),
+                  "Hours a social worker spends organising volunteer activities a week (the rest runs the registry).",
+                  assumption="half a social worker's week organising volunteer activities",
+                  prior=Prior.uniform(10.0, 30.0)),
         MechParam("matching", 0.3, 0.0, 3.0, "logit", "志愿匹配", "Volunteer matching",
-                  "Taken off everyone's participation cost when the registry is fully staffed.", main=True),
+                  "Taken off everyone's participation cost when the registry is fully staffed.", main=True,
+                  source="000 Qiaokou: “社工+志愿” (social workers professionalise volunteering); size on the logit scale assumed",
+                  prior=Prior.uniform(0.1, 0.6)),
         MechParam("registry_workers", 1.0, 0.01, 30.0, "workers/1,000 households", "志愿登记所需社工",
-                  "Social workers for a full registry", "Social workers per 1,000 households that run the registry fully."),
+                  "Social workers for a full registry", "Social workers per 1,000 households that run the registry fully.",
+                  assumption="social workers per 1,000 households that run a full registry; not measured",
+                  prior=Prior.uniform(0.5, 2.0)),
         MechParam("charity", 15000.0, 0.0, 1e7, "yuan/1,000 households/quarter", "慈善资源", "Charity resources",
-                  "Charity money granted to the community's social organisations a quarter.", main=True),
+                  "Charity money granted to the community's social organisations a quarter.", main=True,
+                  resource=True,
+                  source="002 Xiangyang: “五社联动”（社会慈善资源）; the amount is assumed",
+                  prior=Prior.uniform(0.0, 30000.0)),
         MechParam("wage_per_week", 1500.0, 0.0, 1e5, "yuan/worker/week", "社工周薪", "Social worker wage",
-                  "Weekly cost of one social worker."),
+                  "Weekly cost of one social worker.",
+                  assumption="a social worker's wage with overheads, about 6,000 yuan a month",
+                  prior=Prior.uniform(1000.0, 2000.0)),
         MechParam("coordination_cost_per_week", 800.0, 0.0, 1e6, "yuan/community/week", "联动协调成本",
-                  "Coordination cost", "Coordination of the five parties per community a week."),
+                  "Coordination cost", "Coordination of the five parties per community a week.",
+                  assumption="coordinating the five parties; not measured",
+                  prior=Prior.uniform(300.0, 1500.0)),
     )
 
     def __init__(self, model: CoGovernanceModel, values: dict) -> None:

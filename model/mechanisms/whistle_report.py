@@ -9,6 +9,7 @@ import numpy as np
 from model.domains import INFRASTRUCTURE
 from model.issues import OPEN
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
+from model.priors import Prior
 
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
@@ -39,19 +40,34 @@ class WhistleReport(Mechanism):
     parameters = (
         MechParam("escalation_weeks", 4, 1, 52, "weeks", "吹哨阈值周数", "Whistle threshold",
                   "Open issues older than this (weeks since reported) are whistled up when the departments have hours.",
-                  main=True),
+                  main=True,
+                  assumption="a policy setting (002 names the whistle, not its threshold)",
+                  prior=None,
+                  tags=("structural",)),
         MechParam("sla_weeks", 2, 1, 26, "weeks", "部门响应时限", "Department SLA",
                   "Whistled issues older than this (weeks since reported) are answered before all others; the "
-                  "whistle takes on no more than this many weeks of the priority hours."),
+                  "whistle takes on no more than this many weeks of the priority hours.",
+                  assumption="a policy setting (departments' response limit; 002 names 部门报到, not the limit)",
+                  prior=None,
+                  tags=("structural",)),
         MechParam("priority_hours", 20.0, 0.0, 2000.0, "hours/1,000 households/week", "部门报到时长",
                   "Department hours reporting", "Department hours a week that report to the street for whistled issues.",
-                  main=True),
+                  main=True,
+                  resource=True,
+                  source="002 Xiangyang: 街道吹哨、部门报到; department hours assumed (about half a full-time person per 1,000 households)",
+                  prior=Prior.uniform(5.0, 40.0)),
         MechParam("verify_trust", 0.05, 0.0, 1.0, "share of gap", "核实结项信任增益", "Verification trust gain",
-                  "Share of the gap to full trust closed for the household of a whistled issue verified as resolved."),
+                  "Share of the gap to full trust closed for the household of a whistled issue verified as resolved.",
+                  source="002 Xiangyang: 核实结项 (a verification visit after resolution); the trust gain is assumed",
+                  prior=Prior.uniform(0.0, 0.15)),
         MechParam("hour_cost", 80.0, 0.0, 1000.0, "yuan/hour", "部门工时成本", "Cost per department hour",
-                  "Cost of one priority department hour."),
+                  "Cost of one priority department hour.",
+                  assumption="a department civil servant's hour with overheads",
+                  prior=Prior.uniform(50.0, 120.0)),
         MechParam("admin_cost_per_week", 500.0, 0.0, 1e6, "yuan/community/week", "吹哨管理成本", "Admin cost",
-                  "Running cost of the whistle platform, feedback visits and evaluation per community a week."),
+                  "Running cost of the whistle platform, feedback visits and evaluation per community a week.",
+                  assumption="the whistle platform, feedback visits and evaluation; not measured",
+                  prior=Prior.uniform(200.0, 1000.0)),
     )
 
     def _hours(self, model: CoGovernanceModel) -> float:
