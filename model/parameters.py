@@ -620,11 +620,11 @@ _("slots_per_organiser_hour", 0.4, 0.0, 10.0, "slots/hour", "每小时组织名�
   assumption="an organiser hour sets up a place for a volunteer every two or three hours; not measured", prior=Prior.uniform(0.2, 1.0))
 _("so_per_community", 3, 0, 12, "organisations", "社会组织数", "Social organisations", "Social organisations (社会组织) per community at the start.", "organisations",
   assumption="half of seed 001 Qingyang's reform target (社会组织 ≥ 6 per community), taken as the pre-reform level", prior=Prior.integer(1, 6))
-_("so_capacity_hours", 21.0, 0.0, 250.0, "hours/1,000 households/week", "社会组织时长", "Social-organisation hours", "Hours a social organisation works a week (services, issues and organising), per 1,000 households of its community (about 40 in a community of 1,920).", "organisations",
+_("so_capacity_hours", 125 / 6, 0.0, 250.0, "hours/1,000 households/week", "社会组织时长", "Social-organisation hours", "Hours a social organisation works a week (services, issues and organising), per 1,000 households of its community (125/6, i.e. 40 in a community of 1,920).", "organisations",
   assumption="one full-time-equivalent worker per social organisation; not measured", prior=Prior.uniform(10.0, 42.0), resource=True)
 _("so_professionalism", 0.5, 0.05, 1.0, "level", "社会组织专业化", "Professionalism", "Professionalism of social organisations (service effect per hour).", "organisations",
   assumption="middling professionalism on a unit scale with no measured counterpart", prior=Prior.uniform(0.3, 0.8))
-_("street_capacity_hours", 21.0, 0.0, 2500.0, "hours/1,000 households/week", "街道部门时长", "Street-office hours", "Departments' hours a week for escalated issues, per 1,000 households in the street (about 40 for a community of 1,920).", "organisations",
+_("street_capacity_hours", 125 / 6, 0.0, 2500.0, "hours/1,000 households/week", "街道部门时长", "Street-office hours", "Departments' hours a week for escalated issues, per 1,000 households in the street (125/6, i.e. 40 for a community of 1,920).", "organisations",
   assumption="one full-time-equivalent of the street's departments per community for escalated issues; not measured", prior=Prior.uniform(10.0, 62.5), resource=True)
 _("so_capacity_max", 62.5, 0.0, 1000.0, "hours/1,000 households/week", "社会组织时长上限", "Social-organisation hours (max)", "Most hours a week a social organisation works with grant-funded staff (levers.so_funded_hours), per 1,000 households of its community (120 in a community of 1,920); more grants buy no more.", "organisations",
   assumption="a supported organisation grows to about three full-time workers; not measured", prior=Prior.uniform(30.0, 125.0))

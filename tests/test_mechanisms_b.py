@@ -149,8 +149,14 @@ def test_red_property_raises_firm_quality_and_trust_and_cuts_exits(old) -> None:
     assert greater(metric(mech, "trust_property_mean"), metric(old, "trust_property_mean")) < ALPHA
     assert greater(metric(mech, "fee_collection_rate"), metric(old, "fee_collection_rate")) < ALPHA
     assert final(mech, "firm_exits").sum() < final(old, "firm_exits").sum()
-    # a property-side mechanism: participation stays within noise
-    assert within_noise(metric(mech, "participation_monthly"), metric(old, "participation_monthly"), 0.01)
+    # paid partly with the grid Party branches' organising hours: fewer volunteer slots and a little
+    # less participation; without branch hours participation stays within noise
+    assert greater(metric(old, "volunteer_slots"), metric(mech, "volunteer_slots")) < ALPHA
+    drop = metric(old, "participation_monthly") - metric(mech, "participation_monthly")
+    assert 0.0 <= drop.mean() < 0.01
+    margin_only = runs(on("red_property", branch_hours=0.0), scenario="old_compound")
+    assert within_noise(metric(margin_only, "participation_monthly"), metric(old, "participation_monthly"), 0.01)
+    assert greater(metric(margin_only, "firm_quality_mean"), metric(old, "firm_quality_mean")) < ALPHA
 
 
 # -- red_black_list ---------------------------------------------------------------------------
