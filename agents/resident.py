@@ -28,9 +28,24 @@ from model.domains import AGE_GROUPS, age_weights
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel
 
-__all__ = ["Households", "Resident", "ResidentViews", "sigmoid"]
+__all__ = ["Households", "Resident", "ResidentViews", "sigmoid", "sums_by_household"]
 
 NEVER = -10_000  # "week last did X" before anything happened
+
+
+def sums_by_household(households: np.ndarray, weights: np.ndarray | None, n: int
+                      ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """The households that occur in `households` (ascending), the sum of their `weights` (each one's
+    terms added in input order, as ``np.bincount`` adds them; None without weights) and their counts.
+    A few households among many are summed over themselves, not over an array of all `n`."""
+    if n > 10_000 and households.size * 16 < n:
+        hit, where, count = np.unique(households, return_inverse=True, return_counts=True)
+        total = None if weights is None else np.bincount(where, weights=weights, minlength=hit.size)
+        return hit, total, count
+    count = np.bincount(households, minlength=n)
+    hit = count.nonzero()[0]
+    total = None if weights is None else np.bincount(households, weights=weights, minlength=n)[hit]
+    return hit, total, count[hit]
 
 
 def sigmoid(x: np.ndarray | float) -> np.ndarray:
@@ -164,11 +179,10 @@ class Households:
         for target, mask in ((self.trust_community, community), (self.trust_property, about_property)):
             h, o = households[mask], outcomes[mask]
             if h.size:
-                # sequential effect of several outcomes for one household, approximated by their mean
-                total = np.bincount(h, weights=o - target[h], minlength=self.n)
-                count = np.bincount(h, minlength=self.n)
-                hit = np.flatnonzero(count)  # indices, not a mask: same rows, far cheaper to index with
-                target[hit] += rate * total[hit] / count[hit]
+                # sequential effect of several outcomes for one household, approximated by their mean;
+                # sums over the households concerned only (bincount adds each one's terms in order)
+                hit, total, count = sums_by_household(h, o - target[h], self.n)
+                target[hit] += rate * total / count
         np.clip(self.trust_community, 0.0, 1.0, out=self.trust_community)
         np.clip(self.trust_property, 0.0, 1.0, out=self.trust_property)
 
@@ -176,11 +190,9 @@ class Households:
         """An own report that led to a result raises efficacy; one that came to nothing lowers it."""
         if households.size == 0:
             return
-        delta = np.bincount(households, weights=outcomes - 0.5, minlength=self.n)
-        count = np.bincount(households, minlength=self.n)
-        hit = np.flatnonzero(count)
+        hit, delta, count = sums_by_household(households, outcomes - 0.5, self.n)
         e = self.efficacy
-        step = rate * delta[hit] / count[hit]
+        step = rate * delta / count
         e[hit] += np.where(step > 0, step * (1 - e[hit]), step * e[hit]) * 2.0
         np.clip(e, 0.0, 1.0, out=e)
 

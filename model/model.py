@@ -25,7 +25,7 @@ from agents import (
     SocialOrganisation,
     StreetOffice,
 )
-from agents.resident import ResidentViews, sigmoid
+from agents.resident import ResidentViews, sigmoid, sums_by_household
 from model.collection import RunCollector
 from model.domains import (
     CARE,
@@ -456,9 +456,8 @@ class CoGovernanceModel(mesa.Model):
         for holder in (iss.holder[rows], iss.partner[rows]):
             firm = h.kind[holder] == FIRM
             for trust, mask in ((hh.trust_property, firm), (hh.trust_community, ~firm)):
-                hits = np.bincount(who[mask], minlength=hh.n)
-                hit = np.flatnonzero(hits)
-                trust[hit] *= (1.0 - loss) ** hits[hit]
+                hit, _, hits = sums_by_household(who[mask], None, hh.n)  # households and their passes
+                trust[hit] *= (1.0 - loss) ** hits
 
     def _pass_probability(self, rows: np.ndarray) -> np.ndarray:
         """Buck-passing probability of the given open issues, after coordination mechanisms."""

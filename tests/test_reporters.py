@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from agents.resident import sums_by_household
 from model.model import CoGovernanceModel, _smallest
 from model.reporters import _mean, _share, gini, morans_i_by_building, percentile_linear
 
@@ -79,3 +80,15 @@ def test_weighted_quality_by_building_equals_the_per_household_sum() -> None:
     fast = hh.weighted_quality(model.building_quality(), model.layout.building_of)
     assert per_household.tobytes() == fast.tobytes()
     model.remove()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 29_999), min_size=1, max_size=400), st.integers(0, 2**31))
+def test_sums_by_household_are_bincounts_bit_for_bit(households: list[int], seed: int) -> None:
+    h = np.array(households, dtype=np.int64)
+    w = np.random.default_rng(seed).normal(size=h.size)
+    hit, total, count = sums_by_household(h, w, 30_000)  # few among many: summed over those present
+    full_count = np.bincount(h, minlength=30_000)
+    expected = full_count.nonzero()[0]
+    assert np.array_equal(hit, expected) and np.array_equal(count, full_count[expected])
+    assert total.tobytes() == np.bincount(h, weights=w, minlength=30_000)[expected].tobytes()
