@@ -376,7 +376,8 @@ class CoGovernanceModel(mesa.Model):
         quota = whole + (self.rng.random(self.layout.n_grids) < per_grid - whole)
         order = latent[self.rng.permutation(latent.size)]
         grid = self.issues.grid[order]
-        srt = np.argsort(grid, kind="stable")
+        # a stable sort by grid; as int16 (grids < 32768) numpy radix-sorts it, the same permutation
+        srt = (grid.astype(np.int16) if self.layout.n_grids < 32768 else grid).argsort(kind="stable")
         order, grid = order[srt], grid[srt]
         starts = np.searchsorted(grid, np.arange(self.layout.n_grids))
         rank = np.arange(order.size) - starts[grid]
