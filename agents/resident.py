@@ -114,9 +114,15 @@ class Households:
         return sigmoid(z)
 
     def participation_cost(self, p: dict) -> np.ndarray:
-        """cost(age_group, owner): lowest for retired, highest for working-age; renters pay extra."""
-        by_age = np.array([p["cost_youth"], p["cost_working"], p["cost_retired"]])
-        return by_age[self.age_group] + p["cost_renter"] * ~self.owner
+        """cost(age_group, owner): lowest for retired, highest for working-age; renters pay extra.
+        Age groups and ownership are fixed, so the array is made again only when the costs change."""
+        costs = (p["cost_youth"], p["cost_working"], p["cost_retired"], p["cost_renter"])
+        cached = self.__dict__.get("_participation_cost")
+        if cached is None or cached[0] != costs:
+            by_age = np.array(costs[:3])
+            cached = self._participation_cost = (costs, by_age[self.age_group] + costs[3] * ~self.owner)
+            cached[1].flags.writeable = False
+        return cached[1]
 
     def participation_probability(
         self,
