@@ -386,7 +386,8 @@ class CompareFailed(Exception):
     """Some runs raised on every attempt; the comparison is incomplete and nothing was summarised."""
 
 
-def run_comparison(spec: CompareSpec, progress: bool = True, started: float | None = None) -> CompareResult:
+def run_comparison(spec: CompareSpec, progress: bool = True, started: float | None = None,
+                   lang: str = "en") -> CompareResult:
     """Run every scenario x replicate, then write runs.parquet, summary.csv, plots, compare.json, report.md."""
     import functools
 
@@ -427,7 +428,7 @@ def run_comparison(spec: CompareSpec, progress: bool = True, started: float | No
     files.append(atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False)))
 
     series = over_time(wide, ["satisfaction_mean", "participation_monthly"], spec.reference)
-    files += plots.write_all(out, spec, summary, series)
+    files += plots.write_all(out, spec, summary, series, lang=lang)
     wall = time.perf_counter() - started
     meta = {
         "scenarios": spec.names, "inputs": spec.inputs, "reference": spec.reference, "reps": spec.reps,
@@ -444,7 +445,7 @@ def run_comparison(spec: CompareSpec, progress: bool = True, started: float | No
         }
     files.append(atomic_write(out / "compare.json", lambda p: p.write_text(
         json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")))
-    text = report.render(spec, summary, meta, [f.name for f in files])
+    text = report.render(spec, summary, meta, [f.name for f in files], lang=lang)
     files.append(atomic_write(out / "report.md", lambda p: p.write_text(text, encoding="utf-8")))
     shutil.rmtree(work, ignore_errors=True)
     return CompareResult(spec, summary, files, time.perf_counter() - started, run_seconds)
@@ -456,7 +457,7 @@ def run_comparison(spec: CompareSpec, progress: bool = True, started: float | No
 def compare(scenarios: list[Any], reference: str = "baseline", reps: int = DEFAULT_REPS,
             weeks: int = DEFAULT_WEEKS, seed: int = DEFAULT_SEED, jobs: int | None = None,
             out: str | Path = "out/compare", overrides: dict[str, Any] | None = None,
-            progress: bool = False, posterior: str | Path | None = None) -> CompareResult:
+            progress: bool = False, posterior: str | Path | None = None, lang: str = "en") -> CompareResult:
     """Compare scenarios from Python: what ``run.py compare`` does, returning the result.
 
     ``scenarios`` may mix names, paths, ``NAME:PARAM=VALUE`` texts, Scenarios and dicts; ``overrides``
@@ -464,7 +465,7 @@ def compare(scenarios: list[Any], reference: str = "baseline", reps: int = DEFAU
     """
     spec = plan(scenarios, reference=reference, reps=reps, weeks=weeks, seed=seed, jobs=jobs, out=out,
                 overrides=overrides, posterior=posterior)
-    return run_comparison(spec, progress=progress)
+    return run_comparison(spec, progress=progress, lang=lang)
 
 
 EXAMPLES = """\
@@ -503,6 +504,8 @@ def add_cli(subparsers: Any) -> None:
     p.add_argument("--posterior", default=None, metavar="DIR",
                    help="a calibration's output folder (run.py calibrate): replicate r runs under its r-th "
                         "parameter draw in every scenario, so intervals include parameter uncertainty")
+    p.add_argument("--lang", choices=("en", "zh"), default="en",
+                   help="language of report.md and the plots: en (English, default) or zh (中文)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_compare)
 
@@ -515,7 +518,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     spec = plan(args.scenarios, reference=args.reference, reps=args.reps, weeks=args.weeks, seed=args.seed,
                 jobs=args.jobs, out=args.out, overrides=parse_sets(args.set), posterior=args.posterior)
     try:
-        result = run_comparison(spec, progress=not args.quiet, started=started)
+        result = run_comparison(spec, progress=not args.quiet, started=started, lang=args.lang)
     except CompareFailed as exc:
         print(f"run.py compare: error: {exc}", file=sys.stderr)
         return 1

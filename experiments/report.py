@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from experiments.compare_spec import CompareSpec
     from scenarios import Scenario
 
-__all__ = ["render", "fmt_value", "fmt_diff", "verdict", "HIGHER_IS_BETTER", "LOWER_IS_BETTER"]
+__all__ = ["render", "fmt_value", "fmt_diff", "verdict", "measure_line", "metric_label", "scenario_label",
+           "unit_label", "HIGHER_IS_BETTER", "LOWER_IS_BETTER"]
 
 HIGHER_IS_BETTER = frozenset({
     "satisfaction_mean", "satisfied_share", "survey_satisfied_share", "participation_monthly",
@@ -41,20 +42,24 @@ def _nan(v: Any) -> bool:
 
 
 def fmt_value(v: float, unit: str, signed: bool = False) -> str:
-    """A level in the unit's natural form: shares as percentages, money in whole yuan. With
-    `signed`, a difference: a leading sign, and shares in percentage points."""
+    """A level in its unit's one format (never depending on the size of the number): shares as per
+    cent with one decimal, 0–1 scales and indices with three decimals, weeks with one, money in whole
+    yuan, counts and rates with one decimal. With `signed`, a difference: a leading sign, and shares
+    in percentage points.
+
+    >>> fmt_value(0.5, "share"), fmt_value(-48.654, "issues", signed=True), fmt_value(1234.5, "yuan")
+    ('50.0 %', '-48.7', '1,234')
+    """
     if _nan(v):
         return "—"
     sign = "+" if signed else ""
     if unit == "share":
         return f"{100 * v:{sign}.1f} " + ("pp" if signed else "%")
     if unit.startswith("yuan"):
-        return f"{v:{sign},.0f}" if abs(v) >= 100 else f"{v:{sign}.1f}"
+        return f"{v:{sign},.0f}"
     if unit in ("0–1", "index"):
         return f"{v:{sign}.3f}"
-    if unit == "weeks":
-        return f"{v:{sign}.1f}"
-    return f"{v:{sign}.2f}" if abs(v) < 100 else f"{v:{sign},.0f}"
+    return f"{v:{sign},.1f}"
 
 
 def fmt_diff(v: float, unit: str) -> str:
@@ -62,50 +67,94 @@ def fmt_diff(v: float, unit: str) -> str:
     return fmt_value(v, unit, signed=True)
 
 
-def verdict(metric: str, diff: float, low: float, high: float) -> str:
-    """Plain words for a paired difference and its 95 % interval."""
+VERDICT_ZH = {
+    "not measured": "未测得", "no interval": "无区间", "identical": "完全相同", "no clear difference": "无明显差异",
+    "higher": "更高", "lower": "更低", " (better)": "（更好）", " (worse)": "（更差）",
+}
+
+
+def verdict(metric: str, diff: float, low: float, high: float, lang: str = "en") -> str:
+    """Plain words for a paired difference and its 95 % interval (``lang`` "en" or "zh")."""
     if _nan(diff):
-        return "not measured"
-    if _nan(low):
-        return "no interval"
-    if low == high == diff == 0.0:
-        return "identical"
-    if low <= 0.0 <= high:
-        return "no clear difference"
-    up = low > 0.0
-    words = "higher" if up else "lower"
-    if metric in HIGHER_IS_BETTER:
-        words += " (better)" if up else " (worse)"
-    elif metric in LOWER_IS_BETTER:
-        words += " (worse)" if up else " (better)"
-    return words
+        words = ["not measured"]
+    elif _nan(low):
+        words = ["no interval"]
+    elif low == high == diff == 0.0:
+        words = ["identical"]
+    elif low <= 0.0 <= high:
+        words = ["no clear difference"]
+    else:
+        up = low > 0.0
+        words = ["higher" if up else "lower"]
+        if metric in HIGHER_IS_BETTER:
+            words.append(" (better)" if up else " (worse)")
+        elif metric in LOWER_IS_BETTER:
+            words.append(" (worse)" if up else " (better)")
+    return "".join(VERDICT_ZH[w] if lang == "zh" else w for w in words)
 
 
-def _level(r: Any) -> str:
-    return f"{fmt_value(r['mean'], r['unit'])} ({fmt_value(r['ci_low'], r['unit'])} to {fmt_value(r['ci_high'], r['unit'])})"
+def _span(low: str, high: str, lang: str) -> str:
+    return f"{low} 至 {high}" if lang == "zh" else f"{low} to {high}"
 
 
-def _diff(r: Any) -> str:
-    return f"{fmt_diff(r['diff'], r['unit'])} ({fmt_diff(r['diff_ci_low'], r['unit'])} to {fmt_diff(r['diff_ci_high'], r['unit'])})"
+def _level(r: Any, lang: str = "en") -> str:
+    """Mean (interval); an interval of zero width (e.g. no cost in the reference) is left out."""
+    u = r["unit"]
+    if not _nan(r["ci_low"]) and r["ci_low"] == r["ci_high"]:
+        return fmt_value(r["mean"], u)
+    return f"{fmt_value(r['mean'], u)} ({_span(fmt_value(r['ci_low'], u), fmt_value(r['ci_high'], u), lang)})"
 
 
-def _metric_name(r: Any) -> str:
-    unit = r["unit"]
-    shown = "" if unit in ("", "share", "0–1") else f", {unit}"
-    return f"{r['metric_en']} {r['metric_zh']}{shown}"
+def _diff(r: Any, lang: str = "en") -> str:
+    u = r["unit"]
+    if not _nan(r["diff_ci_low"]) and r["diff_ci_low"] == r["diff_ci_high"]:
+        return fmt_diff(r["diff"], u)
+    return f"{fmt_diff(r['diff'], u)} ({_span(fmt_diff(r['diff_ci_low'], u), fmt_diff(r['diff_ci_high'], u), lang)})"
 
 
-def _scen_head(s: Scenario) -> str:
-    return f"{s.name} ({s.label_zh})"
+def unit_label(unit: str, lang: str = "en") -> str:
+    """How a unit is shown next to a measure's name: shares in %, 0–1 scales named as such."""
+    from model.units import unit_text
+
+    if unit == "share":
+        return "%"
+    if unit == "0–1":
+        return "0–1 分值" if lang == "zh" else "0–1 scale"
+    return unit_text(unit, lang) if unit else ""
 
 
-def _mechanism_lines(s: Scenario) -> list[str]:
+def metric_label(metric: str, zh: str, en: str, unit: str, lang: str = "en",
+                 params: dict[str, Any] | None = None) -> str:
+    """A measure's name in `lang` with its unit and, for thresholded shares, the threshold."""
+    name = zh if lang == "zh" else en
+    if metric == "satisfied_share":
+        threshold = (params or {}).get("satisfied_threshold", 0.6)
+        name += f"（满意度 ≥ {threshold:g}）" if lang == "zh" else f" (satisfaction ≥ {threshold:g})"
+    shown = unit_label(unit, lang)
+    return f"{name}, {shown}" if shown else name
+
+
+def _metric_name(r: Any, lang: str = "en", params: dict[str, Any] | None = None) -> str:
+    return metric_label(r.name[1] if isinstance(r.name, tuple) else "", r["metric_zh"], r["metric_en"],
+                        r["unit"], lang, params)
+
+
+def scenario_label(s: Scenario, lang: str = "en") -> str:
+    """A scenario's label in `lang` (its name when it has none)."""
+    return (s.label_zh if lang == "zh" else s.label_en) or s.name
+
+
+def _scen_head(s: Scenario, lang: str = "en") -> str:
+    return f"{scenario_label(s, lang)} (`{s.name}`)"
+
+
+def _mechanism_lines(s: Scenario, lang: str = "en") -> list[str]:
     from model.mechanisms import MECHANISMS
     from model.parameters import PARAMETERS
 
     lines: list[str] = []
     if not s.mechanisms:
-        lines.append("- No co-governance mechanism is switched on.")
+        lines.append("- 未启用任何共治机制。" if lang == "zh" else "- No co-governance mechanism is switched on.")
     for key in s.mechanisms:
         cls = MECHANISMS.get(key)
         if cls is None:
@@ -135,11 +184,44 @@ def _mechanism_lines(s: Scenario) -> list[str]:
     if others:
         lines.append(f"- Other settings that differ from the defaults: {'; '.join(others)}.")
     for m in s.measures:
-        lines.append(f"- Source measure “{m.get('phrase', '')}” → {m.get('mechanism', '') or '—'}"
-                     f"{' (' + m['parameter'] + ')' if m.get('parameter') else ''}: {m.get('note', '')}")
+        lines.append(measure_line(m, lang))
     for g in s.gaps:
-        lines.append(f"- Not represented: “{g.get('phrase', '')}” {g.get('note', '')}".rstrip())
+        note = g.get("note", "").strip()
+        if lang == "zh":
+            lines.append(f"- 未纳入模型：“{g.get('phrase', '')}”" + (f"：{note}" if note else "（模型不表示这一措施）"))
+        else:
+            lines.append(f"- Not represented: “{g.get('phrase', '')}”" + (f": {note}" if note else
+                                                                           " (the model does not represent it)"))
     return lines
+
+
+def measure_line(m: dict[str, str], lang: str = "en") -> str:
+    """“Source measure → mechanism: what the model does with it”, or that it was dropped.
+
+    The scenario file's note says it when given; otherwise the mechanism's own summary does.
+    """
+    from model.mechanisms import MECHANISMS
+
+    keys = [k.strip() for k in m.get("mechanism", "").split(",") if k.strip()]
+    note = m.get("note", "").strip()
+    param = f" ({m['parameter']})" if m.get("parameter") else ""
+    if not keys:
+        what = note or ("dropped: the model does not represent it" if lang == "en" else "未纳入：模型不表示这一措施")
+        target = "—"
+    else:
+        names = []
+        does = []
+        for k in keys:
+            cls = MECHANISMS.get(k)
+            if k == "model" or cls is None:
+                names.append("模型核心规则" if lang == "zh" else "the model's core rules")
+                continue
+            names.append(f"{cls.name_zh if lang == 'zh' else cls.name_en} (`{k}`)")
+            does.append(cls.summary)
+        target = ", ".join(names)
+        what = note or " ".join(does) or ("represented by the model's core rules" if lang == "en" else "由模型核心规则表示")
+    prefix = "来源措施" if lang == "zh" else "Source measure"
+    return f"- {prefix} “{m.get('phrase', '')}” → {target}{param}: {what}"
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -178,13 +260,24 @@ def _posterior_lines(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, A
     return [*lines, ""]
 
 
-def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files: list[str]) -> str:
-    """The whole report as Markdown text."""
+def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files: list[str], lang: str = "en") -> str:
+    """The whole report as Markdown text, in English (``lang="en"``) or Chinese (``lang="zh"``).
+
+    Scenarios and measures appear under their labels (the file name only in code font beside them),
+    each measure with its unit in one number format, and thresholds stated where a measure has one.
+    """
     from experiments.compare_spec import GROUP_METRICS, KEY_METRICS, WINDOW_WEEKS
+
+    zh = lang == "zh"
+
+    def L(en: str, cn: str) -> str:  # noqa: N802 - reads like a translation table
+        return cn if zh else en
 
     ref = spec.reference
     others = [n for n in spec.names if n != ref]
     by_name = {s.name: s for s in spec.scenarios}
+    label = {n: scenario_label(by_name[n], lang) for n in spec.names}
+    params = by_name[ref].params
     week = spec.weeks
     idx = summary.set_index(["scenario", "metric", "week"])
 
@@ -192,34 +285,46 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
         key = (name, metric, w)
         return idx.loc[key] if key in idx.index else None
 
+    def mname(r: Any) -> str:
+        return _metric_name(r, lang, params)
+
+    def short(r: Any) -> str:
+        return r["metric_zh"] if zh else r["metric_en"].lower()
+
     years = week / 52
     hh = sorted(set(meta["households"].values()))
+    threshold = params.get("satisfied_threshold", 0.6)
     out: list[str] = [
-        f"# Scenario comparison 情景比较: {', '.join(others) or ref} against {ref}",
+        L(f"# Scenario comparison: {', '.join(label[n] for n in others) or label[ref]} against {label[ref]}",
+          f"# 情景比较：{'、'.join(label[n] for n in others) or label[ref]} 与 {label[ref]}"),
         "",
-        f"This report compares {len(spec.names)} governance scenario(s) of a simulated street over {week} weeks "
-        f"(about {years:.1f} years), {' or '.join(f'{h:,}' for h in hh)} households. Each scenario was run "
-        f"{spec.reps} times with the same {spec.reps} random seeds (*common random numbers*), so each difference "
-        f"from the reference **{_scen_head(by_name[ref])}** is a paired comparison: run *r* of a scenario is set "
-        f"against run *r* of the reference, which removes much of the chance variation that unpaired runs "
-        f"would show.",
+        L(f"This report compares {len(spec.names)} governance scenario(s) of a simulated street over {week} weeks "
+          f"(about {years:.1f} years), {' or '.join(f'{h:,}' for h in hh)} households. Each scenario was run "
+          f"{spec.reps} times with the same {spec.reps} random seeds (*common random numbers*), so each difference "
+          f"from the reference **{_scen_head(by_name[ref], lang)}** is a paired comparison: run *r* of a scenario is "
+          f"set against run *r* of the reference, which removes much of the chance variation that unpaired runs "
+          f"would show.",
+          f"本报告比较一个模拟街道中的 {len(spec.names)} 个治理情景，模拟 {week} 周（约 {years:.1f} 年），"
+          f"{' 或 '.join(f'{h:,}' for h in hh)} 户。每个情景用同样的 {spec.reps} 个随机种子各运行 {spec.reps} 次"
+          f"（*共同随机数*），因此与参照情景 **{_scen_head(by_name[ref], lang)}** 的差异是配对比较：情景的第 *r* 次"
+          f"运行与参照情景的第 *r* 次运行相比，去掉了大部分偶然波动。"),
         "",
-        "## At a glance",
+        L("## At a glance", "## 概览"),
         "",
     ]
     if not others:
-        out.append(f"Only the reference {ref} was run; there is nothing to compare it with.")
+        out.append(L(f"Only the reference {label[ref]} was run; there is nothing to compare it with.",
+                     f"只运行了参照情景 {label[ref]}，没有可比较的情景。"))
     for name in others:
-        s = by_name[name]
         parts = []
         for metric in ("satisfaction_mean", "participation_monthly"):
             r = row(name, metric)
             if r is None:
                 continue
-            parts.append(f"{r['metric_en'].lower()} differs by **{fmt_diff(r['diff'], r['unit'])}** "
-                         f"(95 % interval {fmt_diff(r['diff_ci_low'], r['unit'])} to "
-                         f"{fmt_diff(r['diff_ci_high'], r['unit'])}: "
-                         f"{verdict(metric, r['diff'], r['diff_ci_low'], r['diff_ci_high'])})")
+            v = verdict(metric, r["diff"], r["diff_ci_low"], r["diff_ci_high"], lang)
+            span = _span(fmt_diff(r["diff_ci_low"], r["unit"]), fmt_diff(r["diff_ci_high"], r["unit"]), lang)
+            parts.append(L(f"{short(r)} differs by **{fmt_diff(r['diff'], r['unit'])}** (95 % interval {span}: {v})",
+                           f"{short(r)}相差 **{fmt_diff(r['diff'], r['unit'])}**（95% 区间 {span}：{v}）"))
         clear = []
         for metric in KEY_METRICS:
             r = row(name, metric)
@@ -227,80 +332,109 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
                 continue
             v = verdict(metric, r["diff"], r["diff_ci_low"], r["diff_ci_high"])
             if v.startswith(("higher", "lower")):
-                clear.append(f"{r['metric_en'].lower()} {v} ({fmt_diff(r['diff'], r['unit'])})")
-        text = f"- **{s.label_zh} / {s.label_en}** (`{name}`): at week {week}, " + "; ".join(parts) + "."
+                clear.append(f"{short(r)} {verdict(metric, r['diff'], r['diff_ci_low'], r['diff_ci_high'], lang)} "
+                             f"({fmt_diff(r['diff'], r['unit'])})")
+        text = (f"- **{label[name]}** (`{name}`): " + L(f"at week {week}, ", f"第 {week} 周，")
+                + L("; ", "；").join(parts) + L(".", "。"))
         if clear:
-            text += " Also clearly different: " + "; ".join(clear) + "."
+            text += L(" Also clearly different: ", "其他明显不同的指标：") + L("; ", "；").join(clear) + L(".", "。")
         out.append(text)
     out += [
         "",
-        f"“Clearly” means the 95 % interval of the paired difference excludes zero; “no clear difference” "
-        f"means the runs cannot tell the scenario from {ref} on that measure.",
+        L(f"“Clearly” means the 95 % interval of the paired difference excludes zero; “no clear difference” "
+          f"means the runs cannot tell the scenario from {label[ref]} on that measure.",
+          f"“明显”指配对差异的 95% 区间不含零；“无明显差异”指这些运行不能把该情景与{label[ref]}在这一指标上区分开。"),
         "",
         *_posterior_lines(spec, summary, meta),
-        "## What was compared",
+        L("## What was compared", "## 比较了什么"),
         "",
     ]
     out += _table(
-        ["Scenario", "中文", "English", "Mechanisms switched on", "Households", "Description"],
-        [[f"`{s.name}`" + (" (reference)" if s.name == ref else ""), s.label_zh, s.label_en,
-          ", ".join(s.mechanisms) or "none", f"{meta['households'][s.name]:,}", s.description]
+        [L("Scenario", "情景"), L("Code name", "代号"), L("Mechanisms switched on", "启用的机制"),
+         L("Households", "户数"), L("Description", "说明")],
+        [[label[s.name] + (L(" (reference)", "（参照）") if s.name == ref else ""), f"`{s.name}`",
+          ", ".join(s.mechanisms) or L("none", "无"), f"{meta['households'][s.name]:,}", s.description]
          for s in spec.scenarios])
     for s in spec.scenarios:
         out += ["", f"### {s.label_zh} / {s.label_en} (`{s.name}`)", ""]
         if s.description:
             out += [s.description, ""]
-        out += _mechanism_lines(s)
+        out += _mechanism_lines(s, lang)
 
     v = meta["versions"]
     seeds = ", ".join(str(x) for x in spec.seeds)
+    command = (f"`python run.py compare {' '.join(spec.inputs)} --reference {ref} --reps {spec.reps} "
+               f"--weeks {week} --seed {spec.seed}" + (f" --jobs {spec.jobs}" if spec.jobs else "")
+               + (f" --posterior {meta['posterior']['path']}" if meta.get("posterior") else "")
+               + (" --lang zh" if zh else "") + f" --out {spec.out}`")
     out += [
         "",
-        "## How the comparison was run",
+        L("## How the comparison was run", "## 如何运行"),
         "",
-        f"- Replicates: {spec.reps} per scenario, {meta['runs']} runs in all; horizon {week} weeks "
-        f"(one step = one week); summaries at weeks {', '.join(str(w) for w in meta['summary_weeks'])}.",
-        f"- Seeds: base seed {spec.seed}; replicate seeds from numpy `SeedSequence({spec.seed}).spawn({spec.reps})`, "
-        f"the same for every scenario: {seeds}.",
-        f"- Wall time: {meta['wall_seconds_before_report']:.1f} s ({meta['run_seconds']:.1f} s of it running the "
-        f"model) on {spec.jobs or 'all'} local worker process(es); the results do not depend on the number of "
-        f"workers.",
-        f"- Software: cogov {v.get('cogov', '?')} (git {v.get('git_commit', 'unknown')[:12]}), Python "
-        f"{v.get('python', '?')}, Mesa {v.get('mesa', '?')}, numpy {v.get('numpy', '?')}, pandas {v.get('pandas', '?')}.",
-        f"- Command: `python run.py compare {' '.join(spec.inputs)} --reference {ref} --reps {spec.reps} "
-        f"--weeks {week} --seed {spec.seed}" + (f" --jobs {spec.jobs}" if spec.jobs else "")
-        + (f" --posterior {meta['posterior']['path']}" if meta.get("posterior") else "") + f" --out {spec.out}`",
+        L(f"- Replicates: {spec.reps} per scenario, {meta['runs']} runs in all; horizon {week} weeks "
+          f"(one step = one week); summaries at weeks {', '.join(str(w) for w in meta['summary_weeks'])}.",
+          f"- 重复：每个情景 {spec.reps} 次，共 {meta['runs']} 次运行；模拟 {week} 周（一步 = 一周）；"
+          f"在第 {', '.join(str(w) for w in meta['summary_weeks'])} 周汇总。"),
+        L(f"- Seeds: base seed {spec.seed}; replicate seeds from numpy `SeedSequence({spec.seed}).spawn({spec.reps})`, "
+          f"the same for every scenario: {seeds}.",
+          f"- 种子：基础种子 {spec.seed}；各次重复的种子来自 numpy `SeedSequence({spec.seed}).spawn({spec.reps})`，"
+          f"所有情景相同：{seeds}。"),
+        L(f"- Wall time: {meta['wall_seconds_before_report']:.1f} s ({meta['run_seconds']:.1f} s of it running the "
+          f"model) on {spec.jobs or 'all'} local worker process(es); the results do not depend on the number of "
+          f"workers.",
+          f"- 用时：{meta['wall_seconds_before_report']:.1f} 秒（其中运行模型 {meta['run_seconds']:.1f} 秒），"
+          f"{spec.jobs or '全部'}个本地工作进程；结果与进程数无关。"),
+        L("- Software: ", "- 软件：") + f"cogov {v.get('cogov', '?')} (git {v.get('git_commit', '—')[:12]}), Python "
+        f"{v.get('python', '?')}, Mesa {v.get('mesa', '?')}, numpy {v.get('numpy', '?')}, pandas {v.get('pandas', '?')}"
+        f", pyarrow {v.get('pyarrow', '?')}" + L(".", "。"),
+        L("- Command: ", "- 命令：") + command,
         "",
-        "## How to read the numbers",
+        L("## How to read the numbers", "## 如何读这些数字"),
         "",
-        f"- **Mean (a to b)**: the average over the {spec.reps} runs, and its 95 % confidence interval "
-        "(Student t). It says how precisely the runs pin down the model's average outcome, not how much "
-        "outcomes vary from one community to another.",
-        f"- **Difference from {ref}**: the average of the run-by-run differences (scenario minus {ref}, same "
-        "seed), with the 95 % t-interval of those paired differences.",
-        "- Shares are shown in per cent, and their differences in **percentage points (pp)**. Satisfaction, "
-        "trust and firm quality are on a 0–1 scale.",
-        f"- Measures counted per week (buck-passing, resolution times, volunteer hours, weekly cost) are averaged "
-        f"over the {WINDOW_WEEKS} weeks ending at the week shown, since a single week is noisy; resolution "
-        "times are those of the issues resolved in those weeks. Other measures are read at that week.",
-        "- Mechanism cost per household is the modelled mechanisms' cumulative running cost since week 0, in "
-        "yuan, divided by the number of households.",
+        L(f"- **Mean (a to b)**: the average over the {spec.reps} runs, and its 95 % confidence interval "
+          "(Student t). It says how precisely the runs pin down the model's average outcome, not how much "
+          "outcomes vary from one community to another.",
+          f"- **均值（a 至 b）**：{spec.reps} 次运行的平均值及其 95% 置信区间（t 分布）。它说明这些运行对模型平均"
+          "结果的估计有多精确，而不是不同社区之间结果差多少。"),
+        L(f"- **Difference from {label[ref]}**: the average of the run-by-run differences (scenario minus "
+          f"{label[ref]}, same seed), with the 95 % t-interval of those paired differences.",
+          f"- **与{label[ref]}的差异**：逐次运行差异（情景减{label[ref]}，同一种子）的平均值及其 95% t 区间。"),
+        L("- Each measure has one number format with its unit, given after its name: shares in per cent (%) "
+          "with one decimal and their differences in **percentage points (pp)**; satisfaction, trust and firm "
+          "quality on a 0–1 scale with three decimals; weeks, counts and rates with one decimal; money in whole "
+          "yuan.",
+          "- 每个指标只用一种数字格式，单位写在指标名后：比例以百分数（%）表示，保留一位小数，其差异以**百分点（pp）**"
+          "表示；满意度、信任和物业服务质量为 0–1 分值，保留三位小数；周数、件数和比率保留一位小数；金额以元取整。"),
+        L(f"- **Share satisfied** is the share of households whose satisfaction (0–1) is at least "
+          f"{threshold:g} (parameter `satisfied_threshold`); **monthly participation** is the share of households "
+          f"that took part in any activity in the last 4 weeks.",
+          f"- **满意率**是满意度（0–1）不低于 {threshold:g}（参数 `satisfied_threshold`）的住户比例；"
+          f"**月度参与率**是最近 4 周参加过任何活动的住户比例。"),
+        L(f"- Measures counted per week (buck-passing, resolution times, volunteer hours, weekly cost) are averaged "
+          f"over the {WINDOW_WEEKS} weeks ending at the week shown, since a single week is noisy; resolution "
+          "times are those of the issues resolved in those weeks. Other measures are read at that week.",
+          f"- 按周计数的指标（推诿、办结时间、志愿时长、每周成本）取截至该周的 {WINDOW_WEEKS} 周平均，因为单周波动大；"
+          "办结时间是这几周内办结诉求的时间。其他指标取该周的值。"),
+        L("- Mechanism cost per household is the modelled mechanisms' cumulative running cost since week 0, in "
+          "yuan, divided by the number of households.",
+          "- 户均机制成本是第 0 周以来模型中各机制的累计运行成本（元）除以户数。"),
         "",
-        f"## Results at week {week}",
+        L(f"## Results at week {week}", f"## 第 {week} 周的结果"),
         "",
-        f"### Levels (mean and 95 % interval over {spec.reps} runs)",
+        L(f"### Levels (mean and 95 % interval over {spec.reps} runs)", f"### 水平（{spec.reps} 次运行的均值与 95% 区间）"),
         "",
     ]
-    header = ["Measure"] + [f"{n}" for n in spec.names]
+    header = [L("Measure", "指标")] + [label[n] for n in spec.names]
     rows = []
     for metric in KEY_METRICS:
         first = row(spec.names[0], metric)
         if first is None:
             continue
-        rows.append([_metric_name(first)] + [_level(row(n, metric)) for n in spec.names])
+        rows.append([mname(first)] + [_level(row(n, metric), lang) for n in spec.names])
     out += _table(header, rows)
     if others:
-        out += ["", f"### Differences from {ref} (paired, 95 % interval)", ""]
+        out += ["", L(f"### Differences from {label[ref]} (paired, 95 % interval)",
+                      f"### 与{label[ref]}的差异（配对，95% 区间）"), ""]
         rows = []
         for metric in KEY_METRICS:
             first = row(others[0], metric)
@@ -309,80 +443,104 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
             cells = []
             for n in others:
                 r = row(n, metric)
-                cells.append(f"{_diff(r)}: {verdict(metric, r['diff'], r['diff_ci_low'], r['diff_ci_high'])}")
-            rows.append([_metric_name(first)] + cells)
-        out += _table(["Measure"] + others, rows)
-    out += ["", f"![Differences from {ref} at week {week}](forest.png)", "",
-            f"*Each dot is the mean paired difference from {ref}; the bar is its 95 % interval. A bar that "
-            "crosses the vertical line at zero means no clear difference.*", "",
-            "## Over time", ""]
+                cells.append(f"{_diff(r, lang)}: {verdict(metric, r['diff'], r['diff_ci_low'], r['diff_ci_high'], lang)}")
+            rows.append([mname(first)] + cells)
+        out += _table([L("Measure", "指标")] + [label[n] for n in others], rows)
+    out += ["", f"![{L('Differences from', '差异：对比')} {label[ref]}](forest.png)", "",
+            L(f"*Each dot is the mean paired difference from {label[ref]}; the bar is its 95 % interval. A bar that "
+              "crosses the vertical line at zero means no clear difference.*",
+              f"*每个点是与{label[ref]}的平均配对差异，横线是其 95% 区间；跨过零线表示无明显差异。*"), "",
+            L("## Over time", "## 随时间变化"), ""]
     rows = []
     for n in spec.names:
         for w in meta["summary_weeks"]:
-            cells = [n, str(w)]
+            cells = [label[n], str(w)]
             for metric in ("satisfaction_mean", "satisfied_share", "participation_monthly"):
                 r = row(n, metric, w)
-                cells.append("—" if r is None else _level(r))
+                cells.append("—" if r is None else _level(r, lang))
                 if n != ref:
-                    cells.append("—" if r is None else _diff(r))
+                    cells.append("—" if r is None else _diff(r, lang))
             rows.append(cells)
+    sat = L(f"Share satisfied (≥ {threshold:g}), %", f"满意率（≥ {threshold:g}），%")
     if others:
-        header = ["Scenario", "Week", "Mean satisfaction", f"Δ vs {ref}", "Share satisfied", f"Δ vs {ref}",
-                  "Monthly participation", f"Δ vs {ref}"]
+        delta = L(f"Δ vs {label[ref]}", f"与{label[ref]}之差")
+        header = [L("Scenario", "情景"), L("Week", "周"), L("Mean satisfaction, 0–1 scale", "平均满意度，0–1 分值"),
+                  delta, sat, delta, L("Monthly participation, %", "月度参与率，%"), delta]
         rows = [r if len(r) == len(header) else [r[0], r[1], r[2], "", r[3], "", r[4], ""] for r in rows]
     else:
-        header = ["Scenario", "Week", "Mean satisfaction", "Share satisfied", "Monthly participation"]
+        header = [L("Scenario", "情景"), L("Week", "周"), L("Mean satisfaction, 0–1 scale", "平均满意度，0–1 分值"),
+                  sat, L("Monthly participation, %", "月度参与率，%")]
     out += _table(header, rows)
-    out += ["", "![Satisfaction and participation over time](over_time.png)", "",
-            f"*Lines are means over the {spec.reps} runs of each scenario; the shaded bands are 95 % intervals "
-            f"of those means; {ref} is dashed.*", "",
-            "## For whom: age groups, owners and renters", ""]
+    out += ["", f"![{L('Satisfaction and participation over time', '满意度与参与率随时间变化')}](over_time.png)", "",
+            L(f"*Lines are means over the {spec.reps} runs of each scenario; the shaded bands are 95 % intervals "
+              f"of those means; {label[ref]} is dashed.*",
+              f"*线为各情景 {spec.reps} 次运行的均值，阴影为这些均值的 95% 区间；{label[ref]}为虚线。*"), "",
+            L("## For whom: age groups, owners and renters", "## 对谁：年龄组、业主与租户"), ""]
     rows = []
-    for _group, sat, part in GROUP_METRICS:
-        for metric in (sat, part):
+    for _group, sat_m, part_m in GROUP_METRICS:
+        for metric in (sat_m, part_m):
             first = row(spec.names[0], metric)
             if first is None:
                 continue
-            cells = [f"{first['metric_en']} {first['metric_zh']}"]
+            cells = [mname(first)]
             for n in spec.names:
                 r = row(n, metric)
-                cell = _level(r)
+                cell = _level(r, lang)
                 if n != ref:
-                    cell += f"; Δ {_diff(r)}"
+                    cell += f"; Δ {_diff(r, lang)}"
                 cells.append(cell)
             rows.append(cells)
-    out += _table(["Group and measure"] + spec.names, rows)
-    out += ["", "![By age group and tenure](breakdown.png)", "",
-            "*Bars are means at the horizon; whiskers are 95 % intervals. Δ in the table is the paired "
-            f"difference from {ref}.*", "",
-            "## Caveats", "",
-            "- This is a simulation of stylised communities, not a forecast for a particular place. Parameters are "
-            "the model's documented defaults and the scenario files' settings (see `python run.py describe "
-            "SCENARIO`), not estimates for any real street.",
-            ("- Each replicate ran under its own parameter draw from the calibration's posterior, so the spread "
-             "between runs includes parameter uncertainty as far as the calibration fitted it; parameters it did "
-             "not free keep their scenario values, and the model's rules are taken as given."
+    out += _table([L("Group and measure", "群体与指标")] + [label[n] for n in spec.names], rows)
+    out += ["", f"![{L('By age group and tenure', '按年龄组与产权')}](breakdown.png)", "",
+            L("*Bars are means at the horizon; whiskers are 95 % intervals. Δ in the table is the paired "
+              f"difference from {label[ref]}.*",
+              f"*柱为末周均值，须线为 95% 区间。表中 Δ 为与{label[ref]}的配对差异。*"), "",
+            L("## Caveats", "## 注意事项"), "",
+            L("- This is a simulation of stylised communities, not a forecast for a particular place. Parameters are "
+              "the model's documented defaults and the scenario files' settings (see `python run.py describe "
+              "SCENARIO`), not estimates for any real street.",
+              "- 这是对典型化社区的模拟，不是对某个地方的预测。参数是模型有文档的默认值和情景文件的设定"
+              "（见 `python run.py describe 情景`），不是对任何真实街道的估计。"),
+            (L("- Each replicate ran under its own parameter draw from the calibration's posterior, so the spread "
+               "between runs includes parameter uncertainty as far as the calibration fitted it; parameters it did "
+               "not free keep their scenario values, and the model's rules are taken as given.",
+               "- 每次重复使用校准后验的一组参数抽样，因此运行间的离散包含校准所覆盖的参数不确定性；"
+               "未放开的参数保持情景值，模型规则视为给定。")
              if meta.get("posterior") else
-             "- The intervals reflect only chance variation between runs. They do not include uncertainty about "
-             "the parameters or the model's rules; a narrow interval is not certainty about the real world. Use a "
-             "sensitivity analysis, or `--posterior` with a calibration, for that."),
-            "- Many measures and scenarios are compared at once; about one interval in twenty excludes zero by "
-            "chance alone, so read single “clear” differences on secondary measures with care.",
-            "- Common random numbers: all scenarios start from the same seeds, but once a mechanism draws extra "
-            "random numbers the streams of two scenarios part ways. The comparison stays paired and valid; it "
-            "only gains less precision from the pairing.",
-            "- Resolution times count only issues that were resolved; issues that expired unresolved are not in "
-            "them, so a scenario can resolve faster and still leave more issues unresolved (see open issues).",
-            "- Costs are the modelled running costs of the mechanisms (incl. points paid out); staff time outside "
-            "the model, building works (project spend is reported separately in `summary.csv`) and set-up "
-            "costs are not included.",
-            "- Scenarios that change the population or the compounds (for example an old compound) differ in who "
-            "lives there as well as in governance; their differences are not effects of mechanisms alone.",
-            "", "## Files", "",
-            "- `runs.parquet`: every run, week and measure in tidy form (scenario, replicate, seed, week, metric, value).",
-            "- `summary.csv`: every measure per scenario at each summary week: mean, 95 % interval, paired "
-            f"difference from {ref} and its interval (columns `diff`, `diff_ci_low`, `diff_ci_high`).",
-            "- `compare.json`: settings, seeds, timings and versions.",
-            "- Plots: " + ", ".join(f"`{f}`" for f in files if f.endswith((".png", ".svg"))) + ".",
+             L("- The intervals reflect only chance variation between runs. They do not include uncertainty about "
+               "the parameters or the model's rules; a narrow interval is not certainty about the real world. Use a "
+               "sensitivity analysis, or `--posterior` with a calibration, for that.",
+               "- 区间只反映运行之间的偶然波动，不包括参数或模型规则的不确定性；区间窄不代表对现实有把握。"
+               "参数不确定性请用敏感性分析，或用校准结果加 `--posterior`。")),
+            L("- Many measures and scenarios are compared at once; about one interval in twenty excludes zero by "
+              "chance alone, so read single “clear” differences on secondary measures with care.",
+              "- 同时比较了许多指标和情景；约每二十个区间中就有一个仅因偶然而不含零，次要指标上的单个“明显”差异要谨慎解读。"),
+            L("- Common random numbers: all scenarios start from the same seeds, but once a mechanism draws extra "
+              "random numbers the streams of two scenarios part ways. The comparison stays paired and valid; it "
+              "only gains less precision from the pairing.",
+              "- 共同随机数：所有情景从相同种子开始，但机制一旦多抽随机数，两情景的随机序列就会分开。比较仍是配对且有效的，"
+              "只是配对带来的精度提升变小。"),
+            L("- Resolution times count only issues that were resolved; issues that expired unresolved are not in "
+              "them, so a scenario can resolve faster and still leave more issues unresolved (see open issues).",
+              "- 办结时间只统计已办结的诉求，过期未办结的不在其中；所以一个情景可能办得更快却留下更多未办结诉求（见待办诉求）。"),
+            L("- Costs are the modelled running costs of the mechanisms (incl. points paid out); staff time outside "
+              "the model, building works (project spend is reported separately in `summary.csv`) and set-up "
+              "costs are not included.",
+              "- 成本是模型中各机制的运行成本（含兑付的积分）；模型之外的人员时间、工程建设（项目支出另见 `summary.csv`）"
+              "和启动成本不计在内。"),
+            L("- Scenarios that change the population or the compounds (for example an old compound) differ in who "
+              "lives there as well as in governance; their differences are not effects of mechanisms alone.",
+              "- 改变人口或小区类型的情景（如老旧小区）在居民构成和治理上都不同，其差异不只是机制的作用。"),
+            "", L("## Files", "## 文件"), "",
+            L("- `runs.parquet`: every run, week and measure in tidy form (scenario, replicate, seed, week, metric, "
+              "value); its Parquet metadata gives each metric's unit.",
+              "- `runs.parquet`：每次运行、每周、每个指标的长表（scenario, replicate, seed, week, metric, value）；"
+              "Parquet 元数据给出每个指标的单位。"),
+            L("- `summary.csv`: every measure per scenario at each summary week: mean, 95 % interval, paired "
+              f"difference from {label[ref]} and its interval (columns `diff`, `diff_ci_low`, `diff_ci_high`).",
+              f"- `summary.csv`：各情景各汇总周每个指标的均值、95% 区间、与{label[ref]}的配对差异及其区间"
+              "（列 `diff`、`diff_ci_low`、`diff_ci_high`）。"),
+            L("- `compare.json`: settings, seeds, timings and versions.", "- `compare.json`：设置、种子、用时与版本。"),
+            L("- Plots: ", "- 图：") + ", ".join(f"`{f}`" for f in files if f.endswith((".png", ".svg"))) + L(".", "。"),
             ""]
     return "\n".join(out)
