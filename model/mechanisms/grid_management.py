@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 #: Issue kinds a grid worker can settle on the spot when not cross-boundary (小事不出网格).
 MINOR_KINDS = np.array([ENVIRONMENT, SAFETY, CARE, CULTURE, DISPUTE])
+_IS_MINOR = np.zeros(7, dtype=bool)  # by issue kind: np.isin(kind, MINOR_KINDS) as a lookup
+_IS_MINOR[MINOR_KINDS] = True
 
 
 @register
@@ -93,7 +95,7 @@ class GridManagement(Mechanism):
             return
         iss, n_g = model.issues, model.layout.n_grids
         hours = self._workers(model) * self.p["hours_per_week"] - np.bincount(iss.grid[found], minlength=n_g) * self.p["hours_per_find"]
-        minor = found[~iss.cross[found] & np.isin(iss.kind[found], MINOR_KINDS)]
+        minor = found[~iss.cross[found] & _IS_MINOR[iss.kind[found]]]
         able = minor[model.rng.random(minor.size) < share]
         if able.size == 0:
             return
