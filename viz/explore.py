@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +27,7 @@ from viz.figures import CHARTS, MAP_VARIABLES, ChartRenderer, MapRenderer, metri
 from viz.i18n import EVENT_KINDS, current, pick, tr
 from viz.params import explore_model_params
 
-__all__ = ["ExplorePage", "KPIS", "kpi_figures", "COMPONENTS"]
+__all__ = ["ExplorePage", "KPIS", "kpi_figures", "COMPONENTS", "event_text"]
 
 #: Headline figures: (metric, kind of number, +1 if higher is better, -1 if lower is better).
 KPIS: tuple[tuple[str, str, int], ...] = (
@@ -154,6 +155,29 @@ def _chart_component(key: str) -> Callable[..., Any]:
 CHART_COMPONENTS = {key: _chart_component(key) for key in ("satisfaction", "participation", "issues", "fee", "firm")}
 
 
+_CJK_ASIDE = re.compile(r"\s*\(([^()]*[\u3400-\u9fff][^()]*)\)")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff·、]*")
+_PLACE = re.compile(r"^(compound|community) (\d+): ")
+
+
+def event_text(text: str, lang: str) -> str:
+    """An event's detail in one language. The model writes it in English with the Chinese term in
+    brackets ("compound 2: property firm left (小区失管)") or inline (a project's 中文 name): the
+    English view drops the Chinese, the Chinese view keeps the place and the Chinese terms. Places
+    are numbered from 1, as on the map."""
+    place = _PLACE.match(text)
+    where = f"{tr(place.group(1), lang)} {int(place.group(2)) + 1}" if place else ""
+    rest = text[place.end():] if place else text
+    if lang != "zh":
+        rest = re.sub(r"\s{2,}", " ", _CJK_RUN.sub("", _CJK_ASIDE.sub("", rest))).strip()
+        rest = re.sub(r"^\(([^()]*)\)", r"\1", rest)  # an English gloss left first: "(elevator) completed"
+        return f"{where}: {rest}" if where else rest
+    terms = [a.split(",")[-1].strip() for a in _CJK_ASIDE.findall(rest)] or _CJK_RUN.findall(rest)
+    if not terms:  # English only: the event column already names the kind of event
+        return where
+    return (f"{where}：" if where else "") + "；".join(terms)
+
+
 def events_html(events: list[tuple[int, str, str]], lang: str, limit: int = EVENTS_SHOWN) -> str:
     """The event log as an HTML table, newest first."""
     if not events:
@@ -163,7 +187,7 @@ def events_html(events: list[tuple[int, str, str]], lang: str, limit: int = EVEN
         label = pick(*EVENT_KINDS[kind], lang) if kind in EVENT_KINDS else kind
         rows.append(f"<tr><td style='text-align:right;padding-right:8px'>{week}</td>"
                     f"<td style='padding-right:8px;white-space:nowrap'>{html.escape(label)}</td>"
-                    f"<td>{html.escape(text)}</td></tr>")
+                    f"<td>{html.escape(event_text(text, lang))}</td></tr>")
     more = len(events) - limit
     tail = f"<p style='color:#666'>{html.escape(tr('events_more', lang, n=more))}</p>" if more > 0 else ""
     head = "".join(f"<th style='text-align:left'>{html.escape(tr(k, lang))}</th>"

@@ -19,7 +19,7 @@ from model.parameters import PARAMETERS
 from scenarios import list_scenarios, load_scenario
 from viz import i18n, mesa_shim
 from viz.compare_runs import CSV_METRICS, Cancelled, run_in_memory, tidy_csv
-from viz.explore import COMPONENTS, events_html, kpi_figures
+from viz.explore import COMPONENTS, event_text, events_html, kpi_figures
 from viz.explore_model import ExploreModel
 from viz.figures import (
     CHARTS,
@@ -185,9 +185,21 @@ def test_chart_blitting_matches_a_fresh_drawing(key: str) -> None:
 def test_kpis_and_event_log(model: ExploreModel) -> None:
     kpis = kpi_figures(model, "en")
     assert len(kpis) == 8 and all(k["value"] for k in kpis)
-    text = events_html([(3, "firm_exit", "compound 1 <left>"), (5, "new_kind", "x")], "zh")
-    assert "物业退出" in text and "&lt;left&gt;" in text and "new_kind" in text
+    text = events_html([(3, "firm_exit", "compound 1 <left>"), (5, "new_kind", "x")], "en")
+    assert "Firm exit" in text and "&lt;left&gt;" in text and "new_kind" in text
     assert "暂无事件" in events_html([], "zh")
+
+
+@pytest.mark.parametrize(("text", "zh", "en"), [
+    ("compound 0: property firm left (scenario shock, 小区失管)", "小区 1：小区失管", "Compound 1: property firm left"),
+    ("compound 3: property firm black-listed (物业黑榜), rating 0.31", "小区 4：物业黑榜",
+     "Compound 4: property firm black-listed, rating 0.31"),
+    ("community 0: 加装电梯 (elevator) completed", "社区 1：加装电梯", "Community 1: elevator completed"),
+    ("points scheme withdrawn (积分停止)", "积分停止", "points scheme withdrawn"),
+    ("compound 2: new firm found", "小区 3", "Compound 3: new firm found"),
+])  # fmt: skip
+def test_event_details_in_one_language(text: str, zh: str, en: str) -> None:
+    assert event_text(text, "zh") == zh and event_text(text, "en") == en
 
 
 def test_step_redraw_benchmark_reports_its_figures() -> None:

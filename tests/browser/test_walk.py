@@ -158,6 +158,7 @@ def test_both_sizes_and_languages_nothing_clipped_every_glyph_drawn(app_server: 
     for _ in range(3):
         app.step_and_time()
     expect(page.locator(".cogov-kpi")).to_have_count(len(KPIS))
+    expect(page.get_by_text("This website runs on")).to_have_count(0)  # Solara's banner covered the corner
     scenario = load_scenario("xiangyang_2024")
     for lang in ("zh", "en"):
         if lang != app.lang:
