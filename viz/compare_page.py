@@ -11,6 +11,7 @@ import html
 import logging
 import math
 import threading
+from pathlib import Path
 from typing import Any
 
 import solara
@@ -31,7 +32,7 @@ from viz.compare_runs import (
     tidy_csv,
     work_size,
 )
-from viz.figures import bands_figure, png
+from viz.figures import bands_figure, fit_figure, png
 from viz.i18n import current, pick, tr
 from viz.params import format_value, parse_seed, parse_value
 
@@ -50,6 +51,12 @@ seed_text = solara.reactive("1")
 status: solara.Reactive[dict[str, Any]] = solara.reactive({"state": "idle"})
 outcome: solara.Reactive[CompareOutcome | None] = solara.reactive(None)
 cancel_event: solara.Reactive[threading.Event | None] = solara.reactive(None)
+calibration_text = solara.reactive("")
+#: The loaded calibration (``scenarios.posterior.Posterior``), or None.
+calibration: solara.Reactive[Any] = solara.reactive(None)
+calibration_error = solara.reactive("")
+#: Replicate r of every scenario runs under the calibration's posterior draw r.
+under_posterior = solara.reactive(False)
 
 
 def _reps(text: str) -> tuple[int | None, tuple[str, dict] | None]:
@@ -83,7 +90,7 @@ def _work(context: Any, event: threading.Event, args: dict[str, Any]) -> None:
                 cancel_event.value = None
 
 
-def start(names: list[str], ref: str, reps: int, weeks: int, seed: int) -> None:
+def start(names: list[str], ref: str, reps: int, weeks: int, seed: int, posterior: str | None = None) -> None:
     """Start a comparison in a background thread of this tab."""
     import solara.server.kernel_context as kc
 
@@ -91,7 +98,7 @@ def start(names: list[str], ref: str, reps: int, weeks: int, seed: int) -> None:
     cancel_event.value = event
     outcome.value = None  # the previous results are not this comparison's
     status.value = {"state": "running", "done": 0, "total": len(names) * reps}
-    args = {"scenarios": names, "reference": ref, "reps": reps, "weeks": weeks, "seed": seed}
+    args = {"scenarios": names, "reference": ref, "reps": reps, "weeks": weeks, "seed": seed, "posterior": posterior}
     context = kc.get_current_context()
     context.on_close(event.set)  # a closed tab stops its comparison after the run under way
     threading.Thread(target=_work, args=(context, event, args), daemon=True, name="cogov-compare").start()
@@ -174,6 +181,53 @@ def difference_table_html(result: CompareOutcome, lang: str) -> str:
             f"<thead><tr>{thead}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
+def load_calibration(text: str) -> None:
+    """Load the calibration folder ``text`` (a refusal is kept in ``calibration_error``, shown in place)."""
+    from scenarios.posterior import load_posterior
+
+    try:
+        post = load_posterior(Path(text.strip()).expanduser(), flag="calibration folder")
+    except UserError as exc:
+        calibration_error.value = tr("cannot_load", detail=str(exc))
+        return
+    except OSError as exc:
+        calibration_error.value = tr("cannot_load", detail=f"{text}: {exc.strerror or exc}")
+        return
+    calibration_error.value = ""
+    calibration.value = post
+
+
+@solara.component
+def CalibrationPanel() -> None:
+    """Load a calibration folder, see its fitted indicators against the observed figures, and choose
+    to compare under its posterior."""
+    lang = current()
+    post = calibration.value
+
+    def draw() -> bytes | None:
+        return None if post is None else png(fit_figure(post.predictive, post.observations, lang))
+
+    image = solara.use_memo(draw, [id(post), lang])
+    solara.Text(tr("calibration_title"), style={"font-weight": "bold", "font-size": "1.05em"})
+    with solara.Row(gap="12px", style={"align-items": "flex-start"}):
+        solara.InputText(tr("calibration_folder"), value=calibration_text, error=calibration_error.value or False,
+                         style={"min-width": "420px"}, classes=["cogov-calibration-path"])
+        solara.Button(tr("load"), outlined=True, on_click=lambda: load_calibration(calibration_text.value),
+                      classes=["cogov-calibration-load"], style={"margin-top": "12px"})
+    if post is None:
+        return
+    params = "、".join(pick(PARAMETERS[n].label_zh, PARAMETERS[n].label_en, lang) if n in PARAMETERS else n
+                       for n in post.parameters) if lang == "zh" else ", ".join(
+        PARAMETERS[n].label_en if n in PARAMETERS else n for n in post.parameters)
+    solara.Text(tr("calibration_loaded", name=post.settings.get("name", post.path.name), scenario=post.scenario,
+                   params=params, n=len(post.frame)), classes=["cogov-calibration-summary"])
+    solara.Text(tr("fit_title"), style={"font-weight": "bold", "margin-top": "6px"})
+    if image is not None:
+        solara.Image(image, classes=["cogov-fit"], width="min(100%, 720px)")
+    solara.v.Checkbox(label=tr("under_posterior"), v_model=under_posterior.value, class_="cogov-under-posterior",
+                      on_v_model=lambda v: under_posterior.set(bool(v)), hide_details=True, dense=True)
+
+
 @solara.component
 def Results(result: CompareOutcome) -> None:
     """Bands, difference table and download of a finished comparison."""
@@ -186,6 +240,10 @@ def Results(result: CompareOutcome) -> None:
 
     image = solara.use_memo(draw, [id(result), lang])
     solara.Text(tr("bands_title"), style={"font-weight": "bold", "font-size": "1.05em"})
+    post = getattr(result.spec, "posterior", None)
+    if post is not None:
+        solara.Text(tr("posterior_runs", name=post.settings.get("name", post.path.name)).strip(" （）()"),
+                    classes=["cogov-posterior-note"])
     solara.Image(image, classes=["cogov-bands"], width="min(100%, 960px)")
     solara.Text(tr("diff_title", week=result.spec.weeks), style={"font-weight": "bold", "margin-top": "8px"})
     solara.HTML(tag="div", unsafe_innerHTML=difference_table_html(result, lang), style="overflow-x: auto")
@@ -226,7 +284,8 @@ def ComparePage() -> None:
                                                   "cap": f"{MAX_HOUSEHOLD_WEEKS:,}"})
         set_refusals(found)
         if not found:
-            start(picked, ref, reps, weeks, seed)
+            post = calibration.value if under_posterior.value else None
+            start(picked, ref, reps, weeks, seed, posterior=str(post.path) if post is not None else None)
 
     def message(key: str) -> str | bool:
         r = refusals.get(key)
@@ -251,6 +310,7 @@ def ComparePage() -> None:
                              style={"max-width": "160px"}, classes=["cogov-compare-weeks"])
             solara.InputText(tr("root_seed"), value=seed_text, error=message("seed"), message=tr("seed_hint"),
                              style={"max-width": "320px"}, classes=["cogov-compare-seed"])
+        CalibrationPanel()
         with solara.Row(gap="12px", style={"align-items": "center"}):
             solara.Button(tr("run"), color="primary", on_click=run, disabled=running, classes=["cogov-compare-run"])
             if running and cancel_event.value is not None:

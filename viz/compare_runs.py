@@ -73,12 +73,14 @@ def work_size(scenarios: list[str], reps: int, weeks: int) -> tuple[int, int]:
 
 def run_in_memory(scenarios: list[str], reference: str, reps: int, weeks: int, seed: int,
                   on_progress: Callable[[int, int], None] | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> CompareOutcome:
+                  cancelled: Callable[[], bool] | None = None, posterior: str | None = None) -> CompareOutcome:
     """Run every scenario × replicate one after another (same seeds for every scenario) and
     summarise; ``on_progress(done, total)`` after each run; raises ``Cancelled`` if ``cancelled()``
-    turns true between runs, ``model.errors.UserError`` for bad input."""
+    turns true between runs, ``model.errors.UserError`` for bad input. With ``posterior`` (a
+    calibration folder), replicate r of every scenario runs under the posterior's draw r
+    (``experiments.compare.plan``), so the intervals include the parameters' uncertainty."""
     started = time.perf_counter()
-    spec = plan(scenarios, reference=reference, reps=reps, weeks=weeks, seed=seed)
+    spec = plan(scenarios, reference=reference, reps=reps, weeks=weeks, seed=seed, posterior=posterior)
     tasks, index = make_tasks(spec)
     frames = []
     for done, task in enumerate(tasks, start=1):

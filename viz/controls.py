@@ -8,11 +8,15 @@ only once it is valid on its own and together with the others.
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import solara
 
+from model.errors import UserError
 from model.mechanisms import MECHANISMS
 from model.parameters import GROUPS, Param
 from scenarios import list_scenarios, load_scenario
@@ -31,7 +35,7 @@ from viz.params import (
     range_text,
 )
 
-__all__ = ["CogovInputs", "ParamField", "SeedField", "ScenarioPicker", "refusal_text"]
+__all__ = ["CogovInputs", "ParamField", "SeedField", "ScenarioPicker", "ScenarioFile", "refusal_text"]
 
 Commit = Callable[[str, Any], Refusal | None]
 
@@ -93,8 +97,11 @@ def ScenarioPicker() -> None:
     """Scenario select: loads the chosen scenario at once (week 0), with its description."""
     names = list_scenarios()
     scenarios = {n: load_scenario(n) for n in names}
-    items = [{"text": f"{pick(s.label_zh, s.label_en)} ({n})", "value": n} for n, s in scenarios.items()]
     chosen = session.scenario.value
+    if chosen not in scenarios:  # a scenario file the researcher loaded (checked when loaded)
+        with contextlib.suppress(UserError):
+            scenarios[chosen] = load_scenario(chosen)
+    items = [{"text": f"{pick(s.label_zh, s.label_en)} ({Path(n).name})", "value": n} for n, s in scenarios.items()]
 
     def choose(name: str | None) -> None:
         if name and name in scenarios and name != session.scenario.value:
@@ -106,6 +113,50 @@ def ScenarioPicker() -> None:
     description = scen and pick(scen.description_zh or scen.description, scen.description)
     if description:
         solara.Text(description, style={"font-size": "0.8em", "color": "#555"}, classes=["cogov-scenario-description"])
+
+
+MAX_SCENARIO_FILE_BYTES = 1_000_000
+
+
+@solara.component
+def ScenarioFile() -> None:
+    """Start Explore from a scenario file: a path typed in, or a .toml dropped here (a calibration's
+    ``calibrated.toml`` or the researcher's own). A file that does not load is refused in place with
+    the loader's one-line reason; the page keeps the scenario it had."""
+    path_text, set_path_text = solara.use_state("")
+    error, set_error = solara.use_state("")
+    upload_dir = solara.use_memo(lambda: tempfile.mkdtemp(prefix="cogov-upload-"), [])
+
+    def load(path: str) -> None:
+        set_error("")
+        try:
+            session.load(path)  # remounts the sidebar (this component included) with the file's values
+        except UserError as exc:
+            set_error(tr("cannot_load", detail=str(exc)))
+
+    def load_typed() -> None:
+        path = path_text.strip()
+        if not path.lower().endswith(".toml"):
+            set_error(tr("err_toml_only"))
+            return
+        load(str(Path(path).expanduser().resolve()))
+
+    def dropped(info: Any) -> None:
+        name = Path(str(info.get("name", ""))).name
+        data = info.get("data") or b""
+        if not name.lower().endswith(".toml") or len(data) > MAX_SCENARIO_FILE_BYTES:
+            set_error(tr("err_toml_only"))
+            return
+        target = Path(upload_dir) / name
+        target.write_bytes(data)
+        load(str(target))
+
+    with solara.Row(gap="6px", style={"align-items": "flex-start"}):
+        solara.InputText(tr("scenario_file"), value=path_text, on_value=set_path_text, message=tr("scenario_file_hint"),
+                         error=error or False, classes=["cogov-scenario-file"])
+        solara.Button(tr("load"), on_click=load_typed, small=True, outlined=True, classes=["cogov-scenario-file-load"],
+                      style={"margin-top": "12px"})
+    solara.FileDrop(label=tr("drop_scenario"), on_file=dropped, lazy=False)
 
 
 def Switch(label: str, value: bool, on_value: Callable[[bool], Any]) -> Any:
@@ -145,12 +196,22 @@ def ParameterCard(user_params: dict[str, Any], on_change: Callable[[str, Any], N
             on_change(kwarg, value)
         return None
 
+    def sync_reset() -> None:
+        """Mesa's Reset dictionary follows the tab's scenario and set-up (Mesa fills it only when its
+        own parameter card first mounts, which a scenario loaded from a file does not always cause)."""
+        if on_change is not None and accepted.value:
+            on_change("scenario", session.scenario.value)
+            for kwarg, value in accepted.value.items():
+                on_change(kwarg, value)
+
+    solara.use_effect(sync_reset, [session.generation.value])
     show_all, set_show_all = solara.use_state(False)
     values = accepted.value or {k: v["value"] for k, v in user_params.items()}
     pending = session.pending_changes(values, session.model.value)
 
     with solara.Column(gap="2px", style={"max-width": "352px"}):  # labels wrap; the drawer keeps its width
         ScenarioPicker()
+        ScenarioFile()
         SeedField(values["seed"], commit)
         solara.Text(tr("apply_on_reset") + (" " + tr("pending_changes", n=pending) if pending else ""),
                     style={"font-size": "0.8em", "color": "#b35900" if pending else "#555"},

@@ -125,6 +125,21 @@ UI: dict[str, tuple[str, str]] = {
     "col_ci": ("95% 区间", "95 % interval"),
     "download_csv": ("下载结果（CSV）", "Download results (CSV)"),
     "no_results": ("选择情景后点击“运行”。", "Choose scenarios and press Run."),
+    # calibration and scenario files
+    "calibration_title": ("校准结果", "Calibration"),
+    "calibration_folder": ("校准结果文件夹（run.py calibrate --out 的目录）", "Calibration folder (the --out of run.py calibrate)"),
+    "load": ("载入", "Load"),
+    "cannot_load": ("无法载入：{detail}", "Cannot load: {detail}"),
+    "calibration_loaded": ("校准 {name}：在情景 {scenario} 上拟合 {params}（{n} 个粒子）",
+                           "Calibration {name}: {params} fitted on scenario {scenario} ({n} particles)"),
+    "fit_title": ("拟合指标（后验预测）与观测值", "Fitted indicators (posterior predictive) against the observed figures"),
+    "under_posterior": ("在后验下比较：第 r 次重复使用后验的第 r 个参数抽样",
+                        "Compare under the posterior: replicate r runs with the posterior's draw r"),
+    "posterior_runs": ("（在校准 {name} 的后验下）", " (under the posterior of calibration {name})"),
+    "scenario_file": ("情景文件路径（.toml）", "Scenario file path (.toml)"),
+    "scenario_file_hint": ("也可把 .toml 文件拖到下方", "or drop a .toml file below"),
+    "drop_scenario": ("拖放情景文件（.toml）到此处", "Drop a scenario file (.toml) here"),
+    "err_toml_only": ("需要 .toml 情景文件，且不超过 1 MB", "Expected a .toml scenario file of at most 1 MB"),
 }
 
 #: Mesa's own SolaraViz words (shown in the sidebar and controller) -> (中文, English).
