@@ -41,7 +41,8 @@ UNIT_PART_ZH: dict[str, str] = {
     "organisation": "家组织", "organisations": "家组织", "meeting": "次会议", "interview": "次访谈",
     "report": "次反映", "reward": "次奖励", "action": "次行动", "point": "积分", "points": "积分",
     "actions": "次行动", "issues": "件诉求", "issue": "件诉求", "seats": "个席位", "slots": "个岗位",
-    "ties": "条关系", "pass": "次转办", "holder": "名责任人", "probability": "概率", "share": "比例", "rate": "比率", "sd": "标准差", "level": "水平",
+    "ties": "条关系", "pass": "次转办", "holder": "名责任人", "1,000 households": "千户", "dispute": "起纠纷",
+    "interviews": "次访谈", "probability": "概率", "share": "比例", "rate": "比率", "sd": "标准差", "level": "水平",
     "rating": "评分", "utility": "效用", "weight": "权重", "index": "指数", "logit": "logit", "projects": "个项目",
 }  # fmt: skip
 
