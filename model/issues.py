@@ -168,6 +168,21 @@ class IssueTable:
         self.size = k
         self.active = np.arange(k, dtype=np.int64)
 
+    def restart_history(self) -> None:
+        """Keep only the latent and open issues (renumbered 0..k−1, in order) and restart the
+        cumulative counts from them: the record of a run starts at week 0, after the warm-up (the
+        issues closed during the warm-up are dropped even with ``keep_closed``)."""
+        keep = self.active
+        for name in self.FIELDS:
+            arr = getattr(self, name)
+            arr[: keep.size] = arr[keep]
+        self.size = keep.size
+        self.folded = 0
+        self.active = np.arange(keep.size, dtype=np.int64)
+        self.created_total = keep.size
+        self.resolved_total = self.expired_total = self.passes_total = self.escalations_total = 0
+        self.week_events.forget_rows()  # the week's counts stay (week 0 reports the last warm-up week)
+
     # -- counts -------------------------------------------------------------------------------
     def count(self, status: int) -> int:
         return int(np.count_nonzero(self.status[self.active] == status)) if status <= OPEN else (
@@ -205,6 +220,7 @@ class IssueTable:
         self.resolved[rows] = week
         self.resolved_total += rows.size
         self.week_events.resolved.append(rows)
+        self.week_events.n_resolved += rows.size
 
     def expire(self, rows: np.ndarray) -> None:
         if rows.size == 0:
@@ -301,6 +317,7 @@ class WeekEvents:
         self.reset()
 
     def reset(self) -> None:
+        self.n_resolved = 0
         self.resolved: list[np.ndarray] = []
         self.expired_open: list[np.ndarray] = []
         self.passes = 0
@@ -310,6 +327,10 @@ class WeekEvents:
         self.new = 0
         self.reported = 0
         self.discovered = 0
+
+    def forget_rows(self) -> None:
+        """Drop the row lists (their rows were renumbered) and keep the counts."""
+        self.resolved, self.expired_open, self.passed = [], [], []
 
     def resolved_rows(self) -> np.ndarray:
         return np.concatenate(self.resolved) if self.resolved else np.zeros(0, dtype=np.int64)

@@ -52,7 +52,7 @@ from model.issues import (
 from model.levers import Levers
 from model.mechanisms import MECHANISMS, Mechanism, per_1000
 from model.parameters import check_constraints, kwarg_to_name, validate_value
-from model.projects import Project, ProjectBook
+from model.projects import Project, ProjectBook, ProjectType
 from model.space import SocialNetwork, StreetLayout
 
 __all__ = ["CoGovernanceModel", "resolve_parameters"]
@@ -113,8 +113,8 @@ class CoGovernanceModel(mesa.Model):
         super().__init__(seed=seed)
         self.scenario, self.p = resolve_parameters(scenario, kwargs)
         self.seed = seed
-        self.week = 0
         p = self.p
+        self.week = -p["warmup_weeks"]  # the warm-up runs weeks −warmup_weeks+1 … 0
         self.levers = Levers()
         self.events: list[tuple[int, str, str]] = []  # (week, kind, text) for the app's log
         self._setup_space()
@@ -128,24 +128,42 @@ class CoGovernanceModel(mesa.Model):
         self._cell_kind = np.tile(np.arange(7), self.layout.n_grids)
         self.mechanisms: dict[str, Mechanism] = {}
         self._phase_hooks: dict[str, list[Any]] = {}  # phase -> the mechanisms' methods for it, in order
-        for key, cls in MECHANISMS.items():
-            if p[f"{key}.enabled"]:
-                values = {mp.name: p[f"{key}.{mp.name}"] for mp in cls.parameters}
-                self.mechanisms[key] = cls(self, values)
         self.levers.rating_pressure = np.zeros(self.layout.n_grids)
         self.levers.extra_effort_share = np.zeros(self.layout.n_grids)
         self.levers.grid_worker_hours = np.zeros(self.layout.n_grids)
         self.levers.firm_extra_hours = np.zeros(self.layout.n_grids)
         self.levers.so_funded_hours = np.zeros(self.layout.n_communities)
-        self._hook("setup")
         self._init_counters()
         self._update_quality()
         self.households.update_experience(self.households.weighted_quality(self.building_quality(), self.layout.building_of), p)
         self.households.aspiration[:] = self.households.experience
+        self._spin_up_project_stock()
+        self._warm_up()
+        for key, cls in MECHANISMS.items():
+            if p[f"{key}.enabled"]:
+                values = {mp.name: p[f"{key}.{mp.name}"] for mp in cls.parameters}
+                self.mechanisms[key] = cls(self, values)
+        self._phase_hooks.clear()  # the warm-up cached empty hook lists
+        self._hook("setup")
         self._observe_week()
         self.horizon = p["weeks"]
         self.datacollector = RunCollector(self)
         self.datacollector.collect(self)
+
+    def _warm_up(self) -> None:
+        """Spin-up (MODEL.md §5, ODD §5): the scenario's baseline institutions, no mechanism, run
+        `warmup_weeks` weeks so that queues, trust, aspiration and project stocks reach their
+        stationary level; week 0 is the state they reach. Then the record starts: cumulative
+        counters, the event log and the issue history restart at week 0 (pending issues carry over)."""
+        while self.week < 0:
+            self._simulate_week()
+        if self.p["warmup_weeks"] == 0:
+            self.survey_share = self.run_survey()  # week 0 is a survey week (the warm-up's last week is week 0)
+        self.issues.restart_history()
+        self.events.clear()
+        self.firm_exits = self.firm_replacements = 0
+        self.mechanism_cost_total = self.points_issued_total = self.points_redeemed_total = 0.0
+        self.projects.restart_record()
 
     # ------------------------------------------------------------------------------ set-up
     def _setup_space(self) -> None:
@@ -253,6 +271,11 @@ class CoGovernanceModel(mesa.Model):
         if self.week >= self.horizon:
             self.running = False
             return
+        self._simulate_week()
+        self.datacollector.collect(self)
+
+    def _simulate_week(self) -> None:
+        """The weekly schedule (the warm-up runs it too, without data collection)."""
         self.week += 1
         self._begin_week()
         self._apply_shocks()
@@ -661,10 +684,16 @@ class CoGovernanceModel(mesa.Model):
         weeks, and on completion raise a domain's quality for their beneficiaries."""
         self._hook("projects")
         self._develop_social_organisations()
-        lay, p, lv = self.layout, self.p, self.levers
-        book = self.projects
+        lv, book = self.levers, self.projects
         book.budget += (self.project_budget_base() + lv.project_budget_extra) * self.budget_factor()
-        need_b = self._survey_targeted(self._unmet_need_by_building())
+        for ptype, c, target in self._pick_projects(self._survey_targeted(self._unmet_need_by_building())):
+            weeks = max(1, round(ptype.build_weeks * lv.project_build_factor))
+            book.active.append(Project(ptype, c, target, self.week + weeks, ptype.effect * lv.project_effect_factor))
+
+    def _pick_projects(self, need_b: np.ndarray) -> list[tuple[ProjectType, int, int]]:
+        """Each community's picks within its budget from the unmet need by building (n_buildings, 6),
+        paid for: (type, community, target index in the street by the type's scope)."""
+        lay, p, lv, book = self.layout, self.p, self.levers, self.projects
         need_g = np.add.reduceat(need_b, np.arange(0, lay.n_buildings, lay.buildings_per_grid), axis=0)
         need_c = np.add.reduceat(need_g, np.arange(0, lay.n_grids, lay.grids), axis=0)
         noise = p["topdown_noise"] * (1.0 - min(lv.need_ranking, 1.0))
@@ -672,6 +701,7 @@ class CoGovernanceModel(mesa.Model):
         bpc = lay.grids * lay.buildings_per_grid
         served = {"building": lay.households_per_building, "grid": lay.households_per_grid,
                   "community": lay.households_per_community}  # project costs scale with households served
+        chosen = []
         for c in range(lay.n_communities):
             b0, g0 = c * bpc, c * lay.grids
             picks = book.choose(c, need_b[b0:b0 + bpc], need_g[g0:g0 + lay.grids], need_c[c:c + 1],
@@ -679,14 +709,50 @@ class CoGovernanceModel(mesa.Model):
                                 served)
             for ptype, local, _need, cost in picks:
                 target = local + (b0 if ptype.scope == "building" else g0 if ptype.scope == "grid" else c)
-                weeks = max(1, round(ptype.build_weeks * lv.project_build_factor))
-                book.active.append(Project(ptype, c, target, self.week + weeks, ptype.effect * lv.project_effect_factor))
+                chosen.append((ptype, c, target))
                 book.budget[c] -= cost
                 book.spend_total += cost
+        return chosen
 
     def project_budget_base(self) -> float:
         """Fiscal project money a community gets a quarter without any mechanism (yuan)."""
         return per_1000(self.p["project_budget_per_quarter"], self.layout.households_per_community)
+
+    def _spin_up_project_stock(self) -> None:
+        """Accelerated spin-up of the slowest stock, the lifts of past projects (ODD §5): quarterly
+        cycles of budget, top-down choice from the unmet need of the initial households, completion
+        and depreciation, without the weekly dynamics, for 3 / project_depreciation_per_year years
+        (the stock is then within e⁻³ ≈ 5 % of its stationary level)."""
+        p, lay = self.p, self.layout
+        rate = p["project_depreciation_per_year"]
+        if rate <= 0 or self.project_budget_base() <= 0:
+            return
+        keep = (1.0 - rate / 52.0) ** WEEKS_PER_QUARTER
+        weights = np.stack([lay.per_building(self.households._age_weights[:, d]) for d in range(6)], axis=1)
+        for _ in range(int(np.ceil(3.0 / rate * 4))):
+            self.projects.budget += self.project_budget_base()
+            self._update_quality()
+            need = weights * (1.0 - np.clip(self.quality[lay.building_grid] + self.building_boost, 0.0, 1.0))
+            for ptype, _c, target in self._pick_projects(need):
+                self._lift(ptype, target, ptype.effect)
+            self.grid_boost *= keep
+            self.building_boost *= keep
+
+    def _lift(self, kind: ProjectType, target: int, effect: float) -> slice:
+        """A completed project raises its domain's quality by `effect` × the gap to 1 for its
+        building, grid or community; returns the households it serves (a block)."""
+        lay, d = self.layout, kind.domain
+        if kind.scope == "building":
+            g = lay.building_grid[target]
+            gap = 1.0 - self.quality[g, d] - self.building_boost[target, d]
+            self.building_boost[target, d] += effect * max(gap, 0.0)
+            return slice(target * lay.households_per_building, (target + 1) * lay.households_per_building)
+        if kind.scope == "grid":
+            self.grid_boost[target, d] += effect * max(1.0 - self.quality[target, d], 0.0)
+            return slice(target * lay.households_per_grid, (target + 1) * lay.households_per_grid)
+        grids = lay.grid_community == target
+        self.grid_boost[grids, d] += effect * np.maximum(1.0 - self.quality[grids, d], 0.0)
+        return slice(target * lay.households_per_community, (target + 1) * lay.households_per_community)
 
     def _develop_social_organisations(self) -> None:
         """Quarterly (MODEL.md §8, Social organisations): each organisation works its own hours plus
@@ -715,27 +781,13 @@ class CoGovernanceModel(mesa.Model):
         return np.stack([lay.per_building(gap[:, d]) for d in range(6)], axis=1)
 
     def _complete_projects(self) -> None:
-        book, lay, hh = self.projects, self.layout, self.households
+        book, hh = self.projects, self.households
         still = []
         for proj in book.active:
             if proj.done_week > self.week:
                 still.append(proj)
                 continue
-            d = proj.kind.domain
-            if proj.kind.scope == "building":
-                b = proj.target
-                g = lay.building_grid[b]
-                gap = 1.0 - self.quality[g, d] - self.building_boost[b, d]
-                self.building_boost[b, d] += proj.effect * max(gap, 0.0)
-                who = slice(b * lay.households_per_building, (b + 1) * lay.households_per_building)
-            elif proj.kind.scope == "grid":
-                g = proj.target
-                self.grid_boost[g, d] += proj.effect * max(1.0 - self.quality[g, d], 0.0)
-                who = slice(g * lay.households_per_grid, (g + 1) * lay.households_per_grid)
-            else:
-                grids = lay.grid_community == proj.target
-                self.grid_boost[grids, d] += proj.effect * np.maximum(1.0 - self.quality[grids, d], 0.0)
-                who = slice(proj.target * lay.households_per_community, (proj.target + 1) * lay.households_per_community)
+            who = self._lift(proj.kind, proj.target, proj.effect)
             hh.project_benefit[who] += 0.03
             hh.trust_community[who] += 0.03 * (1.0 - hh.trust_community[who])
             recent = who.start + np.flatnonzero(hh.last_deliberation[who] > self.week - 26)  # blocks (StreetLayout)
@@ -751,6 +803,7 @@ class CoGovernanceModel(mesa.Model):
         """Quality, satisfaction, aspiration, motivation and efficacy update."""
         self._hook("attitudes")
         self._complete_projects()
+        self._depreciate_projects()
         hh, p = self.households, self.p
         self._update_quality()
         hh.pending_old = self.issues.pending_old_by_household(hh.n, self.week)
@@ -763,6 +816,12 @@ class CoGovernanceModel(mesa.Model):
             hh.trust_community += self.levers.transparency * (self.closed_outcome_mean - hh.trust_community)
         np.clip(hh.trust_community, 0.0, 1.0, out=hh.trust_community)
         np.clip(hh.efficacy, 0.0, 1.0, out=hh.efficacy)
+
+    def _depreciate_projects(self) -> None:
+        """Project lifts wear out at project_depreciation_per_year (weekly share), without maintenance."""
+        keep = 1.0 - self.p["project_depreciation_per_year"] / 52.0
+        self.grid_boost *= keep
+        self.building_boost *= keep
 
     def _update_quality(self) -> None:
         """Quality of each domain in each compound from its providers (MODEL.md §2, §8)."""
@@ -795,7 +854,7 @@ class CoGovernanceModel(mesa.Model):
 
     # 10 -----------------------------------------------------------------------------------
     def observe(self) -> None:
-        """Quarterly survey, mechanism costs, and the week's data collection."""
+        """Quarterly survey, mechanism costs and the week's shared aggregates (collected by `step`)."""
         self._hook("observe")
         if self.week % WEEKS_PER_QUARTER == 0:
             self.survey_share = self.run_survey()
@@ -804,7 +863,6 @@ class CoGovernanceModel(mesa.Model):
         self.points_issued_total += self.points_issued_week
         self.points_redeemed_total += self.points_redeemed_week
         self._observe_week()
-        self.datacollector.collect(self)
 
     def run_survey(self) -> float:
         """The quarterly satisfaction survey: sampled households, satisfaction measured with noise.

@@ -484,6 +484,8 @@ _ = declare
 # run
 _("weeks", 156, 1, 2000, "weeks", "模拟周数", "Horizon", "Weeks simulated (one step = one week); 156 = three years.", "run", main=True,
   source="seed 004 Nan'an: 一年有特色、两年出成果、三年大变样 (a three-year horizon)", prior=None, tags=("structural",))
+_("warmup_weeks", 104, 0, 1040, "weeks", "预热周数", "Warm-up", "Weeks the scenario's baseline institutions run, without any mechanism and without being recorded, before week 0, so that queues, trust, aspiration and project stocks start from their stationary level; mechanisms take effect from week 0 (their set-up runs after the warm-up). 0 = a cold start from the initial draws.", "run",
+  assumption="long enough for the slowest baseline stock to settle: open-issue queues (give-up after open_expiry_weeks), aspiration (1/aspiration_rate ≈ 50 weeks) and depreciating project lifts; measured in tests/test_dynamics.py", prior=None, tags=("structural",))
 # space and network
 _("n_communities", 1, 1, 200, "communities", "社区数", "Communities in the street", "Communities (社区) in the street (街道).", "space", main=True,
   assumption="a run setting: how much of a street the user simulates", prior=None, tags=("structural",))
@@ -664,6 +666,8 @@ _("project_budget_per_quarter", 78125.0, 0.0, 5e7, "yuan/1,000 households/quarte
   assumption="a few hundred thousand yuan a year for a community's projects; seed 001's ≥ 1 million yuan support is district-wide", prior=Prior.loguniform(15000.0, 310000.0), resource=True)
 _("topdown_noise", 1.0, 0.0, 10.0, "×", "自上而下选择噪声", "Top-down choice noise", "Noise in top-down project choice (0 = as good as need ranking).", "projects",
   assumption="top-down choice misses needs about as much as it follows them; not measured", prior=Prior.uniform(0.3, 3.0))
+_("project_depreciation_per_year", 0.1, 0.0, 1.0, "1/year", "项目折旧率", "Project depreciation", "Share of a completed project's quality lift lost a year without maintenance (applied weekly): lifts, pipes, care stations and greening wear, so project stocks settle where new projects balance wear instead of ratcheting up.", "projects",
+  assumption="public facilities and their upkeep last roughly ten years (straight-line lives of 8–20 years for municipal assets); not measured for community projects", prior=Prior.uniform(0.04, 0.25))
 # observation
 _("survey_sample_size", 200, 10, 100000, "households", "调查样本量", "Survey sample size", "Households sampled by the quarterly satisfaction survey (per street).", "observation",
   assumption="a design setting of the simulated survey (seed 004 quarterly third-party survey)", prior=None, tags=("structural",))

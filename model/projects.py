@@ -64,6 +64,12 @@ class ProjectBook:
     def __post_init__(self) -> None:
         self.budget = np.zeros(self.n_communities)
 
+    def restart_record(self) -> None:
+        """Start the record (spend, completions) afresh at week 0; projects under way carry over."""
+        self.completed = 0
+        self.spend_total = 0.0
+        self.completed_log.clear()
+
     def choose(self, community: int, need_building: np.ndarray, need_grid: np.ndarray, need_comm: np.ndarray,
                building_old: np.ndarray, grid_old: np.ndarray, noise: float, rng: np.random.Generator,
                households: dict[str, int]) -> list[tuple[ProjectType, int, float, float]]:

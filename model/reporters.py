@@ -289,7 +289,7 @@ def issues_expired(m: M) -> int:
 
 
 def resolved_this_week(m: M) -> int:
-    return int(m.issues.week_events.resolved_rows().size)
+    return int(m.issues.week_events.n_resolved)
 
 
 def resolution_weeks_mean(m: M) -> float:
