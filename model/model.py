@@ -383,6 +383,10 @@ class CoGovernanceModel(mesa.Model):
             # found and the grid workers' finds are disjoint and ascending: their sorted union
             self.grid_worker_found = self._grid_worker_finds(rest[~spotted])
             found = np.sort(np.concatenate((found, self.grid_worker_found)))
+        patrols = self.volunteer_patrol_hours()
+        if p["patrol_finds_per_hour"] > 0 and patrols.any():
+            expected = p["patrol_finds_per_hour"] * patrols
+            found = np.union1d(found, self._find_per_grid(np.setdiff1d(rest, found, assume_unique=True), expected))
         iss.surface(found, self.week, by_household=False)
         iss.week_events.discovered += found.size  # mechanisms may have found some already this week
         still = rest.compress(iss.status[rest] == 0)
@@ -392,11 +396,20 @@ class CoGovernanceModel(mesa.Model):
     def _grid_worker_finds(self, latent: np.ndarray) -> np.ndarray:
         """Grid workers find latent issues in their grid before residents complain (未诉先办): each
         find takes `levers.grid_hours_per_find` of their weekly hours (`levers.grid_worker_hours`)."""
+        return self._find_per_grid(latent, self.levers.grid_worker_hours / self.levers.grid_hours_per_find)
+
+    def volunteer_patrol_hours(self) -> np.ndarray:
+        """Volunteer patrol hours a week by compound: the patrol share of the volunteer hours of
+        about the last month (the pool decays ×0.75 a week, so a quarter of it is a week's worth)."""
+        return 0.25 * self.p["volunteer_share_patrol"] * self.volunteer_hours_grid
+
+    def _find_per_grid(self, latent: np.ndarray, expected: np.ndarray) -> np.ndarray:
+        """Latent issues found this week: in each grid ⌊expected⌋ (+1 with probability of the
+        fraction) of its latent issues, drawn at random (all of them where fewer are latent)."""
         if latent.size == 0:
             return latent
-        per_grid = self.levers.grid_worker_hours / self.levers.grid_hours_per_find
-        whole = np.floor(per_grid).astype(np.int64)
-        quota = whole + (self.rng.random(self.layout.n_grids) < per_grid - whole)
+        whole = np.floor(expected).astype(np.int64)
+        quota = whole + (self.rng.random(self.layout.n_grids) < expected - whole)
         order = latent[self.rng.permutation(latent.size)]
         grid = self.issues.grid[order]
         # a stable sort by grid; as int16 (grids < 32768) numpy radix-sorts it, the same permutation
@@ -776,7 +789,8 @@ class CoGovernanceModel(mesa.Model):
         """(n_buildings, 6): Σ over households of domain weight × (1 − quality), deliberation
         attendees' needs weighted up by the deliberation lever."""
         hh, lay = self.households, self.layout
-        weight = 1.0 + 3.0 * self.levers.deliberation_weight * (hh.last_deliberation > self.week - 13)
+        attended = hh.last_deliberation > self.week - WEEKS_PER_QUARTER
+        weight = 1.0 + self.p["attendee_need_weight"] * self.levers.deliberation_weight * attended
         gap = hh._age_weights * (1.0 - self.household_quality()) * weight[:, None]
         return np.stack([lay.per_building(gap[:, d]) for d in range(6)], axis=1)
 
@@ -830,11 +844,7 @@ class CoGovernanceModel(mesa.Model):
         firm_q = np.array([f.quality if f.present else p["unmanaged_quality"] for f in self.firms])
         q[:, PROPERTY] = firm_q
         q[:, ENVIRONMENT] += 0.2 * (firm_q - 0.5)
-        vol = self.volunteer_hours_grid / lay.households_per_grid  # hours per household over ~4 weeks
-        vol_effect = 0.12 * (1.0 - np.exp(-vol / 0.3))
-        q[:, ENVIRONMENT] += vol_effect
-        q[:, SAFETY] += 0.5 * vol_effect
-        q[:, CULTURE] += 0.5 * vol_effect
+        q += self._volunteer_service()
         service = np.zeros((lay.n_communities, 6))
         for so in self.social_orgs:
             service[so.community, SO_SERVICE_DOMAIN[so.domain]] += so.service_hours()
@@ -846,6 +856,23 @@ class CoGovernanceModel(mesa.Model):
         """(n_buildings, 6) quality the households of each building live with (compound plus building
         projects)."""
         return np.clip(self.quality[self.layout.building_grid] + self.building_boost, 0.0, 1.0)
+
+    def _volunteer_service(self) -> np.ndarray:
+        """(grids, 6) quality volunteers add: each domain's share of the compound's volunteer hours
+        per household over about a month, h_d, lifts it by M·(1 − exp(−k·h_d/M)) — k
+        (`volunteer_productivity`) per hour per household at first, saturating at M
+        (`volunteer_effect_max`). Environment, patrols (safety), care; the rest is culture."""
+        p, lay = self.p, self.layout
+        hours = self.volunteer_hours_grid / lay.households_per_grid  # per household, ~last 4 weeks
+        shares = np.zeros(6)
+        shares[ENVIRONMENT] = p["volunteer_share_environment"]
+        shares[SAFETY] = p["volunteer_share_patrol"]
+        shares[CARE] = p["volunteer_share_care"]
+        shares[CULTURE] = max(0.0, 1.0 - shares[ENVIRONMENT] - shares[SAFETY] - shares[CARE])
+        top, k = p["volunteer_effect_max"], p["volunteer_productivity"]
+        if top <= 0:
+            return np.zeros((lay.n_grids, 6))
+        return top * (1.0 - np.exp(-k * np.outer(hours, shares) / top))
 
     def household_quality(self) -> np.ndarray:
         """(n_households, 6) quality each household lives with (compound plus building projects)."""

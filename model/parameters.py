@@ -582,6 +582,18 @@ _("cost_renter", 0.6, 0.0, 5.0, "logit", "租户额外成本", "Extra cost: rent
   assumption="renters take part less (P6; shorter stay, no property stake); the size is not measured", prior=Prior.uniform(0.0, 1.5))
 _("volunteer_hours_per_slot", 2.0, 0.5, 8.0, "hours", "每次志愿时长", "Hours per volunteer slot", "Hours one volunteer activity takes.", "participation",
   assumption="a typical community activity takes a morning or an afternoon; not measured", prior=Prior.uniform(1.0, 4.0))
+_("volunteer_productivity", 0.4, 0.0, 5.0, "quality/(hour/household/month)", "志愿服务生产率", "Volunteer productivity", "Quality a domain gains per volunteer hour a month per household of the compound, at low volunteering (the lift saturates at volunteer_effect_max): the service volunteers produce — cleaning and greening, patrols, visits to the elderly, activities.", "participation",
+  assumption="a full-time cleaner's hours for a 320-household compound (≈ 170 h a month, 0.5 h per household) lift environment by about 0.2 on the 0–1 scale, so about 0.4 per hour per household a month; volunteer hours taken as productive as paid ones at first; not measured", prior=Prior.uniform(0.1, 1.0))
+_("volunteer_effect_max", 0.12, 0.0, 0.5, "level", "志愿服务最大增益", "Volunteer effect ceiling", "Most quality volunteering adds to one domain of a compound however many hours are given (professional work, not volunteers, does the rest).", "participation",
+  assumption="volunteers complement, not replace, paid services; the ceiling is about a tenth of the quality scale (the curve the model used before, now declared)", prior=Prior.uniform(0.05, 0.25))
+_("volunteer_share_environment", 0.35, 0.0, 1.0, "share", "环境类志愿时长占比", "Volunteer hours: environment", "Share of volunteer hours spent on environment (cleaning, greening, waste sorting).", "participation",
+  assumption="environment tasks are the commonest community volunteering; shares of the four domains are not measured", prior=Prior.uniform(0.2, 0.5))
+_("volunteer_share_patrol", 0.25, 0.0, 1.0, "share", "巡逻类志愿时长占比", "Volunteer hours: patrols", "Share of volunteer hours spent on safety patrols (平安巡逻): they lift safety and find latent issues (patrol_finds_per_hour).", "participation",
+  assumption="patrol teams (平安志愿者, 楼栋长巡查) are the second commonest volunteer activity; not measured", prior=Prior.uniform(0.1, 0.4))
+_("volunteer_share_care", 0.25, 0.0, 1.0, "share", "一老一小类志愿时长占比", "Volunteer hours: care", "Share of volunteer hours spent on care for the elderly and children (visits, meals, homework help); the rest of the hours go to culture (文体活动).", "participation",
+  assumption="elderly visits and child care help (一老一小) are a main volunteer task in seed communities; not measured", prior=Prior.uniform(0.1, 0.4))
+_("patrol_finds_per_hour", 0.1, 0.0, 2.0, "issues/hour", "巡逻发现率", "Patrol finds per hour", "Latent issues a volunteer patrol hour finds in its compound before residents report them (a broken light, a blocked fire lane).", "participation",
+  assumption="a two-hour patrol round notices something to report about one round in five; not measured", prior=Prior.uniform(0.02, 0.3))
 _("deliberation_slots", 15.625, 0.0, 500.0, "seats/1,000 households", "议事会席位", "Deliberation seats", "Seats at the monthly residents' meeting per 1,000 households of the community (baseline 居民会议; 30 in a community of 1,920).", "participation",
   assumption="seats at the monthly residents' meeting of a community; not measured", prior=Prior.uniform(5.0, 30.0), resource=True)
 _("motivation_relax_rate", 0.004, 0.0, 0.2, "1/week", "动机回归速度", "Motivation relaxation", "Weekly rate at which motivation relaxes back to its baseline m0 (slow: gives hysteresis, P3).", "participation",
@@ -664,6 +676,8 @@ _("replacement_quality", 0.55, 0.0, 1.0, "level", "新物业初始质量", "Repl
 # projects
 _("project_budget_per_quarter", 78125.0, 0.0, 5e7, "yuan/1,000 households/quarter", "项目预算", "Project budget", "Fiscal project money each quarter per 1,000 households of the community (150,000 for a community of 1,920).", "projects", main=True,
   assumption="a few hundred thousand yuan a year for a community's projects; seed 001's ≥ 1 million yuan support is district-wide", prior=Prior.loguniform(15000.0, 310000.0), resource=True)
+_("attendee_need_weight", 3.0, 0.0, 20.0, "×", "议事者需求权重", "Weight of attendees' needs", "Extra weight of the needs of households that attended a residents' meeting in the last quarter when projects are chosen, at full deliberation weight (levers.deliberation_weight = 1; 0 without the deliberation mechanism): a need raised at the meeting counts (1 + this) times.", "projects",
+  assumption="a need voiced at a meeting weighs several times a silent one in what the committee proposes; not measured", prior=Prior.uniform(1.0, 6.0))
 _("topdown_noise", 1.0, 0.0, 10.0, "×", "自上而下选择噪声", "Top-down choice noise", "Noise in top-down project choice (0 = as good as need ranking).", "projects",
   assumption="top-down choice misses needs about as much as it follows them; not measured", prior=Prior.uniform(0.3, 3.0))
 _("project_depreciation_per_year", 0.1, 0.0, 1.0, "1/year", "项目折旧率", "Project depreciation", "Share of a completed project's quality lift lost a year without maintenance (applied weekly): lifts, pipes, care stations and greening wear, so project stocks settle where new projects balance wear instead of ratcheting up.", "projects",
@@ -841,6 +855,8 @@ _("so_issue_base", 0.5, 0.0, 2.0, "×", "社会组织办件基础效率", "Organ
 del _
 
 constrain({"youth_share": 1.0, "retired_share": 1.0}, 1.0, "'youth_share' + 'retired_share' must be at most 1")
+constrain({"volunteer_share_environment": 1.0, "volunteer_share_patrol": 1.0, "volunteer_share_care": 1.0}, 1.0,
+          "'volunteer_share_environment' + 'volunteer_share_patrol' + 'volunteer_share_care' must be at most 1")
 constrain({"initial_quality_low": 1.0, "initial_quality_high": -1.0}, 0.0,
           "'initial_quality_low' must not exceed 'initial_quality_high'")
 constrain({"oc_activity_low": 1.0, "oc_activity_high": -1.0}, 0.0,

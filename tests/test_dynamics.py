@@ -138,3 +138,14 @@ def test_project_lifts_depreciate() -> None:
     model.run(52)
     assert model.grid_boost.mean() == pytest.approx(0.2 * (1 - 0.1 / 52) ** 52)
     model.remove()
+
+
+def test_volunteer_hours_produce_service_and_patrols_find_issues() -> None:
+    """Volunteering is a resource: with productivity and patrol finds at zero the same volunteer hours
+    produce nothing; at their defaults the same seed has better environment and more issues found."""
+    off = {"volunteer_productivity": 0.0, "patrol_finds_per_hour": 0.0}
+    a = run_scenario("baseline", seed=5, weeks=26, overrides={**off, "warmup_weeks": 0})
+    b = run_scenario("baseline", seed=5, weeks=26, overrides={"warmup_weeks": 0})
+    assert window_mean(b, "volunteer_hours_per_100", 13, 27) > 0
+    assert window_mean(b, "quality_environment", 13, 27) > window_mean(a, "quality_environment", 13, 27)
+    assert b["issues_discovered"].iloc[1:].sum() > a["issues_discovered"].iloc[1:].sum()
