@@ -280,6 +280,15 @@ def issues_open(m: M) -> int:
     return int(m.issues.count(OPEN))
 
 
+def cross_issues_open(m: M) -> int:
+    """Open cross-boundary issues. With the same inflow, fewer of them means a shorter mean time in
+    the system, given-up issues included (Little's law) — unlike the mean age of those resolved,
+    which rises when a mechanism resolves old issues the baseline would have given up."""
+    iss = m.issues
+    a = iss.active
+    return int(np.count_nonzero((iss.status[a] == OPEN) & iss.cross[a]))
+
+
 def issues_resolved(m: M) -> int:
     return int(m.issues.resolved_total)
 
@@ -440,7 +449,7 @@ REPORTERS: dict[str, object] = {
         participation_youth, participation_working, participation_retired,
         participation_owners, participation_renters, volunteer_hours_per_100, deliberation_attendance,
         reporting_rate, volunteer_slots, participation_morans_i,
-        issues_created, issues_new, issues_latent, issues_open, issues_resolved, issues_expired,
+        issues_created, issues_new, issues_latent, issues_open, cross_issues_open, issues_resolved, issues_expired,
         resolved_this_week, resolution_weeks_mean, resolution_weeks_p90, cross_resolution_weeks_mean,
         buck_passing_events, buck_passing_hours, escalations, issues_discovered,
         fee_collection_rate, firm_quality_mean, firms_present, firms_in_loss, firm_exits, firm_replacements,
@@ -489,6 +498,7 @@ METRIC_INFO: dict[str, tuple[str, str, str]] = {
     "reporting_rate": ("反映率", "Reports per 100 households", "per week"),
     "participation_morans_i": ("参与空间自相关", "Participation Moran's I", "index"),
     "issues_open": ("待办诉求", "Open issues", "issues"),
+    "cross_issues_open": ("待办跨界诉求", "Open cross-boundary issues", "issues"),
     "issues_latent": ("潜在诉求", "Latent issues", "issues"),
     "resolution_weeks_mean": ("平均办结周数", "Mean weeks to resolve", "weeks"),
     "resolution_weeks_p90": ("办结周数P90", "Weeks to resolve (P90)", "weeks"),

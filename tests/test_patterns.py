@@ -1,7 +1,11 @@
 """Patterns P1–P7 of MODEL.md §1 and the foundation mechanisms' claims, as statistics over seeds.
 
-Each test runs 20 replicate seeds (common random numbers where scenarios are compared) and uses a
-one-sided paired test (Wilcoxon signed-rank) or a confidence interval for the claim.
+Each test runs 20 replicate seeds (common random numbers where scenarios are compared: week 0 is the
+same post-warm-up state) and uses a one-sided paired test (Wilcoxon signed-rank) or a confidence
+interval for the claim. A pattern that a parameter was fitted to is a calibration target, not
+evidence: such parameters say so in their declared `source` ("calibrated: pattern P1"), and the
+docstrings here name them. P7's sub-/super-additivity is not asserted for a chosen pair: every pair of
+mechanisms of the seed packages is measured by `experiments.interactions` (docs/interactions.md).
 """
 
 from __future__ import annotations
@@ -32,8 +36,9 @@ def runs(scenario: str, weeks: int, overrides: dict | None = None, seeds=SEEDS) 
 
 @pytest.fixture(scope="module")
 def old_baseline() -> list[pd.DataFrame]:
-    """Traditional administrative management in old compounds (P1)."""
-    return runs("old_compound", 156, {"firm_share": 1.0, "initial_quality_low": 0.35, "initial_quality_high": 0.6})
+    """Traditional administrative management in old compounds (P1); the baseline is stationary from
+    week 0 (after the warm-up), so one year shows its level."""
+    return runs("old_compound", 52, {"firm_share": 1.0, "initial_quality_low": 0.35, "initial_quality_high": 0.6})
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +47,8 @@ def baseline_runs() -> list[pd.DataFrame]:
 
 
 def test_p1_traditional_management_middling_satisfaction_low_participation(old_baseline) -> None:
+    """P1 in old compounds: mean satisfaction 0.45–0.65 and 3–15 % of households active a month, in
+    every seed. A calibration target: report_base and part_base were fitted to it (their source)."""
     sat = np.array([horizon_mean(f, "satisfaction_mean") for f in old_baseline])
     part = np.array([horizon_mean(f, "participation_monthly") for f in old_baseline])
     assert 0.45 <= sat.mean() <= 0.65 and np.all((sat > 0.4) & (sat < 0.7)), sat
@@ -49,6 +56,7 @@ def test_p1_traditional_management_middling_satisfaction_low_participation(old_b
 
 
 def test_p1_holds_in_the_default_baseline_too(baseline_runs) -> None:
+    """P1's ranges hold in the default baseline too (not fitted there)."""
     sat = np.array([horizon_mean(f, "satisfaction_mean") for f in baseline_runs])
     part = np.array([horizon_mean(f, "participation_monthly") for f in baseline_runs])
     assert 0.45 <= sat.mean() <= 0.65
@@ -56,6 +64,10 @@ def test_p1_holds_in_the_default_baseline_too(baseline_runs) -> None:
 
 
 def test_p6_retirees_most_working_age_least_renters_below_owners(baseline_runs) -> None:
+    """P6 survives the rest of the model: retirees take part most, working-age households least,
+    renters less than owners, after social influence, Party mobilisation and slot rationing. Not
+    emergent: the ordering is an input (cost_retired < cost_youth < cost_working, cost_renter > 0,
+    assumed from MODEL.md and one turnout survey), so this checks that nothing else overturns it."""
     retired = [horizon_mean(f, "participation_retired", 52) for f in baseline_runs]
     youth = [horizon_mean(f, "participation_youth", 52) for f in baseline_runs]
     working = [horizon_mean(f, "participation_working", 52) for f in baseline_runs]
@@ -98,21 +110,27 @@ def test_p3_points_withdrawal_leaves_participation_below_pre_scheme_level(baseli
     assert paired_greater(after_in, after) < ALPHA
 
 
-def linkage_effect(cross_share: float, weeks: int = 104) -> tuple[list[float], list[float], list[float], list[float]]:
+def linkage_effect(cross_share: float, weeks: int = 52) -> tuple[list[float], list[float], list[float], list[float]]:
+    """Open cross-boundary issues (weeks 13–52) and buck-passing events (weeks 1–52), baseline and
+    linkage. Open cross-boundary issues measure their time in the system, given-up ones included
+    (Little's law, same inflow); the mean age of the *resolved* ones does not: a mechanism that
+    resolves old issues the baseline gives up raises it."""
     base = runs("baseline", weeks, {"cross_boundary_share": cross_share})
     link = runs("three_party_linkage", weeks, {"cross_boundary_share": cross_share})
 
-    def cross_time(frame: pd.DataFrame) -> float:
-        return float(frame["cross_resolution_weeks_mean"].iloc[13:].mean())
+    def cross_open(frame: pd.DataFrame) -> float:
+        return float(frame["cross_issues_open"].iloc[13:].mean())
 
     def passes(frame: pd.DataFrame) -> float:
         return float(frame["buck_passing_events"].iloc[1:].sum())
 
-    return ([cross_time(f) for f in base], [cross_time(f) for f in link],
+    return ([cross_open(f) for f in base], [cross_open(f) for f in link],
             [passes(f) for f in base], [passes(f) for f in link])
 
 
 def test_p4_three_party_linkage_cuts_buck_passing_and_cross_boundary_time() -> None:
+    """P4: the linkage keeps fewer cross-boundary issues waiting (shorter time in the system) and
+    more than halves buck-passing (20 paired seeds)."""
     base_t, link_t, base_p, link_p = linkage_effect(0.3)
     assert paired_greater(base_t, link_t) < ALPHA
     assert paired_greater(base_p, link_p) < ALPHA
@@ -120,17 +138,21 @@ def test_p4_three_party_linkage_cuts_buck_passing_and_cross_boundary_time() -> N
 
 
 def test_p4_linkage_gain_grows_with_cross_boundary_share() -> None:
+    """P4: with 60 % instead of 10 % cross-boundary issues the linkage avoids more buck-passing and
+    removes more waiting cross-boundary issues."""
     low = linkage_effect(0.1)
     high = linkage_effect(0.6)
     saved_low = np.array(low[2]) - np.array(low[3])  # buck-passing events avoided
     saved_high = np.array(high[2]) - np.array(high[3])
     assert paired_greater(list(saved_high), list(saved_low)) < ALPHA
-    hours_low = np.nanmean(np.array(low[0]) - np.array(low[1]))
-    hours_high = np.nanmean(np.array(high[0]) - np.array(high[1]))
-    assert hours_high > hours_low
+    waiting_low = np.array(low[0]) - np.array(low[1])  # cross-boundary issues no longer waiting
+    waiting_high = np.array(high[0]) - np.array(high[1])
+    assert paired_greater(list(waiting_high), list(waiting_low)) < ALPHA
 
 
 def test_p5_social_influence_clusters_participation_by_building(baseline_runs) -> None:
+    """P5: with social influence, participation clusters by building (Moran's I > 0, and above the
+    run without influence, which is ≈ 0)."""
     with_influence = [horizon_mean(f, "participation_morans_i", 52) for f in baseline_runs]
     without = [horizon_mean(f, "participation_morans_i", 52) for f in runs("baseline", 156, {"social_influence": 0.0})]
     assert stats.ttest_1samp(with_influence, 0.0, alternative="greater").pvalue < ALPHA
@@ -138,21 +160,16 @@ def test_p5_social_influence_clusters_participation_by_building(baseline_runs) -
     assert abs(np.mean(without)) < 0.003
 
 
-def test_p7_mechanism_effects_on_satisfaction_are_sub_additive(baseline_runs) -> None:
-    """P7: two mechanisms that each raise satisfaction through project money (renewal projects and
-    a community fund) raise it by less together than the sum of their separate effects: the most
-    needed projects are built first (diminishing returns). Mechanisms acting on different domains
-    add up to first order; that interaction is not asserted."""
-    a_on = {"renewal_projects.enabled": True}
-    b_on = {"community_fund.enabled": True}
+def test_p7_interactions_are_measured_for_every_pair_of_a_package() -> None:
+    """P7 as it comes out: every pair of a package's mechanisms gets effect(A+B) − effect(A) − effect(B)
+    with an interval and a verdict (sub-, super-additive or n.s.); the full table over the five seed
+    packages (20 seeds) is docs/interactions.md. Checked here on a short run of one package."""
+    from experiments.interactions import classify, pair_interactions
 
-    def sat(frames: list[pd.DataFrame]) -> np.ndarray:
-        return np.array([horizon_mean(f, "satisfaction_mean", 26) for f in frames])
-
-    base = sat(baseline_runs)
-    a = sat(runs("baseline", 156, a_on)) - base
-    b = sat(runs("baseline", 156, b_on)) - base
-    both = sat(runs("baseline", 156, {**a_on, **b_on})) - base
-    assert a.mean() > 0.01 and b.mean() > 0.01  # each works on its own
-    assert paired_greater(list(a + b), list(both)) < ALPHA
-    assert both.mean() > max(a.mean(), b.mean())  # together still better than either alone
+    table = pair_interactions(["nanan_2021"], seeds=range(1, 4), weeks=13, window=13)
+    assert len(table) == 6  # four mechanisms, every pair once
+    inter = table["effect_ab"] - table["effect_a"] - table["effect_b"]
+    assert np.allclose(inter, table["interaction"])
+    assert (table["low"] <= table["interaction"]).all() and (table["interaction"] <= table["high"]).all()
+    assert list(table["verdict"]) == [classify(lo, hi) for lo, hi in zip(table["low"], table["high"], strict=True)]
+    assert classify(-0.2, -0.1) == "sub-additive" and classify(0.1, 0.2) == "super-additive"
