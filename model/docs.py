@@ -346,7 +346,8 @@ class Phase:
 
 
 def schedule() -> list[Phase]:
-    """The phases of ``CoGovernanceModel.step()`` in order, read from the model's source."""
+    """The phases of a week (``CoGovernanceModel._simulate_week``, which ``step()`` and the warm-up
+    run) in order, read from the model's source."""
     from model import model as model_module
 
     tree = ast.parse(Path(inspect.getfile(model_module)).read_text(encoding="utf-8"))
@@ -404,7 +405,7 @@ def schedule() -> list[Phase]:
                     phases.append(Phase(name, when, _first_line(ast.get_docstring(func)), hook, position,
                                         lever_reads(name)))
 
-    visit(methods["step"].body, "every week")
+    visit(methods["_simulate_week"].body, "every week")  # step() = the horizon check, this week, collection
     return phases
 
 

@@ -474,8 +474,8 @@ WEEKLY_FLOWS = frozenset({
 
 #: Metrics that count things (issues, events, firms, projects): whole numbers, stored as int64.
 COUNT_METRICS = frozenset({
-    "issues_created", "issues_new", "issues_latent", "issues_open", "issues_resolved", "issues_expired",
-    "resolved_this_week", "buck_passing_events", "escalations", "issues_discovered", "firms_present",
+    "issues_created", "issues_new", "issues_latent", "issues_open", "cross_issues_open", "issues_resolved",
+    "issues_expired", "resolved_this_week", "buck_passing_events", "escalations", "issues_discovered", "firms_present",
     "firms_in_loss", "firm_exits", "firm_replacements", "projects_completed", "projects_active",
 })
 
