@@ -345,6 +345,10 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
           f"means the runs cannot tell the scenario from {label[ref]} on that measure.",
           f"“明显”指配对差异的 95% 区间不含零；“无明显差异”指这些运行不能把该情景与{label[ref]}在这一指标上区分开。"),
         "",
+        *([] if meta.get("posterior") else [
+            "These intervals cover seed noise only (chance differences between runs with the same "
+            "parameters), not uncertainty about the parameters themselves, which can move the effects far "
+            "more; `compare --posterior` with a calibration posterior includes it.", ""]),
         *_posterior_lines(spec, summary, meta),
         L("## What was compared", "## 比较了什么"),
         "",

@@ -59,10 +59,16 @@ class Points(Mechanism):
                   resource=True,
                   assumption="the points shop's weekly budget per 1,000 households; not given",
                   prior=Prior.uniform(500.0, 3000.0)),
-        MechParam("crowding", 0.3, -1.0, 1.0, "index", "动机挤出", "Crowding",
+        MechParam("crowding", 0.5, -1.0, 1.0, "index", "动机挤出", "Crowding",
                   "Intrinsic motivation of rewarded participants drifts down (> 0) or up (< 0).", main=True,
-                  assumption="motivation crowding-out by small rewards (Frey & Jegen 2001, J. Econ. Surveys 15(5); Deci, Koestner & Ryan 1999, Psychol. Bull. 125(6)); sign and size vary by setting",
-                  prior=Prior.uniform(-0.3, 0.6)),
+                  source="calibrated: Deci, Koestner & Ryan 1999 (Psychol. Bull. 125:627-668) meta-analysis, tangible "
+                  "expected rewards lower free-choice intrinsic motivation by d = -0.34 (engagement-contingent "
+                  "-0.40, completion-contingent -0.44): at crowding_rate 0.05, 0.5 leaves the households rewarded in "
+                  "the last quarter of a three-year scheme 0.34 SD of motivation below their baseline (0.3 gave "
+                  "0.23 SD, 0.6 gave 0.39 SD; points scenario, 3 seeds). Sign: small payments crowd out civic and "
+                  "volunteer effort (Frey & Oberholzer-Gee 1997, AER 87:746-755; Gneezy & Rustichini 2000 'Pay "
+                  "enough or don't pay at all', QJE 115:791-810); points here are worth ~5 yuan a volunteer hour; crowding-in (< 0) is found for verbal rather than tangible rewards (Frey & Jegen 2001, J. Econ. Surveys 15:589-611)",
+                  prior=Prior.uniform(0.1, 0.8)),
         MechParam("crowding_rate", 0.05, 0.0, 1.0, "1/reward", "挤出速度", "Crowding rate",
                   "Share of the drift applied per rewarded activity.",
                   assumption="slow drift per rewarded activity; not measured",
