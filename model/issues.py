@@ -172,7 +172,7 @@ class IssueTable:
         """Keep only the latent and open issues (renumbered 0..k−1, in order) and restart the
         cumulative counts from them: the record of a run starts at week 0, after the warm-up (the
         issues closed during the warm-up are dropped even with ``keep_closed``)."""
-        keep = self.active
+        keep = self.active.compress(self.status[self.active] <= OPEN)
         for name in self.FIELDS:
             arr = getattr(self, name)
             arr[: keep.size] = arr[keep]

@@ -587,11 +587,11 @@ _("volunteer_productivity", 0.4, 0.0, 5.0, "quality/(hour/household/month)", "�
 _("volunteer_effect_max", 0.12, 0.0, 0.5, "level", "志愿服务最大增益", "Volunteer effect ceiling", "Most quality volunteering adds to one domain of a compound however many hours are given (professional work, not volunteers, does the rest).", "participation",
   assumption="volunteers complement, not replace, paid services; the ceiling is about a tenth of the quality scale (the curve the model used before, now declared)", prior=Prior.uniform(0.05, 0.25))
 _("volunteer_share_environment", 0.35, 0.0, 1.0, "share", "环境类志愿时长占比", "Volunteer hours: environment", "Share of volunteer hours spent on environment (cleaning, greening, waste sorting).", "participation",
-  assumption="environment tasks are the commonest community volunteering; shares of the four domains are not measured", prior=Prior.uniform(0.2, 0.5))
+  assumption="environment tasks are the commonest community volunteering; shares of the four domains are not measured", prior=Prior.uniform(0.2, 0.4))
 _("volunteer_share_patrol", 0.25, 0.0, 1.0, "share", "巡逻类志愿时长占比", "Volunteer hours: patrols", "Share of volunteer hours spent on safety patrols (平安巡逻): they lift safety and find latent issues (patrol_finds_per_hour).", "participation",
-  assumption="patrol teams (平安志愿者, 楼栋长巡查) are the second commonest volunteer activity; not measured", prior=Prior.uniform(0.1, 0.4))
+  assumption="patrol teams (平安志愿者, 楼栋长巡查) are the second commonest volunteer activity; not measured", prior=Prior.uniform(0.1, 0.3))
 _("volunteer_share_care", 0.25, 0.0, 1.0, "share", "一老一小类志愿时长占比", "Volunteer hours: care", "Share of volunteer hours spent on care for the elderly and children (visits, meals, homework help); the rest of the hours go to culture (文体活动).", "participation",
-  assumption="elderly visits and child care help (一老一小) are a main volunteer task in seed communities; not measured", prior=Prior.uniform(0.1, 0.4))
+  assumption="elderly visits and child care help (一老一小) are a main volunteer task in seed communities; not measured", prior=Prior.uniform(0.1, 0.3))
 _("patrol_finds_per_hour", 0.1, 0.0, 2.0, "issues/hour", "巡逻发现率", "Patrol finds per hour", "Latent issues a volunteer patrol hour finds in its compound before residents report them (a broken light, a blocked fire lane).", "participation",
   assumption="a two-hour patrol round notices something to report about one round in five; not measured", prior=Prior.uniform(0.02, 0.3))
 _("deliberation_slots", 15.625, 0.0, 500.0, "seats/1,000 households", "议事会席位", "Deliberation seats", "Seats at the monthly residents' meeting per 1,000 households of the community (baseline 居民会议; 30 in a community of 1,920).", "participation",

@@ -92,6 +92,7 @@ def long_baseline() -> list[pd.DataFrame]:
     return [run_scenario("baseline", seed=s, weeks=312) for s in range(1, 11)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("metric", "tolerance"), [
     ("satisfaction_mean", 0.02), ("issues_open", 0.08), ("resolution_weeks_mean", 0.08),
     ("participation_monthly", 0.1),

