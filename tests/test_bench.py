@@ -64,7 +64,7 @@ def test_quick_bench_writes_every_figure(tmp_path: Path) -> None:
         for scenario in KERNEL_SCENARIOS:
             assert _finite(row[scenario]["steps_per_cpu_s"]["median"])
             assert _finite(row[scenario]["share_of_kernel"]["median"])
-    assert _finite(results["default_scenario"]["wall_s"]["median"])
+    assert _finite(results["default_scenario"]["wall_s"]["median"]) and _finite(results["default_scenario"]["cpu_s"]["median"])
     assert results["default_scenario"]["weeks"] == 156
     assert _finite(results["memory"]["peak_bytes_per_household"])
     assert results["memory"]["long"]["weeks"] == QUICK.memory_weeks_long > results["memory"]["weeks"]
