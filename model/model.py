@@ -435,6 +435,8 @@ class CoGovernanceModel(mesa.Model):
                                     firm_present, oc_present, self._so_slot_table())
             iss.holder[new] = holder
             iss.partner[new] = partner
+        if firm_present.all():  # no firm has left: nothing is held by, or waits on, an absent firm
+            return
         open_rows = a.compress(iss.status[a] == OPEN)
         hk = self.holders.kind[iss.holder[open_rows]]
         orphaned = open_rows[(hk == FIRM) & ~firm_present[iss.grid[open_rows]]]
