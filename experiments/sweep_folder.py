@@ -95,8 +95,17 @@ def build_results(out: Path, manifest: dict[str, Any]) -> pd.DataFrame:
 
 def write_results(out: Path, manifest: dict[str, Any]) -> tuple[Path, pd.DataFrame]:
     """Build `results.parquet` from the finished runs and write it atomically."""
+    from model.runner import metric_units, write_parquet
+
     frame = build_results(out, manifest)
-    path = atomic_write(out / RESULTS, lambda p: frame.to_parquet(p, index=False))
+    outcomes = manifest.get("outcomes", [])
+    provenance = {
+        "sweep": manifest.get("name"), "scenario": manifest.get("scenario_name"), "weeks": manifest.get("weeks"),
+        "base_seed": manifest.get("base_seed"), "versions": manifest.get("versions", {}),
+        # the unit of `value` for each outcome: its metric's unit (a statistic of it keeps the unit)
+        "units": {o["name"]: metric_units([o["metric"]])[o["metric"]] for o in outcomes if "metric" in o},
+    }
+    path = atomic_write(out / RESULTS, lambda p: write_parquet(frame, p, provenance))
     return path, frame
 
 

@@ -72,6 +72,13 @@ def test_sensitivity_prints_the_ranking(tmp_path: Path, capsys: pytest.CaptureFi
     summary = run_sweep(SWEEPS / "participation_morris.toml", out, jobs=1, progress=False, plots=False,
                         analyse=False, overrides={"samples": 2, "replicates": 1, "weeks": 16})
     assert not summary["failed"]
+    import json
+
+    import pyarrow.parquet as pq
+
+    provenance = json.loads(pq.read_schema(out / "results.parquet").metadata[b"cogov"])
+    assert provenance["units"] == {"participation": "share", "satisfaction": "0–1"}
+    assert provenance["scenario"] == "baseline" and provenance["weeks"] == 16
     with pytest.raises(UserError, match="resume it with the same flags"):
         run_sweep(SWEEPS / "participation_morris.toml", out, jobs=1, resume=True, progress=False,
                   overrides={"samples": 3, "replicates": 1, "weeks": 16})
