@@ -418,6 +418,10 @@ class ChartRenderer:
                 (artist,) = ax.plot([], [], color=COLOURS[i], label=metric_label(metric, lang), **style)
                 self._artists[metric] = (ax, artist)
             ax.set_ylim(0, limits[0])
+            if all(METRIC_INFO.get(m, ("", "", ""))[2] == "share" for m in metrics):  # as the headline cards: %
+                from matplotlib.ticker import PercentFormatter
+
+                ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
             ax.tick_params(labelsize=fs)
             handles = [a for _ax, a in self._artists.values()] if len(metrics) > 1 else []
         if handles:  # one row under the title

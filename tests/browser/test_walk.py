@@ -225,6 +225,12 @@ def test_calibration_on_compare_and_scenario_files_on_explore(app_server: AppSer
     page.locator(".cogov-scenario-file-load").click()
     expect(file_field).to_contain_text("unknown section 'calibration'", timeout=UI_TIMEOUT)
     expect(page.locator(".cogov-scenario-name")).to_contain_text("传统行政管理")  # the page kept its scenario
+    bad = tmp_path / "mine.toml"
+    bad.write_text('[scenario]\nlabel_en = "Mine"\n[parameters]\nowner_shar = 0.5\n', encoding="utf-8")
+    app.type_into(file_field.locator("input"), str(bad))  # (dropping a file takes the same path after saving it)
+    page.locator(".cogov-scenario-file-load").click()
+    expect(file_field).to_contain_text("owner_shar", timeout=UI_TIMEOUT)  # the loader's reason, in place
+    expect(file_field).to_contain_text("owner_share")  # with the nearest valid key
     app.type_into(file_field.locator("input"), str(folder / "calibrated.toml"))
     page.locator(".cogov-scenario-file-load").click()
     expect(page.locator(".cogov-scenario-name")).to_contain_text("校准情景 tiny", timeout=UI_TIMEOUT)
