@@ -126,6 +126,7 @@ def plan(scenarios: list[Any], reference: str = "baseline", reps: int = DEFAULT_
     post, draws = _posterior_draws(posterior, loaded, reps) if posterior is not None else (None, [])
     return CompareSpec(scenarios=loaded, inputs=inputs, reference=reference, reps=reps, weeks=weeks, seed=seed,
                        jobs=jobs, out=out_path, seeds=replicate_seeds(seed, reps), overrides=own_overrides,
+                       common=common,
                        posterior=post, draws=draws)
 
 
@@ -432,6 +433,7 @@ def run_comparison(spec: CompareSpec, progress: bool = True, started: float | No
     wall = time.perf_counter() - started
     meta = {
         "scenarios": spec.names, "inputs": spec.inputs, "reference": spec.reference, "reps": spec.reps,
+        "overrides": {n: o for n, o in zip(spec.names, spec.overrides, strict=False) if o},
         "weeks": spec.weeks, "summary_weeks": weeks, "base_seed": spec.seed, "replicate_seeds": spec.seeds,
         "jobs": spec.jobs, "households": households, "runs": len(tasks), "run_seconds": round(run_seconds, 2),
         "wall_seconds_before_report": round(wall, 2), "flow_metrics_window_weeks": WINDOW_WEEKS,

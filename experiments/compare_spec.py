@@ -64,6 +64,8 @@ class CompareSpec:
     #: per scenario, the parameters its runs override on top of what `inputs` loads (``--set``,
     #: ``NAME:PARAM=VALUE``, or every parameter of a scenario built in Python); empty = none
     overrides: list[dict[str, object]] = field(default_factory=list)
+    #: the ``--set`` values (already inside `overrides`), for the report's command line
+    common: dict[str, object] = field(default_factory=dict)
     posterior: Any = None  # a scenarios.posterior.Posterior (compare --posterior), else None
     draws: list[dict[str, Any]] = field(default_factory=list)  # replicate r's parameter set: posterior.draw(r)
 

@@ -367,7 +367,11 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
 
     v = meta["versions"]
     seeds = ", ".join(str(x) for x in spec.seeds)
-    command = (f"`python run.py compare {' '.join(spec.inputs)} --reference {ref} --reps {spec.reps} "
+    typed = [s.name if (":" in s.name or s.path is None) else source
+             for s, source in zip(spec.scenarios, spec.inputs, strict=True)]
+    built = [s.name for s in spec.scenarios if s.path is None and ":" not in s.name]
+    sets = "".join(f" --set {k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in spec.common.items())
+    command = (f"`python run.py compare {' '.join(typed)}{sets} --reference {ref} --reps {spec.reps} "
                f"--weeks {week} --seed {spec.seed}" + (f" --jobs {spec.jobs}" if spec.jobs else "")
                + (f" --posterior {meta['posterior']['path']}" if meta.get("posterior") else "")
                + (" --lang zh" if zh else "") + f" --out {spec.out}`")
@@ -391,7 +395,9 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
         L("- Software: ", "- 软件：") + f"cogov {v.get('cogov', '?')} (git {v.get('git_commit', '—')[:12]}), Python "
         f"{v.get('python', '?')}, Mesa {v.get('mesa', '?')}, numpy {v.get('numpy', '?')}, pandas {v.get('pandas', '?')}"
         f", pyarrow {v.get('pyarrow', '?')}" + L(".", "。"),
-        L("- Command: ", "- 命令：") + command,
+        L("- Command: ", "- 命令：") + command
+        + (L(f" ({', '.join(built)}: built in Python, not a file; its parameters are in compare.json)",
+             f"（{'、'.join(built)}：在 Python 中构建，不是文件；参数见 compare.json）") if built else ""),
         "",
         L("## How to read the numbers", "## 如何读这些数字"),
         "",

@@ -95,3 +95,10 @@ def test_compare_accepts_python_scenarios_self_comparison_and_set(tmp_path: Path
     seed = int(got.seed.iloc[0])
     assert got.sort_values("week").value.tolist() == run_scenario(mine, seed=seed, weeks=3)["satisfaction_mean"].tolist()
     assert set(result.summary.scenario) == {"baseline", "mine"}
+    report = (tmp_path / "cmp" / "report.md").read_text(encoding="utf-8")
+    command = next(line for line in report.splitlines() if line.startswith("- Command: "))
+    assert "compare baseline mine --set grids=2" in command and "mine: built in Python" in command
+    import json
+
+    meta = json.loads((tmp_path / "cmp" / "compare.json").read_text(encoding="utf-8"))
+    assert meta["overrides"]["mine"]["points.enabled"] is True
