@@ -9,6 +9,8 @@ shown as declared (a test checks that every declared unit is covered).
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["UNIT_ZH", "UNIT_PART_ZH", "unit_text", "untranslated"]
 
 #: Whole units -> 中文.
@@ -41,17 +43,19 @@ UNIT_PART_ZH: dict[str, str] = {
     "organisation": "家组织", "organisations": "家组织", "meeting": "次会议", "interview": "次访谈",
     "report": "次反映", "reward": "次奖励", "action": "次行动", "point": "积分", "points": "积分",
     "actions": "次行动", "issues": "件诉求", "issue": "件诉求", "seats": "个席位", "slots": "个岗位",
-    "ties": "条关系", "pass": "次转办", "holder": "名责任人", "1,000 households": "千户", "dispute": "起纠纷",
+    "ties": "条关系", "pass": "次转办", "holder": "名责任人", "1,000 households": "千户", "quality": "质量", "dispute": "起纠纷",
     "interviews": "次访谈", "probability": "概率", "share": "比例", "rate": "比率", "sd": "标准差", "level": "水平",
     "rating": "评分", "utility": "效用", "weight": "权重", "index": "指数", "logit": "logit", "projects": "个项目",
 }  # fmt: skip
 
 
 def _parts_zh(unit: str) -> str | None:
-    parts = unit.split("/")
-    if all(p.strip() in UNIT_PART_ZH for p in parts):
-        return "/".join(UNIT_PART_ZH[p.strip()] for p in parts)
-    return None
+    """Each part between ``/`` and brackets in 中文, or None if a part is not in the table."""
+    pieces = re.split(r"([/()])", unit)
+    words = [p.strip() for p in pieces if p.strip() and p not in "/()"]
+    if not all(w in UNIT_PART_ZH for w in words):
+        return None
+    return "".join(p if p in "/()" else UNIT_PART_ZH.get(p.strip(), "") for p in pieces)
 
 
 def unit_text(unit: str, lang: str) -> str:
