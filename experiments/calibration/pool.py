@@ -14,6 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future
 from typing import Any
 
 from experiments import engine
+from model.errors import UserError
 
 __all__ = ["RunPool", "RunFailed"]
 
@@ -65,6 +66,8 @@ class RunPool:
                     if fut.cancelled() or isinstance(exc, BrokenExecutor):
                         broken = True
                         continue
+                    if isinstance(exc, UserError):  # bad input seen by a worker (e.g. a scenario file changed)
+                        raise UserError(str(exc)) from None
                     if exc is not None:
                         attempts[i] += 1
                         if attempts[i] > self.retries:
