@@ -21,6 +21,7 @@ from model.errors import UserError
 from model.parameters import PARAMETERS
 from model.units import unit_text
 from scenarios import list_scenarios, load_scenario
+from viz.compare_figures import bands_figure, fit_figure
 from viz.compare_runs import (
     BAND_METRICS,
     MAX_HOUSEHOLD_WEEKS,
@@ -32,7 +33,7 @@ from viz.compare_runs import (
     tidy_csv,
     work_size,
 )
-from viz.figures import bands_figure, fit_figure, png
+from viz.figures import png
 from viz.i18n import current, pick, tr
 from viz.params import format_value, parse_seed, parse_value
 
