@@ -400,8 +400,8 @@ class CoGovernanceModel(mesa.Model):
 
     def volunteer_patrol_hours(self) -> np.ndarray:
         """Volunteer patrol hours a week by compound: the patrol share of the volunteer hours of
-        about the last month (the pool decays ×0.75 a week, so a quarter of it is a week's worth)."""
-        return 0.25 * self.p["volunteer_share_patrol"] * self.volunteer_hours_grid
+        about the last month (the pool keeps `volunteer_memory` = 0.75 a week, so a quarter of it is a week's worth)."""
+        return (1.0 - self.p["volunteer_memory"]) * self.p["volunteer_share_patrol"] * self.volunteer_hours_grid
 
     def _find_per_grid(self, latent: np.ndarray, expected: np.ndarray) -> np.ndarray:
         """Latent issues found this week: in each grid ⌊expected⌋ (+1 with probability of the
@@ -591,7 +591,7 @@ class CoGovernanceModel(mesa.Model):
         hh.last_volunteer[volunteers] = self.week
         hours = p["volunteer_hours_per_slot"]
         self.volunteer_hours_week = volunteers.size * hours
-        self.volunteer_hours_grid = 0.75 * self.volunteer_hours_grid + np.bincount(
+        self.volunteer_hours_grid = p["volunteer_memory"] * self.volunteer_hours_grid + np.bincount(
             lay.grid_of[volunteers], minlength=lay.n_grids) * hours
         self.deliberation_attendees_week = 0
         if self.week % WEEKS_PER_MONTH == 0:
@@ -804,8 +804,8 @@ class CoGovernanceModel(mesa.Model):
                 still.append(proj)
                 continue
             who = self._lift(proj.kind, proj.target, proj.effect)
-            hh.project_benefit[who] += 0.03
-            hh.trust_community[who] += 0.03 * (1.0 - hh.trust_community[who])
+            hh.project_benefit[who] += self.p["project_benefit_gain"]
+            hh.trust_community[who] += self.p["project_trust_gain"] * (1.0 - hh.trust_community[who])
             recent = who.start + np.flatnonzero(hh.last_deliberation[who] > self.week - 26)  # blocks (StreetLayout)
             hh.efficacy[recent] += self.levers.deliberation_efficacy * (1.0 - hh.efficacy[recent])
             book.completed += 1
@@ -845,13 +845,13 @@ class CoGovernanceModel(mesa.Model):
         q = self.base_quality + self.grid_boost
         firm_q = np.array([f.quality if f.present else p["unmanaged_quality"] for f in self.firms])
         q[:, PROPERTY] = firm_q
-        q[:, ENVIRONMENT] += 0.2 * (firm_q - 0.5)
+        q[:, ENVIRONMENT] += p["firm_environment_effect"] * (firm_q - 0.5)
         q += self._volunteer_service()
         service = np.zeros((lay.n_communities, 6))
         for so in self.social_orgs:
             service[so.community, SO_SERVICE_DOMAIN[so.domain]] += so.service_hours()
         per_100 = service / (lay.households_per_community / 100.0)
-        q += (p["service_effect"] * (1.0 - np.exp(-per_100 / 1.5)))[lay.grid_community]
+        q += (p["service_effect"] * (1.0 - np.exp(-per_100 / p["service_saturation"])))[lay.grid_community]
         self.quality = np.clip(q, 0.0, 1.0)
 
     def building_quality(self) -> np.ndarray:

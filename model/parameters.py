@@ -469,6 +469,29 @@ _("branch_slots_base", 0.5, 0.0, 2.0, "×", "党支部基础组织效率", "Bran
 _("so_issue_base", 0.5, 0.0, 2.0, "×", "社会组织办件基础效率", "Organisation issue base",
   "A social organisation's issue hours are multiplied by (this + professionalism).", "organisations",
   assumption="even an amateur organisation settles some issues; not measured", prior=Prior.uniform(0.2, 1.0))
+_("volunteer_memory", 0.75, 0.0, 0.99, "share/week", "志愿服务记忆保留率", "Volunteer pool memory",
+  "Weekly share of a compound's pool of recent volunteer hours that is kept (0.75: the pool holds about "
+  "the last 4 weeks); volunteer service and patrols work from this pool.", "participation",
+  assumption="volunteer work keeps a compound's service up for about a month; not measured",
+  prior=Prior.uniform(0.5, 0.9))
+_("project_benefit_gain", 0.03, 0.0, 0.5, "level", "项目获得感", "Project felt benefit",
+  "Experience lift households served by a completed project feel, beyond its quality effect (then fading "
+  "at project_benefit_memory).", "attitudes",
+  assumption="a visible new facility pleases for a while beyond what it changes; not measured",
+  prior=Prior.uniform(0.01, 0.08))
+_("project_trust_gain", 0.03, 0.0, 1.0, "share of gap", "项目信任增益", "Project trust gain",
+  "Share of the gap to full trust in the community that households served by a completed project close.",
+  "attitudes", assumption="delivered projects build trust in the community a little; not measured",
+  prior=Prior.uniform(0.01, 0.1))
+_("firm_environment_effect", 0.2, 0.0, 1.0, "×", "物业对环境的影响", "Firm effect on environment",
+  "Environment quality of a compound moves by this × (property quality − 0.5): firms clean common areas.",
+  "compounds", assumption="property firms do part of the cleaning of common areas; not measured",
+  prior=Prior.uniform(0.05, 0.4))
+_("service_saturation", 1.5, 0.01, 100.0, "hours/100 households/week", "社会组织服务饱和量",
+  "Service saturation", "Social-organisation service hours per 100 households a week at which the quality "
+  "lift reaches 1 − 1/e of service_effect.", "organisations",
+  assumption="a few hours a week per hundred households already make a visible difference; not measured",
+  prior=Prior.uniform(0.5, 5.0))
 del _
 
 constrain({"youth_share": 1.0, "retired_share": 1.0}, 1.0, "'youth_share' + 'retired_share' must be at most 1")
