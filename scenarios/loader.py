@@ -135,7 +135,7 @@ def make_scenario(base: str | Path | Scenario = "baseline",
     ``base``: a scenario name, a .toml path or a Scenario to start from. ``mechanisms``: the
     mechanisms to switch on, as ``{"points": {"crowding": 0.3}}`` or ``["points"]``
     (``{"points": {"enabled": False}}`` switches one off). ``**params``: any other parameter, with
-    ``__`` for ``.`` (``owner_share=0.5``, ``hotline__assessment=0.5``).
+    ``__`` for ``.`` (``owner_share=0.5``, ``hotline__overtime_hours=5.0``).
 
     >>> s = make_scenario(base="baseline", mechanisms={"points": {"crowding": 0.3}}, owner_share=0.5)
     >>> s.name, s.mechanisms, s.params["points.crowding"], s.params["owner_share"]
