@@ -883,10 +883,11 @@ class CoGovernanceModel(mesa.Model):
 
     # 10 -----------------------------------------------------------------------------------
     def observe(self) -> None:
-        """Quarterly survey, mechanism costs and the week's shared aggregates (collected by `step`)."""
-        self._hook("observe")
+        """Quarterly survey, mechanism costs and the week's shared aggregates (collected by `step`). The
+        survey runs before the mechanisms' ``observe`` hooks, so a quarterly rating reads this quarter's."""
         if self.week % WEEKS_PER_QUARTER == 0:
             self.survey_share = self.run_survey()
+        self._hook("observe")
         self.mechanism_cost_week = float(sum(m.weekly_cost(self) for m in self.mechanisms.values()))
         self.mechanism_cost_total += self.mechanism_cost_week
         self.points_issued_total += self.points_issued_week
