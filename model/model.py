@@ -52,7 +52,7 @@ from model.issues import (
 from model.levers import Levers
 from model.mechanisms import MECHANISMS, Mechanism, per_1000
 from model.parameters import check_constraints, kwarg_to_name, validate_value
-from model.projects import Project, ProjectBook, ProjectType
+from model.projects import Project, ProjectBook, ProjectType, library
 from model.space import SocialNetwork, StreetLayout
 
 __all__ = ["CoGovernanceModel", "resolve_parameters"]
@@ -121,7 +121,7 @@ class CoGovernanceModel(mesa.Model):
         self._setup_households()
         self._setup_organisations()
         self.issues = IssueTable(capacity=max(4096, self.layout.n_households), keep_closed=p["keep_closed_issues"])
-        self.projects = ProjectBook(self.layout.n_communities)
+        self.projects = ProjectBook(self.layout.n_communities, library(p))
         # fixed for a run: issue kinds' shares and hours, and the (grid, kind) cells issues arise in
         self._kind_shares, self._kind_hours = kind_shares(p), kind_hours(p)
         self._cell_grid = np.repeat(np.arange(self.layout.n_grids), 7)

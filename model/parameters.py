@@ -65,6 +65,7 @@ from model.parameter_registry import (
     validate_value,
 )
 from model.priors import Prior
+from model.projects import LIBRARY, project_effect_name
 
 __all__ = [
     "Param",
@@ -492,6 +493,12 @@ _("service_saturation", 1.5, 0.01, 100.0, "hours/100 households/week", "社会�
   "lift reaches 1 − 1/e of service_effect.", "organisations",
   assumption="a few hours a week per hundred households already make a visible difference; not measured",
   prior=Prior.uniform(0.5, 5.0))
+for _type in LIBRARY:
+    _(project_effect_name(_type.key), _type.effect, 0.0, 1.0, "share of gap", f"{_type.name_zh}效果",
+      f"Project effect: {_type.key}", f"Share of the gap to quality 1 of its domain that a completed {_type.key} "
+      f"project closes for the {_type.scope} it serves.", "projects",
+      assumption="a project closes a fair part of the gap it targets (a lift more); not measured",
+      prior=Prior.uniform(_type.effect / 2, min(2 * _type.effect, 1.0)))
 del _
 
 constrain({"youth_share": 1.0, "retired_share": 1.0}, 1.0, "'youth_share' + 'retired_share' must be at most 1")
@@ -507,4 +514,4 @@ constrain({issue_share_name(k): -1.0 for k in ISSUE_KINDS}, -1e-9, "the issue sh
 for _age in AGE_GROUPS:
     constrain({quality_weight_name(_age, d): -1.0 for d in DOMAINS}, -1e-9,
               f"the quality weights of {_age} households must not all be 0")
-del _state, _a, _b, _why, _shape, _value, _KIND_SHARE, _KIND_HOURS, _AGE_WEIGHTS, _kind, _zh, _share, _hours, _age, _age_zh, _row, _domain, _dzh, _w
+del _type, _state, _a, _b, _why, _shape, _value, _KIND_SHARE, _KIND_HOURS, _AGE_WEIGHTS, _kind, _zh, _share, _hours, _age, _age_zh, _row, _domain, _dzh, _w

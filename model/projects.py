@@ -6,13 +6,15 @@ list, 需求清单) ranks by unmet need itself; deliberation gives attendees' ne
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
 from model.domains import CARE, CULTURE, ENVIRONMENT, INFRASTRUCTURE, SAFETY
 
-__all__ = ["ProjectType", "LIBRARY", "Project", "ProjectBook"]
+__all__ = ["ProjectType", "LIBRARY", "Project", "ProjectBook", "library", "project_effect_name"]
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class ProjectType:
     scope: str  # "building", "grid" or "community"
     cost_per_household: float  # yuan per household served (a larger building or compound costs more)
     build_weeks: int
-    effect: float  # quality lift (a share of the remaining gap to 1)
+    effect: float  # quality lift (a share of the remaining gap to 1); declared as project_effect_KEY
     old_only: bool = False
 
 
@@ -38,6 +40,16 @@ LIBRARY: tuple[ProjectType, ...] = (
     ProjectType("fire_safety", "消防安全改造", SAFETY, "grid", 312.5, 8, 0.15),
     ProjectType("greening", "环境整治", ENVIRONMENT, "grid", 312.5, 8, 0.12),
 )
+
+
+def project_effect_name(key: str) -> str:
+    """The declared parameter holding the quality effect of a project type."""
+    return f"project_effect_{key}"
+
+
+def library(p: Mapping[str, Any]) -> tuple[ProjectType, ...]:
+    """The project types with their effects from the declared parameters (LIBRARY holds the defaults)."""
+    return tuple(replace(t, effect=p[project_effect_name(t.key)]) for t in LIBRARY)
 
 
 @dataclass
@@ -55,6 +67,7 @@ class ProjectBook:
     """Projects under way and done, and each community's unspent budget."""
 
     n_communities: int
+    library: tuple[ProjectType, ...]  # the project types on offer (see library())
     budget: np.ndarray = field(init=False)
     active: list[Project] = field(default_factory=list)
     completed: int = 0
@@ -80,7 +93,7 @@ class ProjectBook:
         (type, target index within the street, need, cost in yuan) for each pick.
         """
         cands: list[tuple[ProjectType, int, float]] = []
-        for ptype in LIBRARY:
+        for ptype in self.library:
             if ptype.scope == "building":
                 needs, old, offset = need_building, building_old, 0
             elif ptype.scope == "grid":
