@@ -83,6 +83,33 @@ class ProjectBook:
         self.spend_total = 0.0
         self.completed_log.clear()
 
+    def _candidates(self, community: int, building_old: np.ndarray, grid_old: np.ndarray, n_comm: int,
+                    households: dict[str, int]) -> tuple[np.ndarray, ...]:
+        """A community's candidate projects, which depend on its layout only (made once): library
+        position, target within its scope, row in the stacked (building, grid, community) need matrix,
+        domain, effect and cost in yuan; in library order, then target order (the greedy pass breaks
+        ties by it)."""
+        cache = self.__dict__.setdefault("_candidate_cache", {})
+        key = (community, building_old.tobytes(), grid_old.tobytes(), n_comm, tuple(sorted(households.items())))
+        found = cache.get(key)
+        if found is not None:
+            return found
+        kinds, targets, rows = [], [], []
+        first_row = {"building": 0, "grid": len(building_old), "community": len(building_old) + len(grid_old)}
+        for t, ptype in enumerate(self.library):
+            old = {"building": building_old, "grid": grid_old}.get(ptype.scope, np.zeros(n_comm, dtype=bool))
+            local = np.flatnonzero(old) if ptype.old_only else np.arange(len(old))
+            kinds.append(np.full(local.size, t))
+            targets.append(local)
+            rows.append(first_row[ptype.scope] + local)
+        kind = np.concatenate(kinds)
+        per_type = {name: np.array([getattr(ptype, name) for ptype in self.library])
+                    for name in ("domain", "effect", "cost_per_household")}
+        served = np.array([households[ptype.scope] for ptype in self.library])
+        found = cache[key] = (kind, np.concatenate(targets), np.concatenate(rows), per_type["domain"][kind],
+                              per_type["effect"][kind], per_type["cost_per_household"][kind] * served[kind])
+        return found
+
     def choose(self, community: int, need_building: np.ndarray, need_grid: np.ndarray, need_comm: np.ndarray,
                building_old: np.ndarray, grid_old: np.ndarray, noise: float, rng: np.random.Generator,
                households: dict[str, int]) -> list[tuple[ProjectType, int, float, float]]:
@@ -92,29 +119,26 @@ class ProjectBook:
         community itself; `households` the households a project of each scope serves; returns
         (type, target index within the street, need, cost in yuan) for each pick.
         """
-        cands: list[tuple[ProjectType, int, float]] = []
-        for ptype in self.library:
-            if ptype.scope == "building":
-                needs, old, offset = need_building, building_old, 0
-            elif ptype.scope == "grid":
-                needs, old, offset = need_grid, grid_old, 0
-            else:
-                needs, old, offset = need_comm, np.zeros(1, dtype=bool), 0
-            for local, row in enumerate(needs):
-                if ptype.old_only and not old[local]:
-                    continue
-                cands.append((ptype, local + offset, float(row[ptype.domain])))
-        if not cands:
+        kind, local, row, domain, effect, cost = self._candidates(community, building_old, grid_old,
+                                                                 len(need_comm), households)
+        if kind.size == 0:
             return []
-        need = np.array([c[2] for c in cands]) * np.array([c[0].effect for c in cands])
-        cost = np.array([c[0].cost_per_household * households[c[0].scope] for c in cands])
+        value = np.concatenate((need_building, need_grid, need_comm))[row, domain]
+        need = value * effect
         score = need / cost
         if noise > 0:
             score = score * np.exp(noise * rng.standard_normal(score.size))
-        picks = []
-        left = self.budget[community]
-        for i in np.argsort(-score, kind="stable"):
-            if cost[i] <= left and need[i] > 0:
-                picks.append((*cands[i], float(cost[i])))
-                left -= cost[i]
+        picks: list[tuple[ProjectType, int, float, float]] = []
+        useful = need > 0
+        if not useful.any():
+            return picks
+        cheapest = float(cost[useful].min())
+        left = float(self.budget[community])
+        cost_of, need_of = cost.tolist(), need.tolist()
+        for i in np.argsort(-score, kind="stable").tolist():
+            if left < cheapest:  # nothing that is needed fits any more
+                break
+            if cost_of[i] <= left and need_of[i] > 0:
+                picks.append((self.library[kind[i]], int(local[i]), float(value[i]), cost_of[i]))
+                left -= cost_of[i]
         return picks

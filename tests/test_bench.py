@@ -40,6 +40,7 @@ def test_quick_bench_writes_every_figure(tmp_path: Path) -> None:
     for size in results["sizes"].values():
         for fig in (
             "setup_s",
+            "setup_no_warmup_cpu_s",
             "run_s",
             "household_steps_per_s",
             "household_steps_per_cpu_s",
