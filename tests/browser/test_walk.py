@@ -124,16 +124,17 @@ def test_setup_survives_compare_and_language_switch(app_server: AppServer, page:
     def check_setup() -> None:
         expect(page.locator(".cogov-week")).to_have_text(app.t("week_n", n=2), timeout=LOAD_TIMEOUT)
         expect(page.locator(".cogov-mechanisms-on")).to_contain_text(app.pick(points.name_zh, points.name_en))
-        expect(page.get_by_role("checkbox", name=app.pick(points.name_zh, points.name_en), exact=True)).to_be_checked()
+        expect(page.get_by_role("checkbox", name=app.pick(points.name_zh, points.name_en), exact=True)).to_be_checked(
+            timeout=UI_TIMEOUT)
         expect(app.param_input("owner_share")).to_have_value("0.5")
         expect(app.param_input("points__exchange_value")).to_have_value("0.8")
         expect(page.locator(".cogov-pending")).to_contain_text(app.t("pending_changes", n=1))  # only the real one
 
-    for _ in range(2):  # Explore -> Compare -> Explore, twice
-        page.get_by_role("tab", name=app.t("nav_compare")).click()
-        expect(page.locator(".cogov-compare-run")).to_be_visible(timeout=LOAD_TIMEOUT)
-        page.get_by_role("tab", name=app.t("nav_explore")).click()
-        check_setup()
+    page.get_by_role("tab", name=app.t("nav_compare")).click()  # Explore -> Compare -> Explore
+    expect(page.locator(".cogov-compare-run")).to_be_visible(timeout=LOAD_TIMEOUT)
+    page.get_by_role("tab", name=app.t("nav_explore")).click()
+    app.wait_explore()
+    check_setup()
     app.set_language("en")
     check_setup()
     app.set_language("zh")
