@@ -49,13 +49,29 @@ UNIT_PART_ZH: dict[str, str] = {
 }  # fmt: skip
 
 
+def _part_zh(part: str) -> str | None:
+    """One part of a unit in 中文: from the table, or "<number> <word>" (``100 households`` → 100 户)."""
+    if part in UNIT_PART_ZH:
+        return UNIT_PART_ZH[part]
+    counted = re.fullmatch(r"([\d,.]+) (\w+)", part)
+    if counted and counted.group(2) in UNIT_PART_ZH:
+        return f"{counted.group(1)} {UNIT_PART_ZH[counted.group(2)]}"
+    return None
+
+
 def _parts_zh(unit: str) -> str | None:
-    """Each part between ``/`` and brackets in 中文, or None if a part is not in the table."""
+    """Each part between ``/`` and brackets in 中文, or None if a part has no 中文 form."""
     pieces = re.split(r"([/()])", unit)
-    words = [p.strip() for p in pieces if p.strip() and p not in "/()"]
-    if not all(w in UNIT_PART_ZH for w in words):
-        return None
-    return "".join(p if p in "/()" else UNIT_PART_ZH.get(p.strip(), "") for p in pieces)
+    out = []
+    for piece in pieces:
+        if piece in "/()" or not piece.strip():
+            out.append(piece)
+            continue
+        zh = _part_zh(piece.strip())
+        if zh is None:
+            return None
+        out.append(zh)
+    return "".join(out)
 
 
 def unit_text(unit: str, lang: str) -> str:
