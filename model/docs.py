@@ -152,7 +152,7 @@ def _lever_names() -> tuple[str, ...]:
 class _Paths:
     """Dotted paths of expressions inside one function, with local aliases resolved.
 
-    ``lv = model.levers`` makes ``lv.pay_bonus`` read as ``model.levers.pay_bonus``; subscripts are
+    ``lv = model.levers`` makes ``lv.margin_factor`` read as ``model.levers.margin_factor``; subscripts are
     dropped (``hh.points[i]`` is ``model.households.points``) and ``for firm in model.firms`` makes
     ``firm.quality`` read as ``model.firms[].quality``.
     """

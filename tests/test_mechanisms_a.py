@@ -110,14 +110,16 @@ def base() -> list[Run]:
 
 
 # -- whistle_report ---------------------------------------------------------------------------
-def test_whistle_report_shortens_escalated_infrastructure_and_cross_boundary_resolution(base) -> None:
+def test_whistle_report_shortens_infrastructure_resolution_and_works_off_the_backlog(base) -> None:
+    """Departments' priority hours answer whistled issues: infrastructure issues are resolved
+    sooner, fewer open issues are given up and the open backlog falls. (The mean resolution time
+    of all or cross-boundary issues is no measure here: the whistle takes the oldest issues first,
+    which would otherwise have been given up, so resolved issues are older on average.)"""
     mech = runs(on("whistle_report"))
     assert greater(issue(base, "infra_weeks"), issue(mech, "infra_weeks")) < ALPHA
-    # Cross-boundary and overall timing are not asserted: after the warm-up the whistle takes the
-    # oldest overdue issues first, old cross-boundary ones the baseline gives up, so the mean age at
-    # resolution rises and the share of a cohort resolved within 8 weeks does not move (for mech:
-    # docs/results-changes.md, dyn's section).
     assert issue(base, "infra_weeks").mean() - issue(mech, "infra_weeks").mean() > 5.0  # weeks
+    assert greater(issue(base, "expired_open"), issue(mech, "expired_open")) < ALPHA
+    assert greater(metric(base, "issues_open"), metric(mech, "issues_open")) < ALPHA
     assert greater([r.model.issues.escalations_total for r in mech],
                    [r.model.issues.escalations_total for r in base]) < ALPHA
     assert np.all(metric(mech, "volunteer_slots") == metric(base, "volunteer_slots"))
@@ -140,18 +142,20 @@ def test_whistle_report_means_fewer_expired_issues_over_three_years() -> None:
 
 
 def test_whistled_issues_are_not_passed_on() -> None:
-    m = runs(on("whistle_report"), seeds=(3,))[0].model
-    iss = m.issues
-    # every issue ever whistled (the run keeps closed issues): the departments resolve most within a
-    # week or two, so at the horizon few or none may still be open
-    whistled = np.flatnonzero(iss.whistled[: iss.size])
-    assert whistled.size and np.all(iss.partner[whistled] == -1)
-    assert np.all(iss.holder[whistled] == m.holders.street)
-    # the whistle takes on no more than the departments can answer within the SLA
-    p = m.p
+    """Every week: whistled issues are the departments' (at the street, no partner to pass to), and
+    the open whistled backlog stays within what the priority hours answer within the SLA."""
+    m = CoGovernanceModel("baseline", seed=3, **on("whistle_report"))
+    p, iss = m.p, m.issues
     hours = p["whistle_report.priority_hours"] * m.layout.n_households / 1000
-    open_whistled = whistled[iss.status[whistled] == 1]
-    assert iss.remaining[open_whistled].sum() <= hours * p["whistle_report.sla_weeks"] + 1e-9
+    seen = 0
+    for _ in range(26):
+        m.step()
+        a = iss.active
+        whistled = a[iss.whistled[a] & (iss.status[a] == 1)]
+        seen += whistled.size
+        assert np.all(iss.partner[whistled] == -1) and np.all(iss.holder[whistled] == m.holders.street)
+        assert iss.remaining[whistled].sum() <= hours * p["whistle_report.sla_weeks"] + 1e-9
+    assert seen > 0
 
 
 # -- three_party_linkage ----------------------------------------------------------------------
