@@ -230,12 +230,32 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
-def _posterior_lines(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any]) -> list[str]:
+def _posterior_lines(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], lang: str = "en") -> list[str]:
     """Under ``compare --posterior``: what the intervals are, and the spread of effects over the posterior."""
     post = meta.get("posterior")
     if not post:
         return []
     ref = spec.reference
+    if lang == "zh":
+        label = {s.name: scenario_label(s, "zh") for s in spec.scenarios}
+        lines = [
+            "## 参数不确定性（校准后验）", "",
+            f"每个情景的第 *r* 次重复使用校准 `{post['calibration']}`（`{post['path']}`；自由参数 "
+            f"{'、'.join(f'`{n}`' for n in post['parameters'])}）后验的第 *r* 组参数抽样和相同的种子，因此各情景在参数和"
+            f"偶然性上都保持配对。**区间的含义：**本报告中的 95% 区间是对后验抽样和种子平均值的置信区间（重复越多越窄）；"
+            f"下表的 **90% 范围**是 {spec.reps} 个配对差异的第 5 至第 95 百分位，即效果在可信参数组合和种子之间变化多大"
+            f"（不随重复增多而变窄）。", "",
+            f"| 情景 | 指标 | 与{label[ref]}的平均差异（95% 置信区间） | 后验抽样上的 90% 范围 |",
+            "|---|---|---|---|",
+        ]
+        h = summary[summary["horizon"] & summary["metric"].isin(["satisfaction_mean", "participation_monthly"])]
+        for r in h.itertuples():
+            if r.scenario == ref:
+                continue
+            lines.append(f"| {label.get(r.scenario, r.scenario)} | {r.metric_zh} | {fmt_diff(r.diff, r.unit)}"
+                         f"（{fmt_diff(r.diff_ci_low, r.unit)} 至 {fmt_diff(r.diff_ci_high, r.unit)}） | "
+                         f"{fmt_diff(r.diff_q05, r.unit)} 至 {fmt_diff(r.diff_q95, r.unit)} |")
+        return [*lines, ""]
     lines = [
         "## Parameter uncertainty (calibration posterior)",
         "",
@@ -247,14 +267,16 @@ def _posterior_lines(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, A
         f"{spec.reps} paired differences, i.e. how much the effect varies across plausible parameter sets and seeds "
         f"(it does not shrink with more replicates).",
         "",
-        f"| Scenario | Measure | Mean difference from {ref} (95 % CI) | 90 % range over posterior draws |",
+        f"| Scenario | Measure | Mean difference from "
+        f"{next(scenario_label(s) for s in spec.scenarios if s.name == ref)} (95 % CI) | 90 % range over posterior draws |",
         "|---|---|---|---|",
     ]
     h = summary[summary["horizon"] & summary["metric"].isin(["satisfaction_mean", "participation_monthly"])]
     for r in h.itertuples():
         if r.scenario == ref:
             continue
-        lines.append(f"| `{r.scenario}` | {r.metric_en} | {fmt_diff(r.diff, r.unit)} ({fmt_diff(r.diff_ci_low, r.unit)} "
+        shown = next((scenario_label(s) for s in spec.scenarios if s.name == r.scenario), r.scenario)
+        lines.append(f"| {shown} | {r.metric_en} | {fmt_diff(r.diff, r.unit)} ({fmt_diff(r.diff_ci_low, r.unit)} "
                      f"to {fmt_diff(r.diff_ci_high, r.unit)}) | {fmt_diff(r.diff_q05, r.unit)} to "
                      f"{fmt_diff(r.diff_q95, r.unit)} |")
     return [*lines, ""]
@@ -346,10 +368,12 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
           f"“明显”指配对差异的 95% 区间不含零；“无明显差异”指这些运行不能把该情景与{label[ref]}在这一指标上区分开。"),
         "",
         *([] if meta.get("posterior") else [
-            "These intervals cover seed noise only (chance differences between runs with the same "
-            "parameters), not uncertainty about the parameters themselves, which can move the effects far "
-            "more; `compare --posterior` with a calibration posterior includes it.", ""]),
-        *_posterior_lines(spec, summary, meta),
+            L("These intervals cover seed noise only (chance differences between runs with the same "
+              "parameters), not uncertainty about the parameters themselves, which can move the effects far "
+              "more; `compare --posterior` with a calibration posterior includes it.",
+              "这些区间只包含种子噪声（参数相同的运行之间的偶然差异），不包含参数本身的不确定性，后者对效果的影响可能大得多；"
+              "用校准后验加 `compare --posterior` 可以把它包括进来。"), ""]),
+        *_posterior_lines(spec, summary, meta, lang),
         L("## What was compared", "## 比较了什么"),
         "",
     ]
