@@ -27,6 +27,8 @@ if str(ROOT) not in sys.path:
 from model.errors import UserError  # noqa: E402
 
 Handler = Callable[[argparse.Namespace], int]
+#: How the command line switches a mechanism on (hint in refusals of parameters of mechanisms that are off).
+SET_SWITCH = "--set {switch}=true"
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -66,7 +68,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
     from model.model import resolve_parameters
     from model.parameters import GROUPS, PARAMETERS, provenance_counts
 
-    scen, params = resolve_parameters(args.scenario, parse_sets(args.set), where="--set")
+    scen, params = resolve_parameters(args.scenario, parse_sets(args.set), where="--set", how_to_enable=SET_SWITCH)
     print(f"{scen.name}: {scen.label_zh} / {scen.label_en}")
     if scen.description:
         print(scen.description)
@@ -105,34 +107,29 @@ def cmd_describe(args: argparse.Namespace) -> int:
 
 # -- run --------------------------------------------------------------------------------------
 def cmd_run(args: argparse.Namespace) -> int:
+    from model.input_checks import check_out, check_seed
     from model.model import resolve_parameters
+    from model.output_folder import staged_folder
     from model.parameters import validate_value
-    from model.runner import (
-        ensure_writable_dir,
-        households_in,
-        run_scenario,
-        summary_table,
-        versions,
-        write_run_outputs,
-    )
+    from model.runner import households_in, run_scenario, summary_table, versions, write_run_outputs
 
-    if args.seed < 0:
-        raise UserError(f"--seed {args.seed}: expected a whole number, 0 or more")
+    seed = check_seed(args.seed)
     overrides = parse_sets(args.set)
     if args.weeks is not None:
         overrides["weeks"] = validate_value("weeks", args.weeks, where="--weeks")
-    scen, params = resolve_parameters(args.scenario, overrides, where="--set")
-    out = ensure_writable_dir(args.out)
+    scen, params = resolve_parameters(args.scenario, overrides, where="--set", how_to_enable=SET_SWITCH)
+    out = check_out(args.out)  # validated here, written only when the run is done
     started = time.perf_counter()
-    frame = run_scenario(scen, seed=args.seed, overrides=overrides)
+    frame = run_scenario(scen, seed=seed, overrides=overrides)
     elapsed = time.perf_counter() - started
     meta = {
-        "scenario": scen.name, "scenario_file": str(scen.path), "seed": args.seed, "weeks": params["weeks"],
+        "scenario": scen.name, "scenario_file": str(scen.path), "seed": seed, "weeks": params["weeks"],
         "households": households_in(params), "overrides": overrides,
         "parameters": params, "versions": versions(), "wall_seconds": round(elapsed, 3),
     }
-    write_run_outputs(out, frame, meta)
-    print(f"{scen.name} ({scen.label_zh} / {scen.label_en}), seed {args.seed}, {params['weeks']} weeks, "
+    with staged_folder(out) as stage:  # the three files appear together or not at all
+        write_run_outputs(stage, frame, meta)
+    print(f"{scen.name} ({scen.label_zh} / {scen.label_en}), seed {seed}, {params['weeks']} weeks, "
           f"{elapsed:.2f} s")
     print(summary_table(frame))
     print(f"\nwrote {out / 'timeseries.parquet'}, {out / 'timeseries.csv'}, {out / 'run.json'}")
@@ -216,11 +213,21 @@ def _extra_commands() -> list[Callable[[Any], None]]:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from model.input_checks import one_line
+    from model.output_folder import DiskFull, is_disk_full
+
     try:
         return args.handler(args)
     except UserError as exc:
-        print(f"{program_name()} {args.command}: error: {exc}", file=sys.stderr)
+        print(f"{program_name()} {args.command}: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
+    except (DiskFull, OSError) as exc:  # a full disk is one line and status 1; other OS errors propagate
+        if not is_disk_full(exc):
+            raise
+        where = exc.path if isinstance(exc, DiskFull) else (exc.filename or "an output file")
+        print(f"{program_name()} {args.command}: error: no space left writing {one_line(str(where))}",
+              file=sys.stderr)
+        return 1
     except BrokenPipeError:  # output piped into `head` and closed early
         return 0
     except KeyboardInterrupt:

@@ -27,6 +27,7 @@ True
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import shutil
@@ -84,19 +85,20 @@ def plan(scenarios: list[Any], reference: str = "baseline", reps: int = DEFAULT_
     calibration's output folder), replicate r of every scenario runs under the posterior's r-th parameter
     draw (and the same seed), so intervals include parameter uncertainty.
     """
+    from model.input_checks import cap_jobs, check_out, check_runs, check_seed
     from model.parameters import kwarg_to_name, validate_value
 
     if reps < 2:
         raise UserError(f"--reps {reps}: need at least 2 replicates for an interval")
-    if jobs is not None and jobs < 1:
-        raise UserError(f"--jobs {jobs}: expected a whole number of worker processes, 1 or more")
-    if seed < 0:
-        raise UserError(f"--seed {seed}: expected a whole number, 0 or more")
+    check_seed(seed)
     validate_value("weeks", weeks, where="--weeks")
     if not scenarios:
         raise UserError("no scenario given")
     common = {kwarg_to_name(k): validate_value(kwarg_to_name(k), v, where=f"--set {k}")
               for k, v in (overrides or {}).items()}
+    check_runs(len(scenarios) * reps, f"--reps {reps}", key="compare_runs")  # before any seed is drawn
+    out_path = check_out(out)
+    jobs = cap_jobs(jobs)
     loaded: list[Scenario] = []
     inputs: list[str] = []
     own_overrides: list[dict[str, Any]] = []
@@ -120,9 +122,6 @@ def plan(scenarios: list[Any], reference: str = "baseline", reps: int = DEFAULT_
     if reference not in names:
         raise UserError(f"--reference {reference}: not among the compared scenarios ({', '.join(names)}); "
                         f"list it as well, e.g. compare {' '.join(typed) or '...'} {reference}")
-    out_path = Path(out)
-    if out_path.exists() and not out_path.is_dir():
-        raise UserError(f"--out {out_path}: exists and is not a directory")
     post, draws = _posterior_draws(posterior, loaded, reps) if posterior is not None else (None, [])
     return CompareSpec(scenarios=loaded, inputs=inputs, reference=reference, reps=reps, weeks=weeks, seed=seed,
                        jobs=jobs, out=out_path, seeds=replicate_seeds(seed, reps), overrides=own_overrides,
@@ -396,59 +395,72 @@ def run_comparison(spec: CompareSpec, progress: bool = True, started: float | No
 
     from experiments import plots, report
     from experiments.engine import collect, execute, make_executor
+    from model.output_folder import staged_folder
     from model.runner import atomic_write, ensure_writable_dir, metric_units, versions, write_parquet
 
     started = time.perf_counter() if started is None else started
+    created = not spec.out.exists()
     out = ensure_writable_dir(spec.out)
     work = out / WORK_DIR
     _clear_work(work)
-    tasks, index = make_tasks(spec)
-    t0 = time.perf_counter()
-    outcome = execute(tasks, compare_run, work, functools.partial(make_executor, spec.jobs, None),
-                      resume=False, progress=progress)
-    run_seconds = time.perf_counter() - t0
-    if outcome.failed:
-        first = next(iter(outcome.failed.items()))
-        raise CompareFailed(f"{len(outcome.failed)} of {len(tasks)} runs failed (first: {first[0]}: {first[1]}); "
-                            f"details in {work / 'failed'}")
+    try:
+        tasks, index = make_tasks(spec)
+        t0 = time.perf_counter()
+        outcome = execute(tasks, compare_run, work, functools.partial(make_executor, spec.jobs, None),
+                          resume=False, progress=progress)
+        run_seconds = time.perf_counter() - t0
+        if outcome.failed:
+            first = next(iter(outcome.failed.items()))
+            raise CompareFailed(f"{len(outcome.failed)} of {len(tasks)} runs failed (first: {first[0]}: {first[1]}); "
+                                f"details in {work / 'failed'}")
 
-    wide = collect(work)
-    ids = pd.DataFrame.from_dict(index, orient="index", columns=["scenario", "replicate", "seed"])
-    ids = ids.loc[wide["run_id"]].reset_index(drop=True)
-    wide = pd.concat([ids, wide.drop(columns="run_id")], axis=1)
-    metrics = [c for c in wide.columns if c not in ID_COLUMNS]
-    wide = wide[[*ID_COLUMNS, *metrics]]
+        wide = collect(work)
+        ids = pd.DataFrame.from_dict(index, orient="index", columns=["scenario", "replicate", "seed"])
+        ids = ids.loc[wide["run_id"]].reset_index(drop=True)
+        wide = pd.concat([ids, wide.drop(columns="run_id")], axis=1)
+        metrics = [c for c in wide.columns if c not in ID_COLUMNS]
+        wide = wide[[*ID_COLUMNS, *metrics]]
+        households = {s.name: households_of(s) for s in spec.scenarios}
+        weeks = summary_weeks(spec.weeks)
+        summary = summarize(wide, spec.names, spec.reference, weeks, households)
+        series = over_time(wide, ["satisfaction_mean", "participation_monthly"], spec.reference)
 
-    provenance = {"scenarios": spec.names, "reference": spec.reference, "weeks": spec.weeks,
-                  "base_seed": spec.seed, "replicate_seeds": spec.seeds, "versions": versions(),
-                  "units": metric_units(metrics)}  # the unit of `value` for each `metric`
-    files = [atomic_write(out / "runs.parquet", lambda p: write_parquet(to_long(wide), p, provenance))]
-    households = {s.name: households_of(s) for s in spec.scenarios}
-    weeks = summary_weeks(spec.weeks)
-    summary = summarize(wide, spec.names, spec.reference, weeks, households)
-    files.append(atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False)))
-
-    series = over_time(wide, ["satisfaction_mean", "participation_monthly"], spec.reference)
-    files += plots.write_all(out, spec, summary, series, lang=lang)
-    wall = time.perf_counter() - started
-    meta = {
-        "scenarios": spec.names, "inputs": spec.inputs, "reference": spec.reference, "reps": spec.reps,
-        "overrides": {n: o for n, o in zip(spec.names, spec.overrides, strict=False) if o},
-        "weeks": spec.weeks, "summary_weeks": weeks, "base_seed": spec.seed, "replicate_seeds": spec.seeds,
-        "jobs": spec.jobs, "households": households, "runs": len(tasks), "run_seconds": round(run_seconds, 2),
-        "wall_seconds_before_report": round(wall, 2), "flow_metrics_window_weeks": WINDOW_WEEKS,
-        "flow_metrics": sorted(FLOW_METRICS & set(metrics)), "versions": versions(),
-    }
-    if spec.posterior is not None:
-        meta["posterior"] = {
-            "path": str(spec.posterior.path.resolve()), "calibration": spec.posterior.settings.get("name"),
-            "parameters": spec.posterior.parameters,
-            "draw_rows": [spec.posterior.draw_index(r) for r in range(spec.reps)], "draws": spec.draws,
-        }
-    files.append(atomic_write(out / "compare.json", lambda p: p.write_text(
-        json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")))
-    text = report.render(spec, summary, meta, [f.name for f in files], lang=lang)
-    files.append(atomic_write(out / "report.md", lambda p: p.write_text(text, encoding="utf-8")))
+        provenance = {"scenarios": spec.names, "reference": spec.reference, "weeks": spec.weeks,
+                      "base_seed": spec.seed, "replicate_seeds": spec.seeds, "versions": versions(),
+                      "units": metric_units(metrics)}  # the unit of `value` for each `metric`
+        with staged_folder(out) as stage:  # every output appears together, or none (e.g. on a full disk)
+            files = [atomic_write(stage / "runs.parquet", lambda p: write_parquet(to_long(wide), p, provenance))]
+            files.append(atomic_write(stage / "summary.csv", lambda p: summary.to_csv(p, index=False)))
+            files += plots.write_all(stage, spec, summary, series, lang=lang)
+            wall = time.perf_counter() - started
+            meta = {
+                "scenarios": spec.names, "inputs": spec.inputs, "reference": spec.reference, "reps": spec.reps,
+                "overrides": {n: o for n, o in zip(spec.names, spec.overrides, strict=False) if o},
+                "weeks": spec.weeks, "summary_weeks": weeks, "base_seed": spec.seed, "replicate_seeds": spec.seeds,
+                "jobs": spec.jobs, "households": households, "runs": len(tasks),
+                "run_seconds": round(run_seconds, 2), "wall_seconds_before_report": round(wall, 2),
+                "flow_metrics_window_weeks": WINDOW_WEEKS, "flow_metrics": sorted(FLOW_METRICS & set(metrics)),
+                "versions": versions(),
+            }
+            if spec.posterior is not None:
+                meta["posterior"] = {
+                    "path": str(spec.posterior.path.resolve()), "calibration": spec.posterior.settings.get("name"),
+                    "parameters": spec.posterior.parameters,
+                    "draw_rows": [spec.posterior.draw_index(r) for r in range(spec.reps)], "draws": spec.draws,
+                }
+            files.append(atomic_write(stage / "compare.json", lambda p: p.write_text(
+                json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")))
+            text = report.render(spec, summary, meta, [f.name for f in files], lang=lang)
+            files.append(atomic_write(stage / "report.md", lambda p: p.write_text(text, encoding="utf-8")))
+            files = [out / f.relative_to(stage) for f in files]
+    except CompareFailed:
+        raise  # the failed runs' records stay in WORK_DIR for inspection
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        if created:
+            with contextlib.suppress(OSError):
+                out.rmdir()  # only if empty: the folder this comparison created
+        raise
     shutil.rmtree(work, ignore_errors=True)
     return CompareResult(spec, summary, files, time.perf_counter() - started, run_seconds)
 

@@ -69,6 +69,10 @@ __all__ = [
     "collect",
     "iter_runs",
     "completed_run_ids",
+    "FINGERPRINT_ATTR",
+    "run_file_fingerprint",
+    "check_run_files",
+    "folder_lock",
     "RUNS_DIR",
     "FAILED_DIR",
 ]
@@ -78,6 +82,9 @@ log = logging.getLogger(__name__)
 RUNS_DIR = "runs"
 FAILED_DIR = "failed"
 _LOCK_NAME = ".lock"
+#: `frame.attrs` key under which a run function may store a fingerprint of its task (kept in the run
+#: file's Parquet metadata by pandas); `execute(..., fingerprint=f)` checks it on resume.
+FINGERPRINT_ATTR = "task_fingerprint"
 _RUN_ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,199}$")
 _SETTLE_S = 30.0  # how long to let a broken pool fail its remaining futures
 _DASK_CONNECT_TIMEOUT = "5s"
@@ -142,7 +149,7 @@ def _run_one(run_fn: RunFn, task: RunTask) -> bytes:
         frame = frame.drop(columns="run_id")
     frame.insert(0, "run_id", task.run_id)
     buf = io.BytesIO()
-    frame.to_parquet(buf, index=False)
+    frame.to_parquet(buf, index=False)  # pandas keeps frame.attrs in the file's metadata (PANDAS_ATTRS)
     return buf.getvalue()
 
 
@@ -421,6 +428,44 @@ def completed_run_ids(out_dir: str | os.PathLike[str]) -> set[str]:
     return {p.name[: -len(".parquet")] for p in runs.glob("*.parquet") if not p.name.startswith(".")}
 
 
+def run_file_fingerprint(path: str | os.PathLike[str]) -> str | None:
+    """The task fingerprint stored in a run file (None if it has none); raises if the file is damaged."""
+    import pyarrow.parquet as pq
+
+    meta = pq.read_metadata(path).metadata or {}
+    attrs = meta.get(b"PANDAS_ATTRS")
+    if not attrs:
+        return None
+    value = json.loads(attrs).get(FINGERPRINT_ATTR)
+    return value if isinstance(value, str) else None
+
+
+def check_run_files(
+    out_dir: str | os.PathLike[str], tasks: Iterable[RunTask], fingerprint: Callable[[RunTask], str] | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """Check the finished run files of ``tasks`` in ``out_dir/runs``: ``(damaged, foreign)``.
+
+    ``damaged`` maps run ids whose file cannot be read as Parquet to the reason (they should be run
+    again). With ``fingerprint``, ``foreign`` lists run ids whose file holds another fingerprint, or
+    none (made by a different run, e.g. another sweep written into the same folder).
+    """
+    runs = Path(out_dir) / RUNS_DIR
+    done = completed_run_ids(out_dir)
+    damaged: dict[str, str] = {}
+    foreign: list[str] = []
+    for task in tasks:
+        if task.run_id not in done:
+            continue
+        try:
+            stored = run_file_fingerprint(runs / f"{task.run_id}.parquet")
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            damaged[task.run_id] = _error_line(exc)
+            continue
+        if fingerprint is not None and stored != fingerprint(task):
+            foreign.append(task.run_id)
+    return damaged, foreign
+
+
 def iter_runs(
     out_dir: str | os.PathLike[str], columns: list[str] | None = None
 ) -> Iterator[tuple[str, pd.DataFrame]]:
@@ -439,18 +484,26 @@ def collect(out_dir: str | os.PathLike[str], columns: list[str] | None = None) -
 
 
 @contextlib.contextmanager
-def _folder_lock(out_dir: Path) -> Iterator[None]:
+def folder_lock(out_dir: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold ``out_dir/.lock`` (``flock``, released by the kernel even on kill -9) for the block; a folder
+    another driver holds raises `UserError`. The folder is created if needed. A driver that must write
+    before `execute` (a sweep's manifest) takes it first and passes ``locked=True`` to `execute`."""
     import fcntl
 
-    fh = open(out_dir / _LOCK_NAME, "a+")  # noqa: SIM115 - held for the whole block
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    fh = open(out / _LOCK_NAME, "a+")  # noqa: SIM115 - held for the whole block
     try:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise UserError(f"{out_dir}: another sweep is already writing to this folder") from None
+            raise UserError(f"{out}: another sweep is already writing to this folder") from None
         yield
     finally:
         fh.close()
+
+
+_folder_lock = folder_lock
 
 
 def _remove_stale_temporaries(out_dir: Path) -> None:
@@ -507,16 +560,21 @@ def execute(
     retries: int = 1,
     progress: bool = True,
     max_in_flight: int | None = None,
+    locked: bool = False,
+    fingerprint: Callable[[RunTask], str] | None = None,
 ) -> ExecutionReport:
     """Run every task through executors made by ``executor_factory``; each finished run lands on disk at once.
 
     - ``resume=False`` refuses a folder that already holds runs (`UserError`, nothing touched);
-      ``resume=True`` skips run ids already in ``out_dir/runs``.
+      ``resume=True`` skips run ids already in ``out_dir/runs``, after checking their files
+      (`check_run_files`): a damaged file is run again; with ``fingerprint`` (what the run function
+      stores in ``frame.attrs[FINGERPRINT_ATTR]``) a file made by a different task is refused, naming it.
     - A run that raises is retried ``retries`` times, then recorded in ``out_dir/failed`` and the
       sweep goes on. A broken local pool (a worker killed) is shut down, rebuilt with
       ``executor_factory`` and what was in flight is resubmitted; a run that keeps breaking pools is
       isolated (run alone) and then charged like a run that raised.
     - At most ``max_in_flight`` runs are submitted at a time (default: 2 x workers).
+    - ``locked=True``: the caller already holds `folder_lock` on ``out_dir``.
     """
     started = time.monotonic()
     out = Path(out_dir)
@@ -536,6 +594,17 @@ def execute(
         raise UserError(
             f"{out}: already holds runs; use --resume to continue it, or choose another output folder"
         )
+    damaged, foreign = check_run_files(out, all_tasks, fingerprint) if done_before else ({}, [])
+    if foreign:
+        raise UserError(
+            f"{out / RUNS_DIR / (foreign[0] + '.parquet')}: made by a different run than this folder's "
+            f"{foreign[0]} ({len(foreign)} such file(s)): another design wrote here; nothing changed. "
+            "Delete those files to run them again, or use a new folder"
+        )
+    for run_id, reason in damaged.items():
+        print(f"note: {out / RUNS_DIR / (run_id + '.parquet')} is damaged ({reason}); running it again",
+              file=sys.stderr)
+    done_before -= set(damaged)
     todo = [t for t in all_tasks if t.run_id not in done_before]
     report = ExecutionReport(out_dir=out, total=len(all_tasks), skipped=len(all_tasks) - len(todo))
     if not todo:
@@ -548,8 +617,11 @@ def execute(
     try:
         (out / RUNS_DIR).mkdir(parents=True, exist_ok=True)
         (out / FAILED_DIR).mkdir(parents=True, exist_ok=True)
-        with _folder_lock(out):
+        with contextlib.nullcontext() if locked else folder_lock(out):
             _remove_stale_temporaries(out)
+            for run_id in damaged:  # not left to pass for a finished run if its new attempt fails
+                with contextlib.suppress(FileNotFoundError):
+                    (out / RUNS_DIR / f"{run_id}.parquet").unlink()
             _drive(todo, run_fn, out, pool, executor_factory, report, retries, progress, max_in_flight)
         graceful = True
     finally:

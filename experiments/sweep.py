@@ -93,7 +93,15 @@ import numpy as np
 import pandas as pd
 
 from experiments.designs import METHODS, Design, Factor, is_power_of_two
-from experiments.engine import DaskExecutor, RunTask, WorkerPool, completed_run_ids, execute
+from experiments.engine import (
+    FINGERPRINT_ATTR,
+    DaskExecutor,
+    RunTask,
+    WorkerPool,
+    completed_run_ids,
+    execute,
+    folder_lock,
+)
 from experiments.sensitivity import analyse_sweep
 from experiments.sweep_folder import (
     FORMAT,
@@ -113,10 +121,12 @@ __all__ = [
     "SweepSpec",
     "load_sweep",
     "build_design",
+    "design_size",
     "run_seed",
     "make_manifest",
     "tasks_from_manifest",
     "run_task",
+    "task_fingerprint",
     "run_sweep",
     "build_results",
     "load_series",
@@ -149,6 +159,7 @@ DESIGN_OPTIONS = {
 }
 DESIGN_KEYS = ("method", "parameters", "samples", "trajectories", "levels", "second_order")
 MAX_RUNS = 10_000_000
+LOCK_FILE = ".lock"  # experiments.engine.folder_lock's file
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 
 
@@ -219,20 +230,10 @@ class SweepSpec:
 
 
 def _read(path: Path) -> tuple[bytes, dict[str, Any]]:
-    import tomllib
+    from model.input_checks import read_toml
 
-    if not path.is_file():
-        raise UserError(f"{path}: sweep file not found")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        return raw, tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path}: malformed TOML: {exc}") from None
+    text, data = read_toml(path, "sweep file")
+    return text.encode("utf-8"), data
 
 
 def _suggest(key: str, pool: list[str] | tuple[str, ...]) -> str:
@@ -443,6 +444,7 @@ def load_sweep(path_text: str | Path, overrides: dict[str, int] | None = None) -
     sweep small first: ``{"replicates": 1, "weeks": 26, "samples": 8}``.
     """
     import model.mechanisms  # noqa: F401  (declares mechanism parameters)
+    from model.input_checks import check_mechanisms_on, check_runs
     from model.model import check_consistency
     from scenarios import load_scenario
 
@@ -521,20 +523,17 @@ def load_sweep(path_text: str | Path, overrides: dict[str, int] | None = None) -
         for n, v in params.items()
     ]
 
-    # A mechanism parameter needs its mechanism on (scenario, [fixed], or KEY.enabled swept in the grid).
+    check_runs(design_size(method, factors, options) * replicates, f"{where}: [design] x replicates")
+
+    # A mechanism parameter needs its mechanism on (scenario, [fixed], or KEY.enabled swept in the grid):
+    # the same rule as --set and the Python API (model.input_checks.check_mechanisms_on).
     swept = set(params)
-    for section, names in (("[fixed]", list(fixed)), ("[design.parameters]", list(params))):
-        for n in names:
-            mech = PARAMETERS[n].mechanism
-            if mech is None or n == f"{mech}.enabled":
-                continue
-            switch = f"{mech}.enabled"
-            on = fixed.get(switch, scen.params[switch]) or switch in swept
-            if not on:
-                raise UserError(
-                    f"{where}: {section} '{n}' belongs to mechanism '{mech}', which is off in scenario "
-                    f"'{scen.name}'; add \"{switch}\" = true to [fixed] or use a scenario that enables it"
-                )
+    on_by_sweep = {f"{PARAMETERS[n].mechanism}.enabled": True for n in swept if n.endswith(".enabled")}
+    hint = '"{switch}" = true in [fixed]'
+    check_mechanisms_on(fixed, {**scen.params, **fixed, **on_by_sweep}, scen.params, scen.name,
+                        f"{where}: [fixed]", hint)
+    check_mechanisms_on({n: None for n in params}, {**scen.params, **fixed, **on_by_sweep}, scen.params,
+                        scen.name, f"{where}: [design.parameters]", hint)
 
     outcomes_raw = data.get("outcomes")
     if not isinstance(outcomes_raw, list) or not outcomes_raw:
@@ -606,9 +605,23 @@ def run_seed(base_seed: int, point: int, replicate: int, crn: bool = False) -> i
     return int(state >> np.uint64(1))
 
 
+def design_size(method: str, factors: list[Factor], options: dict[str, Any]) -> int:
+    """Design points of a sweep, computed arithmetically (nothing is built): grid = product of the value
+    counts, lhs = samples, morris = trajectories x (D + 1), sobol = N x (D + 2) or N x (2D + 2)."""
+    d = len(factors)
+    if method == "grid":
+        return math.prod(len(f.values or ()) for f in factors)
+    if method == "lhs":
+        return int(options["samples"])
+    if method == "morris":
+        return int(options["trajectories"]) * (d + 1)
+    return int(options["samples"]) * ((2 * d + 2) if options["second_order"] else (d + 2))
+
+
 def build_design(spec: SweepSpec) -> Design:
     """The design points of a sweep, checked for cross-parameter rules (e.g. youth + retired share ≤ 1)."""
     from experiments import designs
+    from model.input_checks import check_households
     from model.model import check_consistency
 
     seed = design_seed(spec.seed)
@@ -624,14 +637,12 @@ def build_design(spec: SweepSpec) -> Design:
         design = designs.sobol_design(
             spec.factors, spec.options["samples"], spec.options["second_order"], seed
         )
-    runs = len(design.points) * spec.replicates
-    if runs > MAX_RUNS:
-        raise UserError(f"{spec.path}: [design] makes {runs} runs; more than {MAX_RUNS} is surely a mistake")
     base = dict(spec.scenario_params)
     base.update(spec.fixed)
     for i, point in enumerate(design.points):
         shown = ", ".join(f"{k}={v!r}" for k, v in point.items())
         check_consistency({**base, **point}, f"{spec.path}: design point {i} ({shown})")
+        check_households({**base, **point}, f"{spec.path}: design point {i} ({shown})")
     return design
 
 
@@ -730,6 +741,14 @@ def outcomes_from_manifest(manifest: dict[str, Any]) -> tuple[Outcome, ...]:
 # --------------------------------------------------------------------------- the per-run task (workers)
 
 
+def task_fingerprint(task: RunTask) -> str:
+    """sha256 of what defines a run (run id, scenario, seed, weeks, parameter values), kept in its run
+    file's metadata, so a resume can tell a run of this design from a file another sweep left."""
+    text = json.dumps([task.run_id, task.scenario, task.seed, task.weeks, task.overrides], sort_keys=True,
+                      default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def run_task(task: RunTask, outcomes: tuple[Outcome, ...], series: str = "outcomes") -> pd.DataFrame:
     """Run one model and return its outcomes (and weekly series), long: ``kind, name, week, value``.
 
@@ -767,7 +786,9 @@ def run_task(task: RunTask, outcomes: tuple[Outcome, ...], series: str = "outcom
                     }
                 )
             )
-    return pd.concat(parts, ignore_index=True)
+    result = pd.concat(parts, ignore_index=True)
+    result.attrs[FINGERPRINT_ATTR] = task_fingerprint(task)
+    return result
 
 
 # --------------------------------------------------------------------------- driver
@@ -793,7 +814,7 @@ def _check_folder(out: Path, spec: SweepSpec, resume: bool) -> dict[str, Any] | 
     """Refuse an unusable output folder before anything is written; on --resume return its manifest."""
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out}: exists and is not a folder")
-    if not out.exists() or not any(out.iterdir()):
+    if not out.exists() or not any(p.name != LOCK_FILE for p in out.iterdir()):
         return None
     if not resume:
         raise UserError(
@@ -815,6 +836,24 @@ def _check_folder(out: Path, spec: SweepSpec, resume: bool) -> dict[str, Any] | 
             "its runs would not be comparable, start a new folder"
         )
     return manifest
+
+
+def _remove_if_only_lock(out: Path) -> None:
+    with contextlib.suppress(OSError):
+        if [p.name for p in out.iterdir()] == [LOCK_FILE]:
+            (out / LOCK_FILE).unlink()
+            out.rmdir()
+
+
+def _warn_if_code_changed(manifest: dict[str, Any]) -> None:
+    current = _versions().get("git_commit")
+    started_at = str(manifest.get("versions", {}).get("git_commit", "?"))
+    if current and current != started_at:
+        print(
+            f"warning: code version differs from the sweep's start (git {started_at[:10]} → {current[:10]}); "
+            "runs made before and after may differ",
+            file=sys.stderr,
+        )
 
 
 def run_sweep(
@@ -839,48 +878,53 @@ def run_sweep(
     ``jobs``/``scheduler``. Returns a summary dict (out, runs, completed, skipped, failed, seconds,
     written files).
     """
+    from model.input_checks import cap_jobs, check_out
+
     started = time.monotonic()
     spec = load_sweep(sweep_file, overrides)
-    out_dir = Path(out) if out is not None else Path("out") / "sweeps" / spec.name
-    existing = _check_folder(out_dir, spec, resume)
-    if existing is None:
-        manifest = make_manifest(spec, build_design(spec))
-    else:
-        manifest = existing
-        current = _versions().get("git_commit")
-        if current and current != manifest["versions"].get("git_commit"):
-            print(
-                f"warning: code version differs from the sweep's start (git {manifest['versions'].get('git_commit', '?')[:10]} "
-                f"→ {current[:10]}); runs made before and after may differ",
-                file=sys.stderr,
-            )
+    out_dir = check_out(out) if out is not None else Path("out") / "sweeps" / spec.name
+    jobs = cap_jobs(jobs)
+    existing = _check_folder(out_dir, spec, resume)  # read-only: refuse before anything is written
+    manifest = make_manifest(spec, build_design(spec)) if existing is None else existing
     tasks = tasks_from_manifest(manifest)
     run_fn = functools.partial(run_task, outcomes=outcomes_from_manifest(manifest), series=manifest["series"])
     todo = len(set(t.run_id for t in tasks) - completed_run_ids(out_dir))
 
     own = pool is None
-    if pool is None:
-        pool = _start_pool(jobs, scheduler, run_fn) if todo else WorkerPool(jobs, scheduler)
-    elif todo:
-        pool.check(run_fn)
+    created = not out_dir.exists()
     try:
-        from model.runner import ensure_writable_dir
-
-        ensure_writable_dir(out_dir)
-        if existing is None:
-            write_json(out_dir / MANIFEST, manifest)
-        report = execute(tasks, run_fn, out_dir, pool, resume=True, progress=progress)
+        # The folder lock comes before the first byte: a second sweep into the same folder is refused
+        # before it can touch the manifest. Under the lock, look at the folder again (it may have
+        # been filled since the check above).
+        with folder_lock(out_dir):
+            if pool is None:
+                pool = _start_pool(jobs, scheduler, run_fn) if todo else WorkerPool(jobs, scheduler)
+            elif todo:
+                pool.check(run_fn)
+            now = _check_folder(out_dir, spec, resume)
+            if existing is None and now is not None:
+                manifest, tasks = now, tasks_from_manifest(now)
+            if existing is None and now is None:
+                write_json(out_dir / MANIFEST, manifest)
+            else:
+                _warn_if_code_changed(manifest)
+            report = execute(tasks, run_fn, out_dir, pool, resume=True, progress=progress, locked=True,
+                             fingerprint=task_fingerprint)  # every run file must belong to this design
+            results_path, results = write_results(out_dir, manifest)
+            written = [results_path]
+            do_analyse = manifest["sensitivity"]["auto"] if analyse is None else analyse
+            notes: list[str] = []
+            if do_analyse:
+                analysis = analyse_sweep(out_dir, manifest, results, plots=plots)
+                written += analysis.written
+                notes += analysis.notes
+    except BaseException:
+        if created:  # refused before the first byte (e.g. no Dask scheduler): leave no folder behind
+            _remove_if_only_lock(out_dir)
+        raise
     finally:
-        if own:
+        if own and pool is not None:
             pool.close()
-    results_path, results = write_results(out_dir, manifest)
-    written = [results_path]
-    do_analyse = manifest["sensitivity"]["auto"] if analyse is None else analyse
-    notes: list[str] = []
-    if do_analyse:
-        analysis = analyse_sweep(out_dir, manifest, results, plots=plots)
-        written += analysis.written
-        notes += analysis.notes
     return {
         "out": out_dir,
         "runs": len(tasks),

@@ -17,7 +17,7 @@ from model.errors import UserError
 from model.runner import atomic_write
 
 __all__ = [
-    "MANIFEST", "RESULTS", "FORMAT", "read_manifest", "write_json", "design_table", "build_results",
+    "MANIFEST", "RESULTS", "FORMAT", "read_manifest", "manifest_problem", "check_run_files_readable", "write_json", "design_table", "build_results",
     "write_results", "load_series",
 ]
 
@@ -39,7 +39,63 @@ def read_manifest(out: Path, flag: str = "DIR") -> dict[str, Any]:
         raise UserError(f"{flag} {out}: unreadable {MANIFEST} ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise UserError(f"{flag} {out}: {MANIFEST} is not a {FORMAT} manifest")
+    problem = manifest_problem(manifest)
+    if problem:
+        raise UserError(f"{flag} {path}: damaged manifest: {problem}; it cannot be used (restore it, or start "
+                        "the sweep again in a new folder)")
     return manifest
+
+
+#: What a manifest must hold for resume and analysis: key -> type (nested keys with "/").
+MANIFEST_SCHEMA: dict[str, type | tuple[type, ...]] = {
+    "scenario": str, "weeks": int, "replicates": int, "series": str, "fixed": dict, "points": list, "runs": list,
+    "outcomes": list, "design": dict, "design/method": str, "design/factors": list, "design/options": dict,
+    "design_seed": int, "sensitivity": dict, "sensitivity/auto": bool, "sensitivity/conf_level": (int, float),
+    "sensitivity/num_resamples": int, "sensitivity/plots": list, "sweep_sha256": str,
+    "scenario_params_sha256": str, "versions": dict,
+}
+
+
+def manifest_problem(manifest: dict[str, Any]) -> str:
+    """'' for a usable manifest, else what is wrong with it (a missing key, a wrong type, a bad run)."""
+    for key, kind in MANIFEST_SCHEMA.items():
+        node: Any = manifest
+        for part in key.split("/"):
+            if not isinstance(node, dict) or part not in node:
+                return f"missing key '{key}'"
+            node = node[part]
+        if not isinstance(node, kind) or (kind is int and isinstance(node, bool)):
+            return f"'{key}' has the wrong type ({type(node).__name__})"
+    npoints = len(manifest["points"])
+    if not all(isinstance(p, dict) for p in manifest["points"]):
+        return "'points' must be a list of tables"
+    for i, run in enumerate(manifest["runs"]):
+        if (not isinstance(run, dict) or not isinstance(run.get("run_id"), str)
+                or any(not isinstance(run.get(k), int) for k in ("point", "replicate", "seed"))):
+            return f"runs[{i}] needs run_id, point, replicate and seed"
+        if not 0 <= run["point"] < npoints:
+            return f"runs[{i}] names design point {run['point']}, but there are {npoints}"
+    for i, o in enumerate(manifest["outcomes"]):
+        if not isinstance(o, dict) or not {"name", "metric", "statistic"} <= set(o):
+            return f"outcomes[{i}] needs name, metric and statistic"
+    for i, f in enumerate(manifest["design"]["factors"]):
+        if not isinstance(f, dict) or not isinstance(f.get("name"), str) or f.get("kind") not in ("int", "float", "bool"):
+            return f"design.factors[{i}] needs name and kind"
+    return ""
+
+
+def check_run_files_readable(out: Path, run_ids: list[str]) -> None:
+    """Refuse (one line naming the file) when a finished run's file is not readable Parquet."""
+    import pyarrow.parquet as pq
+
+    for run_id in run_ids:
+        path = out / RUNS_DIR / f"{run_id}.parquet"
+        try:
+            pq.read_metadata(path)
+        except (OSError, ValueError) as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise UserError(f"{path}: damaged run file ({reason[:120]}); `run.py sweep SWEEP_FILE --out {out} "
+                            "--resume` runs it again") from None
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
@@ -72,6 +128,7 @@ def build_results(out: Path, manifest: dict[str, Any]) -> pd.DataFrame:
     design = design_table(manifest)
     known = set(design["run_id"])
     ids = sorted(completed_run_ids(out) & known)
+    check_run_files_readable(out, ids)
     if ids:
         dataset = ds.dataset([str(out / RUNS_DIR / f"{i}.parquet") for i in ids], format="parquet")
         table = dataset.to_table(columns=["run_id", "name", "value"], filter=pc.field("kind") == "outcome")
@@ -121,6 +178,7 @@ def load_series(out_dir: str | Path, metrics: list[str] | None = None) -> pd.Dat
     ids = sorted(completed_run_ids(out) & set(design["run_id"]))
     if not ids:
         return pd.DataFrame()
+    check_run_files_readable(out, ids)
     expr = pc.field("kind") == "series"
     if metrics:
         expr = expr & pc.field("name").isin(metrics)

@@ -38,6 +38,13 @@ from model.domains import (
     kind_hours,
     kind_shares,
 )
+from model.input_checks import (
+    PYTHON_SWITCH,
+    SIZE_PARAMETERS,
+    check_households,
+    check_mechanisms_on,
+    check_seed,
+)
 from model.issues import (
     FIRM,
     MAX_SO,
@@ -77,19 +84,26 @@ def _smallest(key: np.ndarray, q: int) -> np.ndarray:
 
 
 def resolve_parameters(scenario: Any = "baseline", overrides: dict[str, Any] | None = None,
-                       where: str = "CoGovernanceModel") -> tuple[Any, dict[str, Any]]:
+                       where: str = "CoGovernanceModel",
+                       how_to_enable: str = PYTHON_SWITCH) -> tuple[Any, dict[str, Any]]:
     """The scenario object and its parameters with `overrides` (validated) applied.
 
-    Override names may use ``.`` or ``__`` (``points.crowding`` or ``points__crowding``).
+    Override names may use ``.`` or ``__`` (``points.crowding`` or ``points__crowding``). Changing a
+    parameter of a mechanism that is off is refused (it would be ignored); `how_to_enable` words the
+    hint for the caller (``--set {switch}=true`` on the command line, ``{kwarg}=True`` in Python).
+    The size of the street is checked here, before anything is built (model.input_checks).
     """
     from scenarios import as_scenario
 
     scen = as_scenario(scenario, where=where)
     params = dict(scen.params)
+    changed = {}
     for key, value in (overrides or {}).items():
         name = kwarg_to_name(key)
-        params[name] = validate_value(name, value, where=f"{where}: {key}")
+        params[name] = changed[name] = validate_value(name, value, where=f"{where}: {key}")
+    check_mechanisms_on(changed, params, scen.params, scen.name, where, how_to_enable=how_to_enable)
     check_consistency(params, where)
+    check_households(params, where if set(changed) & set(SIZE_PARAMETERS) else f"scenario {scen.path or scen.name}")
     return scen, params
 
 
@@ -110,6 +124,7 @@ class CoGovernanceModel(mesa.Model):
     """
 
     def __init__(self, scenario: Any = "baseline", seed: int = 1, **kwargs: Any) -> None:
+        check_seed(seed, flag="seed")
         super().__init__(seed=seed)
         self.scenario, self.p = resolve_parameters(scenario, kwargs)
         self.seed = seed

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from model.errors import UserError
+from model.output_folder import disk_full_guard
 
 __all__ = ["run_scenario", "run_model", "versions", "package_git_commit", "households_in", "metric_units",
            "write_parquet", "atomic_write", "ensure_writable_dir", "write_run_outputs", "SUMMARY_WEEKS",
@@ -168,7 +169,8 @@ def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
     """Call `write(tmp_path)` on a temporary name beside `target`, fsync it, then rename it onto
     `target`: readers see the old file or the new one, never a half-written one, even if the process
     is killed. The file keeps the permissions of the file it replaces (else the usual 0666 − umask,
-    not mkstemp's 0600). This is the one place the project writes outputs."""
+    not mkstemp's 0600). This is the one place the project writes outputs. A full disk raises
+    `model.output_folder.DiskFull` naming `target`."""
     target = Path(target)
     if target.exists():
         mode = target.stat().st_mode & 0o777
@@ -176,18 +178,19 @@ def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        write(tmp_path)
-        with open(tmp_path, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.chmod(tmp_path, mode)
-        os.replace(tmp_path, target)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+    with disk_full_guard(target):  # a full disk: DiskFull("no space left writing TARGET"), not a traceback
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(fd)
+        tmp_path = Path(tmp)
+        try:
+            write(tmp_path)
+            with open(tmp_path, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.chmod(tmp_path, mode)
+            os.replace(tmp_path, target)
+        finally:
+            if tmp_path.exists():
+                tmp_path.unlink()
     return target
 
 

@@ -43,13 +43,13 @@ A ``Scenario`` is immutable and validates its parameters when it is made, so
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from model.errors import UserError
+from model.input_checks import PYTHON_SWITCH, check_mechanisms_on, check_name, one_line, read_toml, shown
 from model.parameters import PARAMETERS, check_constraints, defaults, kwarg_to_name, suggest, validate_value
 
 __all__ = ["Scenario", "load_scenario", "list_scenarios", "make_scenario", "as_scenario", "SCENARIO_DIR"]
@@ -98,12 +98,16 @@ class Scenario:
         """A new scenario with some parameters changed (``points__crowding=0.3`` or, through a dict,
         ``**{"points.crowding": 0.3}``), validated; the name and labels stay."""
         names = {kwarg_to_name(key): value for key, value in params.items()}
+        for name, value in names.items():
+            names[name] = validate_value(name, value, where=f"scenario '{self.name}'")
+        check_mechanisms_on(names, {**self.params, **names}, self.params, self.name, f"scenario '{self.name}'",
+                            PYTHON_SWITCH)
         return dataclasses.replace(self, params={**self.params, **names},
                                    source_of={**self.source_of, **dict.fromkeys(names, "python")})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], where: str = "Scenario.from_dict",
-                  path: Path | None = None, _chain: tuple[str, ...] = ()) -> Scenario:
+                  path: Path | None = None, _chain: tuple[Path, ...] = ()) -> Scenario:
         """A scenario from a dict with the structure of a scenario file (``{"scenario": {"name": ...,
         "base": "baseline"}, "parameters": {...}, "mechanisms": {"points": {"crowding": 0.3}}}``).
         ``base`` may also be a Scenario. Errors name `where`, the section and the key."""
@@ -181,13 +185,23 @@ def list_scenarios() -> list[str]:
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
 
 
-def _path_for(name_or_path: str | Path) -> Path:
+#: Longest chain of `base` scenarios followed (a longer one is surely a mistake).
+MAX_BASE_CHAIN = 32
+
+
+def _path_for(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
+    """The file of a scenario name or path; a relative path in a `base` is looked up beside the file
+    that names it first, then from the working folder."""
     text = str(name_or_path)
     if text.endswith(".toml") or "/" in text or "\\" in text:
-        path = Path(text)
+        path = Path(text).expanduser()
+        if relative_to is not None and not path.is_absolute() and (relative_to / path).is_file():
+            path = relative_to / path
         if not path.is_file():
-            raise UserError(f"{text}: scenario file not found")
+            raise UserError(f"{one_line(text)}: scenario file not found")
         return path
+    if not text or len(text) > 200 or not text.isprintable():
+        raise UserError(f"scenario: {shown(text)} is not a scenario name; known: {', '.join(list_scenarios())}")
     path = SCENARIO_DIR / f"{text}.toml"
     if not path.is_file():
         raise UserError(f"scenario: unknown scenario '{text}'{suggest(text, list_scenarios())}; "
@@ -196,24 +210,28 @@ def _path_for(name_or_path: str | Path) -> Path:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path}: malformed TOML: {exc}") from None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read: {exc.strerror}") from None
+    return read_toml(path, "scenario file")[1]
 
 
-def load_scenario(name_or_path: str | Path, _chain: tuple[str, ...] = ()) -> Scenario:
-    """Load a scenario by name (``baseline``) or path (``my/scenario.toml``) and validate it."""
-    path = _path_for(name_or_path)
+def load_scenario(name_or_path: str | Path, _chain: tuple[Path, ...] = ()) -> Scenario:
+    """Load a scenario by name (``baseline``) or path (``my/scenario.toml``) and validate it.
+
+    `_chain`: the resolved files of the scenarios whose `base` led here; cycles are found by file,
+    not by name (``./a.toml``, ``a.toml`` and ``sub/../a.toml`` are one file)."""
+    path = _path_for(name_or_path, relative_to=_chain[-1].parent if _chain else None)
+    resolved = path.resolve()
+    if resolved in _chain:
+        cycle = " -> ".join(p.name for p in (*_chain[_chain.index(resolved):], resolved))
+        raise UserError(f"{one_line(str(_chain[-1]))}: [scenario] base makes a cycle ({one_line(cycle)})")
+    if len(_chain) >= MAX_BASE_CHAIN:
+        raise UserError(f"{one_line(str(path))}: [scenario] base chain is more than {MAX_BASE_CHAIN} files long")
     data = _read_toml(path)
-    where = str(path.relative_to(SCENARIO_DIR.parent)) if path.is_relative_to(SCENARIO_DIR.parent) else str(path)
+    where = one_line(str(path.relative_to(SCENARIO_DIR.parent)) if path.is_relative_to(SCENARIO_DIR.parent)
+                     else str(path))
     return _from_dict(data, where, path, _chain)
 
 
-def _from_dict(data: Mapping[str, Any], where: str, path: Path | None, _chain: tuple[str, ...]) -> Scenario:
+def _from_dict(data: Mapping[str, Any], where: str, path: Path | None, _chain: tuple[Path, ...]) -> Scenario:
     """The one constructor behind files, dicts and make_scenario: check every section and key."""
     import model.mechanisms  # noqa: F401  (declares mechanism parameters)
     from model.mechanisms import MECHANISMS
@@ -229,16 +247,14 @@ def _from_dict(data: Mapping[str, Any], where: str, path: Path | None, _chain: t
         if key not in HEADER_KEYS:
             raise UserError(f"{where}: [scenario] unknown key '{key}'{suggest(str(key), list(HEADER_KEYS))}")
     stem = path.stem if path is not None else "custom"
-    name = _expect_str(header, "name", where, default=stem)
+    name = check_name(_expect_str(header, "name", where, default=stem), f"{where}: [scenario]")
     base_value = header.get("base", "")
     if isinstance(base_value, Scenario):
         params, source_of = dict(base_value.params), dict(base_value.source_of)
     else:
         base_name = _expect_str(header, "base", where, default="")
         if base_name:
-            if base_name in _chain or (path is not None and base_name == name):
-                raise UserError(f"{where}: [scenario] base '{base_name}' makes a cycle")
-            base = load_scenario(base_name, _chain + (name,))
+            base = load_scenario(base_name, _chain + ((path.resolve(),) if path is not None else ()))
             params, source_of = dict(base.params), dict(base.source_of)
         else:
             params, source_of = defaults(), {}
@@ -263,12 +279,15 @@ def _from_dict(data: Mapping[str, Any], where: str, path: Path | None, _chain: t
         if key not in MECHANISMS:
             raise UserError(f"{where}: [mechanisms] unknown mechanism '{key}'{suggest(key, list(MECHANISMS))}")
         if not isinstance(table, Mapping):
-            raise UserError(f"{where}: [mechanisms.{key}] expected a table of parameters, got {table!r}")
+            raise UserError(f"{where}: [mechanisms.{key}] expected a table of parameters, got {shown(table)}")
         names = ["enabled"] + [mp.name for mp in MECHANISMS[key].parameters]
         put(f"{key}.enabled", table.get("enabled", True), f"mechanisms.{key}")
         for pkey, value in table.items():
             if pkey not in names:
                 raise UserError(f"{where}: [mechanisms.{key}] unknown key '{pkey}'{suggest(pkey, names)}")
+            if pkey != "enabled" and not params[f"{key}.enabled"]:
+                raise UserError(f"{where}: [mechanisms.{key}] sets '{pkey}' but switches the mechanism off "
+                                "(enabled = false); remove the setting, or remove enabled = false to switch it on")
             put(f"{key}.{pkey}", value, f"mechanisms.{key}")
     measures = _doc_list(data, "measures", where)
     gaps = _doc_list(data, "gaps", where)
@@ -295,7 +314,7 @@ def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
 def _expect_str(table: Mapping[str, Any], key: str, where: str, default: str) -> str:
     value = table.get(key, default)
     if not isinstance(value, str):
-        raise UserError(f"{where}: [scenario] '{key}' expected a string, got {value!r}")
+        raise UserError(f"{where}: [scenario] '{key}' expected a string, got {shown(value)}")
     return value
 
 
@@ -310,7 +329,7 @@ def _doc_list(data: Mapping[str, Any], key: str, where: str) -> list[dict[str, s
             if k not in DOC_KEYS:
                 raise UserError(f"{where}: [[{key}]] unknown key '{k}'{suggest(k, list(DOC_KEYS))}")
             if not isinstance(v, str):
-                raise UserError(f"{where}: [[{key}]] '{k}' expected a string, got {v!r}")
+                raise UserError(f"{where}: [[{key}]] '{k}' expected a string, got {shown(v)}")
         mech = item.get("mechanism", "")
         for m in filter(None, (s.strip() for s in mech.split(","))):
             if m not in MECHANISMS and m != "model":

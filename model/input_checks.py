@@ -1,0 +1,337 @@
+"""Checks on what a person hands cogov, made before anything is built or written.
+
+One place for the rules every command and the Python API share:
+
+- **files** (`read_text_file`, `read_toml`): a scenario, sweep or calibration file must be a
+  reasonably small UTF-8 text file, not empty, not binary, not nested absurdly deep; a file in another
+  encoding (GBK/GB18030 from a Chinese Windows editor, UTF-16) is named as such, with how to save it
+  as UTF-8;
+- **names and values in messages** (`shown`, `one_line`, `check_name`): user text is quoted short and
+  on one line, so an error message stays one line whatever the file holds;
+- **sizes** (`households`, `check_households`, `check_runs`, `cap_jobs`): computed arithmetically
+  from the parameters before anything is allocated, refused with the limit and how to raise it (an
+  environment variable);
+- **flags** (`check_seed`, `check_out`).
+
+Every refusal is a `UserError` (one line, exit status 2).
+
+>>> households({"n_communities": 2, "grids": 3, "buildings_per_grid": 4, "households_per_building": 10})
+240
+>>> one_line("a\\nb")
+'a\\\\nb'
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from model.errors import UserError
+
+__all__ = [
+    "MAX_FILE_BYTES", "MAX_NESTING", "SIZE_PARAMETERS", "PYTHON_SWITCH", "check_mechanisms_on", "MAX_NAME_CHARS", "MAX_SEED", "LIMITS", "limit", "read_text_file",
+    "read_toml", "shown", "one_line", "check_name", "households", "check_households", "check_runs",
+    "cap_jobs", "available_cores", "check_seed", "check_out",
+]  # fmt: skip
+
+#: Largest input file read (scenario, sweep, calibration): these are hand-written, a few KB.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+#: Deepest nesting of arrays/tables accepted in a TOML file (real files use 2-3 levels).
+MAX_NESTING = 16
+#: Longest name (scenario, sweep, outcome) accepted; names become file names and table columns.
+MAX_NAME_CHARS = 100
+MAX_SEED = 2**63 - 1
+
+#: Size limits: name -> (environment variable, default, what it counts). Raise one by setting the
+#: variable, e.g. ``COGOV_MAX_HOUSEHOLDS=2000000 python run.py run ...``.
+LIMITS: dict[str, tuple[str, int, str]] = {
+    # ~1.3 KB a household (benchmarks/results.md): a million households is ~1.3 GB of model state.
+    "households": ("COGOV_MAX_HOUSEHOLDS", 1_000_000, "households in one run"),
+    # A sweep writes one small file per run and its manifest lists every run.
+    "sweep_runs": ("COGOV_MAX_RUNS", 200_000, "runs in one sweep"),
+    # A comparison keeps every run's weekly table in memory (~70 metrics x weeks x runs).
+    "compare_runs": ("COGOV_MAX_COMPARE_RUNS", 5_000, "runs in one comparison (scenarios x --reps)"),
+}
+
+
+def limit(key: str) -> int:
+    """The current value of a size limit (its environment variable, else the default)."""
+    var, default, _ = LIMITS[key]
+    text = os.environ.get(var, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise UserError(f"environment variable {var}={shown(text)}: expected a whole number") from None
+    if value < 1:
+        raise UserError(f"environment variable {var}={value}: expected 1 or more")
+    return value
+
+
+def _refuse_size(key: str, count: int, where: str, detail: str = "") -> None:
+    var, _, what = LIMITS[key]
+    cap = limit(key)
+    if count > cap:
+        raise UserError(f"{where}: {count:,} {what}{detail} is more than the limit of {cap:,}; "
+                        f"if you mean it, raise the limit with the environment variable {var}={count}")
+
+
+# ----------------------------------------------------------------------------- text in messages
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters escaped (``\\n``), so it prints on one line."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
+
+
+def shown(value: Any, max_chars: int = 60) -> str:
+    """A user-supplied value for an error message: its repr, on one line, cut to `max_chars`."""
+    text = one_line(repr(value))
+    return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
+
+
+def check_name(name: str, where: str, key: str = "name") -> str:
+    """A name (scenario, sweep, outcome): one line, at most `MAX_NAME_CHARS` characters, not blank."""
+    if not name.strip():
+        raise UserError(f"{where}: '{key}' is blank; expected a short name")
+    if not name.isprintable():
+        raise UserError(f"{where}: '{key}' {shown(name)} contains a line break or control character; "
+                        "expected a name on one line")
+    if len(name) > MAX_NAME_CHARS:
+        raise UserError(f"{where}: '{key}' is {len(name)} characters long ({shown(name, 40)}); "
+                        f"expected at most {MAX_NAME_CHARS}")
+    return name
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def _encoding_hint(raw: bytes) -> str:
+    """What a file that is not UTF-8 probably is, and how to save it as UTF-8."""
+    how = "save it as UTF-8 (in the editor: Save As → Encoding: UTF-8; or iconv -f {enc} -t UTF-8 FILE > NEW)"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "it is UTF-16 text; " + how.format(enc="UTF-16")
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        text = ""
+    if text and any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return "it looks like GBK/GB18030 (Chinese Windows) text; " + how.format(enc="GBK")
+    try:
+        text = raw.decode("big5")
+    except UnicodeDecodeError:
+        text = ""
+    if text and any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return "it looks like Big5 text; " + how.format(enc="BIG5")
+    return how.format(enc="LATIN1")
+
+
+def read_text_file(path: str | Path, what: str = "file") -> str:
+    """The text of a small UTF-8 input file, or a one-line `UserError` saying what the file really is.
+
+    Refused: missing, not a regular file, larger than `MAX_FILE_BYTES`, binary (NUL bytes or mostly
+    control characters), not UTF-8 (the likely encoding is named), empty or only white space.
+    A UTF-8 byte-order mark is accepted and dropped.
+    """
+    path = Path(path)
+    where = one_line(str(path))
+    if not path.exists():
+        raise UserError(f"{where}: {what} not found")
+    if not path.is_file():
+        raise UserError(f"{where}: {what} is not a regular file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UserError(f"{where}: {what} is {size:,} bytes; expected a text file of at most "
+                            f"{MAX_FILE_BYTES:,} bytes")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{where}: cannot read the {what}: {exc.strerror or exc}") from None
+    if not raw.strip():
+        raise UserError(f"{where}: {what} is empty")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UserError(f"{where}: {what} is not UTF-8: {_encoding_hint(raw)}")
+    if b"\x00" in raw:
+        raise UserError(f"{where}: {what} is binary data (it contains NUL bytes), not a text file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        controls = sum(b < 9 or 13 < b < 32 for b in raw)
+        if controls > len(raw) // 100:
+            raise UserError(f"{where}: {what} is binary data, not a text file") from None
+        raise UserError(f"{where}: {what} is not UTF-8 (invalid byte 0x{raw[exc.start]:02x} at byte "
+                        f"{exc.start}): {_encoding_hint(raw)}") from None
+    return text
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of lists/dicts, without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level + 1)
+        if deepest > MAX_NESTING:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _bracket_depth(text: str) -> int:
+    """Upper bound of the nesting of ``[``/``{`` (ignores strings; good enough to refuse before parsing)."""
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def read_toml(path: str | Path, what: str = "file") -> tuple[str, dict[str, Any]]:
+    """Read and parse a TOML input file: ``(text, data)``, or a one-line `UserError`.
+
+    On top of `read_text_file`: malformed TOML names the line; nesting deeper than `MAX_NESTING`
+    is refused before the parser can recurse; a file with no keys at all is refused as empty.
+    """
+    import tomllib
+
+    text = read_text_file(path, what)
+    where = one_line(str(path))
+    if _bracket_depth(text) > 4 * MAX_NESTING:  # cheap pre-check: the parser recurses per level
+        raise UserError(f"{where}: {what} nests arrays or tables more than {MAX_NESTING} levels deep")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{where}: malformed TOML: {one_line(str(exc))}") from None
+    except RecursionError:
+        raise UserError(f"{where}: {what} nests arrays or tables more than {MAX_NESTING} levels deep") from None
+    if not data:
+        raise UserError(f"{where}: {what} is empty (only comments or blank lines)")
+    if _depth(data) > MAX_NESTING:
+        raise UserError(f"{where}: {what} nests arrays or tables more than {MAX_NESTING} levels deep")
+    return text, data
+
+
+# ----------------------------------------------------------------------------- sizes
+
+
+#: The parameters whose product is the number of households.
+SIZE_PARAMETERS = ("n_communities", "grids", "buildings_per_grid", "households_per_building")
+
+
+def households(params: Mapping[str, Any]) -> int:
+    """Households in the street the parameters describe (communities x grids x buildings x households)."""
+    return (int(params["n_communities"]) * int(params["grids"]) * int(params["buildings_per_grid"])
+            * int(params["households_per_building"]))
+
+
+def check_households(params: Mapping[str, Any], where: str) -> None:
+    """Refuse a street larger than the household limit (each value may be in range, the product not)."""
+    n = households(params)
+    _refuse_size("households", n, where, detail=(
+        f" ({params['n_communities']} communities x {params['grids']} grids x {params['buildings_per_grid']} "
+        f"buildings x {params['households_per_building']} households)"))
+
+
+def check_runs(runs: int, where: str, key: str = "sweep_runs") -> None:
+    """Refuse a number of runs (sweep design x replicates, or scenarios x --reps) above its limit."""
+    _refuse_size(key, runs, where)
+
+
+def available_cores() -> int:
+    """CPU cores this process may use (its affinity mask where the OS tells, else the core count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def cap_jobs(jobs: int | None, flag: str = "--jobs") -> int | None:
+    """`jobs` capped at the available cores, with a note on stderr when capped; None stays None (all cores)."""
+    if jobs is None:
+        return None
+    if jobs < 1:
+        raise UserError(f"{flag} {jobs}: expected a whole number of worker processes, 1 or more")
+    cores = available_cores()
+    if jobs > cores:
+        print(f"note: {flag} {jobs} is more than the {cores} core(s) available here; using {cores} "
+              "(more processes than cores only add memory and contention)", file=sys.stderr)
+        return cores
+    return jobs
+
+
+# ----------------------------------------------------------------------------- flags
+
+
+def check_seed(seed: Any, flag: str = "--seed") -> int:
+    """A seed: a whole number in [0, 2^63 − 1]."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise UserError(f"{flag} {shown(seed)}: expected a whole number in [0, 2^63 - 1]")
+    return seed
+
+
+def check_out(out: str | Path | None, flag: str = "--out") -> Path:
+    """An output folder: a non-empty path that is not an existing file; nothing is created here."""
+    text = "" if out is None else str(out)
+    if not text.strip():
+        raise UserError(f"{flag}: expected a folder name, got an empty string")
+    if not text.isprintable():
+        raise UserError(f"{flag} {shown(text)}: contains a line break or control character")
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise UserError(f"{flag} {one_line(text)}: exists and is not a directory")
+    parent = path.resolve().parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise UserError(f"{flag} {one_line(text)}: {parent} is not a folder")
+    probe = path if path.is_dir() else parent
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise UserError(f"{flag} {one_line(text)}: not writable ({probe} does not allow writing)")
+    return path
+
+
+# ----------------------------------------------------------------------------- mechanisms
+
+#: How the Python API is told to switch a mechanism on (hint of `check_mechanisms_on`).
+PYTHON_SWITCH = "{kwarg}=True (on the command line: --set {switch}=true)"
+
+
+def check_mechanisms_on(changed: Mapping[str, Any], params: Mapping[str, Any], scenario_params: Mapping[str, Any],
+                        scenario_name: str, where: str, how_to_enable: str) -> None:
+    """Refuse a changed parameter of a mechanism that is off: it would be silently ignored.
+
+    `changed` maps parameter names (``KEY.NAME``) to the values asked for; `params` are the values the
+    run will use (switches included); `scenario_params` the scenario's own. Setting a parameter to the
+    value it already has is no change and passes (the app hands every parameter over).
+    `how_to_enable` is the caller's spelling of a switch, with ``{switch}`` (``points.enabled``) or
+    ``{kwarg}`` (``points__enabled``) where it goes, e.g. ``"--set {switch}=true"``.
+    """
+    from model.parameters import PARAMETERS
+
+    for name, value in changed.items():
+        param = PARAMETERS.get(name)
+        mech = param.mechanism if param is not None else None
+        if mech is None or name == f"{mech}.enabled":
+            continue
+        switch = f"{mech}.enabled"
+        if params.get(switch) or value == scenario_params.get(name):
+            continue
+        raise UserError(f"{where}: '{name}' belongs to mechanism '{mech}', which is off in scenario "
+                        f"'{one_line(scenario_name)}', so it would be ignored; switch the mechanism on with "
+                        f"{how_to_enable.format(switch=switch, kwarg=switch.replace('.', '__'))}, or use a scenario "
+                        "that enables it")
