@@ -155,7 +155,7 @@ def read_text_file(path: str | Path, what: str = "file") -> str:
     except OSError as exc:
         raise UserError(f"{where}: cannot read the {what}: {exc.strerror or exc}") from None
     if not raw.strip():
-        raise UserError(f"{where}: {what} is empty")
+        raise UserError(f"{where}: empty {what} (nothing in it)")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UserError(f"{where}: {what} is not UTF-8: {_encoding_hint(raw)}")
     if b"\x00" in raw:
@@ -220,7 +220,7 @@ def read_toml(path: str | Path, what: str = "file") -> tuple[str, dict[str, Any]
     except RecursionError:
         raise UserError(f"{where}: {what} nests arrays or tables more than {MAX_NESTING} levels deep") from None
     if not data:
-        raise UserError(f"{where}: {what} is empty (only comments or blank lines)")
+        raise UserError(f"{where}: empty {what} (only comments or blank lines)")
     if _depth(data) > MAX_NESTING:
         raise UserError(f"{where}: {what} nests arrays or tables more than {MAX_NESTING} levels deep")
     return text, data

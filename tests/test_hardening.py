@@ -79,8 +79,8 @@ SCENARIO_OK = '[scenario]\nname = "mine"\nlabel_zh = "积分制试点"\n[paramet
         (SCENARIO_OK.encode("gb18030"), ["not UTF-8", "GBK"]),
         (SCENARIO_OK.encode("utf-16"), ["not UTF-8", "UTF-16", "save it as UTF-8"]),
         ('[scenario]\nlabel_en = "café"\n'.encode("latin-1"), ["not UTF-8", "invalid byte 0xe9", "save it as UTF-8"]),
-        (b"", ["scenario file is empty"]),
-        (b"   \n\n\t\n", ["scenario file is empty"]),
+        (b"", ["empty scenario file"]),
+        (b"   \n\n\t\n", ["empty scenario file"]),
         (b"# only a comment\n\n# another\n", ["empty"]),
         (random.Random(1).randbytes(400), ["binary"]),
         (random.Random(2).randbytes(4000).replace(b"\x00", b"\x01"), ["binary"]),
@@ -150,13 +150,47 @@ def test_long_base_chain_is_refused(tmp_path: Path) -> None:
 def test_sweep_files_get_the_same_file_checks(tmp_path: Path) -> None:
     for name, content, fragment in [
         ("gbk.toml", '[sweep]\nname = "扫描"\n'.encode("gbk"), "GBK"),
-        ("empty.toml", b"\n", "sweep file is empty"),
+        ("empty.toml", b"\n", "empty sweep file"),
         ("bytes.toml", bytes(range(256)), "binary"),
         ("deep.toml", "a = " + "[" * 3000 + "]" * 3000, "nests"),
     ]:
         _write(tmp_path / name, content)
         refused(["sweep", name, "--out", "o", "--jobs", "1"], tmp_path, name, fragment)
         refused(["sweep", name, "--dry-run"], tmp_path, name, fragment)
+
+
+CALIBRATION = """[calibration]
+name = "cal"
+scenario = "baseline"
+weeks = 13
+[observations]
+file = "obs.csv"
+default_sd = 0.02
+[parameters]
+issue_rate_per_year = { low = 1.0, high = 4.0 }
+"""
+OBSERVATIONS = "metric,week,value\nsatisfaction_mean,6,0.52\n"
+
+
+@pytest.mark.parametrize(
+    ("toml", "csv", "fragments"),
+    [
+        (CALIBRATION.replace('"cal"', '"积分校准"').encode("gbk"), OBSERVATIONS.encode(), ["cal.toml", "GBK"]),
+        (b"", OBSERVATIONS.encode(), ["cal.toml", "empty calibration file"]),
+        (bytes(range(256)), OBSERVATIONS.encode(), ["cal.toml", "binary"]),
+        ("a = " + "[" * 2000 + "]" * 2000, OBSERVATIONS.encode(), ["cal.toml", "nests"]),
+        (CALIBRATION.encode(), "metric,week,value\n满意度,6,0.5\n".encode("gbk"), ["obs.csv", "GBK"]),
+        (CALIBRATION.encode(), "metric,week,value\n".encode("utf-16"), ["obs.csv", "UTF-16"]),
+        (CALIBRATION.encode(), b"\n\n", ["obs.csv", "empty observation file"]),
+        (CALIBRATION.encode(), random.Random(3).randbytes(300), ["obs.csv", "binary"]),
+    ],
+    ids=["gbk-toml", "empty-toml", "binary-toml", "deep-toml", "gbk-csv", "utf16-csv", "empty-csv", "binary-csv"],
+)
+def test_calibration_files_get_the_same_file_checks(tmp_path: Path, toml: bytes | str, csv: bytes,
+                                                    fragments: list[str]) -> None:
+    _write(tmp_path / "cal.toml", toml)
+    _write(tmp_path / "obs.csv", csv)
+    refused(["calibrate", "cal.toml", "--out", "o", "--jobs", "1", "--quiet"], tmp_path, *fragments)
 
 
 def test_read_text_file_helpers(tmp_path: Path) -> None:

@@ -38,8 +38,8 @@ Every problem is one `UserError` line naming the file, the key and what was expe
 from __future__ import annotations
 
 import hashlib
+import io
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,17 +140,10 @@ def observation_key(metric: str, week: int) -> str:
 
 
 def _read_toml(path: Path) -> tuple[bytes, dict[str, Any]]:
-    if not path.is_file():
-        raise UserError(f"{path}: calibration file not found")
-    try:
-        raw = path.read_bytes()
-        return raw, tomllib.loads(raw.decode("utf-8"))
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path}: malformed TOML: {exc}") from None
+    from model.input_checks import read_toml
+
+    text, data = read_toml(path, "calibration file")  # encoding, emptiness, nesting: model.input_checks
+    return text.encode("utf-8"), data
 
 
 def _number(table: dict[str, Any], key: str, where: str, default: float, low: float, high: float,
@@ -254,8 +247,11 @@ def _observations(head: dict[str, Any], base: Path, where: str, weeks: int) -> t
         path = base / path
     if not path.is_file():
         raise UserError(f"{w} 'file': {path} not found")
+    from model.input_checks import read_text_file
+
+    text = read_text_file(path, "observation file")  # UTF-8 (or which encoding it is), not empty, not binary
     try:
-        frame = pd.read_csv(path, comment=None, skipinitialspace=True)
+        frame = pd.read_csv(io.StringIO(text), comment=None, skipinitialspace=True)
     except pd.errors.EmptyDataError:
         raise UserError(f"{path}: empty observation file; expected columns metric, week, value[, sd]") from None
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
