@@ -193,6 +193,12 @@ def test_calibration_files_get_the_same_file_checks(tmp_path: Path, toml: bytes 
     refused(["calibrate", "cal.toml", "--out", "o", "--jobs", "1", "--quiet"], tmp_path, *fragments)
 
 
+def test_calibrate_takes_the_same_out_rule(tmp_path: Path) -> None:
+    _write(tmp_path / "cal.toml", CALIBRATION)
+    _write(tmp_path / "obs.csv", OBSERVATIONS)
+    refused(["calibrate", "cal.toml", "--out", "", "--jobs", "1", "--quiet"], tmp_path, "--out: expected a folder")
+
+
 def test_read_text_file_helpers(tmp_path: Path) -> None:
     assert input_checks.read_text_file(_write(tmp_path / "bom.csv", "\ufeffa,b\n1,2\n")) == "a,b\n1,2\n"
     with pytest.raises(UserError, match="not found"):
@@ -233,10 +239,14 @@ def test_read_text_file_helpers(tmp_path: Path) -> None:
         (["compare", "baseline", "points", "--reps", str(10**7)], ["--reps 10000000", "20,000,000 runs",
                                                                    "COGOV_MAX_COMPARE_RUNS"]),
         (["compare", "baseline", "points", "--jobs", "0"], ["--jobs 0"]),
+        (["compare", "baseline:points.crowding=0.5", "baseline", "--reps", "2"],
+         ["'points.crowding' belongs to mechanism 'points'", "--set points.enabled=true"]),
+        (["compare", "baseline", "points", "--set", "points.crowding=0.5", "--reps", "2"],
+         ["--set", "scenario 'baseline'", "'points.crowding' belongs to mechanism 'points'"]),
     ],
     ids=["seed-neg", "seed-big", "population-shares", "quality-bounds", "out-empty", "out-blank", "out-newline",
          "mechanism-off-run", "mechanism-off-describe", "households", "households-max", "compare-seed",
-         "compare-out", "compare-reps", "compare-jobs"],
+         "compare-out", "compare-reps", "compare-jobs", "mechanism-off-compare", "mechanism-off-compare-set"],
 )
 def test_command_lines_are_validated_before_anything_is_written(tmp_path: Path, args: list[str],
                                                                 fragments: list[str]) -> None:

@@ -26,11 +26,15 @@ def test_a_dict_with_a_files_structure_gives_the_same_scenario_as_the_file() -> 
 
 def test_make_scenario_switches_mechanisms_and_sets_parameters() -> None:
     s = make_scenario(base="old_compound", mechanisms={"points": {"crowding": 0.3}}, owner_share=0.5,
-                      hotline__overtime_hours=4.0, name="mine", label_en="Mine")
+                      name="mine", label_en="Mine")
     base = load_scenario("old_compound")
     assert s.name == "mine" and s.label_en == "Mine" and s.mechanisms == ["points"]
     assert s.params["points.crowding"] == 0.3 and s.params["owner_share"] == 0.5
-    assert s.params["hotline.overtime_hours"] == 4.0 and not s.params["hotline.enabled"]  # set, not switched on
+    # a parameter of a mechanism that stays off would be ignored: refused, as by run --set (issue 14)
+    with pytest.raises(UserError, match="'hotline.overtime_hours' belongs to mechanism 'hotline'.*hotline__enabled=True"):
+        make_scenario(base="old_compound", hotline__overtime_hours=4.0)
+    on = make_scenario(base="old_compound", mechanisms=["hotline"], hotline__overtime_hours=4.0)
+    assert on.params["hotline.overtime_hours"] == 4.0 and on.params["hotline.enabled"]
     assert s.params["old_compound_share"] == base.params["old_compound_share"]
     assert make_scenario(mechanisms=["points", "hotline"]).mechanisms == ["hotline", "points"]
 

@@ -146,9 +146,12 @@ def run_calibration(
     Everything is validated before the first byte is written. ``stop_after`` (tests) stops the sampler
     after that many generations exist and writes nothing else, as a kill would.
     """
+    from model.input_checks import cap_jobs, check_out
+
     started = time.perf_counter()
     spec = load_calibration(calibration_file, holdout_after)
-    out_dir = Path(out)
+    out_dir = check_out(out)  # the same --out and --jobs rules as every command
+    jobs = cap_jobs(jobs)
     continuing = _check_folder(out_dir, spec, resume)
     existing = load_generations(out_dir) if continuing else []
     pool = RunPool(jobs, scheduler, simulate_targets)
