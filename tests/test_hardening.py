@@ -456,3 +456,19 @@ def test_property_bad_files_and_command_lines_are_refused_cleanly(tmp_path_facto
         assert listing(work) == before, (args, err)
 
     check()
+
+
+def test_ema_experiments_that_switch_a_mechanism_off_drop_its_levers() -> None:
+    """EMA samples every lever; a mechanism's parameters in an experiment that switches it off are dropped,
+    not refused (which would make every such experiment a failed case)."""
+    pytest.importorskip("ema_workbench")
+    import math
+
+    from experiments.ema import simulate
+
+    off = simulate(weeks=2, grids=1, points__enabled=False, points__crowding=0.9)
+    plain = simulate(weeks=2, grids=1)
+    assert off.keys() == plain.keys()
+    assert all(off[k] == plain[k] or (math.isnan(off[k]) and math.isnan(plain[k])) for k in off)
+    with pytest.raises(UserError, match="'points.crowding' belongs to mechanism 'points'"):
+        simulate(weeks=2, grids=1, points__crowding=0.9)  # not switched off by the experiment: named, refused
