@@ -892,15 +892,17 @@ def run_sweep(
 
     own = pool is None
     created = not out_dir.exists()
+    # Workers start before the folder lock is taken: forked workers would inherit the lock's file and
+    # hold the folder after this sweep ended.
+    if pool is None:
+        pool = _start_pool(jobs, scheduler, run_fn) if todo else WorkerPool(jobs, scheduler)
+    elif todo:
+        pool.check(run_fn)
     try:
         # The folder lock comes before the first byte: a second sweep into the same folder is refused
         # before it can touch the manifest. Under the lock, look at the folder again (it may have
         # been filled since the check above).
         with folder_lock(out_dir):
-            if pool is None:
-                pool = _start_pool(jobs, scheduler, run_fn) if todo else WorkerPool(jobs, scheduler)
-            elif todo:
-                pool.check(run_fn)
             now = _check_folder(out_dir, spec, resume)
             if existing is None and now is not None:
                 manifest, tasks = now, tasks_from_manifest(now)
@@ -923,7 +925,7 @@ def run_sweep(
             _remove_if_only_lock(out_dir)
         raise
     finally:
-        if own and pool is not None:
+        if own:
             pool.close()
     return {
         "out": out_dir,

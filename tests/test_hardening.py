@@ -229,7 +229,7 @@ def test_read_text_file_helpers(tmp_path: Path) -> None:
         (["run", "baseline", "--out", "a\nb"], ["--out 'a\\nb'", "line break"]),
         (["run", "baseline", "--set", "points.crowding=0.5"],
          ["'points.crowding' belongs to mechanism 'points', which is off", "--set points.enabled=true"]),
-        (["describe", "baseline", "--set", "hotline.cost_per_report=3"], ["mechanism 'hotline'", "--set"]),
+        (["describe", "baseline", "--set", "points.crowding=0.55"], ["mechanism 'points'", "--set points.enabled=true"]),
         (["run", "baseline", "--set", "n_communities=200", "--set", "grids=40"],
          ["2,560,000 households", "limit of 1,000,000", "COGOV_MAX_HOUSEHOLDS="]),
         (["run", "baseline", "--set", "n_communities=200", "--set", "grids=40", "--set", "buildings_per_grid=60",

@@ -291,7 +291,7 @@ def test_sweep_on_a_full_disk_says_so_and_resumes(tmp_path: Path, full_disk_at,
     full_disk_at("results.parquet")
     code, _, err = main(["sweep", str(clean_sweep[1]), "--out", "s", "--jobs", "1", "--quiet", "--resume"],
                         tmp_path)
-    assert code == 1
+    assert code == 1, err
     one_error_line(err, "no space left writing s/results.parquet")
     full_disk_at()
     code, _, err = main(["sweep", str(clean_sweep[1]), "--out", "s", "--jobs", "1", "--quiet", "--resume"],
