@@ -472,3 +472,14 @@ def test_ema_experiments_that_switch_a_mechanism_off_drop_its_levers() -> None:
     assert all(off[k] == plain[k] or (math.isnan(off[k]) and math.isnan(plain[k])) for k in off)
     with pytest.raises(UserError, match="'points.crowding' belongs to mechanism 'points'"):
         simulate(weeks=2, grids=1, points__crowding=0.9)  # not switched off by the experiment: named, refused
+
+
+def test_the_app_drops_parameters_of_mechanisms_its_switches_turn_off() -> None:
+    """The app hands every parameter over, also those of a mechanism switched off after editing them."""
+    pytest.importorskip("solara")
+    from viz.explore_model import ExploreModel
+
+    model = ExploreModel("baseline", seed=1, grids=1, points__enabled=False, points__crowding=0.9)
+    assert model.p["points.crowding"] == model.scenario.params["points.crowding"]
+    model = ExploreModel("baseline", seed=1, grids=1, points__enabled=True, points__crowding=0.9)
+    assert model.p["points.crowding"] == 0.9
