@@ -227,7 +227,7 @@ def test_read_text_file_helpers(tmp_path: Path) -> None:
         (["run", "baseline", "--out", ""], ["--out: expected a folder name"]),
         (["run", "baseline", "--out", " "], ["--out: expected a folder name"]),
         (["run", "baseline", "--out", "a\nb"], ["--out 'a\\nb'", "line break"]),
-        (["run", "baseline", "--set", "points.crowding=0.5"],
+        (["run", "baseline", "--set", "points.crowding=0.55"],
          ["'points.crowding' belongs to mechanism 'points', which is off", "--set points.enabled=true"]),
         (["describe", "baseline", "--set", "points.crowding=0.55"], ["mechanism 'points'", "--set points.enabled=true"]),
         (["run", "baseline", "--set", "n_communities=200", "--set", "grids=40"],
@@ -239,9 +239,9 @@ def test_read_text_file_helpers(tmp_path: Path) -> None:
         (["compare", "baseline", "points", "--reps", str(10**7)], ["--reps 10000000", "20,000,000 runs",
                                                                    "COGOV_MAX_COMPARE_RUNS"]),
         (["compare", "baseline", "points", "--jobs", "0"], ["--jobs 0"]),
-        (["compare", "baseline:points.crowding=0.5", "baseline", "--reps", "2"],
+        (["compare", "baseline:points.crowding=0.55", "baseline", "--reps", "2"],
          ["'points.crowding' belongs to mechanism 'points'", "--set points.enabled=true"]),
-        (["compare", "baseline", "points", "--set", "points.crowding=0.5", "--reps", "2"],
+        (["compare", "baseline", "points", "--set", "points.crowding=0.55", "--reps", "2"],
          ["--set", "scenario 'baseline'", "'points.crowding' belongs to mechanism 'points'"]),
     ],
     ids=["seed-neg", "seed-big", "population-shares", "quality-bounds", "out-empty", "out-blank", "out-newline",
@@ -259,12 +259,12 @@ def test_the_python_api_refuses_what_the_command_line_refuses() -> None:
     with pytest.raises(UserError, match="seed -1"):
         CoGovernanceModel("baseline", seed=-1)
     with pytest.raises(UserError, match=r"'points.crowding' belongs to mechanism 'points'.*points__enabled=True"):
-        run_scenario("baseline", seed=1, weeks=2, overrides={"points__crowding": 0.5})
+        run_scenario("baseline", seed=1, weeks=2, overrides={"points__crowding": 0.55})
     with pytest.raises(UserError, match="households"):
         CoGovernanceModel("baseline", seed=1, n_communities=200, grids=40)
     # switched on in the same call, or set to the value it already has (the app hands every value over): fine
-    m = CoGovernanceModel("baseline", seed=1, weeks=2, grids=1, points__enabled=True, points__crowding=0.5)
-    assert m.p["points.crowding"] == 0.5
+    m = CoGovernanceModel("baseline", seed=1, weeks=2, grids=1, points__enabled=True, points__crowding=0.55)
+    assert m.p["points.crowding"] == 0.55
     same = CoGovernanceModel("baseline", seed=1, weeks=2, grids=1,
                              points__crowding=m.scenario.params["points.crowding"])
     assert same.p["points.enabled"] is False
