@@ -5,7 +5,8 @@ same post-warm-up state) and uses a one-sided paired test (Wilcoxon signed-rank)
 interval for the claim. A pattern that a parameter was fitted to is a calibration target, not
 evidence: such parameters say so in their declared `source` ("calibrated: pattern P1"), and the
 docstrings here name them. P7's sub-/super-additivity is not asserted for a chosen pair: every pair of
-mechanisms of the seed packages is measured by `experiments.interactions` (docs/interactions.md).
+mechanisms of the seed packages is measured by `python -m experiments.interactions`, which writes
+docs/interactions.md.
 """
 
 from __future__ import annotations
@@ -162,8 +163,9 @@ def test_p5_social_influence_clusters_participation_by_building(baseline_runs) -
 
 def test_p7_interactions_are_measured_for_every_pair_of_a_package() -> None:
     """P7 as it comes out: every pair of a package's mechanisms gets effect(A+B) − effect(A) − effect(B)
-    with an interval and a verdict (sub-, super-additive or n.s.); the full table over the five seed
-    packages (20 seeds) is docs/interactions.md. Checked here on a short run of one package."""
+    with an interval and a verdict (sub-, super-additive or n.s.); `python -m experiments.interactions`
+    writes the full table over the five seed packages (20 seeds). Checked here on a short run of one
+    package."""
     from experiments.interactions import classify, pair_interactions
 
     table = pair_interactions(["nanan_2021"], seeds=range(1, 4), weeks=13, window=13)
