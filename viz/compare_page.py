@@ -55,6 +55,7 @@ cancel_event: solara.Reactive[threading.Event | None] = solara.reactive(None)
 calibration_text = solara.reactive("")
 #: The loaded calibration (``scenarios.posterior.Posterior``), or None.
 calibration: solara.Reactive[Any] = solara.reactive(None)
+#: Why the last folder did not load (the loader's one line; worded in the current language where shown).
 calibration_error = solara.reactive("")
 #: Replicate r of every scenario runs under the calibration's posterior draw r.
 under_posterior = solara.reactive(False)
@@ -189,10 +190,10 @@ def load_calibration(text: str) -> None:
     try:
         post = load_posterior(Path(text.strip()).expanduser(), flag="calibration folder")
     except UserError as exc:
-        calibration_error.value = tr("cannot_load", detail=str(exc))
+        calibration_error.value = str(exc)
         return
     except OSError as exc:
-        calibration_error.value = tr("cannot_load", detail=f"{text}: {exc.strerror or exc}")
+        calibration_error.value = f"{text}: {exc.strerror or exc}"
         return
     calibration_error.value = ""
     calibration.value = post
@@ -211,7 +212,7 @@ def CalibrationPanel() -> None:
     image = solara.use_memo(draw, [id(post), lang])
     solara.Text(tr("calibration_title"), style={"font-weight": "bold", "font-size": "1.05em"})
     with solara.Row(gap="12px", style={"align-items": "flex-start"}):
-        solara.InputText(tr("calibration_folder"), value=calibration_text, error=calibration_error.value or False,
+        solara.InputText(tr("calibration_folder"), value=calibration_text, error=tr("cannot_load", detail=calibration_error.value) if calibration_error.value else False,
                          style={"min-width": "420px"}, classes=["cogov-calibration-path"])
         solara.Button(tr("load"), outlined=True, on_click=lambda: load_calibration(calibration_text.value),
                       classes=["cogov-calibration-load"], style={"margin-top": "12px"})
