@@ -184,7 +184,7 @@ def _write_outputs(spec: CalibrationSpec, result: AbcResult, out: Path, particle
     post = outputs.posterior_frame(spec, result)
     summary = outputs.summary_table(spec, result)
     bands = outputs.predictive_bands(spec, series, metrics)
-    coverage = outputs.coverage_table(spec, series, metrics, spec.seed)
+    coverage = outputs.coverage_table(spec, series, metrics, spec.seed, result.last.sigma)
     obs = spec.observations
     paths = [
         atomic_write(out / POSTERIOR_FILE, lambda p: post.to_parquet(p, index=False)),

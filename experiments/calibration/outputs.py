@@ -98,13 +98,14 @@ def predictive_bands(spec: CalibrationSpec, series: np.ndarray, metrics: tuple[s
 
 
 def coverage_table(spec: CalibrationSpec, series: np.ndarray, metrics: tuple[str, ...],
-                   seed: int) -> pd.DataFrame:
+                   seed: int, sigma: np.ndarray) -> pd.DataFrame:
     """Per observation: observed, sd, predictive median and 90 % interval of model + observation error,
-    whether it covers the observation, and z = (observed − median) / predictive sd."""
+    whether it covers the observation, z = (observed − median) / predictive sd, and
+    z_sigma = (observed − median) / σ (σ² = sd² + the model's seed variance, as in the distance)."""
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(2**31 - 3,))))
     rows = []
     index = {m: i for i, m in enumerate(metrics)}
-    for row in spec.observations.itertuples(index=False):
+    for k, row in enumerate(spec.observations.itertuples(index=False)):
         sims = np.array([target_value(row.metric, run[index[row.metric]], int(row.week), int(row.window))
                          for run in series])
         sims = sims[np.isfinite(sims)]
@@ -119,6 +120,7 @@ def coverage_table(spec: CalibrationSpec, series: np.ndarray, metrics: tuple[str
             "observed": row.value, "sd": row.sd, "fitted": bool(row.fitted), "predictive_median": med,
             "predictive_q05": lo, "predictive_q95": hi, "covered_90": bool(lo <= row.value <= hi),
             "z": (row.value - med) / sd if sd > 0 else float("nan"),
+            "z_sigma": (row.value - med) / float(sigma[k]),
         })
     return pd.DataFrame(rows)
 
@@ -292,16 +294,19 @@ def render_report(spec: CalibrationSpec, result: AbcResult, summary: pd.DataFram
         f"Posterior predictive ({meta['predictive_runs']} runs, one seed each, parameters drawn by weight) plus the "
         "observation's own error; 'covered' = the observation lies in that 90 % interval.",
         "",
-        "| observation | observed ± sd | predictive median | 90 % interval | z | covered | fitted |",
+        "| observation | observed ± sd | predictive median | 90 % interval | (obs − median)/σ | covered | fitted |",
         "|---|---:|---:|---|---:|:-:|:-:|",
     ]
     for row in coverage.itertuples():
         lines.append(f"| {row.observation} | {_fmt(row.observed)} ± {_fmt(row.sd)} | {_fmt(row.predictive_median)} | "
-                     f"[{_fmt(row.predictive_q05)}, {_fmt(row.predictive_q95)}] | {_fmt(row.z)} | "
+                     f"[{_fmt(row.predictive_q05)}, {_fmt(row.predictive_q95)}] | {_fmt(row.z_sigma)} | "
                      f"{'yes' if row.covered_90 else '**no**'} | {'yes' if row.fitted else 'held out'} |")
-    rms = float(np.sqrt(np.nanmean(fitted["z"] ** 2))) if len(fitted) else float("nan")
+    rms = float(np.sqrt(np.nanmean(fitted["z_sigma"] ** 2))) if len(fitted) else float("nan")
     lines += ["", f"Fitted observations: {int(fitted['covered_90'].sum())} of {len(fitted)} inside their 90 % "
-              f"predictive interval; root-mean-square z = {rms:.2f} (about 1 or less: consistent with the stated sds)."]
+              "predictive interval (a wide posterior covers much, so read this with the next figure). "
+              f"Root-mean-square of (observed − predictive median) / σ, σ² = stated sd² + the model's seed variance: "
+              f"**{rms:.2f}** (about 1 or less: the posterior's typical run reproduces the figures within their "
+              "stated uncertainty; well above 1: it does not, whatever the interval coverage)."]
     if len(held):
         lines.append(f"**Held-out observations (after week {spec.holdout_after}): {int(held['covered_90'].sum())} of "
                      f"{len(held)} inside their 90 % predictive interval** (coverage "
