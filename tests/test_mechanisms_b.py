@@ -180,8 +180,11 @@ def test_red_black_list_lifts_the_worst_firms(old) -> None:
     assert within_noise(metric(mech, "participation_monthly"), metric(old, "participation_monthly"), 0.01)
 
 
-def test_red_black_list_rectification_alone_lifts_quality_without_replacements(old) -> None:
-    mech = runs(on("red_black_list", replace_prob=0.0), scenario="old_compound")
+def test_red_black_list_rectification_alone_lifts_quality_without_replacements() -> None:
+    """Twenty seeds: after the warm-up the worst firm differs from seed to seed, so ten leave the
+    paired test short of power."""
+    old = runs(scenario="old_compound", seeds=PATTERN_SEEDS)
+    mech = runs(on("red_black_list", replace_prob=0.0), scenario="old_compound", seeds=PATTERN_SEEDS)
     assert final(mech, "firm_replacements").sum() == 0
     assert greater([r.worst_firm for r in mech], [r.worst_firm for r in old]) < ALPHA
 
