@@ -307,7 +307,9 @@ def test_funding_mix_fewer_unmanaged_weeks_and_more_project_spend(old) -> None:
     mech = runs(on("funding_mix"), scenario="old_compound")
     managed = [float(r.frame["firms_present"].iloc[1:].mean()) for r in mech]
     assert greater(managed, [float(r.frame["firms_present"].iloc[1:].mean()) for r in old]) < ALPHA
-    assert all(final(mech, "firms_present") == 6)  # the backstop leaves no compound unmanaged
+    # no "every compound managed at the horizon" claim: the backstop is paid out of a budget (a firm
+    # whose losses exceed it loses its guarantee), and a firm that exits waits for the next monthly
+    # step, so a run can end with a compound briefly unmanaged
     assert greater(final(mech, "project_spend_total"), final(old, "project_spend_total")) < ALPHA
     # a managed compound raises fewer issues, so fewer households report (part of monthly
     # participation); volunteering, which the backstop does not touch, stays within noise
