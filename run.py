@@ -107,11 +107,11 @@ def cmd_describe(args: argparse.Namespace) -> int:
 
 # -- run --------------------------------------------------------------------------------------
 def cmd_run(args: argparse.Namespace) -> int:
-    from model.input_checks import check_out, check_seed
     from model.model import resolve_parameters
-    from model.output_folder import staged_folder
     from model.parameters import validate_value
-    from model.runner import households_in, run_scenario, summary_table, versions, write_run_outputs
+    from model.runner import households_in, run_scenario, summary_table
+    from storage.inputs import check_out, check_seed
+    from storage.outputs import staged_folder, versions, write_run_outputs
 
     seed = check_seed(args.seed)
     overrides = parse_sets(args.set)
@@ -213,8 +213,8 @@ def _extra_commands() -> list[Callable[[Any], None]]:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from model.input_checks import one_line
-    from model.output_folder import DiskFull, is_disk_full
+    from storage.inputs import one_line
+    from storage.outputs import DiskFull, is_disk_full
 
     try:
         return args.handler(args)

@@ -45,7 +45,8 @@ from experiments.sweep import (
     run_task,
     tasks_from_manifest,
 )
-from model.runner import atomic_write, ensure_writable_dir, run_scenario
+from model.runner import run_scenario
+from storage.outputs import atomic_write, ensure_writable_dir
 
 __all__ = [
     "BenchConfig",

@@ -85,8 +85,8 @@ def plan(scenarios: list[Any], reference: str = "baseline", reps: int = DEFAULT_
     calibration's output folder), replicate r of every scenario runs under the posterior's r-th parameter
     draw (and the same seed), so intervals include parameter uncertainty.
     """
-    from model.input_checks import cap_jobs, check_out, check_runs, check_seed
     from model.parameters import kwarg_to_name, validate_value
+    from storage.inputs import cap_jobs, check_out, check_runs, check_seed
 
     if reps < 2:
         raise UserError(f"--reps {reps}: need at least 2 replicates for an interval")
@@ -395,8 +395,14 @@ def run_comparison(spec: CompareSpec, progress: bool = True, started: float | No
 
     from experiments import plots, report
     from experiments.engine import collect, execute, make_executor
-    from model.output_folder import staged_folder
-    from model.runner import atomic_write, ensure_writable_dir, metric_units, versions, write_parquet
+    from storage.outputs import (
+        atomic_write,
+        ensure_writable_dir,
+        metric_units,
+        staged_folder,
+        versions,
+        write_parquet,
+    )
 
     started = time.perf_counter() if started is None else started
     created = not spec.out.exists()

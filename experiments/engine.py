@@ -54,7 +54,7 @@ from typing import Any
 import pandas as pd
 
 from model.errors import UserError, require_extra
-from model.runner import atomic_write
+from storage.outputs import atomic_write
 
 __all__ = [
     "RunTask",
@@ -416,7 +416,7 @@ def _worker_count(executor: Executor) -> int:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` through ``model.runner.atomic_write`` (temporary name, fsync, rename)."""
+    """Write ``data`` through ``storage.outputs.atomic_write`` (temporary name, fsync, rename)."""
     atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 

@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from model.runner import atomic_write, run_scenario
+from model.runner import run_scenario
 from scenarios import load_scenario
+from storage.outputs import atomic_write
 
 __all__ = ["PACKAGES", "pair_interactions", "classify", "render_markdown", "main"]
 

@@ -227,7 +227,7 @@ def plot_breakdown(spec: CompareSpec, summary: pd.DataFrame, lang: str = "en") -
 
 def save(fig: Figure, out_dir: Path, stem: str) -> list[Path]:
     """Write ``stem.png`` and ``stem.svg`` atomically (format given explicitly: the temporary name has no suffix)."""
-    from model.runner import atomic_write as write_file
+    from storage.outputs import atomic_write as write_file
 
     paths = [
         write_file(out_dir / f"{stem}.png",

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.sweep_folder import RESULTS, build_results
-from model.runner import atomic_write
+from storage.outputs import atomic_write
 
 __all__ = ["Analysis", "analyse_sweep", "indices_table", "ranking", "ranking_text", "SENSITIVITY_CSV", "PLOTS_DIR"]
 

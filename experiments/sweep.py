@@ -113,7 +113,7 @@ from experiments.sweep_folder import (
     write_results,
 )
 from model.errors import UserError
-from model.runner import atomic_write
+from storage.outputs import atomic_write
 
 __all__ = [
     "Outcome",
@@ -230,7 +230,7 @@ class SweepSpec:
 
 
 def _read(path: Path) -> tuple[bytes, dict[str, Any]]:
-    from model.input_checks import read_toml
+    from storage.inputs import read_toml
 
     text, data = read_toml(path, "sweep file")
     return text.encode("utf-8"), data
@@ -444,9 +444,9 @@ def load_sweep(path_text: str | Path, overrides: dict[str, int] | None = None) -
     sweep small first: ``{"replicates": 1, "weeks": 26, "samples": 8}``.
     """
     import model.mechanisms  # noqa: F401  (declares mechanism parameters)
-    from model.input_checks import check_mechanisms_on, check_runs
     from model.model import check_consistency
     from scenarios import load_scenario
+    from storage.inputs import check_mechanisms_on, check_runs
 
     path = Path(path_text)
     raw, data = _read(path)
@@ -526,7 +526,7 @@ def load_sweep(path_text: str | Path, overrides: dict[str, int] | None = None) -
     check_runs(design_size(method, factors, options) * replicates, f"{where}: [design] x replicates")
 
     # A mechanism parameter needs its mechanism on (scenario, [fixed], or KEY.enabled swept in the grid):
-    # the same rule as --set and the Python API (model.input_checks.check_mechanisms_on).
+    # the same rule as --set and the Python API (storage.inputs.check_mechanisms_on).
     swept = set(params)
     on_by_sweep = {f"{PARAMETERS[n].mechanism}.enabled": True for n in swept if n.endswith(".enabled")}
     hint = '"{switch}" = true in [fixed]'
@@ -621,8 +621,8 @@ def design_size(method: str, factors: list[Factor], options: dict[str, Any]) -> 
 def build_design(spec: SweepSpec) -> Design:
     """The design points of a sweep, checked for cross-parameter rules (e.g. youth + retired share ≤ 1)."""
     from experiments import designs
-    from model.input_checks import check_households
     from model.model import check_consistency
+    from storage.inputs import check_households
 
     seed = design_seed(spec.seed)
     if spec.method == "grid":
@@ -709,7 +709,7 @@ def make_manifest(spec: SweepSpec, design: Design) -> dict[str, Any]:
 def _versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
-    from model.runner import versions
+    from storage.outputs import versions
 
     info = versions()
     for package in ("SALib", "dask", "distributed", "pyarrow"):
@@ -878,7 +878,7 @@ def run_sweep(
     ``jobs``/``scheduler``. Returns a summary dict (out, runs, completed, skipped, failed, seconds,
     written files).
     """
-    from model.input_checks import cap_jobs, check_out
+    from storage.inputs import cap_jobs, check_out
 
     started = time.monotonic()
     spec = load_sweep(sweep_file, overrides)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from experiments.engine import RUNS_DIR, completed_run_ids
 from model.errors import UserError
-from model.runner import atomic_write
+from storage.outputs import atomic_write
 
 __all__ = [
     "MANIFEST", "RESULTS", "FORMAT", "read_manifest", "manifest_problem", "check_run_files_readable", "write_json", "design_table", "build_results",
@@ -152,7 +152,7 @@ def build_results(out: Path, manifest: dict[str, Any]) -> pd.DataFrame:
 
 def write_results(out: Path, manifest: dict[str, Any]) -> tuple[Path, pd.DataFrame]:
     """Build `results.parquet` from the finished runs and write it atomically."""
-    from model.runner import metric_units, write_parquet
+    from storage.outputs import metric_units, write_parquet
 
     frame = build_results(out, manifest)
     outcomes = manifest.get("outcomes", [])

@@ -762,7 +762,7 @@ def stale_sections(text: str, where: str = "docs/ODD.md") -> list[str]:
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file in the same folder and a rename, keeping the
     file's permissions; readers see the old or the new file, never a half-written one."""
-    from model.runner import atomic_write
+    from storage.outputs import atomic_write
 
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
 

@@ -38,13 +38,6 @@ from model.domains import (
     kind_hours,
     kind_shares,
 )
-from model.input_checks import (
-    PYTHON_SWITCH,
-    SIZE_PARAMETERS,
-    check_households,
-    check_mechanisms_on,
-    check_seed,
-)
 from model.issues import (
     FIRM,
     MAX_SO,
@@ -61,6 +54,13 @@ from model.mechanisms import MECHANISMS, Mechanism, per_1000
 from model.parameters import check_constraints, kwarg_to_name, validate_value
 from model.projects import Project, ProjectBook, ProjectType, library
 from model.space import SocialNetwork, StreetLayout
+from storage.inputs import (
+    PYTHON_SWITCH,
+    SIZE_PARAMETERS,
+    check_households,
+    check_mechanisms_on,
+    check_seed,
+)
 
 __all__ = ["CoGovernanceModel", "resolve_parameters"]
 
@@ -91,7 +91,7 @@ def resolve_parameters(scenario: Any = "baseline", overrides: dict[str, Any] | N
     Override names may use ``.`` or ``__`` (``points.crowding`` or ``points__crowding``). Changing a
     parameter of a mechanism that is off is refused (it would be ignored); `how_to_enable` words the
     hint for the caller (``--set {switch}=true`` on the command line, ``{kwarg}=True`` in Python).
-    The size of the street is checked here, before anything is built (model.input_checks).
+    The size of the street is checked here, before anything is built (storage.inputs).
     """
     from scenarios import as_scenario
 

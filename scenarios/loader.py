@@ -49,8 +49,8 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import UserError
-from model.input_checks import PYTHON_SWITCH, check_mechanisms_on, check_name, one_line, read_toml, shown
 from model.parameters import PARAMETERS, check_constraints, defaults, kwarg_to_name, suggest, validate_value
+from storage.inputs import PYTHON_SWITCH, check_mechanisms_on, check_name, one_line, read_toml, shown
 
 __all__ = ["Scenario", "load_scenario", "list_scenarios", "make_scenario", "as_scenario", "SCENARIO_DIR"]
 

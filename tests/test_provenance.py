@@ -12,8 +12,9 @@ import pytest
 
 import run
 from model.reporters import COUNT_METRICS, METRIC_INFO
-from model.runner import households_in, package_git_commit, run_scenario
+from model.runner import households_in, run_scenario
 from scenarios import load_scenario
+from storage.outputs import package_git_commit
 
 
 def test_run_outputs_carry_scenario_seed_units_and_integer_counts(tmp_path: Path) -> None:

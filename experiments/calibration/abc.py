@@ -38,7 +38,7 @@ from experiments.calibration.pool import RunPool
 from experiments.calibration.simulate import simulate_targets
 from experiments.calibration.spec import CalibrationSpec
 from model.errors import UserError
-from model.runner import atomic_write
+from storage.outputs import atomic_write
 
 __all__ = [
     "Generation", "AbcResult", "run_abc", "load_generations", "weighted_quantile", "weighted_cov",

@@ -27,8 +27,8 @@ from experiments.calibration.pool import RunPool
 from experiments.calibration.simulate import simulate_series, simulate_targets
 from experiments.calibration.spec import CalibrationSpec, load_calibration
 from model.errors import UserError
-from model.runner import atomic_write, ensure_writable_dir
 from scenarios.posterior import FORMAT, OBSERVATIONS_FILE, POSTERIOR_FILE, PREDICTIVE_FILE, SETTINGS_FILE
+from storage.outputs import atomic_write, ensure_writable_dir
 
 __all__ = ["run_calibration", "draw_seed", "PREDICTIVE_KEY", "DRAW_KEY"]
 
@@ -49,7 +49,7 @@ def _sha(data: bytes) -> str:
 
 
 def _versions() -> dict[str, str]:
-    from model.runner import versions
+    from storage.outputs import versions
 
     return versions()
 
@@ -146,7 +146,7 @@ def run_calibration(
     Everything is validated before the first byte is written. ``stop_after`` (tests) stops the sampler
     after that many generations exist and writes nothing else, as a kill would.
     """
-    from model.input_checks import cap_jobs, check_out
+    from storage.inputs import cap_jobs, check_out
 
     started = time.perf_counter()
     spec = load_calibration(calibration_file, holdout_after)

@@ -1,6 +1,6 @@
 """What a calibration writes: posterior table, summary, predictive bands, plots, report, calibrated scenario.
 
-Every file is written atomically (`model.runner.atomic_write`); ``calibration.json`` is written last, so a
+Every file is written atomically (`storage.outputs.atomic_write`); ``calibration.json`` is written last, so a
 folder with it is complete (`scenarios.posterior.load_posterior` requires it).
 """
 
@@ -18,7 +18,7 @@ from experiments.calibration.abc import AbcResult, weighted_quantile
 from experiments.calibration.priors import describe
 from experiments.calibration.simulate import target_value, windowed
 from experiments.calibration.spec import CalibrationSpec, observation_key
-from model.runner import atomic_write
+from storage.outputs import atomic_write
 
 __all__ = [
     "IDENTIFIED", "WEAK", "posterior_frame", "summary_table", "predictive_bands", "coverage_table",

@@ -140,9 +140,9 @@ def observation_key(metric: str, week: int) -> str:
 
 
 def _read_toml(path: Path) -> tuple[bytes, dict[str, Any]]:
-    from model.input_checks import read_toml
+    from storage.inputs import read_toml
 
-    text, data = read_toml(path, "calibration file")  # encoding, emptiness, nesting: model.input_checks
+    text, data = read_toml(path, "calibration file")  # encoding, emptiness, nesting: storage.inputs
     return text.encode("utf-8"), data
 
 
@@ -247,7 +247,7 @@ def _observations(head: dict[str, Any], base: Path, where: str, weeks: int) -> t
         path = base / path
     if not path.is_file():
         raise UserError(f"{w} 'file': {path} not found")
-    from model.input_checks import read_text_file
+    from storage.inputs import read_text_file
 
     text = read_text_file(path, "observation file")  # UTF-8 (or which encoding it is), not empty, not binary
     try:

@@ -1,0 +1,3 @@
+"""What cogov reads from and writes to disk, apart from the simulation: checks on the files and
+values a person hands it (`storage.inputs`) and atomic, staged outputs with their provenance
+(`storage.outputs`)."""
