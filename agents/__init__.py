@@ -1,4 +1,4 @@
-"""Agents of cogov, one module per kind (MODEL.md §2).
+"""Agents of cogov, one module per kind (docs/specification.md §2).
 
 Residents are many and vectorised (:mod:`agents.resident`); the organisational agents are few and
 step one by one.

@@ -1,4 +1,4 @@
-"""Property firms (物业服务企业): fees, effort, quality, cash, exit (MODEL.md §8, Property firm)."""
+"""Property firms (物业服务企业): fees, effort, quality, cash, exit (docs/specification.md §8, Property firm)."""
 
 from __future__ import annotations
 

@@ -54,7 +54,7 @@ def sigmoid(x: np.ndarray | float) -> np.ndarray:
 
 
 class Households:
-    """State of every household as arrays (MODEL.md §2, Resident), and the households' own rules."""
+    """State of every household as arrays (docs/specification.md §2, Resident), and the households' own rules."""
 
     def __init__(self, n: int, params: dict, rng: np.random.Generator) -> None:
         self.n = n
@@ -103,7 +103,7 @@ class Households:
 
     # -- decisions ----------------------------------------------------------------------------
     def report_probability(self, p: dict, cost: float, reward_yuan: float) -> np.ndarray:
-        """Weekly probability of reporting a latent issue (MODEL.md §3 step 2)."""
+        """Weekly probability of reporting a latent issue (docs/specification.md §3 step 2)."""
         z = (
             p["report_base"]
             + p["report_trust_weight"] * self.trust_community
@@ -132,7 +132,7 @@ class Households:
         reward_yuan: float,
         cost_delta: float,
     ) -> np.ndarray:
-        """Probability of taking part this week when offered (MODEL.md §8, Participation)."""
+        """Probability of taking part this week when offered (docs/specification.md §8, Participation)."""
         z = (
             p["part_base"]
             + p["part_motivation_weight"] * self.motivation
@@ -149,7 +149,7 @@ class Households:
     def pay_probability(
         self, p: dict, property_quality: np.ndarray, neighbour_paid_share: np.ndarray, bonus: float
     ) -> np.ndarray:
-        """Probability that the household's fee is paid this month (MODEL.md §8, Property firm)."""
+        """Probability that the household's fee is paid this month (docs/specification.md §8, Property firm)."""
         w = p["pay_trust_weight"]
         s_property = w * self.trust_property + (1.0 - w) * property_quality
         z = (
@@ -162,7 +162,7 @@ class Households:
 
     # -- learning and attitudes ---------------------------------------------------------------
     def crowd_motivation(self, rewarded: np.ndarray, crowding: float, rate: float) -> None:
-        """Motivation crowding (MODEL.md §8): rewarded participants drift down if crowding > 0,
+        """Motivation crowding (docs/specification.md §8): rewarded participants drift down if crowding > 0,
         up if < 0. Written multiplicatively so m stays in [0, 1]."""
         m = self.motivation[rewarded]
         if crowding >= 0:
@@ -212,7 +212,7 @@ class Households:
 
     def update_experience(self, weighted_quality: np.ndarray, p: dict) -> np.ndarray:
         """x = Σ_d w_d·q_d (age-group weights; `weighted_quality`) − penalty·old pending + bonus·resolved
-        on time + project benefit, plus a share for trust in the community (MODEL.md §8, Satisfaction)."""
+        on time + project benefit, plus a share for trust in the community (docs/specification.md §8, Satisfaction)."""
         tw = p["trust_weight_in_experience"]
         x = (1.0 - tw) * weighted_quality + tw * self.trust_community
         x -= p["pending_penalty"] * np.minimum(self.pending_old, p["pending_count_cap"])

@@ -25,7 +25,7 @@ __all__ = ["CompareSpec", "metric_info", "KEY_METRICS", "GROUP_METRICS", "FLOW_M
 WINDOW_WEEKS = 4
 FLOW_METRICS = WEEKLY_FLOWS
 
-#: Metrics the report tabulates (MODEL.md §9); cost_per_household is derived here.
+#: Metrics the report tabulates (docs/specification.md §9); cost_per_household is derived here.
 KEY_METRICS = (
     "satisfaction_mean", "satisfied_share", "participation_monthly", "volunteer_hours_per_100",
     "resolution_weeks_mean", "cross_resolution_weeks_mean", "buck_passing_events", "issues_open",

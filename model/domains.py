@@ -1,4 +1,4 @@
-"""Service domains (服务领域), issue kinds and age groups (MODEL.md §2).
+"""Service domains (服务领域), issue kinds and age groups (docs/specification.md §2).
 
 The numbers attached to them (each kind's share of issues and work hours, each age group's weights
 of the domains) are declared parameters (model/parameters.py); the functions here turn a parameter

@@ -360,7 +360,7 @@ def _group_cumsum_before(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 def route(kind: np.ndarray, grid: np.ndarray, community: np.ndarray, cross: np.ndarray, holders: Holders,
           firm_present: np.ndarray, oc_present: np.ndarray, so_slot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Holder and partner of newly surfaced issues (MODEL.md §3 step 3).
+    """Holder and partner of newly surfaced issues (docs/specification.md §3 step 3).
 
     property, environment → the compound's firm (or the residents' committee where none);
     disputes → mediation organisation or residents' committee; care/culture → a social

@@ -1,4 +1,4 @@
-"""The co-governance model: set-up and the weekly schedule of MODEL.md §3.
+"""The co-governance model: set-up and the weekly schedule of docs/specification.md §3.
 
 >>> from model.model import CoGovernanceModel
 >>> m = CoGovernanceModel(scenario="baseline", seed=1)
@@ -166,7 +166,7 @@ class CoGovernanceModel(mesa.Model):
         self.datacollector.collect(self)
 
     def _warm_up(self) -> None:
-        """Spin-up (MODEL.md §5, ODD §5): the scenario's baseline institutions, no mechanism, run
+        """Spin-up (docs/specification.md §5, ODD §5): the scenario's baseline institutions, no mechanism, run
         `warmup_weeks` weeks so that queues, trust, aspiration and project stocks reach their
         stationary level; week 0 is the state they reach. Then the record starts: cumulative
         counters, the event log and the issue history restart at week 0 (pending issues carry over)."""
@@ -280,7 +280,7 @@ class CoGovernanceModel(mesa.Model):
 
     # ------------------------------------------------------------------------------ schedule
     def step(self) -> None:
-        """One week, in the order of MODEL.md §3. Called at the horizon (``weeks``) it simulates
+        """One week, in the order of docs/specification.md §3. Called at the horizon (``weeks``) it simulates
         nothing and sets ``running`` False: Mesa's loops (``batch_run``, the app's Play) stop there, and
         ``batch_run`` reports weeks 0..weeks."""
         if self.week >= self.horizon:
@@ -785,7 +785,7 @@ class CoGovernanceModel(mesa.Model):
         return slice(target * lay.households_per_community, (target + 1) * lay.households_per_community)
 
     def _develop_social_organisations(self) -> None:
-        """Quarterly (MODEL.md §8, Social organisations): each organisation works its own hours plus
+        """Quarterly (docs/specification.md §8, Social organisations): each organisation works its own hours plus
         the staff hours this quarter's grants buy (`levers.so_funded_hours`, by community), up to
         `so_capacity_max`. Without grants nothing changes."""
         funded = self.levers.so_funded_hours
@@ -855,7 +855,7 @@ class CoGovernanceModel(mesa.Model):
         self.building_boost *= keep
 
     def _update_quality(self) -> None:
-        """Quality of each domain in each compound from its providers (MODEL.md §2, §8)."""
+        """Quality of each domain in each compound from its providers (docs/specification.md §2, §8)."""
         lay, p = self.layout, self.p
         q = self.base_quality + self.grid_boost
         firm_q = np.array([f.quality if f.present else p["unmanaged_quality"] for f in self.firms])

@@ -12,7 +12,7 @@ Core parameters have plain names (``buck_pass_prob``); mechanism parameters are 
 (``points.budget_per_week``) and are declared by the mechanism's own module, which calls
 :func:`declare`. ``KEY.enabled`` switches a mechanism on.
 
-Defaults are MODEL.md's starting defaults unless a source says otherwise; where a default was tuned
+Defaults are docs/specification.md's starting defaults unless a source says otherwise; where a default was tuned
 to reproduce a pattern (P1–P7), its source says ``calibrated: pattern Pn (...)`` and the pattern test
 is then no evidence for it. Switches and structural settings the user chooses (community size, the
 horizon, shock timing) carry the tag ``structural`` and no prior.
@@ -96,7 +96,7 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------------------------
-# Core declarations (MODEL.md §§2–9). Mechanism parameters live in model/mechanisms/*.py.
+# Core declarations (docs/specification.md §§2–9). Mechanism parameters live in model/mechanisms/*.py.
 # ---------------------------------------------------------------------------------------------
 _ = declare
 # run
@@ -117,24 +117,24 @@ _("k_interest", 4, 0, 30, "ties/household", "趣缘联系数", "Interest ties", 
   assumption="a few ties beyond the stairwell; our sources hold no network survey (SUNS 2017: 27.5 % almost never talk to neighbours, public_figures.csv)", prior=Prior.integer(1, 10))
 # population
 _("owner_share", 0.7, 0.0, 1.0, "share", "业主比例", "Owner share", "Share of households that own their home (业主); the rest rent.", "population", main=True,
-  assumption="MODEL.md default; no compound-level tenure figure in our sources, and renter shares vary widely between compounds", prior=Prior.uniform(0.4, 0.9))
+  assumption="docs/specification.md default; no compound-level tenure figure in our sources, and renter shares vary widely between compounds", prior=Prior.uniform(0.4, 0.9))
 _("youth_share", 0.25, 0.0, 1.0, "share", "青年户比例", "Youth share", "Share of households headed by young adults.", "population",
-  assumption="MODEL.md default; household-head age shares of urban compounds are not in our sources", prior=Prior.uniform(0.10, 0.40))
+  assumption="docs/specification.md default; household-head age shares of urban compounds are not in our sources", prior=Prior.uniform(0.10, 0.40))
 _("retired_share", 0.30, 0.0, 1.0, "share", "退休户比例", "Retired share", "Share of retired households; working-age = 1 − youth − retired.", "population", main=True,
-  assumption="MODEL.md default; the 2020 census has 18.7 % of persons aged 60+; among household heads the share is higher", prior=Prior.uniform(0.10, 0.50))
+  assumption="docs/specification.md default; the 2020 census has 18.7 % of persons aged 60+; among household heads the share is higher", prior=Prior.uniform(0.10, 0.50))
 _("party_member_share", 0.08, 0.0, 0.5, "share", "党员户比例", "Party-member share", "Share of households with a Party member (党员).", "population",
   source="CPC Organisation Department, statistical communiqué (2023): 98.04 million members at end-2022 ≈ 7 % of 1.41 billion residents; a household share is somewhat higher", prior=Prior.uniform(0.05, 0.20))
 # compounds
 _("firm_share", 1.0, 0.0, 1.0, "share", "有物业小区比例", "Compounds with a property firm", "Share of compounds served by a property firm (物业服务企业) at the start.", "compounds",
   assumption="commercial compounds normally have a firm; compounds without one (无物业、小区失管, seed 003) are set by scenarios", prior=Prior.uniform(0.5, 1.0))
 _("initial_quality_low", 0.4, 0.0, 1.0, "level", "初始物业质量下限", "Initial firm quality (low)", "Lower bound of the uniform draw of initial property-service quality.", "compounds",
-  assumption="MODEL.md §5: initial firm quality U(0.4, 0.7) on a unit scale with no measured counterpart", prior=Prior.uniform(0.25, 0.50))
+  assumption="docs/specification.md §5: initial firm quality U(0.4, 0.7) on a unit scale with no measured counterpart", prior=Prior.uniform(0.25, 0.50))
 _("initial_quality_high", 0.7, 0.0, 1.0, "level", "初始物业质量上限", "Initial firm quality (high)", "Upper bound of the uniform draw of initial property-service quality.", "compounds",
-  assumption="MODEL.md §5: initial firm quality U(0.4, 0.7) on a unit scale with no measured counterpart", prior=Prior.uniform(0.55, 0.85))
+  assumption="docs/specification.md §5: initial firm quality U(0.4, 0.7) on a unit scale with no measured counterpart", prior=Prior.uniform(0.55, 0.85))
 _("owners_committee_share", 0.5, 0.0, 1.0, "share", "成立业委会比例", "Compounds with an owners' committee", "Share of compounds with an owners' committee (业委会).", "compounds", main=True,
-  assumption="MODEL.md default; owners' committees exist in only part of the compounds, and no rate is in our sources", prior=Prior.uniform(0.1, 0.8))
+  assumption="docs/specification.md default; owners' committees exist in only part of the compounds, and no rate is in our sources", prior=Prior.uniform(0.1, 0.8))
 _("old_compound_share", 0.3, 0.0, 1.0, "share", "老旧小区比例", "Old-compound share", "Share of compounds that are old (老旧小区): more issues, worse infrastructure.", "compounds",
-  assumption="MODEL.md default; scenarios for old areas (seed 004) set their own", prior=Prior.uniform(0.0, 0.7))
+  assumption="docs/specification.md default; scenarios for old areas (seed 004) set their own", prior=Prior.uniform(0.0, 0.7))
 _("old_issue_factor", 0.5, 0.0, 3.0, "×", "老旧小区诉求增幅", "Old-compound issue uplift", "Old compounds raise issue rates by this factor (rate × (1 + factor)).", "compounds",
   assumption="old compounds (老旧小区: ageing pipes, no lifts, seed 000/004) raise more issues; the size is not measured", prior=Prior.uniform(0.0, 1.5))
 _("old_infrastructure_penalty", 0.15, 0.0, 0.5, "level", "老旧小区设施短板", "Old-compound infrastructure gap", "Infrastructure quality lost in an old compound.", "compounds",
@@ -145,9 +145,9 @@ _("domain_quality_mean", 0.5, 0.1, 0.9, "level", "公共服务初始质量", "In
 _("issue_rate_per_year", 2.0, 0.0, 20.0, "issues/household/year", "诉求发生率", "Issue rate", "Issues a household raises a year at quality 0.5 (rate per domain λ_d·(1.5 − q_d)).", "issues",
   source="order of magnitude: Jiangsu 12345 received 48.54 million requests in 2022 (public_figures.csv), ≈ 1.5 a household (84.7 million residents, 2020 census, ≈ 2.6 a household); the model also counts issues never reported", prior=Prior.uniform(0.5, 5.0))
 _("cross_boundary_share", 0.3, 0.0, 1.0, "share", "跨界诉求比例", "Cross-boundary share", "Share of property and infrastructure issues that need two or more actors.", "issues", main=True,
-  assumption="MODEL.md default; the share of property issues needing several actors (推诿扯皮) is not measured", prior=Prior.uniform(0.1, 0.6))
+  assumption="docs/specification.md default; the share of property issues needing several actors (推诿扯皮) is not measured", prior=Prior.uniform(0.1, 0.6))
 _("buck_pass_prob", 0.35, 0.0, 1.0, "probability", "推诿概率", "Buck-passing probability", "Probability that an uncoordinated cross-boundary issue reaching the head of a queue is passed on (costs buck_pass_delay_weeks, buck_pass_hours at both ends and buck_pass_trust_loss of the reporter's trust).", "issues", main=True,
-  assumption="MODEL.md default; buck-passing (推诿) is named by seeds 001–003 but never measured", prior=Prior.uniform(0.05, 0.8))
+  assumption="docs/specification.md default; buck-passing (推诿) is named by seeds 001–003 but never measured", prior=Prior.uniform(0.05, 0.8))
 _("buck_pass_delay_weeks", 2, 1, 26, "weeks", "推诿延误周数", "Delay per pass", "Weeks a passed-on issue waits before the receiving holder takes it up; it then joins the back of that holder's queue.", "issues", assumption="a referred case waits for the receiver's next weekly round plus the file's transit; weekly case rounds are the rule in community offices", prior=Prior.integer(1, 4))
 _("buck_pass_hours", 2.0, 0.0, 20.0, "hours/pass/holder", "推诿耗时", "Hours per pass", "Effective hours one pass takes at each end (the passing and the receiving holder: explaining, re-reading, handing the file over), out of that week's capacity.", "issues", assumption="a referral between two offices: the passer writes it up and phones, the receiver re-reads the file and re-visits; about two hours at each end", prior=Prior.uniform(0.5, 4.0))
 _("buck_pass_trust_loss", 0.05, 0.0, 0.5, "share/pass", "推诿信任损失", "Trust lost per pass", "Share of the reporter's trust in each of the two holders lost when its report is passed on (trust in the firm for the firm, in the community for the committee, owners' committee, organisations or street office).", "issues", assumption="being sent from one office to the next (推诿扯皮) is the most cited reason for distrust in hotline complaints; size unmeasured, a few per cent of trust per runaround", prior=Prior.uniform(0.01, 0.15))
@@ -156,7 +156,7 @@ _("escalation_weeks", 8, 1, 52, "weeks", "上报阈值周数", "Escalation thres
 _("escalation_prob", 0.15, 0.0, 1.0, "probability/week", "自发上报概率", "Escalation probability", "Weekly probability that an overdue issue is escalated without a whistle mechanism.", "issues",
   assumption="without a whistle mechanism escalation is informal and rare; not measured", prior=Prior.uniform(0.02, 0.4))
 _("latent_expiry_weeks", 12.0, 1.0, 104.0, "weeks", "潜在诉求失效周数", "Latent expiry (mean)", "Mean weeks before an unreported issue expires unresolved.", "issues",
-  assumption="MODEL.md default (mean 12 weeks before an unreported problem is lived with)", prior=Prior.uniform(4.0, 26.0))
+  assumption="docs/specification.md default (mean 12 weeks before an unreported problem is lived with)", prior=Prior.uniform(4.0, 26.0))
 _("open_expiry_weeks", 40, 4, 260, "weeks", "未办结诉求失效周数", "Open issue give-up", "Weeks after which an open issue is given up (expires unresolved).", "issues",
   assumption="residents give up on an open issue after most of a year; not measured", prior=Prior.integer(13, 104))
 _("report_cost", 1.0, 0.0, 5.0, "utility", "反映成本", "Reporting cost", "Cost of reporting an issue in the reporting choice (time, hassle).", "issues",
@@ -164,11 +164,11 @@ _("report_cost", 1.0, 0.0, 5.0, "utility", "反映成本", "Reporting cost", "Co
 _("report_base", -3.6, -8.0, 4.0, "logit", "反映基准", "Reporting intercept", "r0 of p_report = σ(r0 + r1·trust + r2·efficacy − r3·cost + r4·points); tuned for P1.", "issues",
   source="calibrated: pattern P1 (old-compound satisfaction 0.45–0.65), hand-tuned; the pattern test is not evidence for it", prior=Prior.uniform(-6.0, -1.5))
 _("report_trust_weight", 1.5, 0.0, 6.0, "logit", "信任对反映的作用", "Reporting: trust weight", "r1: weight of trust in the community on reporting.", "issues",
-  assumption="trust raises reporting (MODEL.md §3); the size is not measured", prior=Prior.uniform(0.0, 4.0))
+  assumption="trust raises reporting (docs/specification.md §3); the size is not measured", prior=Prior.uniform(0.0, 4.0))
 _("report_efficacy_weight", 1.5, 0.0, 6.0, "logit", "效能感对反映的作用", "Reporting: efficacy weight", "r2: weight of efficacy on reporting.", "issues",
-  assumption="efficacy raises reporting (MODEL.md §3); the size is not measured", prior=Prior.uniform(0.0, 4.0))
+  assumption="efficacy raises reporting (docs/specification.md §3); the size is not measured", prior=Prior.uniform(0.0, 4.0))
 _("report_cost_weight", 1.0, 0.0, 6.0, "logit", "成本对反映的作用", "Reporting: cost weight", "r3: weight of the reporting cost.", "issues",
-  assumption="the hassle of reporting lowers it (MODEL.md §3); the size is not measured", prior=Prior.uniform(0.2, 3.0))
+  assumption="the hassle of reporting lowers it (docs/specification.md §3); the size is not measured", prior=Prior.uniform(0.2, 3.0))
 _("report_points_weight", 0.02, 0.0, 1.0, "logit/yuan", "积分对反映的作用", "Reporting: reward weight", "r4: weight of the yuan value of points per report.", "issues",
   assumption="rewards raise reporting (文化街社区: 42 % of solved requests reported via points, public_figures.csv, before/after only); the size is not measured", prior=Prior.uniform(0.0, 0.1))
 _("base_discovery_prob", 0.02, 0.0, 1.0, "probability/week", "日常巡查发现率", "Routine discovery", "Weekly probability that routine patrols find a latent issue (no grid-management mechanism).", "issues",
@@ -179,11 +179,11 @@ _("expected_resolution_weeks", 4.0, 0.5, 52.0, "weeks", "期望办结周数", "E
 _("part_base", -5.8, -10.0, 5.0, "logit", "参与基准", "Participation intercept", "u0 of the participation choice; tuned for P1 (3–15 % monthly active).", "participation",
   source="calibrated: pattern P1 (3–15 % of households active a month), hand-tuned; the pattern test is not evidence for it", prior=Prior.uniform(-8.0, -3.5))
 _("part_motivation_weight", 3.0, 0.0, 10.0, "logit", "内在动机权重", "Motivation weight", "u_m: weight of intrinsic motivation.", "participation",
-  assumption="intrinsic motivation drives volunteering (MODEL.md §8); the size is not measured", prior=Prior.uniform(0.5, 6.0))
+  assumption="intrinsic motivation drives volunteering (docs/specification.md §8); the size is not measured", prior=Prior.uniform(0.5, 6.0))
 _("part_efficacy_weight", 1.0, 0.0, 10.0, "logit", "效能感权重", "Efficacy weight", "u_e: weight of efficacy.", "participation",
-  assumption="efficacy raises participation (MODEL.md §8); the size is not measured", prior=Prior.uniform(0.0, 3.0))
+  assumption="efficacy raises participation (docs/specification.md §8); the size is not measured", prior=Prior.uniform(0.0, 3.0))
 _("part_trust_weight", 1.0, 0.0, 10.0, "logit", "信任权重", "Trust weight", "u_t: weight of trust in the community.", "participation",
-  assumption="trust in the community raises participation (MODEL.md §8); the size is not measured", prior=Prior.uniform(0.0, 3.0))
+  assumption="trust in the community raises participation (docs/specification.md §8); the size is not measured", prior=Prior.uniform(0.0, 3.0))
 _("social_influence", 5.0, 0.0, 10.0, "logit", "社会影响", "Social influence", "u_s: weight of the share of network neighbours who took part last month (P5).", "participation", main=True,
   assumption="neighbours' participation spreads (needed for pattern P5's clustering); the size is not measured", prior=Prior.uniform(0.0, 8.0))
 _("part_party_weight", 1.5, 0.0, 10.0, "logit", "党员动员权重", "Party mobilisation weight", "u_p: weight of Party membership × branch mobilisation.", "participation",
@@ -193,7 +193,7 @@ _("part_reward_weight", 0.05, 0.0, 1.0, "logit/yuan", "奖励权重", "Reward we
 _("cost_retired", 0.0, -3.0, 5.0, "logit", "退休户参与成本", "Cost: retired", "Participation cost of retired households (lowest; P6).", "participation",
   assumption="reference group: only differences to the other groups matter (part_base sets the level)", prior=Prior.fixed(0.0))
 _("cost_youth", 0.6, -3.0, 5.0, "logit", "青年户参与成本", "Cost: youth", "Participation cost of young households.", "participation",
-  assumption="MODEL.md's order retired > youth > working (P6); the one survey in our sources (Shanghai election turnout 13.77 % at 18–29, 55.68 % at 50–59) puts the young lowest, so the youth–working order is not supported and the prior spans both", prior=Prior.uniform(0.0, 3.0))
+  assumption="docs/specification.md's order retired > youth > working (P6); the one survey in our sources (Shanghai election turnout 13.77 % at 18–29, 55.68 % at 50–59) puts the young lowest, so the youth–working order is not supported and the prior spans both", prior=Prior.uniform(0.0, 3.0))
 _("cost_working", 1.2, -3.0, 5.0, "logit", "在职户参与成本", "Cost: working-age", "Participation cost of working-age households (highest; P6).", "participation",
   source="Shanghai survey (嬗变中的上海, public_figures.csv): election turnout 55.68 % at ages 50–59 vs 77.74 % at 70–79, a log-odds gap ≈ 1.0 (1.2 here)", prior=Prior.uniform(0.5, 2.5))
 _("cost_renter", 0.6, 0.0, 5.0, "logit", "租户额外成本", "Extra cost: renters", "Extra participation cost for renters (P6).", "participation",
@@ -217,14 +217,14 @@ _("deliberation_slots", 15.625, 0.0, 500.0, "seats/1,000 households", "议事会
 _("motivation_relax_rate", 0.004, 0.0, 0.2, "1/week", "动机回归速度", "Motivation relaxation", "Weekly rate at which motivation relaxes back to its baseline m0 (slow: gives hysteresis, P3).", "participation",
   source="calibrated: pattern P3 (chosen slow, half-life ≈ 3 years, so that withdrawing points leaves participation below its start); not measured", prior=Prior.loguniform(0.001, 0.03))
 _("efficacy_gain", 0.08, 0.0, 1.0, "rate", "效能感增益", "Efficacy gain", "Rate at which efficacy moves after an own report or proposal leads to a result.", "participation",
-  assumption="efficacy grows when one's own report is acted on (MODEL.md §8); the rate is not measured", prior=Prior.uniform(0.02, 0.2))
+  assumption="efficacy grows when one's own report is acted on (docs/specification.md §8); the rate is not measured", prior=Prior.uniform(0.02, 0.2))
 # attitudes
 _("satisfaction_rate", 0.1, 0.0, 1.0, "1/week", "满意度调整速度 α", "Satisfaction rate α", "α: weekly adjustment of satisfaction toward experience.", "attitudes",
-  assumption="MODEL.md §8 default α = 0.1 (satisfaction follows experience within months)", prior=Prior.uniform(0.03, 0.3))
+  assumption="docs/specification.md §8 default α = 0.1 (satisfaction follows experience within months)", prior=Prior.uniform(0.03, 0.3))
 _("neighbour_weight", 0.05, 0.0, 1.0, "1/week", "邻里影响 γ", "Neighbour influence γ", "γ: pull of satisfaction toward the mean of network neighbours.", "attitudes",
-  assumption="MODEL.md §8 default γ = 0.05; opinion contagion among neighbours is not measured", prior=Prior.uniform(0.0, 0.15))
+  assumption="docs/specification.md §8 default γ = 0.05; opinion contagion among neighbours is not measured", prior=Prior.uniform(0.0, 0.15))
 _("aspiration_rate", 0.02, 0.0, 1.0, "1/week", "期望适应速度", "Aspiration adaptation", "α_a: hedonic adaptation of aspiration to experience.", "attitudes",
-  assumption="hedonic adaptation (Frederick & Loewenstein 1999, 'Hedonic adaptation', in Well-Being: The Foundations of Hedonic Psychology) gives the form; the rate (MODEL.md α_a = 0.02, half-life ≈ 8 months) is assumed", prior=Prior.uniform(0.005, 0.08))
+  assumption="hedonic adaptation (Frederick & Loewenstein 1999, 'Hedonic adaptation', in Well-Being: The Foundations of Hedonic Psychology) gives the form; the rate (docs/specification.md α_a = 0.02, half-life ≈ 8 months) is assumed", prior=Prior.uniform(0.005, 0.08))
 _("surprise_weight", 1.0, 0.0, 5.0, "×", "落差权重", "Surprise weight", "κ: weight of experience − aspiration in the satisfaction target.", "attitudes",
   assumption="experience relative to aspiration counts as much as its level; not measured", prior=Prior.uniform(0.3, 2.0))
 _("satisfaction_disposition_sd", 0.12, 0.0, 0.5, "sd", "满意度个体差异", "Disposition spread", "Spread of households' lasting disposition: the same conditions satisfy some more than others (keeps the share satisfied a smooth function of the mean).", "attitudes",
@@ -236,7 +236,7 @@ _("pending_penalty", 0.04, 0.0, 0.5, "per issue", "积压诉求扣分", "Pending
 _("resolved_bonus", 0.04, 0.0, 0.5, "per issue", "及时办结加分", "Resolution bonus", "Experience gained per own issue resolved on time (decays over ~3 months).", "attitudes",
   assumption="a problem solved on time lifts experience for a while; the size is not measured", prior=Prior.uniform(0.01, 0.1))
 _("trust_rate", 0.2, 0.0, 1.0, "rate", "信任学习速度 η", "Trust learning η", "η: trust moves toward the outcome of own issues at this rate.", "attitudes",
-  assumption="trust learned from the outcome of own issues (MODEL.md §8 η); the rate is not measured", prior=Prior.uniform(0.05, 0.5))
+  assumption="trust learned from the outcome of own issues (docs/specification.md §8 η); the rate is not measured", prior=Prior.uniform(0.05, 0.5))
 _("trust_weight_in_experience", 0.2, 0.0, 0.5, "weight", "信任在体验中的权重", "Trust in experience", "Weight of trust in the community in experienced quality of life.", "attitudes",
   assumption="trust in the community is part of quality of life; the weight is not measured", prior=Prior.uniform(0.05, 0.35))
 # organisations
@@ -276,9 +276,9 @@ _("quality_adjust_rate", 0.15, 0.0, 1.0, "1/month", "质量调整速度 ψ", "Qu
 _("pay_base", 1.73, -5.0, 5.0, "logit", "缴费基准 θ0", "Payment intercept θ0", "θ0: σ(1.73) ≈ 0.85 collection at property satisfaction 0.5.", "property",
   source="Shanghai large-estate survey 2014 (public_figures.csv): 6.7 % of owner-occupiers ever owed property fees (N = 912), so collection at middling satisfaction is high; σ(1.73) ≈ 0.85", prior=Prior.uniform(1.0, 3.0))
 _("pay_satisfaction_weight", 6.0, 0.0, 20.0, "logit", "满意度对缴费作用 θ1", "Payment: satisfaction θ1", "θ1: weight of satisfaction with the property service on paying.", "property",
-  assumption="dissatisfied owners withhold fees (MODEL.md §8 θ1); the size is not measured", prior=Prior.uniform(2.0, 10.0))
+  assumption="dissatisfied owners withhold fees (docs/specification.md §8 θ1); the size is not measured", prior=Prior.uniform(2.0, 10.0))
 _("pay_neighbour_weight", 2.0, 0.0, 20.0, "logit", "邻居缴费影响 θ2", "Payment: neighbours θ2", "θ2: weight of the compound's payment share last month (centred on 0.85).", "property",
-  assumption="owners follow their compound's payment norm (MODEL.md §8 θ2); the size is not measured", prior=Prior.uniform(0.0, 5.0))
+  assumption="owners follow their compound's payment norm (docs/specification.md §8 θ2); the size is not measured", prior=Prior.uniform(0.0, 5.0))
 _("exit_weeks", 26, 1, 260, "weeks", "退出周数", "Weeks in loss before exit", "A firm whose cash stays below zero this long exits (小区失管).", "property",
   assumption="a firm leaves after about half a year in loss (小区失管); not measured", prior=Prior.integer(13, 52))
 _("initial_cash_months", 1.0, 0.0, 24.0, "months of fee roll", "初始现金", "Initial cash", "A firm's starting cash in months of its full fee roll × margin.", "property",
@@ -310,7 +310,7 @@ _("keep_closed_issues", False, None, None, "", "保留已结诉求", "Keep close
 _("survey_noise", 0.1, 0.0, 0.5, "sd", "调查测量误差", "Survey noise", "Measurement noise of a surveyed satisfaction.", "observation",
   assumption="measurement error of a single survey answer on the unit scale; not measured", prior=Prior.uniform(0.03, 0.2))
 _("satisfied_threshold", 0.6, 0.0, 1.0, "level", "满意阈值", "Satisfied threshold", "A household counts as satisfied at s ≥ this.", "observation",
-  assumption="a definition, like the top two points of a five-point scale (MODEL.md §9), not a behaviour", prior=None, tags=("structural",))
+  assumption="a definition, like the top two points of a five-point scale (docs/specification.md §9), not a behaviour", prior=None, tags=("structural",))
 _("hotline_rating_noise", 0.15, 0.0, 1.0, "sd", "回访评价噪声", "Rating noise", "Response noise of a reporter's rating of how the issue was handled (hotline_satisfaction_rate): rating = outcome + N(0, noise²).", "observation", assumption="a satisfaction call-back is a noisy one-question rating; noise of the order of the difference between an on-time and a somewhat late handling", prior=Prior.uniform(0.05, 0.3))
 _("hotline_rating_threshold", 0.5, 0.0, 1.0, "level", "回访满意阈值", "Rating threshold", "A reporter rates the handling satisfied (满意/基本满意) when its rating is at least this; outcome is 1 on time, 0.5 at twice the expected time, 0 when given up.", "observation", assumption="满意 and 基本满意 both count as satisfied in hotline statistics, so the bar sits at a middling outcome", prior=Prior.uniform(0.3, 0.7))
 _("ontime_limit_weeks", 1, 1, 26, "weeks", "办结时限", "Time limit for closure", "A household-reported issue counts as closed on time (按时办结) when it is resolved within this many weeks of the report.", "observation", source="Jiangsu 12345: time limit for non-consultation requests 5 working days in 2017, 4.3 in 2021 (非咨询类事项办理时限, jszwb.jiangsu.gov.cn/art/2022/2/7/art_81695_10340774.html); one week = 5 working days", prior=None, tags=("structural",))
@@ -337,7 +337,7 @@ for _kind, _zh, _share, _hours in zip(ISSUE_KINDS, ISSUE_KIND_ZH, _KIND_SHARE, _
     _(issue_share_name(_kind), _share, 0.0, 1.0, "weight", f"{_zh}诉求占比", f"Issue share: {_kind}",
       f"Relative weight of {_kind} issues among all issues at equal quality (the seven weights are "
       "normalised to sum 1).", "issues",
-      assumption="MODEL.md's mix (property and infrastructure most common); no breakdown of community "
+      assumption="docs/specification.md's mix (property and infrastructure most common); no breakdown of community "
       "issues by kind in our sources", prior=Prior.uniform(_share / 2, min(2 * _share, 1.0)))
     _(issue_hours_name(_kind), _hours, 0.1, 100.0, "hours/issue", f"{_zh}办理工时", f"Work hours: {_kind}",
       f"Work hours a {_kind} issue takes at competence 1 (cross-boundary issues take "
@@ -353,7 +353,7 @@ for _age, _age_zh, _row in zip(AGE_GROUPS, AGE_GROUP_ZH, _AGE_WEIGHTS, strict=Tr
         _(quality_weight_name(_age, _domain), _w, 0.0, 1.0, "weight", f"{_age_zh}·{_dzh}权重",
           f"Weight of {_domain} ({_age})", f"Weight of the {_domain} domain in the experienced quality of "
           f"life of {_age} households (each age group's six weights are normalised to sum 1).", "attitudes",
-          assumption="MODEL.md: retired households weigh care and infrastructure (lifts, paths) more, youth "
+          assumption="docs/specification.md: retired households weigh care and infrastructure (lifts, paths) more, youth "
           "culture more; the sizes are not measured", prior=Prior.uniform(_w / 2, min(2 * _w, 1.0)))
 _("resolved_memory", 0.92, 0.0, 1.0, "share/week", "办结记忆保留率", "Resolution memory",
   "Weekly share of the bonus from own issues resolved on time that is kept (0.92: half-life ≈ 8 weeks).",
@@ -461,7 +461,7 @@ for _state, _a, _b, _zh, _why in (
         _(f"init_{_state}_{_shape}", _value, 0.1, 50.0, "shape", f"初始{_zh} Beta {_shape}",
           f"Initial {_state}: Beta {_shape}", f"Shape {_shape} of the Beta distribution households' initial "
           f"{_state} is drawn from (the warm-up then moves it toward its stationary level).", "population",
-          assumption=f"MODEL.md §5 initial distribution ({_why}); not measured",
+          assumption=f"docs/specification.md §5 initial distribution ({_why}); not measured",
           prior=Prior.uniform(max(_value / 2, 1.0), 2 * _value))
 _("branch_slots_base", 0.5, 0.0, 2.0, "×", "党支部基础组织效率", "Branch organising base",
   "A Party branch's volunteer slots are hours × slots_per_organiser_hour × (this + mobilisation).",

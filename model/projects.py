@@ -1,4 +1,4 @@
-"""Projects (MODEL.md §8, Projects): a library, quarterly choice within budget, build, effect.
+"""Projects (docs/specification.md §8, Projects): a library, quarterly choice within budget, build, effect.
 
 Top-down choice ranks candidates by need with multiplicative noise; need-ranked choice (the demand
 list, 需求清单) ranks by unmet need itself; deliberation gives attendees' needs more weight.

@@ -1,4 +1,4 @@
-"""Model-level reporters (MODEL.md §9): one named function per metric, collected weekly.
+"""Model-level reporters (docs/specification.md §9): one named function per metric, collected weekly.
 
 Every reporter reads aggregate state; none is per household, so collection stays cheap. Shares and
 levels are in [0, 1]; times are in weeks; money in yuan. NaN means "no event this week" (e.g. no

@@ -1,4 +1,4 @@
-"""The street's layout and the households' social network (MODEL.md §2).
+"""The street's layout and the households' social network (docs/specification.md §2).
 
 Households are numbered so that each building, grid (compound) and community is a contiguous
 block: household h lives in building h // households_per_building, and so on. Group sums are then

@@ -243,7 +243,7 @@ def test_deliberation_raises_efficacy_and_attendance(base) -> None:
 
 @pytest.mark.slow
 def test_p7_deliberation_helps_more_where_participation_is_higher() -> None:
-    """MODEL.md P7: more people want the seats where participation is already higher."""
+    """docs/specification.md P7: more people want the seats where participation is already higher."""
     high = {"part_base": PARAMETERS["part_base"].default + 1.0}
     base = runs(seeds=PATTERN_SEEDS)
     base_hi, mech_hi = runs(high, seeds=PATTERN_SEEDS), runs({**high, **on("deliberation")}, seeds=PATTERN_SEEDS)

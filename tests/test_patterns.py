@@ -1,4 +1,4 @@
-"""Patterns P1–P7 of MODEL.md §1 and the foundation mechanisms' claims, as statistics over seeds.
+"""Patterns P1–P7 of docs/specification.md §1 and the foundation mechanisms' claims, as statistics over seeds.
 
 Each test runs 20 replicate seeds (common random numbers where scenarios are compared: week 0 is the
 same post-warm-up state) and uses a one-sided paired test (Wilcoxon signed-rank) or a confidence
@@ -68,7 +68,7 @@ def test_p6_retirees_most_working_age_least_renters_below_owners(baseline_runs) 
     """P6 survives the rest of the model: retirees take part most, working-age households least,
     renters less than owners, after social influence, Party mobilisation and slot rationing. Not
     emergent: the ordering is an input (cost_retired < cost_youth < cost_working, cost_renter > 0,
-    assumed from MODEL.md and one turnout survey), so this checks that nothing else overturns it."""
+    assumed from docs/specification.md and one turnout survey), so this checks that nothing else overturns it."""
     retired = [horizon_mean(f, "participation_retired", 52) for f in baseline_runs]
     youth = [horizon_mean(f, "participation_youth", 52) for f in baseline_runs]
     working = [horizon_mean(f, "participation_working", 52) for f in baseline_runs]

@@ -1,4 +1,4 @@
-"""Governance mechanisms, one module each, registered by key (MODEL.md §7).
+"""Governance mechanisms, one module each, registered by key (docs/specification.md §7).
 
 Importing this package imports every module in it, so a new mechanism is one new file.
 """

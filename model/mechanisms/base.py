@@ -2,10 +2,10 @@
 
 A mechanism is a class in its own module under ``model/mechanisms/``, decorated with
 :func:`register`. It declares a key, both-language names, the source documents that name it (see
-shared/design/SEEDS.md), its parameters, the phases it hooks, and its weekly cost in yuan. Adding a
+docs/sources.md), its parameters, the phases it hooks, and its weekly cost in yuan. Adding a
 mechanism touches one file: the package imports every module in the folder.
 
-Phases (MODEL.md §3): ``setup`` (once), then weekly ``issues_arise``, ``issues_surface``,
+Phases (docs/specification.md §3): ``setup`` (once), then weekly ``issues_arise``, ``issues_surface``,
 ``issues_route``, ``queues``, ``resolution``, ``activities``, ``property`` (monthly),
 ``projects`` (quarterly), ``attitudes``, ``observe``. A mechanism that hooks a phase has a method
 of that name taking the model.
@@ -73,7 +73,7 @@ class Mechanism:
     name_zh: ClassVar[str]
     name_en: ClassVar[str]
     summary: ClassVar[str]  # one line: what it changes
-    sources: ClassVar[tuple[str, ...]]  # source documents (SEEDS.md ids and the phrase used there)
+    sources: ClassVar[tuple[str, ...]]  # source documents (docs/sources.md ids and the phrase used there)
     phases: ClassVar[tuple[str, ...]]
     parameters: ClassVar[tuple[MechParam, ...]] = ()
 

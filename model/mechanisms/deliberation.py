@@ -24,7 +24,7 @@ class Deliberation(Mechanism):
     (levers.deliberation_weight += `need_weight` × the council's share), and attendees whose
     meeting led to a completed project nearby gain efficacy (levers.deliberation_efficacy +=
     `efficacy_gain` × the council's share). No seats, no council. Seats only matter where people
-    want to come, so the effect grows with existing participation (MODEL.md P7)."""
+    want to come, so the effect grows with existing participation (docs/specification.md P7)."""
 
     key = "deliberation"
     name_zh = "议事协商"
