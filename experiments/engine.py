@@ -81,7 +81,7 @@ log = logging.getLogger(__name__)
 
 RUNS_DIR = "runs"
 FAILED_DIR = "failed"
-_LOCK_NAME = ".lock"
+LOCK_FILE = ".lock"  # the folder lock's file name
 #: `frame.attrs` key under which a run function may store a fingerprint of its task (kept in the run
 #: file's Parquet metadata by pandas); `execute(..., fingerprint=f)` checks it on resume.
 FINGERPRINT_ATTR = "task_fingerprint"
@@ -484,20 +484,20 @@ def collect(out_dir: str | os.PathLike[str], columns: list[str] | None = None) -
 
 
 @contextlib.contextmanager
-def folder_lock(out_dir: str | os.PathLike[str]) -> Iterator[None]:
+def folder_lock(out_dir: str | os.PathLike[str], what: str = "sweep") -> Iterator[None]:
     """Hold ``out_dir/.lock`` (``flock``, released by the kernel even on kill -9) for the block; a folder
-    another driver holds raises `UserError`. The folder is created if needed. A driver that must write
+    another driver holds raises `UserError` ("another WHAT is already writing"). The folder is created if needed. A driver that must write
     before `execute` (a sweep's manifest) takes it first and passes ``locked=True`` to `execute`."""
     import fcntl
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    fh = open(out / _LOCK_NAME, "a+")  # noqa: SIM115 - held for the whole block
+    fh = open(out / LOCK_FILE, "a+")  # noqa: SIM115 - held for the whole block
     try:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise UserError(f"{out}: another sweep is already writing to this folder") from None
+            raise UserError(f"{out}: another {what} is already writing to this folder") from None
         yield
     finally:
         fh.close()

@@ -181,6 +181,19 @@ def test_non_empty_out_without_resume_is_refused(tiny_runs, capsys):
     assert "--resume" in capsys.readouterr().err
 
 
+def test_a_folder_another_calibration_is_writing_is_refused_and_left_alone(tmp_path, capsys):
+    from experiments.engine import folder_lock
+
+    path = write_calibration(tmp_path / "in")
+    out = tmp_path / "busy"
+    with folder_lock(out, what="calibration"):  # another driver holds the folder
+        status = run.main(["calibrate", str(path), "--out", str(out), "--jobs", "1", "--quiet"])
+    err = capsys.readouterr().err.strip()
+    assert status == 2 and len(err.splitlines()) == 1
+    assert "another calibration is already writing" in err
+    assert [p.name for p in out.iterdir()] == [".lock"]  # nothing of the refused calibration
+
+
 # --------------------------------------------------------------------------- comparisons under the posterior
 
 

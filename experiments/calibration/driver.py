@@ -26,6 +26,7 @@ from experiments.calibration.abc import GENERATIONS_DIR, AbcResult, load_generat
 from experiments.calibration.pool import RunPool
 from experiments.calibration.simulate import simulate_series, simulate_targets
 from experiments.calibration.spec import CalibrationSpec, load_calibration
+from experiments.engine import LOCK_FILE, folder_lock
 from model.errors import UserError
 from scenarios.posterior import FORMAT, OBSERVATIONS_FILE, POSTERIOR_FILE, PREDICTIVE_FILE, SETTINGS_FILE
 from storage.outputs import atomic_write, ensure_writable_dir
@@ -70,7 +71,7 @@ def _check_folder(out: Path, spec: CalibrationSpec, resume: bool) -> bool:
     """Refuse an unusable --out before anything is written; True if it holds a calibration to continue."""
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out}: exists and is not a folder")
-    if not out.exists() or not any(out.iterdir()):
+    if not out.exists() or not any(p.name != LOCK_FILE for p in out.iterdir()):  # the lock file is not content
         return False
     if not resume:
         raise UserError(f"--out {out}: folder is not empty; add --resume to continue the calibration in it, "
@@ -156,23 +157,28 @@ def run_calibration(
     existing = load_generations(out_dir) if continuing else []
     pool = RunPool(jobs, scheduler, simulate_targets)
     graceful = False
-    try:
-        ensure_writable_dir(out_dir)
-        (out_dir / GENERATIONS_DIR).mkdir(exist_ok=True)
-        manifest_path = out_dir / GENERATIONS_DIR / MANIFEST
-        if not manifest_path.is_file():
-            text = json.dumps(_manifest(spec), indent=1) + "\n"
-            atomic_write(manifest_path, lambda p: p.write_text(text, encoding="utf-8"))
-        result = run_abc(spec, out_dir, pool, progress=progress, existing=existing, stop_after=stop_after)
-        if stop_after is not None and result.stop_reason == "stopped on request":
+    # one calibration per folder: the lock is taken before the first byte is written, and the folder is
+    # checked again under it (another calibration may have started into it since the check above)
+    with folder_lock(out_dir, what="calibration"):
+        try:
+            continuing = _check_folder(out_dir, spec, resume)
+            existing = load_generations(out_dir) if continuing else []
+            ensure_writable_dir(out_dir)
+            (out_dir / GENERATIONS_DIR).mkdir(exist_ok=True)
+            manifest_path = out_dir / GENERATIONS_DIR / MANIFEST
+            if not manifest_path.is_file():
+                text = json.dumps(_manifest(spec), indent=1) + "\n"
+                atomic_write(manifest_path, lambda p: p.write_text(text, encoding="utf-8"))
+            result = run_abc(spec, out_dir, pool, progress=progress, existing=existing, stop_after=stop_after)
+            if stop_after is not None and result.stop_reason == "stopped on request":
+                graceful = True
+                return {"out": out_dir, "result": result, "complete": False}
+            particle, seeds, series = _predictive(spec, result, pool, out_dir, progress)
+            workers = pool.workers
             graceful = True
-            return {"out": out_dir, "result": result, "complete": False}
-        particle, seeds, series = _predictive(spec, result, pool, out_dir, progress)
-        workers = pool.workers
-        graceful = True
-    finally:
-        pool.close(graceful)
-    files = _write_outputs(spec, result, out_dir, particle, seeds, series, workers, started)
+        finally:
+            pool.close(graceful)
+        files = _write_outputs(spec, result, out_dir, particle, seeds, series, workers, started)
     summary = files.pop("summary")
     return {"out": out_dir, "result": result, "summary": summary, "files": files["paths"], "complete": True,
             "seconds": time.perf_counter() - started, "spec": spec}
