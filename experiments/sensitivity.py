@@ -125,11 +125,14 @@ def indices_table(manifest: dict[str, Any], results: pd.DataFrame) -> tuple[pd.D
 
 
 def analyse_sweep(
-    out_dir: str | Path, manifest: dict[str, Any], results: pd.DataFrame | None = None, plots: bool = True
+    out_dir: str | Path, manifest: dict[str, Any], results: pd.DataFrame | None = None, plots: bool = True,
+    into: Path | None = None,
 ) -> Analysis:
     """Write ``sensitivity.csv`` (Morris/Sobol) and the plots of a sweep folder (the manifest's formats;
-    none with ``plots=False``); never runs the model."""
+    none with ``plots=False``) into `into` (default the sweep folder; a staging folder when they are
+    written together with the results); never runs the model."""
     out = Path(out_dir)
+    target = out if into is None else Path(into)
     if results is None:
         path = out / RESULTS
         results = pd.read_parquet(path) if path.is_file() else build_results(out, manifest)
@@ -148,12 +151,12 @@ def analyse_sweep(
         if len(table):
             analysis.written.append(
                 atomic_write(
-                    out / SENSITIVITY_CSV, lambda p: table.to_csv(p, index=False, float_format="%.10g")
+                    target / SENSITIVITY_CSV, lambda p: table.to_csv(p, index=False, float_format="%.10g")
                 )
             )
     formats = list(manifest["sensitivity"]["plots"]) if plots else []
     if formats and len(results):
-        analysis.written += _plots(out / PLOTS_DIR, manifest, results, analysis.indices, formats)
+        analysis.written += _plots(target / PLOTS_DIR, manifest, results, analysis.indices, formats)
     return analysis
 
 

@@ -113,7 +113,7 @@ from experiments.sweep_folder import (
     write_results,
 )
 from model.errors import UserError
-from storage.outputs import atomic_write
+from storage.outputs import atomic_write, staged_folder
 
 __all__ = [
     "Outcome",
@@ -912,14 +912,9 @@ def run_sweep(
                 _warn_if_code_changed(manifest)
             report = execute(tasks, run_fn, out_dir, pool, resume=True, progress=progress, locked=True,
                              fingerprint=task_fingerprint)  # every run file must belong to this design
-            results_path, results = write_results(out_dir, manifest)
-            written = [results_path]
             do_analyse = manifest["sensitivity"]["auto"] if analyse is None else analyse
-            notes: list[str] = []
-            if do_analyse:
-                analysis = analyse_sweep(out_dir, manifest, results, plots=plots)
-                written += analysis.written
-                notes += analysis.notes
+            results, analysis, written = write_results_and_analysis(out_dir, manifest, do_analyse, plots)
+            notes = analysis.notes if analysis is not None else []
     except BaseException:
         if created:  # refused before the first byte (e.g. no Dask scheduler): leave no folder behind
             _remove_if_only_lock(out_dir)
@@ -938,6 +933,19 @@ def run_sweep(
         "written": written,
         "notes": notes,
     }
+
+
+def write_results_and_analysis(out_dir: Path, manifest: dict[str, Any], analyse: bool, plots: bool
+                               ) -> tuple[pd.DataFrame, Any, list[Path]]:
+    """Write results.parquet and (with `analyse`) sensitivity.csv and the plots together or not at all:
+    into a staging folder beside the sweep folder, moved in when all are written. Returns the results,
+    the analysis (None without `analyse`) and the written files as they are named in `out_dir`."""
+    with staged_folder(out_dir) as stage:
+        results_path, results = write_results(out_dir, manifest, into=stage)
+        analysis = analyse_sweep(out_dir, manifest, results, plots=plots, into=stage) if analyse else None
+        staged = [results_path, *(analysis.written if analysis is not None else [])]
+        written = [out_dir / Path(p).relative_to(stage) for p in staged]
+    return results, analysis, written
 
 
 # --------------------------------------------------------------------------- command line
@@ -986,8 +994,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     """``run.py sensitivity DIR``."""
     out = Path(args.dir)
     manifest = read_manifest(out)
-    path, results = write_results(out, manifest)
-    analysis = analyse_sweep(out, manifest, results)
+    results, analysis, written = write_results_and_analysis(out, manifest, analyse=True, plots=True)
     for note in analysis.notes:
         print(f"note: {note}", file=sys.stderr)
     done = results["run_id"].nunique() if len(results) else 0
@@ -997,7 +1004,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         print(ranking_text(manifest, ranking(manifest, results, analysis.indices)))
     print(
         f"{done} of {len(manifest['runs'])} runs finished; wrote "
-        + ", ".join(str(p) for p in [path, *analysis.written])
+        + ", ".join(str(p) for p in written)
     )
     return 1 if analysis.incomplete else 0
 

@@ -150,8 +150,9 @@ def build_results(out: Path, manifest: dict[str, Any]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def write_results(out: Path, manifest: dict[str, Any]) -> tuple[Path, pd.DataFrame]:
-    """Build `results.parquet` from the finished runs and write it atomically."""
+def write_results(out: Path, manifest: dict[str, Any], into: Path | None = None) -> tuple[Path, pd.DataFrame]:
+    """Build `results.parquet` from the finished runs of `out` and write it atomically into `into`
+    (default `out`; a staging folder when it is written together with the analysis)."""
     from storage.outputs import metric_units, write_parquet
 
     frame = build_results(out, manifest)
@@ -162,7 +163,7 @@ def write_results(out: Path, manifest: dict[str, Any]) -> tuple[Path, pd.DataFra
         # the unit of `value` for each outcome: its metric's unit (a statistic of it keeps the unit)
         "units": {o["name"]: metric_units([o["metric"]])[o["metric"]] for o in outcomes if "metric" in o},
     }
-    path = atomic_write(out / RESULTS, lambda p: write_parquet(frame, p, provenance))
+    path = atomic_write((out if into is None else into) / RESULTS, lambda p: write_parquet(frame, p, provenance))
     return path, frame
 
 
