@@ -1,4 +1,11 @@
-"""What a run records: every model reporter each week and, optionally, a declared sample of households.
+"""What a run records: every model reporter each week (or only those named in ``record``) and,
+optionally, a declared sample of households.
+
+``CoGovernanceModel(..., record=("satisfaction_mean", ...))`` computes and keeps only the named
+reporters each week (the weekly table still starts with ``week``); their values are bit-identical to
+those of a full run, since reporters only read the model's state. Runs that need a few metrics
+(calibration) skip the rest of the collection's cost. Unknown names are refused before anything is
+built (`recorded_reporters`).
 
 The household sample (parameter ``household_sample``, default 0 = none) is recorded through Mesa's
 agent reporters, so ``model.datacollector.get_agent_vars_dataframe()`` and ``mesa.batch_run`` see
@@ -15,18 +22,21 @@ and building type is covered) and draws no random numbers, so switching it on ch
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
 
+from model.errors import UserError
+from model.parameter_registry import suggest
 from model.reporters import REPORTERS
 
 if TYPE_CHECKING:
     from agents.resident import Resident
     from model.model import CoGovernanceModel
 
-__all__ = ["HOUSEHOLD_REPORTERS", "HOUSEHOLD_INFO", "RunCollector", "household_sample"]
+__all__ = ["HOUSEHOLD_REPORTERS", "HOUSEHOLD_INFO", "RunCollector", "household_sample", "recorded_reporters"]
 
 
 # Module-level functions (not closures), so a model pickles. Each takes one household's Resident view.
@@ -81,17 +91,38 @@ def household_sample(n_households: int, size: int) -> np.ndarray:
     return np.unique(np.linspace(0, n_households - 1, size).round().astype(np.int64))
 
 
-class RunCollector(mesa.DataCollector):
-    """Mesa's DataCollector with every model reporter and, when ``household_sample`` > 0, the household
-    reporters over the sampled households only (Mesa would otherwise visit every agent)."""
+def recorded_reporters(record: Sequence[str] | None, where: str = "CoGovernanceModel"
+                       ) -> dict[str, Callable[[Any], float]]:
+    """The model reporters a run computes each week: all of them (``record`` None) or those named, in
+    the order of `model.reporters.REPORTERS`. ``week`` may be named (every weekly table has it); any
+    other name that is not a reporter, or a ``record`` without one, raises `UserError` on one line."""
+    if record is None:
+        return dict(REPORTERS)
+    names = (record,) if isinstance(record, str) else tuple(record)
+    for name in names:
+        if name != "week" and (not isinstance(name, str) or name not in REPORTERS):
+            hint = suggest(name, list(REPORTERS)) if isinstance(name, str) else ""
+            raise UserError(f"{where}: record: unknown metric {name!r}{hint}; expected names of model "
+                            "reporters (model.reporters.REPORTERS), e.g. 'satisfaction_mean'")
+    wanted = set(names)
+    if not wanted - {"week"}:
+        raise UserError(f"{where}: record: {names!r} names no metric; expected at least one name of a model "
+                        "reporter (model.reporters.REPORTERS), or record=None for all of them")
+    return {name: reporter for name, reporter in REPORTERS.items() if name in wanted}
 
-    def __init__(self, model: CoGovernanceModel) -> None:
+
+class RunCollector(mesa.DataCollector):
+    """Mesa's DataCollector with the model reporters the run records (every one unless the model was
+    given ``record``) and, when ``household_sample`` > 0, the household reporters over the sampled
+    households only (Mesa would otherwise visit every agent)."""
+
+    def __init__(self, model: CoGovernanceModel, record: Sequence[str] | None = None) -> None:
         self.sample = household_sample(model.layout.n_households, model.p["household_sample"])
-        super().__init__(model_reporters=dict(REPORTERS),
+        super().__init__(model_reporters=recorded_reporters(record),
                          agent_reporters=dict(HOUSEHOLD_REPORTERS) if self.sample.size else None)
 
     def collect(self, model: CoGovernanceModel) -> None:
-        """Record every model reporter's value (and the household sample). The same records as
+        """Record each model reporter's value (and the household sample). The same records as
         Mesa's ``collect``, without its per-value type checks and deep copies: every model reporter
         is a plain function returning a float."""
         for values, reporter in zip(self.model_vars.values(), self.model_reporters.values(), strict=True):

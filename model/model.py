@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 import mesa
@@ -26,7 +27,7 @@ from agents import (
     StreetOffice,
 )
 from agents.resident import ResidentViews, sigmoid, sums_by_household
-from model.collection import RunCollector
+from model.collection import RunCollector, recorded_reporters
 from model.domains import (
     CARE,
     CULTURE,
@@ -119,12 +120,18 @@ class CoGovernanceModel(mesa.Model):
     ----------
     scenario : name of a scenario in ``scenarios/`` (or a path, or a loaded Scenario)
     seed : the run's seed; the one ``numpy.random.Generator`` (``self.rng``) comes from it
+    record : names of the reporters (`model.reporters.REPORTERS`) to compute and keep each week; None
+        (the default) records every one. Not a parameter: it changes what is recorded, never the
+        simulation, so the recorded metrics are bit-identical to a full run's. Unknown names raise
+        `UserError`.
     **kwargs : any declared parameter, ``.`` written as ``__`` (``points__crowding=0.3``); named
         ``kwargs`` because Mesa's SolaraViz only accepts extra keyword arguments under that name
     """
 
-    def __init__(self, scenario: Any = "baseline", seed: int = 1, **kwargs: Any) -> None:
+    def __init__(self, scenario: Any = "baseline", seed: int = 1, *, record: Sequence[str] | None = None,
+                 **kwargs: Any) -> None:
         check_seed(seed, flag="seed")
+        self.record = None if record is None else tuple(recorded_reporters(record))  # checked before set-up
         super().__init__(seed=seed)
         self.scenario, self.p = resolve_parameters(scenario, kwargs)
         self.seed = seed
@@ -162,7 +169,7 @@ class CoGovernanceModel(mesa.Model):
         self._hook("setup")
         self._observe_week()
         self.horizon = p["weeks"]
-        self.datacollector = RunCollector(self)
+        self.datacollector = RunCollector(self, self.record)
         self.datacollector.collect(self)
 
     def _warm_up(self) -> None:

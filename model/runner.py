@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -40,8 +41,10 @@ def run_model(scenario: Any = "baseline", seed: int = 1, weeks: int | None = Non
 
 def run_scenario(scenario: Any = "baseline", seed: int = 1, weeks: int | None = None,
                  overrides: dict[str, Any] | None = None, posterior: Any = None,
-                 draw: int | None = None) -> pd.DataFrame:
-    """Run one scenario and return its weekly table: a `week` column plus every metric.
+                 draw: int | None = None, record: Sequence[str] | None = None) -> pd.DataFrame:
+    """Run one scenario and return its weekly table: a `week` column plus every metric, or only the
+    metrics named in ``record`` (computed alone, so faster; their values are bit-identical to a full
+    run's; see `model.collection`).
 
     ``posterior`` (a folder written by ``run.py calibrate``, or a loaded `scenarios.posterior.Posterior`)
     with ``draw=k`` runs under the k-th parameter set drawn from it (by weight, deterministic in k);
@@ -59,7 +62,7 @@ def run_scenario(scenario: Any = "baseline", seed: int = 1, weeks: int | None = 
                      **(overrides or {})}
     elif draw is not None:
         raise UserError(f"draw={draw}: a posterior draw needs posterior=DIR (a calibration's output folder)")
-    model = CoGovernanceModel(scenario, seed=seed, **(overrides or {}))
+    model = CoGovernanceModel(scenario, seed=seed, record=record, **(overrides or {}))
     try:  # released even when the run raises, so a failing run in a sweep worker leaks nothing
         model.run(weeks)
         frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
