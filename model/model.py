@@ -573,14 +573,16 @@ class CoGovernanceModel(mesa.Model):
 
     def _log_hotline_closures(self, outcomes: np.ndarray, waits: np.ndarray, resolved: int) -> None:
         """This week's closures of household-reported issues, as a hotline's records count them:
-        closed, resolved (not given up), rated satisfied by the reporter (outcome plus response
-        noise at or above the rating threshold) and resolved within the time limit. The reporters
-        sum the last four weeks (`hotline_log`)."""
+        closed, resolved (not given up), counted satisfied (the reporter's rating, outcome plus
+        response noise, at or above the rating threshold; of the others, the share
+        `hotline_unrecorded_unsatisfied` that is not recorded 不满意, counted in expectation) and
+        resolved within the time limit. The reporters sum the last four weeks (`hotline_log`)."""
         p = self.p
         rating = outcomes + self.rng.normal(0.0, p["hotline_rating_noise"], outcomes.size)
+        rated_ok = np.count_nonzero(rating >= p["hotline_rating_threshold"])
+        satisfied = rated_ok + p["hotline_unrecorded_unsatisfied"] * (outcomes.size - rated_ok)
         self.hotline_log[self.week % WEEKS_PER_MONTH] = (
-            outcomes.size, resolved, np.count_nonzero(rating >= p["hotline_rating_threshold"]),
-            np.count_nonzero(waits <= p["ontime_limit_weeks"]),
+            outcomes.size, resolved, satisfied, np.count_nonzero(waits <= p["ontime_limit_weeks"]),
         )
 
     # 6 ------------------------------------------------------------------------------------

@@ -182,8 +182,10 @@ def hotline_resolution_rate(m: M) -> float:
 
 
 def hotline_satisfaction_rate(m: M) -> float:
-    """Of those closures, the share the reporter rates satisfied: outcome + N(0, hotline_rating_noise²) ≥
-    hotline_rating_threshold (outcome 1 on time, falling with lateness, 0 when given up)."""
+    """Of those closures, the share counted satisfied, as published 满意率 = 1 − 不满意/办结: the reporter's
+    rating outcome + N(0, hotline_rating_noise²) ≥ hotline_rating_threshold (outcome 1 on time, falling with
+    lateness, 0 when given up), or, below it, not recorded 不满意 (share hotline_unrecorded_unsatisfied).
+    Can exceed hotline_resolution_rate."""
     return _hotline(m, 2)
 
 

@@ -61,6 +61,7 @@ def test_hotline_indicators_follow_their_definitions() -> None:
     issues resolved within expected_resolution_weeks; the survey error is the binomial one."""
     frame = run_scenario("baseline", seed=2, weeks=60, overrides={"hotline_rating_noise": 0.0,
                                                                  "hotline_rating_threshold": 1.0,
+                                                                 "hotline_unrecorded_unsatisfied": 0.0,
                                                                  "ontime_limit_weeks": 4})
     late = frame.iloc[30:]
     assert (late["ontime_closure_rate"] <= late["hotline_resolution_rate"] + 1e-12).all()
@@ -70,6 +71,20 @@ def test_hotline_indicators_follow_their_definitions() -> None:
     p, se = frame["survey_satisfied_share"].iloc[52], frame["survey_satisfied_se"].iloc[52]
     n, big_n = 200, 1920
     assert se == pytest.approx(np.sqrt(p * (1 - p) / n * (big_n - n) / (big_n - 1)))
+
+
+def test_unrecorded_dissatisfaction_lifts_only_the_satisfaction_rate() -> None:
+    """Published 满意率 = 1 − 不满意/办结: a share q of the reporters who rate below the threshold is not
+    recorded unsatisfied, so the rate is s + q(1 − s) of the rate s with every one recorded, can exceed the
+    resolution rate, and nothing else changes (counted in expectation, no random draw)."""
+    runs = {q: run_scenario("baseline", seed=3, weeks=40, overrides={"hotline_unrecorded_unsatisfied": q})
+            for q in (0.0, 0.9)}
+    s, lifted = runs[0.0]["hotline_satisfaction_rate"], runs[0.9]["hotline_satisfaction_rate"]
+    assert np.allclose(lifted, s + 0.9 * (1.0 - s))
+    assert lifted.mean() > runs[0.9]["hotline_resolution_rate"].mean()
+    assert (s <= runs[0.0]["hotline_resolution_rate"] + 0.05).all()
+    others = [c for c in runs[0.0].columns if c != "hotline_satisfaction_rate"]
+    pd.testing.assert_frame_equal(runs[0.0][others], runs[0.9][others])
 
 
 def test_reporting_is_not_participation() -> None:
