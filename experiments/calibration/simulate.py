@@ -51,17 +51,20 @@ def observed_values(frame: Any, targets: tuple[tuple[str, int, int], ...]) -> np
 
 def simulate_targets(scenario: str, seed: int, weeks: int, overrides: dict[str, Any],
                      targets: tuple[tuple[str, int, int], ...]) -> np.ndarray:
-    """Run the model once; return the simulated value of every observation (NaN when undefined)."""
+    """Run the model once, recording only the observed metrics; return the simulated value of every
+    observation (NaN when undefined)."""
     from model.runner import run_scenario
 
-    frame = run_scenario(scenario, seed=seed, weeks=weeks, overrides=overrides)
+    metrics = tuple(dict.fromkeys(metric for metric, _week, _window in targets))
+    frame = run_scenario(scenario, seed=seed, weeks=weeks, overrides=overrides, record=metrics)
     return observed_values(frame, targets)
 
 
 def simulate_series(scenario: str, seed: int, weeks: int, overrides: dict[str, Any],
                     metrics: tuple[str, ...]) -> np.ndarray:
-    """Run the model once; return the raw weekly series of ``metrics``, shape (metrics, weeks + 1)."""
+    """Run the model once, recording only ``metrics``; return their raw weekly series, shape
+    (metrics, weeks + 1)."""
     from model.runner import run_scenario
 
-    frame = run_scenario(scenario, seed=seed, weeks=weeks, overrides=overrides)
+    frame = run_scenario(scenario, seed=seed, weeks=weeks, overrides=overrides, record=tuple(dict.fromkeys(metrics)))
     return np.vstack([frame[m].to_numpy(dtype=float) for m in metrics])
