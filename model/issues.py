@@ -84,6 +84,12 @@ class IssueTable:
         "resolved": np.int32, "remaining": np.float64, "by_household": bool, "escalated": bool,
         "passed_week": np.int32, "hotline": bool, "whistled": bool,
     }
+    #: What a new issue starts with in the fields `add` does not write: rows past `size` hold these
+    #: already (set when the table grows or gives rows back), so adding issues writes 8 fields, not 19.
+    NEW_ISSUE = {
+        "surfaced": NO_WEEK, "holder": -1, "partner": -1, "status": LATENT, "passes": 0, "resolved": NO_WEEK,
+        "by_household": False, "escalated": False, "passed_week": NO_WEEK, "hotline": False, "whistled": False,
+    }
 
     def __init__(self, capacity: int = 4096, keep_closed: bool = False) -> None:
         self.size = 0
@@ -91,8 +97,10 @@ class IssueTable:
         self.keep_closed = keep_closed
         self.folded = 0  # closed rows folded out of the table (they live on in the counters)
         for name, dtype in self.FIELDS.items():
-            setattr(self, name, np.zeros(capacity, dtype=dtype))
+            setattr(self, name, np.full(capacity, self.NEW_ISSUE.get(name, 0), dtype=dtype))
         self.active = np.zeros(0, dtype=np.int64)
+        self._latent: np.ndarray | None = None  # cached latent_rows(), None when stale
+        self._open: np.ndarray | None = None  # cached open_rows(), None when stale
         self.created_total = 0
         self.resolved_total = 0
         self.expired_total = 0
@@ -109,7 +117,7 @@ class IssueTable:
             return
         for name in self.FIELDS:
             old = getattr(self, name)
-            arr = np.zeros(new_cap, dtype=old.dtype)
+            arr = np.full(new_cap, self.NEW_ISSUE.get(name, 0), dtype=old.dtype)
             arr[: self.size] = old[: self.size]
             setattr(self, name, arr)
         self._cap = new_cap
@@ -127,23 +135,18 @@ class IssueTable:
         self.kind[new] = kind
         self.cross[new] = cross
         self.created[new] = week
-        self.surfaced[new] = NO_WEEK
         self.expires[new] = expires
-        self.holder[new] = -1
-        self.partner[new] = -1
-        self.status[new] = LATENT
-        self.passes[new] = 0
-        self.resolved[new] = NO_WEEK
-        self.remaining[new] = hours
-        self.by_household[new] = False
-        self.escalated[new] = False
-        self.passed_week[new] = NO_WEEK
-        self.hotline[new] = False
-        self.whistled[new] = False
+        self.remaining[new] = hours  # the other fields hold NEW_ISSUE's values already
         self.size += k
         self.created_total += k
         self.active = np.concatenate([self.active, rows])
+        self._latent = None
         return rows
+
+    def _give_back(self, k: int) -> None:
+        """Rows k..size−1 are free again: reset them to NEW_ISSUE's values (before `size` drops to k)."""
+        for name, value in self.NEW_ISSUE.items():
+            getattr(self, name)[k : self.size] = value
 
     def compact(self) -> None:
         """Drop resolved and expired rows from the active index."""
@@ -164,9 +167,11 @@ class IssueTable:
         for name in self.FIELDS:
             column = getattr(self, name)
             column[:k] = column[live]
+        self._give_back(k)
         self.folded += self.size - k
         self.size = k
         self.active = np.arange(k, dtype=np.int64)
+        self._latent = self._open = None
 
     def restart_history(self) -> None:
         """Keep only the latent and open issues (renumbered 0..k−1, in order) and restart the
@@ -176,12 +181,33 @@ class IssueTable:
         for name in self.FIELDS:
             arr = getattr(self, name)
             arr[: keep.size] = arr[keep]
+        self._give_back(keep.size)
         self.size = keep.size
         self.folded = 0
         self.active = np.arange(keep.size, dtype=np.int64)
+        self._latent = self._open = None
         self.created_total = keep.size
         self.resolved_total = self.expired_total = self.passes_total = self.escalations_total = 0
         self.week_events.forget_rows()  # the week's counts stay (week 0 reports the last warm-up week)
+
+    # -- selections ---------------------------------------------------------------------------
+    def latent_rows(self) -> np.ndarray:
+        """The latent rows, ascending. Read-only and shared: several steps of a week select from
+        the same rows, so they are selected once until an issue changes status (`surface`,
+        `resolve`, `expire`, `add`) or rows move (`reclaim`)."""
+        if self._latent is None:
+            a = self.active
+            self._latent = a.compress(self.status[a] == LATENT)
+            self._latent.flags.writeable = False
+        return self._latent
+
+    def open_rows(self) -> np.ndarray:
+        """The open rows, ascending (read-only and shared, like `latent_rows`)."""
+        if self._open is None:
+            a = self.active
+            self._open = a.compress(self.status[a] == OPEN)
+            self._open.flags.writeable = False
+        return self._open
 
     # -- counts -------------------------------------------------------------------------------
     def count(self, status: int) -> int:
@@ -209,6 +235,7 @@ class IssueTable:
     # -- flow operations -----------------------------------------------------------------------
     def surface(self, rows: np.ndarray, week: int, by_household: bool) -> None:
         self.status[rows] = OPEN
+        self._latent = self._open = None
         self.surfaced[rows] = week
         self.by_household[rows] = by_household
 
@@ -217,6 +244,7 @@ class IssueTable:
         if rows.size == 0:
             return
         self.status[rows] = RESOLVED
+        self._latent = self._open = None
         self.resolved[rows] = week
         self.resolved_total += rows.size
         self.week_events.resolved.append(rows)
@@ -227,6 +255,7 @@ class IssueTable:
             return
         was_open = rows[self.status[rows] == OPEN]
         self.status[rows] = EXPIRED
+        self._latent = self._open = None
         self.expired_total += rows.size
         self.week_events.expired_open.append(was_open)
 
@@ -265,8 +294,8 @@ class IssueTable:
         `sla_weeks` > 0, whistled issues older than that go first (departments must answer within
         the SLA); then issues taken by the hotline (``hotline``: holders assessed on them work them
         first, 接诉即办); then the rest."""
-        a = self.active
-        rows = a.compress((self.status[a] == OPEN) & (self.passed_week[a] + max(pass_delay_weeks, 1) <= week))
+        open_rows = self.open_rows()
+        rows = open_rows.compress(self.passed_week[open_rows] + max(pass_delay_weeks, 1) <= week)
         if rows.size == 0:
             return
         hold = self.holder[rows]
@@ -333,13 +362,21 @@ class WeekEvents:
         self.resolved, self.expired_open, self.passed = [], [], []
 
     def resolved_rows(self) -> np.ndarray:
-        return np.concatenate(self.resolved) if self.resolved else np.zeros(0, dtype=np.int64)
+        return _joined(self.resolved)
 
     def passed_rows(self) -> np.ndarray:
-        return np.concatenate(self.passed) if self.passed else np.zeros(0, dtype=np.int64)
+        return _joined(self.passed)
 
     def expired_open_rows(self) -> np.ndarray:
-        return np.concatenate(self.expired_open) if self.expired_open else np.zeros(0, dtype=np.int64)
+        return _joined(self.expired_open)
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    """The rows of `parts`, in order, as one array (do not modify it). The list is replaced by
+    that array, so the model and the mechanisms that read a week's rows join them only once."""
+    if len(parts) != 1:
+        parts[:] = [np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)]
+    return parts[0]
 
 
 def _group_cumsum_before(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -348,6 +385,8 @@ def _group_cumsum_before(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
         return values.copy()
     csum = np.cumsum(values)
     total_before = csum - values
+    if groups[0] == groups[-1]:  # one group (a street of one community): nothing to subtract
+        return total_before
     first = np.empty(groups.size, dtype=bool)  # first row of each group
     first[0] = True
     np.not_equal(groups[1:], groups[:-1], out=first[1:])

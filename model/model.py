@@ -43,7 +43,6 @@ from model.issues import (
     FIRM,
     MAX_SO,
     NO_WEEK,
-    OPEN,
     SO_DOMAIN_KIND,
     SO_DOMAINS,
     Holders,
@@ -385,8 +384,7 @@ class CoGovernanceModel(mesa.Model):
         past their expiry week expire."""
         self._hook("issues_surface")
         iss, hh, p, lv, rng = self.issues, self.households, self.p, self.levers, self.rng
-        a = iss.active
-        latent = a.compress(iss.status[a] == 0)  # compress: same rows as a[mask], faster (model/issues.py)
+        latent = iss.latent_rows()
         if latent.size == 0:
             return
         cost = max(0.0, p["report_cost"] + lv.report_cost_delta)
@@ -398,48 +396,47 @@ class CoGovernanceModel(mesa.Model):
         hh.reported_now[iss.household[reported]] = True
         iss.week_events.reported = reported.size
         rest = latent.compress(draw >= p_rep)
-        spotted = rng.random(rest.size) < p["base_discovery_prob"] + lv.discovery_prob_extra
-        found = rest[spotted]
+        # who finds what, as a mask over `rest` (ascending rows): rest[found] is the sorted union of
+        # the finds, without sorting or set operations
+        found = rng.random(rest.size) < p["base_discovery_prob"] + lv.discovery_prob_extra
         self.grid_worker_found = np.zeros(0, dtype=np.int64)
         if lv.grid_worker_hours.any():
-            # found and the grid workers' finds are disjoint and ascending: their sorted union
-            self.grid_worker_found = self._grid_worker_finds(rest[~spotted])
-            found = np.sort(np.concatenate((found, self.grid_worker_found)))
+            unfound = (~found).nonzero()[0]
+            picked = np.sort(unfound[self._pick_per_grid(rest[unfound], lv.grid_worker_hours / lv.grid_hours_per_find)])
+            # grid workers find issues before residents complain (未诉先办), grid_hours_per_find each
+            self.grid_worker_found = rest[picked]
+            found[picked] = True
         patrols = self.volunteer_patrol_hours()
         if p["patrol_finds_per_hour"] > 0 and patrols.any():
-            expected = p["patrol_finds_per_hour"] * patrols
-            found = np.union1d(found, self._find_per_grid(np.setdiff1d(rest, found, assume_unique=True), expected))
-        iss.surface(found, self.week, by_household=False)
-        iss.week_events.discovered += found.size  # mechanisms may have found some already this week
-        still = rest.compress(iss.status[rest] == 0)
+            unfound = (~found).nonzero()[0]
+            found[unfound[self._pick_per_grid(rest[unfound], p["patrol_finds_per_hour"] * patrols)]] = True
+        iss.surface(rest.compress(found), self.week, by_household=False)
+        iss.week_events.discovered += int(np.count_nonzero(found))  # mechanisms may have found some already this week
+        still = rest.compress(~found)
         iss.expire(still[iss.expires[still] <= self.week])
         iss.compact()
-
-    def _grid_worker_finds(self, latent: np.ndarray) -> np.ndarray:
-        """Grid workers find latent issues in their grid before residents complain (未诉先办): each
-        find takes `levers.grid_hours_per_find` of their weekly hours (`levers.grid_worker_hours`)."""
-        return self._find_per_grid(latent, self.levers.grid_worker_hours / self.levers.grid_hours_per_find)
 
     def volunteer_patrol_hours(self) -> np.ndarray:
         """Volunteer patrol hours a week by compound: the patrol share of the volunteer hours of
         about the last month (the pool keeps `volunteer_memory` = 0.75 a week, so a quarter of it is a week's worth)."""
         return (1.0 - self.p["volunteer_memory"]) * self.p["volunteer_share_patrol"] * self.volunteer_hours_grid
 
-    def _find_per_grid(self, latent: np.ndarray, expected: np.ndarray) -> np.ndarray:
-        """Latent issues found this week: in each grid ⌊expected⌋ (+1 with probability of the
-        fraction) of its latent issues, drawn at random (all of them where fewer are latent)."""
+    def _pick_per_grid(self, latent: np.ndarray, expected: np.ndarray) -> np.ndarray:
+        """Latent issues found this week, as positions in `latent` (in no order): in each grid
+        ⌊expected⌋ (+1 with probability of the fraction) of its latent issues, drawn at random (all
+        of them where fewer are latent). Positions, not rows, so the caller marks them in a mask."""
         if latent.size == 0:
             return latent
         whole = np.floor(expected).astype(np.int64)
         quota = whole + (self.rng.random(self.layout.n_grids) < expected - whole)
-        order = latent[self.rng.permutation(latent.size)]
-        grid = self.issues.grid[order]
+        shuffled = self.rng.permutation(latent.size)
+        grid = self.issues.grid[latent[shuffled]]
         # a stable sort by grid; as int16 (grids < 32768) numpy radix-sorts it, the same permutation
         srt = (grid.astype(np.int16) if self.layout.n_grids < 32768 else grid).argsort(kind="stable")
-        order, grid = order[srt], grid[srt]
+        shuffled, grid = shuffled[srt], grid[srt]
         starts = np.searchsorted(grid, np.arange(self.layout.n_grids))
-        rank = np.arange(order.size) - starts[grid]
-        return np.sort(order[rank < quota[grid]])
+        rank = np.arange(shuffled.size) - starts[grid]
+        return shuffled[rank < quota[grid]]
 
     # 3 ------------------------------------------------------------------------------------
     def issues_route(self) -> None:
@@ -447,19 +444,17 @@ class CoGovernanceModel(mesa.Model):
         left go to the residents' committee."""
         self._hook("issues_route")
         iss = self.issues
-        a = iss.active
-        new = a.compress((iss.status[a] == OPEN) & (iss.holder[a] < 0))
+        open_rows = iss.open_rows()
+        new = open_rows.compress(iss.holder[open_rows] < 0)
         firm_present = np.array([f.present for f in self.firms])
         oc_present = np.array([oc is not None for oc in self.owners_committees])
         if new.size:
-            holder, partner = route(iss.kind[new].astype(np.int64), iss.grid[new].astype(np.int64),
-                                    iss.community[new].astype(np.int64), iss.cross[new], self.holders,
-                                    firm_present, oc_present, self._so_slot_table())
-            iss.holder[new] = holder
-            iss.partner[new] = partner
+            holder, partner = self._route_table(firm_present, oc_present)
+            cell = (iss.grid[new] * 7 + iss.kind[new]) * 2 + iss.cross[new]
+            iss.holder[new] = holder[cell]
+            iss.partner[new] = partner[cell]
         if firm_present.all():  # no firm has left: nothing is held by, or waits on, an absent firm
             return
-        open_rows = a.compress(iss.status[a] == OPEN)
         hk = self.holders.kind[iss.holder[open_rows]]
         orphaned = open_rows[(hk == FIRM) & ~firm_present[iss.grid[open_rows]]]
         iss.holder[orphaned] = self.holders.rc(iss.community[orphaned])
@@ -467,6 +462,23 @@ class CoGovernanceModel(mesa.Model):
         lost = open_rows[(partner >= 0) & (self.holders.kind[np.maximum(partner, 0)] == FIRM)
                          & ~firm_present[iss.grid[open_rows]]]
         iss.partner[lost] = self.holders.street
+
+    def _route_table(self, firm_present: np.ndarray, oc_present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Holder and partner (`route`) of an issue of every (grid, kind, cross-boundary) cell, flat
+        index (grid·7 + kind)·2 + cross: a lookup instead of `route`'s dozen array passes over the
+        week's new issues. Remade only when firms, owners' committees or organisations changed."""
+        key = (firm_present.tobytes(), oc_present.tobytes(), len(self.social_orgs))
+        cached = self.__dict__.get("_route_cells")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        g = self.layout.n_grids
+        grid = np.repeat(np.arange(g), 14)
+        kind = np.tile(np.repeat(np.arange(7), 2), g)
+        cross = np.tile(np.array([False, True]), 7 * g)
+        table = route(kind, grid, self.layout.grid_community[grid].astype(np.int64), cross, self.holders,
+                      firm_present, oc_present, self._so_slot_table())
+        self._route_cells = (key, table)
+        return table
 
     def _so_slot_table(self) -> np.ndarray:
         """(community, issue kind) -> holder id of the first social organisation taking that kind, or
@@ -490,8 +502,7 @@ class CoGovernanceModel(mesa.Model):
         self._set_capacities()
         self._hook("queues")
         iss, p, lv, rng = self.issues, self.p, self.levers, self.rng
-        a = iss.active
-        open_rows = a.compress(iss.status[a] == OPEN)
+        open_rows = iss.open_rows()
         age = self.week - iss.surfaced[open_rows]
         iss.expire(open_rows[age >= p["open_expiry_weeks"]])
         overdue = open_rows[(age > p["escalation_weeks"]) & (iss.holder[open_rows] != self.holders.street)
@@ -532,17 +543,24 @@ class CoGovernanceModel(mesa.Model):
         for (Party members' hours at the firm, departments' priority hours); mechanisms that spend
         holders' hours (joint meetings) or buy more (overtime) adjust them in their ``queues`` hook."""
         lv, h = self.levers, self.holders
+        # one assignment per kind of holder (committees by community, firms and owners' committees
+        # by grid, in holder order); the hours themselves are each organisation's own rule
         h.capacity[:] = 0.0
-        for rc in self.committees:
-            h.capacity[h.rc(rc.community)] = rc.effective_hours()
-        for firm in self.firms:
-            h.capacity[h.firm(firm.grid)] = firm.weekly_issue_hours() + (lv.firm_extra_hours[firm.grid]
-                                                                         if firm.present else 0.0)
-        for so in self.social_orgs:
-            h.capacity[h.so(so.community, so.slot)] = so.issue_hours()
-        for g, oc in enumerate(self.owners_committees):
-            h.capacity[h.oc(g)] = oc.effective_hours() if oc is not None else 0.0
+        h.capacity[h.rc0:h.firm0] = [rc.effective_hours() for rc in self.committees]
+        extra = lv.firm_extra_hours.tolist()
+        h.capacity[h.firm0:h.so0] = [firm.weekly_issue_hours() + (extra[firm.grid] if firm.present else 0.0)
+                                     for firm in self.firms]
+        h.capacity[self._so_holder_ids()] = [so.issue_hours() for so in self.social_orgs]
+        h.capacity[h.oc0:] = [oc.effective_hours() if oc is not None else 0.0 for oc in self.owners_committees]
         h.capacity[h.street] = self.street_office.effective_hours(lv.street_priority_hours)
+
+    def _so_holder_ids(self) -> np.ndarray:
+        """Holder ids of `social_orgs`, in their order (remade only when one was added)."""
+        cached = self.__dict__.get("_so_ids")
+        if cached is None or cached.size != len(self.social_orgs):
+            cached = self._so_ids = np.array([self.holders.so(so.community, so.slot) for so in self.social_orgs],
+                                             dtype=np.int64)
+        return cached
 
     # 5 ------------------------------------------------------------------------------------
     def resolution_feedback(self) -> None:

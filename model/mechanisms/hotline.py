@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.issues import OC, OPEN
+from model.issues import OC
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 from model.priors import Prior
 
@@ -88,8 +88,8 @@ class Hotline(Mechanism):
     def issues_route(self, model: CoGovernanceModel) -> None:
         """The operators take this week's household reports, as many as their hours allow."""
         iss = model.issues
-        a = iss.active
-        new = a[(iss.status[a] == OPEN) & (iss.surfaced[a] == model.week) & iss.by_household[a]]
+        new = iss.open_rows()
+        new = new[(iss.surfaced[new] == model.week) & iss.by_household[new]]
         quota = int(self._operator_hours(model) / self.p["hours_per_report"])
         if quota <= 0:
             new = new[:0]
@@ -106,8 +106,8 @@ class Hotline(Mechanism):
         if budget <= 0:
             return
         iss, h = model.issues, model.holders
-        a = iss.active
-        rows = a[(iss.status[a] == OPEN) & iss.hotline[a] & (iss.holder[a] >= 0)]
+        rows = iss.open_rows()
+        rows = rows[iss.hotline[rows] & (iss.holder[rows] >= 0)]
         if rows.size == 0:
             return
         backlog = np.bincount(iss.holder[rows], weights=iss.remaining[rows], minlength=h.n)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.domains import DISPUTE
-from model.issues import LATENT, OPEN, _group_cumsum_before
+from model.issues import _group_cumsum_before
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
 
@@ -60,44 +60,49 @@ class Mediation(Mechanism):
                   prior=Prior.uniform(50.0, 200.0)),
     )
 
-    def _hours(self, model: CoGovernanceModel) -> np.ndarray:
-        """Mediator hours a week by community."""
-        return np.full(model.layout.n_communities, per_1000(self.p["mediator_hours"], model.layout.households_per_community))
+    def __init__(self, model: CoGovernanceModel, values: dict) -> None:
+        super().__init__(model, values)
+        p = self.p
+        # every community has the same mediator hours (per 1,000 households), fixed for the run: the
+        # weekly amounts are worked out once, as one number for all communities
+        hours = per_1000(p["mediator_hours"], model.layout.households_per_community)
+        self.weekly_cost_yuan = float(np.full(model.layout.n_communities, hours).sum()) * p["hour_cost"]
+        self.screening_hours = hours * p["screening_share"]
+        self.screens = np.floor(self.screening_hours / p["hours_per_screen"])  # latent disputes found a week
+        self.work = hours * (1.0 - p["screening_share"]) / p["dispute_hours_factor"]  # holder-hours equivalent
 
     def issues_surface(self, model: CoGovernanceModel) -> None:
         """Screening: latent disputes found, as many as the screening hours allow per community."""
-        hours = self._hours(model) * self.p["screening_share"]
-        if not hours.any():
+        if self.screening_hours == 0:
             return
         iss = model.issues
-        a = iss.active
-        latent = a[(iss.status[a] == LATENT) & (iss.kind[a] == DISPUTE)]
+        latent = iss.latent_rows()
+        latent = latent[iss.kind[latent] == DISPUTE]
         latent = latent[model.rng.permutation(latent.size)]
         comm = iss.community[latent].astype(np.int64)
         order = np.argsort(comm, kind="stable")
         latent, comm = latent[order], comm[order]
         rank = np.arange(latent.size) - np.searchsorted(comm, comm)
-        found = np.sort(latent[rank < np.floor(hours / self.p["hours_per_screen"])[comm]])
+        found = np.sort(latent[rank < self.screens])
         iss.surface(found, model.week, by_household=False)
         iss.week_events.discovered += found.size
 
     def queues(self, model: CoGovernanceModel) -> None:
         """Mediation: open disputes in the community's queues, oldest first, out of the other hours."""
-        p = self.p
-        self.cost_this_week = float(self._hours(model).sum()) * p["hour_cost"]
-        work = self._hours(model) * (1.0 - p["screening_share"]) / p["dispute_hours_factor"]  # holder-hours equivalent
-        if not work.any():
+        self.cost_this_week = self.weekly_cost_yuan
+        work = self.work
+        if work == 0:
             return
         iss = model.issues
-        a = iss.active
-        rows = a[(iss.status[a] == OPEN) & (iss.kind[a] == DISPUTE) & (iss.holder[a] >= 0)]
+        rows = iss.open_rows()
+        rows = rows[(iss.kind[rows] == DISPUTE) & (iss.holder[rows] >= 0)]
         if rows.size == 0:
             return
         rows = rows[np.lexsort((rows, iss.surfaced[rows], iss.community[rows]))]
         comm = iss.community[rows].astype(np.int64)
         need = iss.remaining[rows]
         before = _group_cumsum_before(comm, need)
-        done = before + need <= work[comm]
+        done = before + need <= work
         iss.resolve(rows[done], model.week)
-        partial = ~done & (before < work[comm])
-        iss.remaining[rows[partial]] -= work[comm[partial]] - before[partial]
+        partial = ~done & (before < work)
+        iss.remaining[rows[partial]] -= work - before[partial]

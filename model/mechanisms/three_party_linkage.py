@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.issues import OPEN, STREET, _group_cumsum_before
+from model.issues import STREET, _group_cumsum_before
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
 
@@ -103,8 +103,8 @@ class ThreePartyLinkage(Mechanism):
         held = pool > 0
         if held.any():
             self.hours_spent_total += float(pool.sum())
-            a = iss.active
-            rows = a[(iss.status[a] == OPEN) & iss.cross[a]]
+            rows = iss.open_rows()
+            rows = rows[iss.cross[rows]]
             rows = rows[(h.kind[iss.holder[rows]] != STREET) & held[iss.grid[rows]]]
             if rows.size:
                 order = np.lexsort((rows, iss.surfaced[rows], iss.grid[rows]))

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.domains import INFRASTRUCTURE
-from model.issues import OPEN
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
 
@@ -86,8 +85,7 @@ class WhistleReport(Mechanism):
         self.cost_this_week = hours * p["hour_cost"] + p["admin_cost_per_week"] * model.layout.n_communities
         if hours <= 0:
             return
-        a = iss.active
-        rows = a[iss.status[a] == OPEN]
+        rows = iss.open_rows()
         backlog = float(iss.remaining[rows[iss.whistled[rows]]].sum())
         room = hours * p["sla_weeks"] - backlog
         if room <= 0:
@@ -96,7 +94,7 @@ class WhistleReport(Mechanism):
         beyond = iss.cross[rows] & ((iss.kind[rows] == INFRASTRUCTURE) | (iss.partner[rows] == street))
         due = (beyond | (age > p["escalation_weeks"])) & ~iss.whistled[rows] & (age < model.p["open_expiry_weeks"])
         cand = rows[due]
-        cand = cand[np.lexsort((cand, iss.surfaced[cand]))]  # oldest first
+        cand = cand[iss.surfaced[cand].argsort(kind="stable")]  # oldest first (ties: rows ascending)
         take = cand[np.cumsum(iss.remaining[cand]) <= room]
         iss.escalate(take, street)
         iss.whistled[take] = True
