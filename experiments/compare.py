@@ -45,6 +45,7 @@ from experiments.compare_spec import (
     CompareSpec,
     metric_info,
 )
+from experiments.engine import parse_jobs
 from model.errors import UserError
 
 if TYPE_CHECKING:
@@ -516,7 +517,7 @@ def add_cli(subparsers: Any) -> None:
                    help=f"replicate seeds per scenario, 2 or more (default {DEFAULT_REPS})")
     p.add_argument("--weeks", type=int, default=DEFAULT_WEEKS, metavar="W",
                    help=f"weeks simulated (default {DEFAULT_WEEKS} = three years)")
-    p.add_argument("--jobs", type=int, default=None, metavar="N",
+    p.add_argument("--jobs", type=parse_jobs, default=None, metavar="N",
                    help="worker processes (default: all cores); results do not depend on it")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
                    help=f"base seed the replicate seeds are derived from (default {DEFAULT_SEED})")

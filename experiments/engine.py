@@ -29,6 +29,7 @@ calibration's generations, so even that is paid once.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import functools
 import importlib
@@ -63,6 +64,7 @@ __all__ = [
     "DaskExecutor",
     "WorkerPool",
     "PRELOAD",
+    "parse_jobs",
     "execute",
     "make_executor",
     "release_model",
@@ -284,6 +286,19 @@ def make_executor(
     )
 
 
+def parse_jobs(text: str) -> int:
+    """``--jobs N`` of every command that runs many models (compare, sweep, calibrate): a whole number of
+    worker processes, 1 or more. An argparse ``type``: bad text is argparse's one-line error (exit 2);
+    `storage.inputs.cap_jobs` then caps it at the cores available."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of worker processes, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of worker processes, 1 or more, got {value}")
+    return value
+
+
 def _is_closed(executor: Executor) -> bool:
     """True when `executor` was shut down or is broken (a local pool whose worker died)."""
     if isinstance(executor, ProcessPoolExecutor):
@@ -330,45 +345,105 @@ class WorkerPool:
         """Number of workers (worker threads on a Dask cluster)."""
         return _worker_count(self())
 
-    def map(self, fn: Callable[[Any], Any], items: Iterable[Any], *, max_in_flight: int | None = None) -> list[Any]:
+    def map(self, fn: Callable[[Any], Any], items: Iterable[Any], *, retries: int = 0,
+            on_done: Callable[[int], None] | None = None, max_in_flight: int | None = None) -> list[Any]:
         """``[fn(item) for item in items]`` computed on the workers; results in the order of ``items``,
-        whatever the number of workers. ``fn`` must be a module-level function. The first exception
-        (or a dead worker: `BrokenExecutor`) is raised after cancelling what has not started."""
-        todo = list(enumerate(items))
-        todo.reverse()
-        results: list[Any] = [None] * len(todo)
+        whatever the number of workers or the order calls finish in. ``fn`` must be a module-level function.
+
+        A call that raises is run again up to ``retries`` times (a `UserError`, bad input, is not); then
+        its exception is raised after cancelling what has not started. A dead worker breaks the pool:
+        with ``retries`` the pool is rebuilt and the calls in flight run again (each charged an attempt),
+        without, `BrokenExecutor` is raised (and the next use starts new workers). ``on_done(i)`` is
+        called as call ``i`` finishes."""
+        return self._map(fn, [(item,) for item in items], retries, on_done, max_in_flight)
+
+    def starmap(self, fn: Callable[..., Any], calls: Iterable[tuple[Any, ...]], *, retries: int = 0,
+                on_done: Callable[[int], None] | None = None, max_in_flight: int | None = None) -> list[Any]:
+        """`map` for functions of several arguments: ``[fn(*args) for args in calls]``."""
+        return self._map(fn, [tuple(args) for args in calls], retries, on_done, max_in_flight)
+
+    def _map(self, fn: Callable[..., Any], calls: list[tuple[Any, ...]], retries: int,
+             on_done: Callable[[int], None] | None, max_in_flight: int | None) -> list[Any]:
+        if retries < 0:
+            raise ValueError("retries must be >= 0")
+        todo = list(range(len(calls)))
+        todo.reverse()  # popped from the end: submitted in input order
+        results: list[Any] = [None] * len(calls)
+        attempts = [0] * len(calls)
         inflight: dict[Future, int] = {}
-        executor = self()
-        window = max_in_flight or max(2, 2 * _worker_count(executor))
+
+        def charge(i: int, exc: BaseException) -> None:
+            attempts[i] += 1
+            if attempts[i] > retries or isinstance(exc, UserError):
+                raise exc
+            todo.append(i)  # next to be submitted again
+
         try:
             while todo or inflight:
+                executor = self()
+                window = max_in_flight or max(2, 2 * _worker_count(executor))
+                broken = False
                 while todo and len(inflight) < window:
-                    i, item = todo.pop()
-                    inflight[executor.submit(fn, item)] = i
-                finished, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    results[inflight.pop(fut)] = fut.result()
+                    i = todo.pop()
+                    try:
+                        inflight[executor.submit(fn, *calls[i])] = i
+                    except BrokenExecutor as exc:
+                        todo.append(i)
+                        broken_by: BaseException = exc
+                        broken = True
+                        break
+                if not broken:
+                    finished, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        exc = None if fut.cancelled() else fut.exception()
+                        if fut.cancelled() or isinstance(exc, BrokenExecutor):
+                            broken_by, broken = exc or BrokenExecutor("worker pool shut down"), True
+                            continue
+                        i = inflight.pop(fut)
+                        if exc is not None:
+                            charge(i, exc)
+                            continue
+                        results[i] = fut.result()
+                        if on_done is not None:
+                            on_done(i)
+                if broken:  # a worker died: what was in flight with it runs again on new workers
+                    wait(list(inflight), timeout=_SETTLE_S)
+                    settled = list(inflight.items())
+                    inflight.clear()
+                    lost: list[int] = []
+                    for fut, i in settled:
+                        exc = None if fut.cancelled() or not fut.done() else fut.exception()
+                        if fut.done() and not fut.cancelled() and exc is None:
+                            results[i] = fut.result()
+                            if on_done is not None:
+                                on_done(i)
+                        elif exc is not None and not isinstance(exc, BrokenExecutor):
+                            charge(i, exc)  # raised on its own
+                        else:
+                            lost.append(i)
+                    for i in sorted(lost, reverse=True):
+                        charge(i, broken_by)
+                    if self._executor is not None:
+                        _stop(self._executor, graceful=False)
+                        self._executor = None
         except BaseException:
             for fut in inflight:
                 fut.cancel()
             raise
         return results
 
-    def close(self) -> None:
-        """Stop the workers (waiting for what runs). The pool may be used again: it starts anew."""
+    def close(self, graceful: bool = True) -> None:
+        """Stop the workers, waiting for what runs (``graceful=False``: end local workers at once, e.g.
+        after an error or Ctrl-C). The pool may be used again: it starts anew."""
         if self._executor is not None:
             executor, self._executor = self._executor, None
-            _stop(executor, graceful=True)
+            _stop(executor, graceful)
 
     def __enter__(self) -> WorkerPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if exc[0] is None:
-            self.close()
-        elif self._executor is not None:
-            executor, self._executor = self._executor, None
-            _stop(executor, graceful=False)
+        self.close(graceful=exc[0] is None)
 
 
 def _stop(executor: Executor, graceful: bool) -> None:

@@ -101,6 +101,7 @@ from experiments.engine import (
     completed_run_ids,
     execute,
     folder_lock,
+    parse_jobs,
 )
 from experiments.sensitivity import analyse_sweep
 from experiments.sweep_folder import (
@@ -1009,18 +1010,6 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return 1 if analysis.incomplete else 0
 
 
-def _jobs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a whole number of worker processes, got {text!r}"
-        ) from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more worker processes, got {value}")
-    return value
-
-
 SWEEP_EXAMPLES = """\
 examples:
   run.py sweep scenarios/sweeps/buck_passing_grid.toml --jobs 2
@@ -1047,7 +1036,7 @@ def add_cli(sub: Any) -> None:
                    help="design size in place of the file's: lhs points, Sobol' N (a power of two) or Morris "
                         "trajectories; not for grids")
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+    where.add_argument("--jobs", type=parse_jobs, default=None, metavar="N",
                        help="local worker processes (default: all cores); results do not depend on it")
     where.add_argument(
         "--scheduler", default=None, metavar="tcp://HOST:PORT",

@@ -64,6 +64,17 @@ def square_or_die(x: int) -> int:
     return x * x
 
 
+def flaky_power(x: int, power: int, marker: str, how: str) -> int:
+    """x ** power; the first call across processes for ``marker`` raises (``how="raise"``) or kills its
+    worker (``how="kill"``)."""
+    if _first_time(marker):
+        if how == "kill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise RuntimeError(f"transient failure at {x}")
+    time.sleep(0.01)
+    return x**power
+
+
 def standard_tasks(n: int = 24, sleep: float = 0.05) -> list[RunTask]:
     """The task list shared by the tests: ``n`` runs over two scenarios."""
     return [

@@ -149,6 +149,30 @@ def test_worker_pool_rebuilds_after_a_worker_dies() -> None:
         assert pool.starts == 2 and not before & set(pool.map(T.worker_pid, range(4)))
 
 
+@pytest.mark.parametrize("how", ["raise", "kill"])
+def test_worker_pool_retries_a_failed_call_and_keeps_the_input_order(tmp_path: Path, how: str) -> None:
+    calls = [(x, 3, str(tmp_path / ("once" if x == 5 else f"never-{x}")), how) for x in range(12)]
+    for x in range(12):
+        if x != 5:
+            (tmp_path / f"never-{x}").touch()  # only call 5 misbehaves, once
+    done: list[int] = []
+    with WorkerPool(jobs=2) as pool:
+        assert pool.starmap(T.flaky_power, calls, retries=1, on_done=done.append) == [x**3 for x in range(12)]
+        assert pool.starts == (2 if how == "kill" else 1)  # a dead worker: the pool was rebuilt once
+    assert sorted(done) == list(range(12))
+    (tmp_path / "once").unlink()
+    with WorkerPool(jobs=2) as pool, pytest.raises((RuntimeError, BrokenExecutor)):
+        pool.starmap(T.flaky_power, calls, retries=0)  # no retries: the failure is raised
+
+
+def test_worker_pool_gives_up_on_a_call_that_keeps_failing() -> None:
+    with WorkerPool(jobs=2) as pool:
+        with pytest.raises(BrokenExecutor):
+            pool.map(T.square_or_die, [1, -1, 2], retries=2)
+        assert pool.starts == 3  # started, rebuilt after the first two deaths; the third gives up
+        assert pool.map(T.square_or_die, [3]) == [9]
+
+
 def test_workers_that_cannot_load_the_run_function_fail_fast(tmp_path: Path, ghost_run: RunFn) -> None:
     out = tmp_path / "out"
     # A spawned worker (a fresh interpreter) dies unpickling the task (BrokenProcessPool); Dask workers

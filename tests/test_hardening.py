@@ -238,7 +238,7 @@ def test_read_text_file_helpers(tmp_path: Path) -> None:
         (["compare", "baseline", "points", "--out", ""], ["--out: expected a folder name"]),
         (["compare", "baseline", "points", "--reps", str(10**7)], ["--reps 10000000", "20,000,000 runs",
                                                                    "COGOV_MAX_COMPARE_RUNS"]),
-        (["compare", "baseline", "points", "--jobs", "0"], ["--jobs 0"]),
+        (["compare", "baseline", "points", "--jobs", "0"], ["argument --jobs", "1 or more, got 0"]),
         (["compare", "baseline:points.crowding=0.55", "baseline", "--reps", "2"],
          ["'points.crowding' belongs to mechanism 'points'", "--set points.enabled=true"]),
         (["compare", "baseline", "points", "--set", "points.crowding=0.55", "--reps", "2"],

@@ -5,8 +5,8 @@ the posterior into comparisons.
     python run.py compare baseline xiangyang_2024 --posterior out/calibration/chengdu --reps 20
 
 - `spec`: the calibration file (TOML) and its observation file, validated;
-- `abc`: the batch-synchronous ABC-SMC sampler (same posterior for any number of workers);
-- `pool`: batches of runs through the project's Executor path (local pool or Dask);
+- `abc`: the batch-synchronous ABC-SMC sampler (same posterior for any number of workers), its runs through
+  `experiments.engine.WorkerPool` (local workers or Dask), started once and warm across the generations;
 - `simulate`: the worker side (one run reduced to the observed numbers);
 - `outputs`, `driver`: the output folder; `cli`: ``run.py calibrate``.
 

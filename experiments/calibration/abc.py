@@ -34,19 +34,21 @@ from typing import Any
 
 import numpy as np
 
-from experiments.calibration.pool import RunPool
 from experiments.calibration.simulate import simulate_targets
 from experiments.calibration.spec import CalibrationSpec
+from experiments.engine import WorkerPool
 from model.errors import UserError
 from storage.outputs import atomic_write
 
 __all__ = [
     "Generation", "AbcResult", "run_abc", "load_generations", "weighted_quantile", "weighted_cov",
-    "GENERATIONS_DIR", "MAX_TRIES",
+    "GENERATIONS_DIR", "MAX_TRIES", "RETRIES",
 ]
 
 GENERATIONS_DIR = "generations"
 MAX_TRIES = 100
+#: a model run that raises (or whose worker dies) is run again this many times before the calibration stops
+RETRIES = 1
 MIN_SIGMA = 1e-9
 
 
@@ -160,7 +162,7 @@ def _kernel_mixture(theta: np.ndarray, prev: Generation, chol: np.ndarray) -> np
 
 
 class _Sampler:
-    def __init__(self, spec: CalibrationSpec, out: Path, pool: RunPool | None, progress: bool) -> None:
+    def __init__(self, spec: CalibrationSpec, out: Path, pool: WorkerPool | None, progress: bool) -> None:
         self.spec, self.out, self.pool, self.progress = spec, out, pool, progress
         self.method = spec.method
         self.names = spec.names
@@ -226,7 +228,8 @@ class _Sampler:
                 calls.append((self.spec.scenario, int(seeds[i, s]), self.spec.weeks, ov, self.targets))
                 where.append((i, s))
         assert self.pool is not None
-        values = self.pool.map(simulate_targets, calls, on_done=lambda _i: self.bar.update(1) if self.bar else None)
+        values = self.pool.starmap(simulate_targets, calls, retries=RETRIES,
+                                   on_done=lambda _i: self.bar.update(1) if self.bar else None)
         out = np.full((len(theta), k, len(self.targets)), np.nan)
         for (i, s), v in zip(where, values, strict=True):
             out[i, s] = v
@@ -358,7 +361,7 @@ def _write_generation(out: Path, gen: Generation) -> None:
     atomic_write(_generation_path(out, gen.index), lambda p: p.write_text(text, encoding="utf-8"))
 
 
-def run_abc(spec: CalibrationSpec, out: Path, pool: RunPool | None, *, progress: bool = True,
+def run_abc(spec: CalibrationSpec, out: Path, pool: WorkerPool | None, *, progress: bool = True,
             existing: list[Generation] | None = None, stop_after: int | None = None) -> AbcResult:
     """Run (or continue) the sampler, writing each generation to ``out/generations`` as it completes.
 

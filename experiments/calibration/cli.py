@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from experiments.engine import parse_jobs
+
 __all__ = ["add_cli", "cmd_calibrate"]
 
 
@@ -37,16 +39,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _jobs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of worker processes, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more worker processes, got {value}")
-    return value
-
-
 def _week(text: str) -> int:
     try:
         return int(text)
@@ -66,7 +58,7 @@ def add_cli(sub: Any) -> None:
     p.add_argument("calibration_file", help="a calibration file (see scenarios/calibration/)")
     p.add_argument("--out", default=None, help="output folder (required unless --dry-run)")
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--jobs", type=_jobs, default=None, help="local worker processes (default: all cores)")
+    where.add_argument("--jobs", type=parse_jobs, default=None, help="local worker processes (default: all cores)")
     where.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT", help="a running Dask scheduler")
     p.add_argument("--resume", action="store_true", help="continue a calibration in --out at its first missing generation")
     p.add_argument("--holdout-after", type=_week, default=None, metavar="WEEK",

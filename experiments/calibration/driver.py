@@ -22,11 +22,10 @@ from typing import Any
 import numpy as np
 
 from experiments.calibration import outputs
-from experiments.calibration.abc import GENERATIONS_DIR, AbcResult, load_generations, run_abc
-from experiments.calibration.pool import RunPool
+from experiments.calibration.abc import GENERATIONS_DIR, RETRIES, AbcResult, load_generations, run_abc
 from experiments.calibration.simulate import simulate_series, simulate_targets
 from experiments.calibration.spec import CalibrationSpec, load_calibration
-from experiments.engine import LOCK_FILE, folder_lock
+from experiments.engine import LOCK_FILE, WorkerPool, folder_lock
 from model.errors import UserError
 from scenarios.posterior import FORMAT, OBSERVATIONS_FILE, POSTERIOR_FILE, PREDICTIVE_FILE, SETTINGS_FILE
 from storage.outputs import atomic_write, ensure_writable_dir
@@ -92,7 +91,7 @@ def _check_folder(out: Path, spec: CalibrationSpec, resume: bool) -> bool:
     return True
 
 
-def _predictive(spec: CalibrationSpec, result: AbcResult, pool: RunPool | None, out: Path,
+def _predictive(spec: CalibrationSpec, result: AbcResult, pool: WorkerPool | None, out: Path,
                 progress: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Posterior-predictive runs: (particle index, seed, series (draws, metrics, weeks + 1)); cached on disk."""
     last = result.last
@@ -120,7 +119,7 @@ def _predictive(spec: CalibrationSpec, result: AbcResult, pool: RunPool | None, 
     import sys
 
     with tqdm(total=n, desc="predictive", unit="run", disable=not progress, file=sys.stderr, mininterval=0.5) as bar:
-        series = np.stack(pool.map(simulate_series, calls, on_done=lambda _i: bar.update(1)))
+        series = np.stack(pool.starmap(simulate_series, calls, retries=RETRIES, on_done=lambda _i: bar.update(1)))
 
     def write(p: Path) -> None:
         buf = io.BytesIO()
@@ -155,7 +154,7 @@ def run_calibration(
     jobs = cap_jobs(jobs)
     continuing = _check_folder(out_dir, spec, resume)
     existing = load_generations(out_dir) if continuing else []
-    pool = RunPool(jobs, scheduler, simulate_targets)
+    pool = WorkerPool(jobs, scheduler).check(simulate_targets)  # one pool, warm across the generations
     graceful = False
     # one calibration per folder: the lock is taken before the first byte is written, and the folder is
     # checked again under it (another calibration may have started into it since the check above)
@@ -174,7 +173,7 @@ def run_calibration(
                 graceful = True
                 return {"out": out_dir, "result": result, "complete": False}
             particle, seeds, series = _predictive(spec, result, pool, out_dir, progress)
-            workers = pool.workers
+            workers = pool.workers()
             graceful = True
         finally:
             pool.close(graceful)
