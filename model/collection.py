@@ -30,7 +30,7 @@ import numpy as np
 
 from model.errors import UserError
 from model.parameter_registry import suggest
-from model.reporters import REPORTERS
+from model.reporters import REPORTERS, collecting
 
 if TYPE_CHECKING:
     from agents.resident import Resident
@@ -125,8 +125,9 @@ class RunCollector(mesa.DataCollector):
         """Record each model reporter's value (and the household sample). The same records as
         Mesa's ``collect``, without its per-value type checks and deep copies: every model reporter
         is a plain function returning a float."""
-        for values, reporter in zip(self.model_vars.values(), self.model_reporters.values(), strict=True):
-            values.append(reporter(model))
+        with collecting(model):  # values several reporters share are made once
+            for values, reporter in zip(self.model_vars.values(), self.model_reporters.values(), strict=True):
+                values.append(reporter(model))
         if self.agent_reporters:
             self._agent_records[model.steps] = list(self._record_agents(model))
 

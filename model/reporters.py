@@ -7,7 +7,8 @@ issue resolved, so no resolution time).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from model.issues import LATENT, OPEN
 if TYPE_CHECKING:
     from model.model import CoGovernanceModel as M
 
-__all__ = ["REPORTERS", "METRIC_INFO", "WEEKLY_FLOWS", "COUNT_METRICS", "morans_i_by_building", "gini"]
+__all__ = ["REPORTERS", "METRIC_INFO", "WEEKLY_FLOWS", "COUNT_METRICS", "morans_i_by_building", "gini", "collecting"]
 
 
 # Reporters run every week, so they avoid numpy's Python-level wrappers where a direct call gives the
@@ -43,13 +44,23 @@ def _share(mask: np.ndarray) -> float:
 
 
 class _Groups:
-    """Indices of the households of each reported group (fixed for a run), and per-run constants."""
+    """Indices of the households of each reported group (fixed for a run), and per-run constants.
+
+    The five groups of the subgroup reporters (age groups 0, 1, 2, owners, renters) are also laid end
+    to end in `order`, so one gather gives every group's values as contiguous slices (`bounds`): a
+    slice holds the same values in the same order as a gather of that group alone, so its mean has the
+    same bits. `code` (age group·2 + owner) lets one count give the active households of every group."""
 
     def __init__(self, m: M) -> None:
         hh, lay = m.households, m.layout
         self.age = [np.flatnonzero(hh.age_group == g) for g in range(3)]
         self.owners = np.flatnonzero(hh.owner)
         self.renters = np.flatnonzero(~hh.owner)
+        members = [*self.age, self.owners, self.renters]
+        self.order = np.concatenate(members)
+        ends = np.cumsum([len(g) for g in members]).tolist()
+        self.bounds = list(zip([0, *ends[:-1]], ends, strict=True))
+        self.code = hh.age_group.astype(np.intp) * 2 + hh.owner
         sizes = np.bincount(lay.building_of, minlength=lay.n_buildings).astype(np.float64)
         self.moran_w_total = float((sizes * (sizes - 1)).sum())
 
@@ -59,6 +70,34 @@ def _groups(m: M) -> _Groups:
     if groups is None:
         groups = m._reporter_groups = _Groups(m)
     return groups
+
+
+def _shared(m: M, key: str, compute: Callable[[M], Any]) -> Any:
+    """``compute(m)``, made once per collection for the reporters that share it: `RunCollector.collect`
+    opens a cache on the model while it calls the reporters (`collecting`). A reporter called on its
+    own computes it afresh, so it never reads a value from another week."""
+    cache = m.__dict__.get("_reporter_cache")
+    if cache is None:
+        return compute(m)
+    value = cache.get(key)
+    if value is None:
+        value = cache[key] = compute(m)
+    return value
+
+
+class collecting:
+    """``with collecting(model):`` the reporters called inside share per-week values (`_shared`)."""
+
+    __slots__ = ("model",)
+
+    def __init__(self, model: M) -> None:
+        self.model = model
+
+    def __enter__(self) -> None:
+        self.model._reporter_cache = {}
+
+    def __exit__(self, *exc: object) -> None:
+        self.model._reporter_cache = None
 
 
 _GINI_WEIGHTS: dict[int, np.ndarray] = {}
@@ -124,8 +163,15 @@ def satisfied_share(m: M) -> float:
     return _share(m.households.satisfaction >= m.p["satisfied_threshold"])
 
 
+def _satisfaction_by_group(m: M) -> list[float]:
+    """Mean satisfaction of age groups 0, 1, 2, owners, renters (one gather; see `_Groups`)."""
+    g = _groups(m)
+    values = m.households.satisfaction.take(g.order)
+    return [_mean(values[a:b]) for a, b in g.bounds]
+
+
 def _sat_age(m: M, g: int) -> float:
-    return _mean(m.households.satisfaction[_groups(m).age[g]])
+    return _shared(m, "satisfaction_by_group", _satisfaction_by_group)[g]
 
 
 def satisfaction_youth(m: M) -> float:
@@ -141,11 +187,11 @@ def satisfaction_retired(m: M) -> float:
 
 
 def satisfaction_owners(m: M) -> float:
-    return _mean(m.households.satisfaction[_groups(m).owners])
+    return _sat_age(m, 3)
 
 
 def satisfaction_renters(m: M) -> float:
-    return _mean(m.households.satisfaction[_groups(m).renters])
+    return _sat_age(m, 4)
 
 
 def satisfaction_grid_sd(m: M) -> float:
@@ -171,9 +217,16 @@ def survey_satisfied_se(m: M) -> float:
     return float(m.survey_se)
 
 
+def _hotline_sums(m: M) -> list[float]:
+    """The hotline log's four columns summed over the last 4 weeks: one reduction adds the rows one after
+    the other, the order in which each column's own 4-value sum adds them (numpy sums < 8 terms left to right)."""
+    return np.add.reduce(m.hotline_log, axis=0).tolist()
+
+
 def _hotline(m: M, column: int) -> float:
-    closed, count = m.hotline_log[:, 0].sum(), m.hotline_log[:, column].sum()
-    return float(count / closed) if closed else float("nan")
+    sums = _shared(m, "hotline_sums", _hotline_sums)
+    closed = sums[0]
+    return sums[column] / closed if closed else float("nan")
 
 
 def hotline_resolution_rate(m: M) -> float:
@@ -217,8 +270,18 @@ def reporting_share_month(m: M) -> float:
     return _share(m.households.last_report > m.week - 4)
 
 
+def _participation_by_group(m: M) -> list[float]:
+    """Share active in the last 4 weeks of age groups 0, 1, 2, owners, renters: counts by age group and
+    ownership in one pass (whole numbers, so the same shares as each group's mean; NaN when empty)."""
+    g = _groups(m)
+    cells = np.bincount(g.code.compress(m.active_mask), minlength=6).tolist()  # age·2 + owner
+    counts = [cells[0] + cells[1], cells[2] + cells[3], cells[4] + cells[5], cells[1] + cells[3] + cells[5],
+              cells[0] + cells[2] + cells[4]]
+    return [c / (b - a) if b > a else float("nan") for c, (a, b) in zip(counts, g.bounds, strict=True)]
+
+
 def _part_age(m: M, g: int) -> float:
-    return _mean(m.active_mask[_groups(m).age[g]])
+    return _shared(m, "participation_by_group", _participation_by_group)[g]
 
 
 def participation_youth(m: M) -> float:
@@ -234,11 +297,11 @@ def participation_retired(m: M) -> float:
 
 
 def participation_owners(m: M) -> float:
-    return _mean(m.active_mask[_groups(m).owners])
+    return _part_age(m, 3)
 
 
 def participation_renters(m: M) -> float:
-    return _mean(m.active_mask[_groups(m).renters])
+    return _part_age(m, 4)
 
 
 def volunteer_hours_per_100(m: M) -> float:
@@ -274,21 +337,29 @@ def issues_new(m: M) -> int:
     return int(m.issues.week_events.new)
 
 
+def _issue_counts(m: M) -> tuple[int, int, int]:
+    """Latent, open and open cross-boundary issues now (`IssueTable.count`'s counts, one gather)."""
+    iss = m.issues
+    a = iss.active
+    status = iss.status.take(a)
+    is_open = status == OPEN
+    return (int(np.count_nonzero(status == LATENT)), int(np.count_nonzero(is_open)),
+            int(np.count_nonzero(is_open & iss.cross.take(a))))
+
+
 def issues_latent(m: M) -> int:
-    return int(m.issues.count(LATENT))
+    return _shared(m, "issue_counts", _issue_counts)[0]
 
 
 def issues_open(m: M) -> int:
-    return int(m.issues.count(OPEN))
+    return _shared(m, "issue_counts", _issue_counts)[1]
 
 
 def cross_issues_open(m: M) -> int:
     """Open cross-boundary issues. With the same inflow, fewer of them means a shorter mean time in
     the system, given-up issues included (Little's law) — unlike the mean age of those resolved,
     which rises when a mechanism resolves old issues the baseline would have given up."""
-    iss = m.issues
-    a = iss.active
-    return int(np.count_nonzero((iss.status[a] == OPEN) & iss.cross[a]))
+    return _shared(m, "issue_counts", _issue_counts)[2]
 
 
 def issues_resolved(m: M) -> int:
@@ -416,29 +487,36 @@ def projects_active(m: M) -> int:
     return int(len(m.projects.active))
 
 
+def _quality_means(m: M) -> list[float]:
+    """Mean quality of each domain over the compounds: the columns copied to rows, so one reduction sums
+    each the way ``m.quality[:, d].mean()`` does (numpy's pairwise sum does not depend on the stride)."""
+    q = m.quality
+    return [s / q.shape[0] for s in np.add.reduce(np.ascontiguousarray(q.T), axis=1).tolist()]
+
+
 # Module-level functions (not closures), so a model and its DataCollector pickle.
 def quality_property(m: M) -> float:
-    return _mean(m.quality[:, PROPERTY])
+    return _shared(m, "quality_means", _quality_means)[PROPERTY]
 
 
 def quality_environment(m: M) -> float:
-    return _mean(m.quality[:, ENVIRONMENT])
+    return _shared(m, "quality_means", _quality_means)[ENVIRONMENT]
 
 
 def quality_safety(m: M) -> float:
-    return _mean(m.quality[:, SAFETY])
+    return _shared(m, "quality_means", _quality_means)[SAFETY]
 
 
 def quality_care(m: M) -> float:
-    return _mean(m.quality[:, CARE])
+    return _shared(m, "quality_means", _quality_means)[CARE]
 
 
 def quality_culture(m: M) -> float:
-    return _mean(m.quality[:, CULTURE])
+    return _shared(m, "quality_means", _quality_means)[CULTURE]
 
 
 def quality_infrastructure(m: M) -> float:
-    return _mean(m.quality[:, INFRASTRUCTURE])
+    return _shared(m, "quality_means", _quality_means)[INFRASTRUCTURE]
 
 
 REPORTERS: dict[str, object] = {
