@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, overload
 import mesa
 import numpy as np
 
+from model.arrays import clip
 from model.domains import AGE_GROUPS, age_weights
 
 if TYPE_CHECKING:
@@ -48,9 +49,15 @@ def sums_by_household(households: np.ndarray, weights: np.ndarray | None, n: int
     return hit, total, count[hit]
 
 
-def sigmoid(x: np.ndarray | float) -> np.ndarray:
-    """The logistic function σ."""
-    return 1.0 / (1.0 + np.exp(-x))
+def sigmoid(x: np.ndarray | float, out: np.ndarray | None = None) -> np.ndarray:
+    """The logistic function σ: 1 / (1 + exp(−x)), the same operations and bits as that expression, in
+    one array (``out``, which may be ``x`` itself, or a new one) rather than one per intermediate result."""
+    if not isinstance(x, np.ndarray):
+        return 1.0 / (1.0 + np.exp(-x))
+    out = np.negative(x, out=out)
+    np.exp(out, out=out)
+    out += 1.0
+    return np.divide(1.0, out, out=out)
 
 
 class Households:
@@ -132,19 +139,31 @@ class Households:
         reward_yuan: float,
         cost_delta: float,
     ) -> np.ndarray:
-        """Probability of taking part this week when offered (docs/specification.md §8, Participation)."""
-        z = (
-            p["part_base"]
-            + p["part_motivation_weight"] * self.motivation
-            + p["part_efficacy_weight"] * self.efficacy
-            + p["part_trust_weight"] * self.trust_community
-            + p["social_influence"] * neighbour_share
-            + p["part_party_weight"] * self.party_member * mobilisation
-            + p["part_reward_weight"] * reward_yuan
-            - self.participation_cost(p)
-            - cost_delta
-        )
-        return sigmoid(z)
+        """Probability of taking part this week when offered (docs/specification.md §8, Participation):
+        σ(base + w_m·motivation + w_e·efficacy + w_t·trust + w_s·neighbours + w_p·party member·mobilisation
+        + w_r·reward − cost − cost_delta), summed term by term in that order (in two arrays, `out=`)."""
+        z = np.multiply(self.motivation, p["part_motivation_weight"])
+        z += p["part_base"]
+        term = np.multiply(self.efficacy, p["part_efficacy_weight"])
+        z += term
+        np.multiply(self.trust_community, p["part_trust_weight"], out=term)
+        z += term
+        np.multiply(neighbour_share, p["social_influence"], out=term)
+        z += term
+        np.multiply(self._party_weight(p["part_party_weight"]), mobilisation, out=term)
+        z += term
+        z += p["part_reward_weight"] * reward_yuan
+        z -= self.participation_cost(p)
+        z -= cost_delta
+        return sigmoid(z, out=z)
+
+    def _party_weight(self, weight: float) -> np.ndarray:
+        """weight × party member (0/1) for every household, made again only when the weight changes."""
+        cached = self.__dict__.get("_party_weight_cache")
+        if cached is None or cached[0] != weight:
+            cached = self._party_weight_cache = (weight, weight * self.party_member)
+            cached[1].flags.writeable = False
+        return cached[1]
 
     def pay_probability(
         self, p: dict, property_quality: np.ndarray, neighbour_paid_share: np.ndarray, bonus: float
@@ -189,8 +208,8 @@ class Households:
                 # sums over the households concerned only (bincount adds each one's terms in order)
                 hit, total, count = sums_by_household(h, o - target[h], self.n)
                 target[hit] += rate * total / count
-        np.clip(self.trust_community, 0.0, 1.0, out=self.trust_community)
-        np.clip(self.trust_property, 0.0, 1.0, out=self.trust_property)
+        clip(self.trust_community, 0.0, 1.0, out=self.trust_community)
+        clip(self.trust_property, 0.0, 1.0, out=self.trust_property)
 
     def gain_efficacy(self, households: np.ndarray, outcomes: np.ndarray, rate: float) -> None:
         """An own report that led to a result raises efficacy; one that came to nothing lowers it."""
@@ -200,38 +219,70 @@ class Households:
         e = self.efficacy
         step = rate * delta / count
         e[hit] += np.where(step > 0, step * (1 - e[hit]), step * e[hit]) * 2.0
-        np.clip(e, 0.0, 1.0, out=e)
+        clip(e, 0.0, 1.0, out=e)
 
     def weighted_quality(self, quality_by_building: np.ndarray, building_of: np.ndarray) -> np.ndarray:
         """Σ_d w_d·q_d for every household (its age group's weights, its building's quality (n_buildings,
-        6)): the same sums as over an (n, 6) array, made once per building and age group."""
-        groups = len(self._age_table)
-        table = np.einsum("ij,ij->i", np.repeat(quality_by_building, groups, axis=0),
-                          np.tile(self._age_table, (len(quality_by_building), 1)))
-        return table[building_of * groups + self.age_group]
+        6)): the same sums as over an (n, 6) array, made once per building and age group. The age
+        weights laid out per (building, age group) and each household's row in that table are fixed
+        for a run, so they are made once (`_building_age_rows`)."""
+        weights, rows = self._building_age_rows(len(quality_by_building), building_of)
+        table = np.einsum("ij,ij->i", np.repeat(quality_by_building, len(self._age_table), axis=0), weights)
+        return table.take(rows)
+
+    def _building_age_rows(self, n_buildings: int, building_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The age groups' weights repeated for every building, (n_buildings·3, 6), and each household's
+        row (building, age group) in it."""
+        cached = self.__dict__.get("_weights_by_building_age")
+        if cached is None or cached[0] != n_buildings or cached[1] is not building_of:
+            groups = len(self._age_table)
+            rows = building_of.astype(np.intp) * groups + self.age_group
+            cached = self._weights_by_building_age = (n_buildings, building_of,
+                                                      np.tile(self._age_table, (n_buildings, 1)), rows)
+        return cached[2], cached[3]
 
     def update_experience(self, weighted_quality: np.ndarray, p: dict) -> np.ndarray:
         """x = Σ_d w_d·q_d (age-group weights; `weighted_quality`) − penalty·old pending + bonus·resolved
         on time + project benefit, plus a share for trust in the community (docs/specification.md §8, Satisfaction)."""
+        # written with two arrays and `out=`, as (1 − tw)·wq + tw·trust − penalty·min(pending, cap)
+        # + (bonus·min(resolved, cap) + benefit), term by term in that order
         tw = p["trust_weight_in_experience"]
-        x = (1.0 - tw) * weighted_quality + tw * self.trust_community
-        x -= p["pending_penalty"] * np.minimum(self.pending_old, p["pending_count_cap"])
-        x += p["resolved_bonus"] * np.minimum(self.resolved_recent, p["resolved_count_cap"]) + self.project_benefit
+        x = np.multiply(weighted_quality, 1.0 - tw)
+        term = np.multiply(self.trust_community, tw)
+        x += term
+        np.minimum(self.pending_old, p["pending_count_cap"], out=term)
+        term *= p["pending_penalty"]
+        x -= term
+        np.minimum(self.resolved_recent, p["resolved_count_cap"], out=term)
+        term *= p["resolved_bonus"]
+        term += self.project_benefit
+        x += term
         self.experience = x
         return x
 
     def update_satisfaction(self, neighbour_mean: np.ndarray, p: dict, rng: np.random.Generator) -> None:
         """s moves toward x + κ·(x − a) (level plus surprise), toward neighbours, with noise;
         aspiration adapts to experience (hedonic adaptation)."""
-        x, a = self.experience, self.aspiration
-        target = x + p["surprise_weight"] * (x - a) + self.disposition
-        s = self.satisfaction
-        s += p["satisfaction_rate"] * (target - s) + p["neighbour_weight"] * (neighbour_mean - s)
+        # s += rate·(target − s) + weight·(neighbours − s), target = x + κ·(x − a) + disposition, and
+        # a += rate_a·(x − a): the same operations in the same order, in two arrays with `out=`
+        x, a, s = self.experience, self.aspiration, self.satisfaction
+        change = np.subtract(x, a)
+        change *= p["surprise_weight"]
+        np.add(x, change, out=change)
+        change += self.disposition
+        change -= s
+        change *= p["satisfaction_rate"]
+        social = np.subtract(neighbour_mean, s)
+        social *= p["neighbour_weight"]
+        change += social
+        s += change
         if p["satisfaction_noise"] > 0:
             s += rng.normal(0.0, p["satisfaction_noise"], self.n)
-        np.clip(s, 0.0, 1.0, out=s)
-        a += p["aspiration_rate"] * (x - a)
-        np.clip(a, 0.0, 1.0, out=a)
+        clip(s, 0.0, 1.0, out=s)
+        np.subtract(x, a, out=change)
+        change *= p["aspiration_rate"]
+        a += change
+        clip(a, 0.0, 1.0, out=a)
         self.resolved_recent *= p["resolved_memory"]
         self.project_benefit *= p["project_benefit_memory"]
 

@@ -27,6 +27,7 @@ from agents import (
     StreetOffice,
 )
 from agents.resident import ResidentViews, sigmoid, sums_by_household
+from model.arrays import clip
 from model.collection import RunCollector, recorded_reporters
 from model.domains import (
     CARE,
@@ -618,7 +619,7 @@ class CoGovernanceModel(mesa.Model):
         slots += lv.extra_slots_per_community
         self.slots_week = float(slots.sum())
         mob_grid = np.array([b.effective_mobilisation(lv.mobilisation_bonus) for b in self.party_branches])
-        self.mobilisation_h = mob_grid[lay.grid_of]
+        self.mobilisation_h = np.repeat(mob_grid, lay.households_per_grid)  # = mob_grid[grid_of]: grids are blocks
         seen = hh.volunteered_last_month(self.week).astype(np.float64)
         nbr = self.network.neighbour_mean(seen)
         if lv.party_role_model > 0:
@@ -872,8 +873,8 @@ class CoGovernanceModel(mesa.Model):
             # visible progress: trust moves toward the mean outcome of the issues closed this week
             # (resolved: the same outcome as in the feedback, falling with lateness; given up: 0)
             hh.trust_community += self.levers.transparency * (self.closed_outcome_mean - hh.trust_community)
-        np.clip(hh.trust_community, 0.0, 1.0, out=hh.trust_community)
-        np.clip(hh.efficacy, 0.0, 1.0, out=hh.efficacy)
+        clip(hh.trust_community, 0.0, 1.0, out=hh.trust_community)
+        clip(hh.efficacy, 0.0, 1.0, out=hh.efficacy)
 
     def _depreciate_projects(self) -> None:
         """Project lifts wear out at project_depreciation_per_year (weekly share), without maintenance."""
@@ -883,23 +884,39 @@ class CoGovernanceModel(mesa.Model):
 
     def _update_quality(self) -> None:
         """Quality of each domain in each compound from its providers (docs/specification.md §2, §8)."""
-        lay, p = self.layout, self.p
+        p = self.p
         q = self.base_quality + self.grid_boost
         firm_q = np.array([f.quality if f.present else p["unmanaged_quality"] for f in self.firms])
         q[:, PROPERTY] = firm_q
         q[:, ENVIRONMENT] += p["firm_environment_effect"] * (firm_q - 0.5)
         q += self._volunteer_service()
+        q += self._organisation_service()
+        self.quality = clip(q, 0.0, 1.0, out=q)
+
+    def _organisation_service(self) -> np.ndarray:
+        """(grids, 6) quality social organisations' service hours add in their domain, by community:
+        S·(1 − exp(−h/k)), h their hours per 100 households. The hours change only when an
+        organisation's do (grants, quarterly; a new organisation), so the lift is made again only then."""
+        lay, p = self.layout, self.p
+        hours = [(so.community, SO_SERVICE_DOMAIN[so.domain], so.service_hours()) for so in self.social_orgs]
+        cached = self.__dict__.get("_organisation_service_cache")
+        if cached is not None and cached[0] == hours:
+            return cached[1]
         service = np.zeros((lay.n_communities, 6))
-        for so in self.social_orgs:
-            service[so.community, SO_SERVICE_DOMAIN[so.domain]] += so.service_hours()
+        for community, domain, h in hours:
+            service[community, domain] += h
         per_100 = service / (lay.households_per_community / 100.0)
-        q += (p["service_effect"] * (1.0 - np.exp(-per_100 / p["service_saturation"])))[lay.grid_community]
-        self.quality = np.clip(q, 0.0, 1.0)
+        lift = (p["service_effect"] * (1.0 - np.exp(-per_100 / p["service_saturation"])))[lay.grid_community]
+        lift.flags.writeable = False
+        self._organisation_service_cache = (hours, lift)
+        return lift
 
     def building_quality(self) -> np.ndarray:
         """(n_buildings, 6) quality the households of each building live with (compound plus building
         projects)."""
-        return np.clip(self.quality[self.layout.building_grid] + self.building_boost, 0.0, 1.0)
+        quality = self.quality.take(self.layout.building_grid, axis=0)
+        quality += self.building_boost
+        return clip(quality, 0.0, 1.0, out=quality)
 
     def _volunteer_service(self) -> np.ndarray:
         """(grids, 6) quality volunteers add: each domain's share of the compound's volunteer hours
@@ -907,16 +924,32 @@ class CoGovernanceModel(mesa.Model):
         (`volunteer_productivity`) per hour per household at first, saturating at M
         (`volunteer_effect_max`). Environment, patrols (safety), care; the rest is culture."""
         p, lay = self.p, self.layout
-        hours = self.volunteer_hours_grid / lay.households_per_grid  # per household, ~last 4 weeks
-        shares = np.zeros(6)
-        shares[ENVIRONMENT] = p["volunteer_share_environment"]
-        shares[SAFETY] = p["volunteer_share_patrol"]
-        shares[CARE] = p["volunteer_share_care"]
-        shares[CULTURE] = max(0.0, 1.0 - shares[ENVIRONMENT] - shares[SAFETY] - shares[CARE])
         top, k = p["volunteer_effect_max"], p["volunteer_productivity"]
         if top <= 0:
             return np.zeros((lay.n_grids, 6))
-        return top * (1.0 - np.exp(-k * np.outer(hours, shares) / top))
+        hours = self.volunteer_hours_grid / lay.households_per_grid  # per household, ~last 4 weeks
+        # top·(1 − exp(−k·h_d/top)), evaluated in one array in that order
+        lift = np.outer(hours, self._volunteer_shares())
+        lift *= -k
+        lift /= top
+        np.exp(lift, out=lift)
+        np.subtract(1.0, lift, out=lift)
+        lift *= top
+        return lift
+
+    def _volunteer_shares(self) -> np.ndarray:
+        """Each domain's share of volunteer hours (fixed for a run: parameters)."""
+        shares = self.__dict__.get("_volunteer_share_cache")
+        if shares is None:
+            p = self.p
+            shares = np.zeros(6)
+            shares[ENVIRONMENT] = p["volunteer_share_environment"]
+            shares[SAFETY] = p["volunteer_share_patrol"]
+            shares[CARE] = p["volunteer_share_care"]
+            shares[CULTURE] = max(0.0, 1.0 - shares[ENVIRONMENT] - shares[SAFETY] - shares[CARE])
+            shares.flags.writeable = False
+            self._volunteer_share_cache = shares
+        return shares
 
     def household_quality(self) -> np.ndarray:
         """(n_households, 6) quality each household lives with (compound plus building projects)."""

@@ -1,6 +1,7 @@
-"""The weekly reporters' (and the rationing's) fast paths give numpy's own results bit for bit, so a faster collection never
-moves a number a researcher has already published (the fingerprints check whole runs; these check the
-building blocks on inputs the runs rarely produce: ties, one or two values, all zeros)."""
+"""The fast paths of the weekly reporters, the households' rules and the rationing give numpy's own
+results bit for bit, so a faster week never moves a number a researcher has already published (the
+fingerprints check whole runs; these check the building blocks on inputs the runs rarely produce:
+ties, one or two values, all zeros, NaN, −0)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from agents.resident import sums_by_household
+from agents.resident import sigmoid, sums_by_household
+from model.arrays import clip
+from model.domains import DOMAINS
+from model.issues import LATENT, OPEN
 from model.model import CoGovernanceModel, _smallest
-from model.reporters import _mean, _share, gini, morans_i_by_building, percentile_linear
+from model.reporters import (
+    REPORTERS,
+    _mean,
+    _share,
+    collecting,
+    gini,
+    morans_i_by_building,
+    percentile_linear,
+)
+from model.space import SocialNetwork, StreetLayout
 
 finite = st.floats(min_value=0.0, max_value=600.0, allow_nan=False, allow_infinity=False)
 values = arrays(np.float64, st.integers(1, 300), elements=finite)
@@ -92,3 +105,51 @@ def test_sums_by_household_are_bincounts_bit_for_bit(households: list[int], seed
     expected = full_count.nonzero()[0]
     assert np.array_equal(hit, expected) and np.array_equal(count, full_count[expected])
     assert total.tobytes() == np.bincount(h, weights=w, minlength=30_000)[expected].tobytes()
+
+
+def test_shared_subgroup_values_equal_each_group_computed_alone() -> None:
+    """Reporters that share one pass over the households (subgroup means and shares, issue counts,
+    quality by domain, hotline sums) report what each value computed on its own gives."""
+    model = CoGovernanceModel("co_governance_full", seed=2, n_communities=2)
+    model.run(9)
+    hh, groups = model.households, [np.flatnonzero(model.households.age_group == g) for g in range(3)]
+    groups += [np.flatnonzero(hh.owner), np.flatnonzero(~hh.owner)]
+    names = ["youth", "working", "retired", "owners", "renters"]
+    with collecting(model):
+        for name, idx in zip(names, groups, strict=True):
+            assert _bits(REPORTERS[f"satisfaction_{name}"](model)) == _bits(hh.satisfaction[idx].mean())
+            assert _bits(REPORTERS[f"participation_{name}"](model)) == _bits(model.active_mask[idx].mean())
+        for d, domain in enumerate(DOMAINS):
+            assert _bits(REPORTERS[f"quality_{domain}"](model)) == _bits(model.quality[:, d].mean())
+        assert REPORTERS["issues_open"](model) == model.issues.count(OPEN)
+        assert REPORTERS["issues_latent"](model) == model.issues.count(LATENT)
+        log = model.hotline_log
+        for column, name in ((1, "hotline_resolution_rate"), (2, "hotline_satisfaction_rate")):
+            assert _bits(REPORTERS[name](model)) == _bits(log[:, column].sum() / log[:, 0].sum())
+    model.remove()
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(np.float64, st.integers(1, 400), elements=st.floats(-2.0, 3.0, allow_subnormal=True)
+              | st.sampled_from([np.nan, -0.0, 0.0, 1.0])))
+def test_clip_and_sigmoid_are_numpys_bit_for_bit(x: np.ndarray) -> None:
+    assert clip(x, 0.0, 1.0).tobytes() == np.clip(x, 0.0, 1.0).tobytes()
+    y = x.copy()
+    clip(y, 0.0, 1.0, out=y)
+    assert y.tobytes() == np.clip(x, 0.0, 1.0).tobytes()
+    with np.errstate(over="ignore"):
+        plain = 1.0 / (1.0 + np.exp(-x))
+        assert sigmoid(x).tobytes() == plain.tobytes()
+        assert sigmoid(x.copy(), out=y).tobytes() == plain.tobytes()
+
+
+@pytest.mark.parametrize("k", [0, 1, 4, 7, 9])
+def test_neighbour_mean_is_the_plain_mean_over_each_households_neighbours(k: int) -> None:
+    """Building mates plus interest ties, summed as `values[ties].sum(axis=1)` plus the building's other
+    households: the fast form gives the same bits for every k (below 8 ties and from 8 on)."""
+    layout = StreetLayout(2, 2, 3, 5)
+    network = SocialNetwork(layout, k, np.random.default_rng(k))
+    values = np.random.default_rng(10 + k).random(layout.n_households)
+    building = np.bincount(layout.building_of, weights=values)[layout.building_of] - values
+    plain = (building + values[network.ties].sum(axis=1)) / max(network.degree, 1)
+    assert network.neighbour_mean(values).tobytes() == plain.tobytes()
