@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(parents=True, exist_ok=True)
         (work / "bench4.toml").write_text(TOML.format(budget=args.budget), encoding="utf-8")
         observations(work)
+        load_before = os.getloadavg()[0]
         started = time.perf_counter()
         cpu_before = _cpu_seconds()
         done = run_calibration(work / "bench4.toml", work / "out", jobs=args.jobs, progress=True)
@@ -92,9 +93,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"calibration benchmark: 4 free parameters, default community x 156 weeks, --jobs {args.jobs}")
         print(f"  generations {len(result.generations)}, sampler runs {result.simulations} "
               f"(+{done['spec'].method.predictive_draws} predictive); stopped: {result.stop_reason}")
-        print(f"  wall {wall:.0f} s, {runs / wall:.1f} runs/s; CPU {cpu:.0f} s (driver + workers), "
-              f"{cpu / runs:.3f} CPU-s per run: on {args.jobs} otherwise idle cores about {cpu / args.jobs:.0f} s")
-        print(f"  load average at the end: {os.getloadavg()[0]:.1f} (a loaded machine stretches the wall time)")
+        print(f"  wall {wall:.0f} s ({wall * 2000 / runs / 60:.1f} min per 2,000 runs), {runs / wall:.2f} runs/s; "
+              f"CPU {cpu:.0f} s (driver + workers), {cpu / runs:.3f} CPU-s per run: on {args.jobs} otherwise idle "
+              f"cores about {cpu / args.jobs:.0f} s ({cpu * 2000 / runs / args.jobs / 60:.1f} min per 2,000 runs)")
+        print(f"  the run got {cpu / wall:.2f} CPU-s per second of {args.jobs} workers' worth; load average "
+              f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (other work stretches the wall time)")
         print(done["summary"][["parameter", "median", "q05", "q95", "contraction"]].to_string(index=False))
     return 0
 
