@@ -192,7 +192,9 @@ class Households:
 
     def relax_motivation(self, rate: float) -> None:
         """Without reward, motivation relaxes slowly toward its baseline m0."""
-        self.motivation += rate * (self.motivation0 - self.motivation)
+        change = np.subtract(self.motivation0, self.motivation)
+        change *= rate
+        self.motivation += change
 
     def learn_from_outcomes(
         self, households: np.ndarray, outcomes: np.ndarray, about_property: np.ndarray, rate: float

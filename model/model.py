@@ -611,11 +611,12 @@ class CoGovernanceModel(mesa.Model):
         self._hook("activities")
         lay, hh, p, lv, rng = self.layout, self.households, self.p, self.levers, self.rng
         n_c = lay.n_communities
-        slots = np.zeros(n_c)
+        by_community = [0.0] * n_c  # added up in floats, in the same order, then one array
         for branch in self.party_committees + self.party_branches:
-            slots[branch.community] += branch.offer_slots(p["slots_per_organiser_hour"], lv.mobilisation_bonus)
+            by_community[branch.community] += branch.offer_slots(p["slots_per_organiser_hour"], lv.mobilisation_bonus)
         for so in self.social_orgs:
-            slots[so.community] += so.volunteer_slots(p["slots_per_organiser_hour"])
+            by_community[so.community] += so.volunteer_slots(p["slots_per_organiser_hour"])
+        slots = np.array(by_community, dtype=np.float64)
         slots += lv.extra_slots_per_community
         self.slots_week = float(slots.sum())
         mob_grid = np.array([b.effective_mobilisation(lv.mobilisation_bonus) for b in self.party_branches])
@@ -679,13 +680,15 @@ class CoGovernanceModel(mesa.Model):
         self._hook("property")
         lay, hh, p, lv, rng = self.layout, self.households, self.p, self.levers, self.rng
         firm_quality = np.array([f.quality if f.present else p["unmanaged_quality"] for f in self.firms])
-        nbr_paid = self.paid_share_grid[lay.grid_of]
-        prob = hh.pay_probability(p, firm_quality[lay.grid_of], nbr_paid, 0.0)
-        served = np.array([f.present for f in self.firms])[lay.grid_of]
+        present = np.array([f.present for f in self.firms])
+        per_household = lay.households_per_grid  # grids are blocks: np.repeat(x, per_household) = x[grid_of]
+        quality_seen = np.repeat(firm_quality, per_household)
+        nbr_paid = np.repeat(self.paid_share_grid, per_household)
+        prob = hh.pay_probability(p, quality_seen, nbr_paid, 0.0)
+        served = np.repeat(present, per_household)
         hh.pays_fee = (rng.random(lay.n_households) < prob) & served
         paying = lay.per_grid(hh.pays_fee.astype(np.float64))
-        self.paid_share_grid = np.where(np.array([f.present for f in self.firms]),
-                                        paying / lay.households_per_grid, self.paid_share_grid)
+        self.paid_share_grid = np.where(present, paying / lay.households_per_grid, self.paid_share_grid)
         served_units = lay.per_grid(served.astype(np.float64)).sum()
         self.collection_rate = float(paying.sum() / served_units) if served_units else np.nan
         for g, firm in enumerate(self.firms):
@@ -704,7 +707,7 @@ class CoGovernanceModel(mesa.Model):
             else:
                 self._find_new_firm(g, oc)
         # trust in the property service follows the quality residents see
-        hh.trust_property += p["trust_property_rate"] * (firm_quality[lay.grid_of] - hh.trust_property)
+        hh.trust_property += p["trust_property_rate"] * (quality_seen - hh.trust_property)
 
     def _replacement_vote(self, g: int, oc: OwnersCommittee) -> None:
         lay, hh, p = self.layout, self.households, self.p
@@ -929,7 +932,7 @@ class CoGovernanceModel(mesa.Model):
             return np.zeros((lay.n_grids, 6))
         hours = self.volunteer_hours_grid / lay.households_per_grid  # per household, ~last 4 weeks
         # top·(1 − exp(−k·h_d/top)), evaluated in one array in that order
-        lift = np.outer(hours, self._volunteer_shares())
+        lift = np.multiply(hours[:, None], self._volunteer_shares())  # np.outer without its wrapper
         lift *= -k
         lift /= top
         np.exp(lift, out=lift)

@@ -115,9 +115,9 @@ def gini(x: np.ndarray) -> float:
     weights = _GINI_WEIGHTS.get(n)
     if weights is None:
         weights = _GINI_WEIGHTS[n] = 2.0 * np.arange(1, n + 1) - n - 1
-    # elementwise product + numpy's pairwise sum, not ndarray.dot: BLAS splits a dot product across
-    # threads, which would make the bits depend on the number of cores
-    return float(_sum(weights * s) / (n * total))
+    # elementwise product (into the sorted copy) + numpy's pairwise sum, not ndarray.dot: BLAS splits a
+    # dot product across threads, which would make the bits depend on the number of cores
+    return float(_sum(np.multiply(weights, s, out=s)) / (n * total))
 
 
 def percentile_linear(x: np.ndarray, q: float) -> float:
