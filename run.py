@@ -141,7 +141,22 @@ def program_name() -> str:
     return "cogov" if sys.argv and Path(sys.argv[0]).name == "cogov" else "run.py"
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: Subcommands that live with their implementation: the module whose `add_cli` registers each.
+EXTRA_COMMANDS = {
+    "compare": "experiments.compare",
+    "sweep": "experiments.sweep_cli",
+    "sensitivity": "experiments.sweep_cli",
+    "calibrate": "experiments.calibration.cli",
+    "viz": "viz.server",
+    "bench": "benchmarks.bench",
+    "docs": "model.docs",
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line. With ``command`` (the word that names the subcommand) only the module of that
+    subcommand is imported, so a command does not pay for the imports of all the others; without it, or
+    for a word that is no subcommand (argparse then lists them all), every subcommand is registered."""
     from model import __version__
 
     parser = OneLineParser(prog=program_name(),
@@ -187,17 +202,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="out/run", metavar="DIR", help="output folder (default out/run)")
     p.set_defaults(handler=cmd_run)
 
-    for register in _extra_commands():
+    if command in sub.choices:  # list, describe, run: nothing else to import
+        return parser
+    for register in _extra_commands(command):
         register(sub)
     return parser
 
 
-def _extra_commands() -> list[Callable[[Any], None]]:
-    """Subcommands that live with their implementation (compare, sweep, sensitivity, viz, bench)."""
+def _extra_commands(command: str | None = None) -> list[Callable[[Any], None]]:
+    """The `add_cli` functions of the subcommands in EXTRA_COMMANDS (only ``command``'s when it names one)."""
     import importlib
 
+    modules = [EXTRA_COMMANDS[command]] if command in EXTRA_COMMANDS else list(dict.fromkeys(EXTRA_COMMANDS.values()))
     found = []
-    for module_name in ("experiments.compare", "experiments.sweep", "experiments.calibration.cli", "viz.server", "benchmarks.bench", "model.docs"):
+    for module_name in modules:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -211,8 +229,9 @@ def _extra_commands() -> list[Callable[[Any], None]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    parser = build_parser(next((w for w in words if not w.startswith("-")), None))
+    args = parser.parse_args(words)
     from storage.inputs import one_line
     from storage.outputs import DiskFull, is_disk_full
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from experiments.engine import RUNS_DIR, completed_run_ids
 from model.errors import UserError
 from storage.outputs import atomic_write
+
+if TYPE_CHECKING:  # pandas is imported where tables are built: the sweep's driver starts light
+    import pandas as pd
 
 __all__ = [
     "MANIFEST", "RESULTS", "FORMAT", "read_manifest", "manifest_problem", "check_run_files_readable", "write_json", "design_table", "build_results",
@@ -106,6 +107,8 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 
 def design_table(manifest: dict[str, Any]) -> pd.DataFrame:
     """run_id, point, replicate, seed and the swept parameters, one row per run."""
+    import pandas as pd
+
     runs = pd.DataFrame(manifest["runs"], columns=["run_id", "point", "replicate", "seed"])
     names = [f["name"] for f in manifest["design"]["factors"]]
     points = pd.DataFrame(manifest["points"], columns=names)
@@ -120,6 +123,7 @@ def design_table(manifest: dict[str, Any]) -> pd.DataFrame:
 def build_results(out: Path, manifest: dict[str, Any]) -> pd.DataFrame:
     """One row per finished run and outcome: run_id, point, replicate, seed, parameters, outcome, metric,
     statistic, last_weeks, value. Sorted by run id, then outcome order; reads only the outcome rows."""
+    import pandas as pd
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
 
@@ -170,6 +174,7 @@ def write_results(out: Path, manifest: dict[str, Any], into: Path | None = None)
 def load_series(out_dir: str | Path, metrics: list[str] | None = None) -> pd.DataFrame:
     """Weekly series of a sweep's finished runs (what the run files kept), long: run_id, point, replicate,
     seed, parameters, metric, week, value. ``metrics`` narrows it down."""
+    import pandas as pd
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
 

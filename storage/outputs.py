@@ -24,11 +24,12 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from model.errors import UserError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["DiskFull", "is_disk_full", "disk_full_guard", "staged_folder", "atomic_write", "ensure_writable_dir",
            "write_run_outputs", "write_parquet", "metric_units", "versions", "package_git_commit"]
@@ -134,6 +135,7 @@ def versions() -> dict[str, str]:
     this package is itself a git checkout (never the commit of a repository it is installed inside)."""
     import mesa
     import numpy
+    import pandas as pd
     import pyarrow
 
     import model as cogov
@@ -245,6 +247,8 @@ def write_run_outputs(out_dir: Path, frame: pd.DataFrame, meta: dict[str, Any]) 
     Parquet file carries scenario, seed, weeks, versions and every column's unit as metadata, and
     run.json lists the units too.
     """
+    import pandas as pd
+
     frame = frame.copy()
     frame.insert(0, "seed", pd.array([int(meta["seed"])] * len(frame), dtype="int64"))
     frame.insert(0, "scenario", str(meta["scenario"]))

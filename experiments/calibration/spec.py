@@ -329,7 +329,7 @@ def _cell_number(value: Any, where: str, column: str) -> float:
 def load_calibration(path_text: str | Path, holdout_after: int | None = None) -> CalibrationSpec:
     """Read and validate a calibration file (and its observation file); a problem is one `UserError` line."""
     import model.mechanisms  # noqa: F401  (declares mechanism parameters)
-    from experiments.sweep import _param_names, _resolve_scenario
+    from experiments.sweep_file import _param_names, _resolve_scenario
     from model.model import check_consistency
     from model.parameters import PARAMETERS
     from scenarios import load_scenario

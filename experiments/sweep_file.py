@@ -1,0 +1,539 @@
+"""The sweep file: read and validate it into a `SweepSpec` (`load_sweep`); nothing here runs a model.
+
+A sweep file (TOML)::
+
+    [sweep]
+    name = "participation_grid"      # optional (default: the file name); the default --out is out/sweeps/NAME
+    description = "..."               # optional
+    scenario = "baseline"             # base scenario: a name in scenarios/, or a .toml path (relative to this file)
+    weeks = 26                        # default: the scenario's horizon
+    replicates = 3                    # runs per design point (default 1)
+    seed = 2024                       # base seed (default 1); run seeds come from it via numpy SeedSequence
+    common_random_numbers = false     # true: replicate r gets the same seed at every design point
+                                      # (default: true for morris and sobol, false for grid and lhs)
+    series = "outcomes"               # weekly series kept in each run's file: "outcomes" (the metrics the
+                                      # outcomes use; default), "all" (every metric) or "none"
+
+    [fixed]                           # parameters held at one value in every run (checked like --set)
+    grids = 2
+    "points.enabled" = true           # mechanism parameters are KEY.NAME (quoted), or [fixed.points] tables
+
+    [design]
+    method = "grid"                   # grid | lhs | morris | sobol
+    # samples = 64                    # lhs: points; sobol: N, a power of two (runs = N·(D+2), N·(2D+2) with
+    # second_order = false            #      second_order = true)
+    # trajectories = 10               # morris: trajectories (runs = trajectories·(D+1))
+    # levels = 4                      # morris: grid levels (even)
+    [design.parameters]
+    buck_pass_prob = [0.1, 0.35, 0.6]                   # grid: the values
+    social_influence = { low = 0, high = 10, num = 3 }  # grid: evenly spaced values
+    # lhs/morris/sobol: a range, [low, high] or { low = 0, high = 10 }
+
+    [[outcomes]]                      # one or more
+    metric = "satisfaction_mean"      # any weekly metric (model/reporters.py)
+    statistic = "mean"                # final (default) | mean | median | min | max | std | sum
+    last_weeks = 13                   # window: the last N weeks (default: weeks 1..weeks; not with final)
+    name = "satisfaction"             # optional (default METRIC_STATISTIC[_lastN])
+
+    [sensitivity]                     # optional
+    auto = true                       # analyse at the end of the sweep (default true)
+    conf_level = 0.95                 # confidence level of the bootstrap intervals (Morris, Sobol)
+    num_resamples = 1000              # bootstrap resamples
+    plots = ["png", "svg"]            # plot formats ([] for none)
+
+Rules. Every name is a declared parameter (`model/parameters.py`), every value is checked against its
+declared range, unknown keys get the nearest valid one. A mechanism parameter (``KEY.NAME``) may only be
+set or swept when its mechanism is on: in the base scenario, by ``"KEY.enabled" = true`` in ``[fixed]``,
+or by sweeping ``KEY.enabled`` itself in a grid (nothing is switched on implicitly, so a sweep file says
+what it runs). ``weeks`` is set in ``[sweep]``, not as a parameter. Sampled integer parameters are rounded
+to the nearest integer; true/false parameters can only be swept in a grid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from experiments.designs import METHODS, Factor, is_power_of_two
+from model.errors import UserError
+
+__all__ = [
+    "Outcome",
+    "SensitivityOptions",
+    "SweepSpec",
+    "load_sweep",
+    "design_size",
+    "OVERRIDE_FLAGS",
+    "STATISTICS",
+    "SERIES_CHOICES",
+    "PLOT_FORMATS",
+]
+
+STATISTICS = ("final", "mean", "median", "min", "max", "std", "sum")
+SERIES_CHOICES = ("outcomes", "all", "none")
+PLOT_FORMATS = ("png", "svg")
+TOP_KEYS = ("sweep", "fixed", "design", "outcomes", "sensitivity")
+SWEEP_KEYS = (
+    "name",
+    "description",
+    "scenario",
+    "weeks",
+    "replicates",
+    "seed",
+    "common_random_numbers",
+    "series",
+)
+OUTCOME_KEYS = ("metric", "statistic", "last_weeks", "name")
+SENSITIVITY_KEYS = ("auto", "conf_level", "num_resamples", "plots")
+DESIGN_OPTIONS = {
+    "grid": (),
+    "lhs": ("samples",),
+    "morris": ("trajectories", "levels"),
+    "sobol": ("samples", "second_order"),
+}
+DESIGN_KEYS = ("method", "parameters", "samples", "trajectories", "levels", "second_order")
+MAX_RUNS = 10_000_000
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
+
+
+# --------------------------------------------------------------------------- the sweep file
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A number computed from one run's weekly series: ``statistic`` of ``metric`` (over a window)."""
+
+    name: str
+    metric: str
+    statistic: str
+    last_weeks: int | None = None
+
+    def compute(self, series: np.ndarray) -> float:
+        """The outcome of one run; ``series`` is the metric's weekly values, week 0 first."""
+        if self.statistic == "final":
+            return float(series[-1])
+        window = series[1:] if self.last_weeks is None else series[-self.last_weeks :]
+        if window.size == 0 or np.all(np.isnan(window)):
+            return 0.0 if self.statistic == "sum" else math.nan
+        fn = {
+            "mean": np.nanmean,
+            "median": np.nanmedian,
+            "min": np.nanmin,
+            "max": np.nanmax,
+            "std": np.nanstd,
+            "sum": np.nansum,
+        }[self.statistic]
+        return float(fn(window))
+
+
+@dataclass(frozen=True)
+class SensitivityOptions:
+    """The ``[sensitivity]`` section."""
+
+    auto: bool = True
+    conf_level: float = 0.95
+    num_resamples: int = 1000
+    plots: tuple[str, ...] = PLOT_FORMATS
+
+
+@dataclass
+class SweepSpec:
+    """A validated sweep file."""
+
+    path: Path
+    sha256: str
+    text: str
+    name: str
+    description: str
+    scenario: str  # a scenario name, or the absolute path of a scenario file
+    scenario_name: str
+    scenario_params: dict[str, Any]
+    weeks: int
+    replicates: int
+    seed: int
+    crn: bool
+    series: str
+    fixed: dict[str, Any]
+    method: str
+    options: dict[str, Any]
+    factors: list[Factor]
+    outcomes: list[Outcome]
+    sensitivity: SensitivityOptions = field(default_factory=SensitivityOptions)
+    overrides: dict[str, int] = field(default_factory=dict)  # --replicates/--weeks/--samples given
+
+
+def _read(path: Path) -> tuple[bytes, dict[str, Any]]:
+    from storage.inputs import read_toml
+
+    text, data = read_toml(path, "sweep file")
+    return text.encode("utf-8"), data
+
+
+def _suggest(key: str, pool: list[str] | tuple[str, ...]) -> str:
+    from model.parameters import suggest
+
+    return suggest(key, list(pool))
+
+
+def _table(data: dict[str, Any], key: str, where: str, required: bool = False) -> dict[str, Any]:
+    if key not in data:
+        if required:
+            raise UserError(f"{where}: missing section [{key}]")
+        return {}
+    value = data[key]
+    if not isinstance(value, dict):
+        raise UserError(f"{where}: [{key}] expected a table, got {type(value).__name__}")
+    return value
+
+
+def _known(table: dict[str, Any], keys: tuple[str, ...], where: str, section: str) -> None:
+    for key in table:
+        if key not in keys:
+            what = f"{section} unknown key '{key}'" if section else f"unknown section [{key}]"
+            raise UserError(f"{where}: {what}{_suggest(key, keys)}; expected one of {', '.join(keys)}")
+
+
+def _int(table: dict[str, Any], key: str, where: str, default: int | None, low: int, high: int) -> int:
+    value = table.get(key, default)
+    if value is None:
+        raise UserError(f"{where}: missing '{key}' (an integer in [{low}, {high}])")
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise UserError(f"{where}: '{key}' expected an integer in [{low}, {high}], got {value!r}")
+    return value
+
+
+def _bool(table: dict[str, Any], key: str, where: str, default: bool) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise UserError(f"{where}: '{key}' expected true or false, got {value!r}")
+    return value
+
+
+def _str(table: dict[str, Any], key: str, where: str, default: str | None) -> str:
+    value = table.get(key, default)
+    if value is None:
+        raise UserError(f"{where}: missing '{key}' (a string)")
+    if not isinstance(value, str):
+        raise UserError(f"{where}: '{key}' expected a string, got {value!r}")
+    return value
+
+
+def _param_names(table: dict[str, Any], where: str, section: str) -> dict[str, Any]:
+    """Flatten a table of parameters: ``"points.crowding"``, ``points__crowding`` or ``[..points]`` tables."""
+    from model.mechanisms import MECHANISMS
+    from model.parameters import PARAMETERS, kwarg_to_name, suggest
+
+    flat: dict[str, Any] = {}
+    items: list[tuple[str, Any]] = []
+    for key, value in table.items():
+        name = kwarg_to_name(key)
+        if name in MECHANISMS and name not in PARAMETERS and isinstance(value, dict):
+            items.extend((f"{name}.{kwarg_to_name(k)}", v) for k, v in value.items())
+        else:
+            items.append((name, value))
+    for name, value in items:
+        if name not in PARAMETERS:
+            raise UserError(f"{where}: {section} unknown parameter '{name}'{suggest(name)}")
+        if name == "weeks":
+            raise UserError(f"{where}: {section} 'weeks' is set in [sweep] (weeks = N), not as a parameter")
+        if name in flat:
+            raise UserError(f"{where}: {section} parameter '{name}' given twice")
+        flat[name] = value
+    return flat
+
+
+def _resolve_scenario(text: str, sweep_path: Path) -> str:
+    """A scenario name stays a name; a path is made absolute (relative paths: from the sweep file)."""
+    if text.endswith(".toml") or "/" in text or "\\" in text:
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = sweep_path.parent / path
+        return str(path.resolve())
+    return text
+
+
+def _grid_factor(name: str, spec: Any, where: str) -> Factor:
+    from model.parameters import PARAMETERS
+
+    p = PARAMETERS[name]
+    here = f"{where}: [design.parameters] {name}"
+    if isinstance(spec, dict):
+        _known(spec, ("low", "high", "num"), where, f"[design.parameters] {name}:")
+        if p.kind is bool:
+            raise UserError(f"{here}: true/false parameter; list its values, e.g. [false, true]")
+        if "low" not in spec or "high" not in spec or "num" not in spec:
+            raise UserError(
+                f"{here}: a grid range needs low, high and num (e.g. {{ low = 0, high = 1, num = 5 }})"
+            )
+        low, high = p.check(spec["low"], here), p.check(spec["high"], here)
+        num = _int(spec, "num", here, None, 1, 100_000)
+        if low >= high and num > 1:
+            raise UserError(f"{here}: low ({low!r}) must be below high ({high!r})")
+        raw = np.linspace(float(low), float(high), num)
+        values: list[Any] = [int(round(x)) if p.kind is int else float(x) for x in raw]
+    elif isinstance(spec, list):
+        if not spec:
+            raise UserError(f"{here}: expected a non-empty list of values")
+        values = [p.check(v, here) for v in spec]
+    else:
+        raise UserError(f"{here}: expected a list of values (grid) or {{ low, high, num }}, got {spec!r}")
+    if len(set(values)) != len(values):
+        raise UserError(f"{here}: values repeat ({values!r})")
+    return Factor(name, p.kind, values=tuple(values))
+
+
+def _range_factor(name: str, spec: Any, where: str, method: str) -> Factor:
+    from model.parameters import PARAMETERS
+
+    p = PARAMETERS[name]
+    here = f"{where}: [design.parameters] {name}"
+    if p.kind is bool:
+        raise UserError(f"{here}: true/false parameters can only be swept in a grid design, not {method}")
+    if isinstance(spec, dict):
+        _known(spec, ("low", "high"), where, f"[design.parameters] {name}:")
+        if "low" not in spec or "high" not in spec:
+            raise UserError(f"{here}: a range needs low and high (e.g. {{ low = 0, high = 1 }})")
+        low, high = spec["low"], spec["high"]
+    elif isinstance(spec, list) and len(spec) == 2:
+        low, high = spec
+    else:
+        raise UserError(
+            f"{here}: method {method} expects a range, [low, high] or {{ low = .., high = .. }}, got {spec!r}"
+        )
+    low, high = p.check(low, here), p.check(high, here)
+    if not low < high:
+        raise UserError(f"{here}: low ({low!r}) must be below high ({high!r})")
+    return Factor(name, p.kind, low=low, high=high)
+
+
+def _outcome(item: Any, where: str, weeks: int, index: int) -> Outcome:
+    from model.reporters import REPORTERS
+
+    here = f"{where}: [[outcomes]] #{index + 1}"
+    if not isinstance(item, dict):
+        raise UserError(f"{here}: expected a table (metric, statistic, last_weeks, name)")
+    _known(item, OUTCOME_KEYS, where, f"[[outcomes]] #{index + 1}")
+    metric = _str(item, "metric", here, None)
+    if metric not in REPORTERS:
+        raise UserError(f"{here}: unknown metric '{metric}'{_suggest(metric, list(REPORTERS))}")
+    statistic = _str(item, "statistic", here, "final")
+    if statistic not in STATISTICS:
+        raise UserError(
+            f"{here}: unknown statistic '{statistic}'{_suggest(statistic, STATISTICS)}; "
+            f"expected one of {', '.join(STATISTICS)}"
+        )
+    last = item.get("last_weeks")
+    if last is not None:
+        if statistic == "final":
+            raise UserError(f"{here}: 'last_weeks' does not apply to statistic 'final'")
+        last = _int(item, "last_weeks", here, None, 1, weeks)
+    default = f"{metric}_{statistic}" + (f"_last{last}" if last else "")
+    name = _str(item, "name", here, default)
+    if not _SAFE_NAME.match(name):
+        raise UserError(f"{here}: name {name!r} must be letters, digits, '_', '.' or '-'")
+    return Outcome(name, metric, statistic, last)
+
+
+OVERRIDE_FLAGS = {"replicates": "--replicates", "weeks": "--weeks", "samples": "--samples"}
+
+
+def _apply_overrides(data: dict[str, Any], overrides: dict[str, int], where: str) -> dict[str, Any]:
+    """The sweep file's data with command-line overrides applied; each checked and blamed on its flag.
+
+    ``samples`` is the lhs sample size, the Sobol' base sample N or the number of Morris trajectories.
+    """
+    from model.parameters import validate_value
+
+    data = {**data, "sweep": dict(data.get("sweep") or {}), "design": dict(data.get("design") or {})}
+    for key, value in overrides.items():
+        flag = OVERRIDE_FLAGS.get(key)
+        if flag is None:
+            raise UserError(f"sweep override '{key}': expected one of {', '.join(OVERRIDE_FLAGS)}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise UserError(f"{flag} {value}: expected a whole number, 1 or more")
+        if key == "weeks":
+            data["sweep"]["weeks"] = validate_value("weeks", value, where=flag)
+        elif key == "replicates":
+            data["sweep"]["replicates"] = value
+        else:
+            method = data["design"].get("method")
+            if method in ("lhs", "sobol"):
+                if method == "sobol" and not is_power_of_two(value):
+                    lo = 1 << (value.bit_length() - 1)
+                    raise UserError(f"{flag} {value}: a Sobol' design needs a power of two, e.g. {lo} or {lo * 2}")
+                data["design"]["samples"] = value
+            elif method == "morris":
+                data["design"]["trajectories"] = value
+            else:
+                raise UserError(f"{flag} {value}: {where} has a {method or 'missing'} design, whose points "
+                                f"are listed, not sampled; --samples applies to lhs, sobol and morris designs")
+    return data
+
+
+def load_sweep(path_text: str | Path, overrides: dict[str, int] | None = None) -> SweepSpec:
+    """Read and validate a sweep file; any problem is a one-line `UserError` naming file, key and expectation.
+
+    ``overrides`` (``--replicates``, ``--weeks``, ``--samples``) replace the file's values, e.g. to try a
+    sweep small first: ``{"replicates": 1, "weeks": 26, "samples": 8}``.
+    """
+    import model.mechanisms  # noqa: F401  (declares mechanism parameters)
+    from model.model import check_consistency
+    from scenarios import load_scenario
+    from storage.inputs import check_mechanisms_on, check_runs
+
+    path = Path(path_text)
+    raw, data = _read(path)
+    where = str(path)
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    if overrides:
+        data = _apply_overrides(data, overrides, where)
+    _known(data, TOP_KEYS, where, "")
+    head = _table(data, "sweep", where, required=True)
+    _known(head, SWEEP_KEYS, where, "[sweep]")
+    name = _str(head, "name", f"{where}: [sweep]", path.stem)
+    if not _SAFE_NAME.match(name):
+        raise UserError(f"{where}: [sweep] name {name!r} must be letters, digits, '_', '.' or '-'")
+    scenario = _resolve_scenario(_str(head, "scenario", f"{where}: [sweep]", "baseline"), path)
+    try:
+        scen = load_scenario(scenario)
+    except UserError as exc:
+        raise UserError(f"{where}: [sweep] scenario: {exc}") from None
+    from model.parameters import PARAMETERS
+
+    weeks = _int(
+        head, "weeks", f"{where}: [sweep]", int(scen.params["weeks"]), 1, int(PARAMETERS["weeks"].high)
+    )
+    replicates = _int(head, "replicates", f"{where}: [sweep]", 1, 1, 100_000)
+    seed = _int(head, "seed", f"{where}: [sweep]", 1, 0, 2**63 - 1)
+    series = _str(head, "series", f"{where}: [sweep]", "outcomes")
+    if series not in SERIES_CHOICES:
+        raise UserError(f"{where}: [sweep] series {series!r}: expected one of {', '.join(SERIES_CHOICES)}")
+
+    fixed_raw = _param_names(_table(data, "fixed", where), where, "[fixed]")
+    fixed = {n: PARAMETERS[n].check(v, f"{where}: [fixed] {n}") for n, v in fixed_raw.items()}
+
+    design = _table(data, "design", where, required=True)
+    _known(design, DESIGN_KEYS, where, "[design]")
+    method = _str(design, "method", f"{where}: [design]", None)
+    if method not in METHODS:
+        raise UserError(
+            f"{where}: [design] unknown method '{method}'{_suggest(method, list(METHODS))}; "
+            f"expected one of {', '.join(METHODS)}"
+        )
+    for key in design:
+        if key not in ("method", "parameters") and key not in DESIGN_OPTIONS[method]:
+            raise UserError(f"{where}: [design] '{key}' does not apply to method '{method}'")
+    dw = f"{where}: [design]"
+    options: dict[str, Any] = {}
+    if method == "lhs":
+        options["samples"] = _int(design, "samples", dw, None, 2, MAX_RUNS)
+    elif method == "morris":
+        options["trajectories"] = _int(design, "trajectories", dw, None, 2, 100_000)
+        options["levels"] = _int(design, "levels", dw, 4, 2, 1000)
+        if options["levels"] % 2:
+            raise UserError(f"{dw} 'levels' = {options['levels']}: Morris needs an even number of levels")
+    elif method == "sobol":
+        n = _int(design, "samples", dw, None, 1, MAX_RUNS)
+        if not is_power_of_two(n):
+            lo = 1 << (n.bit_length() - 1)
+            raise UserError(
+                f"{dw} 'samples' = {n}: SALib's Sobol' sample needs a power of two (N), e.g. {lo} or {lo * 2}"
+            )
+        options["samples"] = n
+        options["second_order"] = _bool(design, "second_order", dw, False)
+
+    crn = _bool(head, "common_random_numbers", f"{where}: [sweep]", method in ("morris", "sobol"))
+    params = _param_names(_table(design, "parameters", where, required=True), where, "[design.parameters]")
+    if not params:
+        raise UserError(f"{where}: [design.parameters] names no parameter to sweep")
+    if method in ("morris", "sobol") and len(params) < 2:
+        raise UserError(f"{where}: [design.parameters] method {method} needs at least two parameters")
+    for n in params:
+        if n in fixed:
+            raise UserError(f"{where}: parameter '{n}' is both in [fixed] and in [design.parameters]")
+    factors = [
+        _grid_factor(n, v, where) if method == "grid" else _range_factor(n, v, where, method)
+        for n, v in params.items()
+    ]
+
+    check_runs(design_size(method, factors, options) * replicates, f"{where}: [design] x replicates")
+
+    # A mechanism parameter needs its mechanism on (scenario, [fixed], or KEY.enabled swept in the grid):
+    # the same rule as --set and the Python API (storage.inputs.check_mechanisms_on).
+    swept = set(params)
+    on_by_sweep = {f"{PARAMETERS[n].mechanism}.enabled": True for n in swept if n.endswith(".enabled")}
+    hint = '"{switch}" = true in [fixed]'
+    check_mechanisms_on(fixed, {**scen.params, **fixed, **on_by_sweep}, scen.params, scen.name,
+                        f"{where}: [fixed]", hint)
+    check_mechanisms_on({n: None for n in params}, {**scen.params, **fixed, **on_by_sweep}, scen.params,
+                        scen.name, f"{where}: [design.parameters]", hint)
+
+    outcomes_raw = data.get("outcomes")
+    if not isinstance(outcomes_raw, list) or not outcomes_raw:
+        raise UserError(f"{where}: missing [[outcomes]] (at least one: metric and statistic)")
+    outcomes = [_outcome(item, where, weeks, i) for i, item in enumerate(outcomes_raw)]
+    names = [o.name for o in outcomes]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise UserError(f"{where}: [[outcomes]] name '{dup[0]}' used twice; give each outcome its own name")
+
+    sens = _table(data, "sensitivity", where)
+    _known(sens, SENSITIVITY_KEYS, where, "[sensitivity]")
+    sw = f"{where}: [sensitivity]"
+    conf = sens.get("conf_level", 0.95)
+    if isinstance(conf, bool) or not isinstance(conf, int | float) or not 0.5 <= conf < 1:
+        raise UserError(f"{sw} 'conf_level' expected a number in [0.5, 1), got {conf!r}")
+    plots = sens.get("plots", list(PLOT_FORMATS))
+    if not isinstance(plots, list) or any(p not in PLOT_FORMATS for p in plots):
+        raise UserError(f"{sw} 'plots' expected a list of formats from {list(PLOT_FORMATS)}, got {plots!r}")
+    sensitivity = SensitivityOptions(
+        auto=_bool(sens, "auto", sw, True),
+        conf_level=float(conf),
+        num_resamples=_int(sens, "num_resamples", sw, 1000, 10, 1_000_000),
+        plots=tuple(dict.fromkeys(plots)),
+    )
+
+    base = dict(scen.params)
+    base.update(fixed)
+    check_consistency(base, f"{where}: [fixed]")
+    return SweepSpec(
+        path=path,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        text=raw.decode("utf-8"),
+        name=name,
+        description=_str(head, "description", f"{where}: [sweep]", ""),
+        scenario=scenario,
+        scenario_name=scen.name,
+        scenario_params=dict(scen.params),
+        weeks=weeks,
+        replicates=replicates,
+        seed=seed,
+        crn=crn,
+        series=series,
+        fixed=fixed,
+        method=method,
+        options=options,
+        factors=factors,
+        outcomes=outcomes,
+        sensitivity=sensitivity,
+        overrides=overrides,
+    )
+
+
+def design_size(method: str, factors: list[Factor], options: dict[str, Any]) -> int:
+    """Design points of a sweep, computed arithmetically (nothing is built): grid = product of the value
+    counts, lhs = samples, morris = trajectories x (D + 1), sobol = N x (D + 2) or N x (2D + 2)."""
+    d = len(factors)
+    if method == "grid":
+        return math.prod(len(f.values or ()) for f in factors)
+    if method == "lhs":
+        return int(options["samples"])
+    if method == "morris":
+        return int(options["trajectories"]) * (d + 1)
+    return int(options["samples"]) * ((2 * d + 2) if options["second_order"] else (d + 2))
