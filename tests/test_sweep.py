@@ -405,6 +405,9 @@ owner_share = { low = 0.2, high = 0.9 }
 
 
 def test_memory_stays_flat_over_300_runs_in_one_process() -> None:
+    """A worker releases every model it ran: 270 runs leave RSS flat, 50 more leave no traced growth,
+    and the same measurement sees 10 models that are kept. Cold starts (``warmup_weeks=0``): what is
+    released is the same model, without 104 weeks of warm-up per run."""
     import mesa
     import psutil
 
@@ -412,7 +415,8 @@ def test_memory_stays_flat_over_300_runs_in_one_process() -> None:
     from model.runner import run_model
 
     outcomes = (Outcome("p", "participation_monthly", "mean"),)
-    tasks = [RunTask(f"m{i}", "baseline", i, 3, dict(TINY)) for i in range(350)]
+    cold = {**TINY, "warmup_weeks": 0}
+    tasks = [RunTask(f"m{i}", "baseline", i, 3, dict(cold)) for i in range(350)]
     for task in tasks[:30]:  # warm-up: imports, caches
         run_task(task, outcomes)
     ids_before = set(mesa.Agent._ids)
@@ -432,7 +436,7 @@ def test_memory_stays_flat_over_300_runs_in_one_process() -> None:
         gc.collect()
         grown = tracemalloc.get_traced_memory()[0] - base
         # Control: the same measurement sees the leak when models are not released.
-        kept = [run_model("baseline", i, 3, dict(TINY)) for i in range(10)]
+        kept = [run_model("baseline", i, 3, dict(cold)) for i in range(10)]
         del kept
         gc.collect()
         leaked = tracemalloc.get_traced_memory()[0] - base - grown
