@@ -17,9 +17,10 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,10 +37,10 @@ PACKAGES = ("qingyang_2018", "nanan_2021", "xiangyang_2024", "hangzhou_node_city
 METRIC = "satisfaction_mean"
 
 
-def _level(job: tuple[str, tuple[str, ...], tuple[str, ...], int, int, int]) -> float:
+def _level(job: tuple[str, tuple[str, ...], tuple[str, ...], int, int, int, tuple[tuple[str, Any], ...]]) -> float:
     """Mean satisfaction over the last `window` weeks of the package with only `on` switched on."""
-    package, mechanisms, on, seed, weeks, window = job
-    overrides = {f"{key}.enabled": key in on for key in mechanisms}
+    package, mechanisms, on, seed, weeks, window, extra = job
+    overrides = {**dict(extra), **{f"{key}.enabled": key in on for key in mechanisms}}
     frame = run_scenario(package, seed=seed, weeks=weeks, overrides=overrides)
     return float(frame[METRIC].iloc[-window:].mean())
 
@@ -50,9 +51,12 @@ def classify(low: float, high: float) -> str:
 
 
 def pair_interactions(packages: Iterable[str] = PACKAGES, seeds: Iterable[int] = range(1, 21), weeks: int = 156,
-                      window: int = 26, workers: int = 1) -> pd.DataFrame:
-    """One row per package and pair: each effect alone, together, the interaction and its interval."""
+                      window: int = 26, workers: int = 1, overrides: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """One row per package and pair: each effect alone, together, the interaction and its interval.
+
+    `overrides` (core parameters, e.g. ``{"warmup_weeks": 0}``) apply to every run alike."""
     seeds = list(seeds)
+    extra = tuple(sorted((overrides or {}).items()))
     jobs, keys = [], []
     plan: dict[str, tuple[tuple[str, ...], list[tuple[str, ...]]]] = {}
     for package in packages:
@@ -61,7 +65,7 @@ def pair_interactions(packages: Iterable[str] = PACKAGES, seeds: Iterable[int] =
         plan[package] = (mechanisms, sets)
         for on in sets:
             for seed in seeds:
-                jobs.append((package, mechanisms, on, seed, weeks, window))
+                jobs.append((package, mechanisms, on, seed, weeks, window, extra))
                 keys.append((package, on, seed))
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
