@@ -15,12 +15,13 @@ import solara  # noqa: E402
 
 from viz import mesa_shim  # noqa: E402
 from viz.compare_page import ComparePage  # noqa: E402
+from viz.controls import CogovInputs  # noqa: E402
 from viz.explore import ExplorePage  # noqa: E402
 from viz.i18n import LANGUAGES, language, tr  # noqa: E402
 from viz.offline import harden_cdn_route  # noqa: E402
 
 harden_cdn_route()
-mesa_shim.install()
+mesa_shim.install(CogovInputs)  # the Explore page's generated parameter card
 
 PATHS = ("/", "/compare")
 

@@ -20,7 +20,7 @@ from model.errors import UserError
 from model.mechanisms import MECHANISMS
 from model.parameters import GROUPS, Param
 from scenarios import list_scenarios, load_scenario
-from viz import session
+from viz import mesa_shim, session
 from viz.i18n import current, pick, tr
 from viz.params import (
     Refusal,
@@ -172,8 +172,6 @@ def _heading(text: str) -> None:
 @solara.component
 def CogovInputs(user_params: dict[str, Any], on_change: Callable[[str, Any], None] | None = None) -> None:
     """Mesa ``UserInputs`` replacement for ``type: "cogov"`` entries (others go to Mesa's own)."""
-    from viz import mesa_shim
-
     if not user_params or any(not (isinstance(v, dict) and v.get("type") == "cogov") for v in user_params.values()):
         return mesa_shim.original("UserInputs")(user_params, on_change=on_change)
     return ParameterCard(user_params, on_change)

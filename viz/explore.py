@@ -23,6 +23,7 @@ from solara.alias import rw
 
 from model.mechanisms import MECHANISMS
 from viz import mesa_shim, session
+from viz.controls import CogovInputs
 from viz.figures import CHARTS, MAP_VARIABLES, ChartRenderer, MapRenderer, metric_label, series
 from viz.i18n import EVENT_KINDS, current, pick, tr
 from viz.params import explore_model_params
@@ -225,7 +226,7 @@ COMPONENTS: list[tuple[Any, int]] = [
 @solara.component
 def ExplorePage() -> None:
     """SolaraViz over the tab's model; remounted when the scenario changes."""
-    mesa_shim.install()
+    mesa_shim.install(CogovInputs)
     mesa_shim.sidebar_key = lambda: session.generation.value
     model = session.ensure_model()
     lang = current()

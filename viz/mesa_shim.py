@@ -11,9 +11,11 @@ this module rebinds (nothing else of Mesa is touched):
   column (``sidebar_key``): SolaraViz puts its controller and parameter card in the app layout's
   sidebar through a portal, so remounting SolaraViz alone would keep their state; a new key per
   scenario makes them start afresh with the new scenario's values.
-* ``UserInputs`` — Mesa's inputs cannot refuse a bad typed value in place. Entries of
-  ``model_params`` marked ``type: "cogov"`` are drawn by :func:`viz.controls.CogovInputs`
-  (generated, validated, bilingual); anything else still goes to Mesa's own ``UserInputs``.
+* ``UserInputs`` — Mesa's inputs cannot refuse a bad typed value in place. :func:`install` is
+  handed the component that replaces them (the Explore page hands it :func:`viz.controls.CogovInputs`:
+  generated, validated, bilingual); that component passes anything it does not draw to Mesa's own
+  ``UserInputs`` (:func:`original`). The shim knows no cogov component, so the arrow runs one way
+  (``viz.controls`` → ``viz.mesa_shim``).
 * ``make_initial_grid_layout`` — Mesa gives every component the same half-width box; the Explore
   components get boxes sized for them (Mesa's layout is kept for any other count).
 
@@ -27,6 +29,8 @@ from collections.abc import Callable
 from typing import Any
 
 import solara
+
+from viz.i18n import mesa_text
 
 __all__ = ["install", "installed", "TranslatingSolara", "EXPLORE_LAYOUT"]
 
@@ -50,8 +54,6 @@ EXPLORE_LAYOUT: list[dict[str, Any]] = [
 
 def _first_or(args: tuple[Any, ...], kwargs: dict[str, Any], key: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """Translate the positional text (first argument) or the ``key`` keyword."""
-    from viz.i18n import mesa_text
-
     if args:
         args = (mesa_text(args[0]), *args[1:])
     if key in kwargs:
@@ -69,8 +71,6 @@ class _TranslatingV:
         return getattr(self._v, name)
 
     def Tab(self, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 (Solara's name)
-        from viz.i18n import mesa_text
-
         if "children" in kwargs:
             kwargs = {**kwargs, "children": [mesa_text(c) for c in kwargs["children"]]}
         return self._v.Tab(*args, **kwargs)
@@ -137,8 +137,9 @@ def installed() -> bool:
     return bool(_ORIGINAL)
 
 
-def install() -> None:
-    """Rebind the three names in ``mesa.visualization.solara_viz`` (idempotent)."""
+def install(user_inputs: Callable[..., Any]) -> None:
+    """Rebind the three names in ``mesa.visualization.solara_viz`` (idempotent); `user_inputs` is the
+    Solara component that stands in for Mesa's ``UserInputs`` (same arguments)."""
     import mesa
     import mesa.visualization.solara_viz as sv
 
@@ -150,10 +151,8 @@ def install() -> None:
             f"Mesa {mesa.__version__}'s solara_viz has no {', '.join(missing)}: viz/mesa_shim.py "
             "was written for Mesa 3.3.1"
         )
-    from viz.controls import CogovInputs
-
     for name in PATCHED:
         _ORIGINAL[name] = getattr(sv, name)
     sv.solara = TranslatingSolara(solara)
-    sv.UserInputs = CogovInputs
+    sv.UserInputs = user_inputs
     sv.make_initial_grid_layout = _layout(_ORIGINAL["make_initial_grid_layout"])

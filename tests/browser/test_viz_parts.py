@@ -136,8 +136,10 @@ def test_mesa_shim_patches_the_three_names_once() -> None:
     import mesa.visualization.solara_viz as sv
 
     assert mesa.__version__ == "3.3.1", "viz/mesa_shim.py was written for Mesa 3.3.1: re-check it"
-    mesa_shim.install()
-    mesa_shim.install()
+    from viz.controls import CogovInputs
+
+    mesa_shim.install(CogovInputs)
+    mesa_shim.install(CogovInputs)
     assert isinstance(sv.solara, mesa_shim.TranslatingSolara)
     assert sv.UserInputs.__name__ == "CogovInputs" or "CogovInputs" in repr(sv.UserInputs)
     assert len(sv.make_initial_grid_layout(len(COMPONENTS))) == len(mesa_shim.EXPLORE_LAYOUT) == len(COMPONENTS)
