@@ -18,16 +18,13 @@ These rules know nothing about which mechanisms are on; the model passes in what
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, overload
+from typing import overload
 
 import mesa
 import numpy as np
 
 from model.arrays import clip
 from model.domains import AGE_GROUPS, age_weights
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
 
 __all__ = ["Households", "Resident", "ResidentViews", "sigmoid", "sums_by_household"]
 
@@ -293,9 +290,11 @@ class Resident(mesa.Agent):
     """One household as a Mesa agent: a view onto row `index` of the model's :class:`Households`.
 
     Its ``unique_id`` is ``index + 1`` (the ids Mesa gave the households when they were made first),
-    whenever the view is made; the model's other agents are numbered after the households."""
+    whenever the view is made; the model's other agents are numbered after the households. Its model
+    is a Mesa model with ``households``, ``layout``, ``issues`` and ``week`` (model.protocol.StreetModel;
+    typed as Mesa types an agent's model, so that agents/ imports nothing of model.model)."""
 
-    def __init__(self, model: CoGovernanceModel, index: int) -> None:
+    def __init__(self, model: mesa.Model, index: int) -> None:
         # mesa.Agent.__init__ without drawing an id from Mesa's counter (ids 1..n are the households')
         self.model = model
         self.unique_id = index + 1
@@ -387,7 +386,7 @@ class ResidentViews(Sequence[Resident]):
     Indexing, iteration and ``len`` work as on a list. `materialise` makes every view and puts Mesa's
     agent sets in the order eager creation gave them (by ``unique_id``: households first)."""
 
-    def __init__(self, model: CoGovernanceModel, n: int) -> None:
+    def __init__(self, model: mesa.Model, n: int) -> None:
         self.model = model
         self._views: list[Resident | None] = [None] * n
         self._made = 0

@@ -23,18 +23,16 @@ and building type is covered) and draws no random numbers, so switching it on ch
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import mesa
 import numpy as np
 
+from agents.resident import Resident
 from model.errors import UserError
 from model.parameter_registry import suggest
+from model.protocol import StreetModel
 from model.reporters import REPORTERS, collecting
-
-if TYPE_CHECKING:
-    from agents.resident import Resident
-    from model.model import CoGovernanceModel
 
 __all__ = ["HOUSEHOLD_REPORTERS", "HOUSEHOLD_INFO", "RunCollector", "household_sample", "recorded_reporters"]
 
@@ -116,12 +114,12 @@ class RunCollector(mesa.DataCollector):
     given ``record``) and, when ``household_sample`` > 0, the household reporters over the sampled
     households only (Mesa would otherwise visit every agent)."""
 
-    def __init__(self, model: CoGovernanceModel, record: Sequence[str] | None = None) -> None:
+    def __init__(self, model: StreetModel, record: Sequence[str] | None = None) -> None:
         self.sample = household_sample(model.layout.n_households, model.p["household_sample"])
         super().__init__(model_reporters=recorded_reporters(record),
                          agent_reporters=dict(HOUSEHOLD_REPORTERS) if self.sample.size else None)
 
-    def collect(self, model: CoGovernanceModel) -> None:
+    def collect(self, model: StreetModel) -> None:
         """Record each model reporter's value (and the household sample). The same records as
         Mesa's ``collect``, without its per-value type checks and deep copies: every model reporter
         is a plain function returning a float."""
@@ -131,7 +129,7 @@ class RunCollector(mesa.DataCollector):
         if self.agent_reporters:
             self._agent_records[model.steps] = list(self._record_agents(model))
 
-    def _record_agents(self, model: CoGovernanceModel):
+    def _record_agents(self, model: StreetModel):
         reporters = list(self.agent_reporters.values())
         views = [model.residents[int(i)] for i in self.sample]
         return [(model.steps, h.index, *(rep(h) for rep in reporters)) for h in views]

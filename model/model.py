@@ -55,6 +55,7 @@ from model.mechanisms import MECHANISMS, Mechanism, per_1000
 from model.parameters import check_constraints, kwarg_to_name, validate_value
 from model.projects import Project, ProjectBook, ProjectType, library
 from model.space import SocialNetwork, StreetLayout
+from scenarios import as_scenario
 from storage.inputs import (
     PYTHON_SWITCH,
     SIZE_PARAMETERS,
@@ -94,8 +95,6 @@ def resolve_parameters(scenario: Any = "baseline", overrides: dict[str, Any] | N
     hint for the caller (``--set {switch}=true`` on the command line, ``{kwarg}=True`` in Python).
     The size of the street is checked here, before anything is built (storage.inputs).
     """
-    from scenarios import as_scenario
-
     scen = as_scenario(scenario, where=where)
     params = dict(scen.params)
     changed = {}

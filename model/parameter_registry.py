@@ -7,8 +7,9 @@ description, and its provenance: a ``source`` (a seed measure, a published figur
 ``resource=True`` marks what a mechanism spends (hours, yuan, slots, staff): at its lower bound 0
 the resource is gone. ``tags=("structural",)`` marks a setting the user chooses (no prior).
 
-:func:`declare` adds a parameter to :data:`PARAMETERS`; model/parameters.py declares the core ones
-(and re-exports everything here), each mechanism module its own. Joint rules between parameters are
+:func:`declare` adds a parameter to :data:`PARAMETERS`; model/parameters.py declares the core ones,
+then every mechanism's (each mechanism module lists its own), and re-exports everything here, so the
+functions below, which read what is declared, are complete when imported from there. Joint rules between parameters are
 data (:data:`CONSTRAINTS`, linear inequalities, added with :func:`constrain`); :func:`check_constraints`
 checks them, :func:`feasible` and :func:`sample_priors` let a sampler respect them, and
 :func:`parameter_table` returns every parameter as one DataFrame.
@@ -243,8 +244,6 @@ def _check_prior(param: Param) -> None:
 
 def defaults() -> dict[str, Value]:
     """Every declared parameter at its default (mechanisms included, all switched off)."""
-    import model.mechanisms  # noqa: F401  (registers mechanism parameters)
-
     return {name: p.default for name, p in PARAMETERS.items()}
 
 
@@ -257,8 +256,6 @@ def suggest(name: str, candidates: list[str] | None = None) -> str:
 
 def validate_value(name: str, value: Any, where: str) -> Value:
     """Check one value against its declaration; unknown names raise UserError with a suggestion."""
-    import model.mechanisms  # noqa: F401
-
     if name not in PARAMETERS:
         raise UserError(f"{where}: unknown parameter '{name}'{suggest(name)}")
     return PARAMETERS[name].check(value, where)
@@ -266,8 +263,6 @@ def validate_value(name: str, value: Any, where: str) -> Value:
 
 def parse_cli_value(name: str, text: str, where: str) -> Value:
     """Parse the text of ``--set name=text`` according to the declared kind."""
-    import model.mechanisms  # noqa: F401
-
     if name not in PARAMETERS:
         raise UserError(f"{where}: unknown parameter '{name}'{suggest(name)}")
     param = PARAMETERS[name]
@@ -383,8 +378,6 @@ def feasible(samples: dict[str, Any]) -> np.ndarray:
 def provenance_counts() -> dict[str, int]:
     """How many declared parameters (mechanisms included) are sourced, calibrated, assumed or
     undocumented, and how many have a prior (``with_prior``) or are structural settings without one."""
-    import model.mechanisms  # noqa: F401  (registers mechanism parameters)
-
     counts = dict.fromkeys(PROVENANCE_KINDS, 0)
     for p in PARAMETERS.values():
         counts[p.provenance] += 1
@@ -399,8 +392,6 @@ def sample_priors(rng: np.random.Generator, size: int, names: list[str] | None =
     the order of `names` from `rng`; parameters not drawn count at their defaults in the constraints,
     and a draw that breaks one is redrawn (never needed for the declared priors, whose plausible box
     satisfies every constraint)."""
-    import model.mechanisms  # noqa: F401  (registers mechanism parameters)
-
     names = [n for n, p in PARAMETERS.items() if p.prior is not None] if names is None else list(names)
     missing = [n for n in names if n not in PARAMETERS or PARAMETERS[n].prior is None]
     if missing:
@@ -426,7 +417,7 @@ TABLE_COLUMNS: tuple[str, ...] = (
 
 
 def parameter_table() -> pd.DataFrame:
-    """Every declared parameter, core and mechanism (whatever was imported before), one row each.
+    """Every declared parameter, core and mechanism, one row each.
 
     Columns: name, group, mechanism (None for core), kind ('float', 'int', 'bool'), default,
     low/high (validity range; NaN when open), plausible_low/plausible_high (the prior's support),
@@ -434,8 +425,6 @@ def parameter_table() -> pd.DataFrame:
     (sourced/calibrated/assumed/undocumented), resource, main, description.
     """
     import pandas as pd
-
-    import model.mechanisms  # noqa: F401  (registers mechanism parameters)
 
     rows = []
     for p in PARAMETERS.values():

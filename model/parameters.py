@@ -9,8 +9,8 @@ Each declaration gives a ``source`` or an ``assumption`` and, for numbers, a ``p
 is the plausible range (inside the validity range, which stays the hard limit on input).
 
 Core parameters have plain names (``buck_pass_prob``); mechanism parameters are ``KEY.NAME``
-(``points.budget_per_week``) and are declared by the mechanism's own module, which calls
-:func:`declare`. ``KEY.enabled`` switches a mechanism on.
+(``points.budget_per_week``): the mechanism's own module lists them (``MechParam``) and this module
+declares them after the core ones (end of file). ``KEY.enabled`` switches a mechanism on.
 
 Defaults are docs/specification.md's starting defaults unless a source says otherwise; where a default was tuned
 to reproduce a pattern (P1–P7), its source says ``calibrated: pattern Pn (...)`` and the pattern test
@@ -38,61 +38,14 @@ from model.domains import (
     issue_share_name,
     quality_weight_name,
 )
-from model.parameter_registry import (
-    CONSTRAINTS,
-    GROUPS,
-    PARAMETERS,
-    PROVENANCE_KINDS,
-    RANGE,
-    TABLE_COLUMNS,
-    LinearConstraint,
-    Param,
-    check_constraints,
-    constrain,
-    constraint_violations,
-    declare,
-    default_prior,
-    defaults,
-    feasible,
-    kwarg_to_name,
-    name_to_kwarg,
-    parameter_table,
-    parse_cli_value,
-    parse_sets,
-    provenance_counts,
-    sample_priors,
-    suggest,
-    validate_value,
-)
+from model.mechanisms import MECHANISMS, declare_parameters
+from model.parameter_registry import *  # noqa: F403  (re-exported: `from model.parameters import ...` is the one import)
+from model.parameter_registry import __all__ as _registry_all
+from model.parameter_registry import constrain, declare
 from model.priors import Prior
 from model.projects import LIBRARY, project_effect_name
 
-__all__ = [
-    "Param",
-    "PARAMETERS",
-    "GROUPS",
-    "PROVENANCE_KINDS",
-    "RANGE",
-    "default_prior",
-    "TABLE_COLUMNS",
-    "LinearConstraint",
-    "CONSTRAINTS",
-    "constrain",
-    "check_constraints",
-    "constraint_violations",
-    "feasible",
-    "sample_priors",
-    "parameter_table",
-    "provenance_counts",
-    "declare",
-    "defaults",
-    "validate_value",
-    "parse_cli_value",
-    "suggest",
-    "kwarg_to_name",
-    "name_to_kwarg",
-    "parse_sets",
-]
+__all__ = list(_registry_all)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -517,3 +470,14 @@ for _age in AGE_GROUPS:
     constrain({quality_weight_name(_age, d): -1.0 for d in DOMAINS}, -1e-9,
               f"the quality weights of {_age} households must not all be 0")
 del _type, _state, _a, _b, _why, _shape, _value, _KIND_SHARE, _KIND_HOURS, _AGE_WEIGHTS, _kind, _zh, _share, _hours, _age, _age_zh, _row, _domain, _dzh, _w
+
+
+# ---------------------------------------------------------------------------------------------
+# Mechanism parameters: each mechanism's module lists its own (MechParam, model/mechanisms/*.py);
+# they are declared here, after the core ones and in the mechanisms' order, so importing this module
+# gives the whole declaration in one order whatever was imported first (the mechanisms never import
+# this module: model.parameters -> model.mechanisms -> model.parameter_registry, one way).
+# ---------------------------------------------------------------------------------------------
+for _mechanism in MECHANISMS.values():
+    declare_parameters(_mechanism)
+del _mechanism

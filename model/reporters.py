@@ -8,15 +8,13 @@ issue resolved, so no resolution time).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from model.domains import CARE, CULTURE, DOMAINS, ENVIRONMENT, INFRASTRUCTURE, PROPERTY, SAFETY
 from model.issues import LATENT, OPEN
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel as M
+from model.protocol import StreetModel as M
 
 __all__ = ["REPORTERS", "METRIC_INFO", "WEEKLY_FLOWS", "COUNT_METRICS", "morans_i_by_building", "gini", "collecting"]
 

@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import UserError
+from model.mechanisms import MECHANISMS
 from model.parameters import PARAMETERS, check_constraints, defaults, kwarg_to_name, suggest, validate_value
 from storage.inputs import PYTHON_SWITCH, check_mechanisms_on, check_name, one_line, read_toml, shown
 
@@ -233,9 +234,6 @@ def load_scenario(name_or_path: str | Path, _chain: tuple[Path, ...] = ()) -> Sc
 
 def _from_dict(data: Mapping[str, Any], where: str, path: Path | None, _chain: tuple[Path, ...]) -> Scenario:
     """The one constructor behind files, dicts and make_scenario: check every section and key."""
-    import model.mechanisms  # noqa: F401  (declares mechanism parameters)
-    from model.mechanisms import MECHANISMS
-
     if not isinstance(data, Mapping):
         raise UserError(f"{where}: expected a mapping with sections {', '.join(TOP_KEYS)}, got {type(data).__name__}")
     for key in data:
@@ -319,8 +317,6 @@ def _expect_str(table: Mapping[str, Any], key: str, where: str, default: str) ->
 
 
 def _doc_list(data: Mapping[str, Any], key: str, where: str) -> list[dict[str, str]]:
-    from model.mechanisms import MECHANISMS
-
     items = data.get(key, [])
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise UserError(f"{where}: [[{key}]] expected an array of tables")

@@ -319,13 +319,12 @@ def check_mechanisms_on(changed: Mapping[str, Any], params: Mapping[str, Any], s
     run will use (switches included); `scenario_params` the scenario's own. Setting a parameter to the
     value it already has is no change and passes (the app hands every parameter over).
     `how_to_enable` is the caller's spelling of a switch, with ``{switch}`` (``points.enabled``) or
-    ``{kwarg}`` (``points__enabled``) where it goes, e.g. ``"--set {switch}=true"``.
+    ``{kwarg}`` (``points__enabled``) where it goes, e.g. ``"--set {switch}=true"``. The names are
+    declared ones (checked before): ``KEY.NAME`` is a parameter of mechanism ``KEY``, a plain name a core
+    parameter (docs/ARCHITECTURE.md), so this needs no look-up in the declaration.
     """
-    from model.parameters import PARAMETERS
-
     for name, value in changed.items():
-        param = PARAMETERS.get(name)
-        mech = param.mechanism if param is not None else None
+        mech = name.split(".", 1)[0] if "." in name else None
         if mech is None or name == f"{mech}.enabled":
             continue
         switch = f"{mech}.enabled"

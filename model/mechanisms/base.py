@@ -14,16 +14,13 @@ of that name taking the model.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
-from model.errors import UserError
-from model.parameters import PARAMETERS, RANGE, Param, declare, suggest
+from model.parameter_registry import PARAMETERS, RANGE, Param, declare
 from model.priors import Prior
+from model.protocol import StreetModel
 
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
-
-__all__ = ["Mechanism", "MechParam", "MECHANISMS", "PHASES", "register", "get_mechanism", "per_1000", "coverage"]
+__all__ = ["Mechanism", "MechParam", "MECHANISMS", "PHASES", "register", "declare_parameters", "per_1000", "coverage"]
 
 PHASES: tuple[str, ...] = (
     "setup",
@@ -77,15 +74,15 @@ class Mechanism:
     phases: ClassVar[tuple[str, ...]]
     parameters: ClassVar[tuple[MechParam, ...]] = ()
 
-    def __init__(self, model: CoGovernanceModel, values: dict[str, Any]) -> None:
+    def __init__(self, model: StreetModel, values: dict[str, Any]) -> None:
         self.model = model
         self.p = values  # this mechanism's parameter values, without the "KEY." prefix
         self.cost_this_week = 0.0  # yuan; set by the hooks, read by the reporters
 
-    def setup(self, model: CoGovernanceModel) -> None:
+    def setup(self, model: StreetModel) -> None:
         """Turn levers once at model set-up (phase ``setup``)."""
 
-    def weekly_cost(self, model: CoGovernanceModel) -> float:
+    def weekly_cost(self, model: StreetModel) -> float:
         """Yuan spent this week (fixed running costs plus what the hooks spent)."""
         return self.cost_this_week
 
@@ -96,7 +93,9 @@ class Mechanism:
 
 
 def register(cls: type[Mechanism]) -> type[Mechanism]:
-    """Class decorator: register a mechanism and declare its parameters (``KEY.enabled`` too)."""
+    """Class decorator: register a mechanism. Its parameters (``KEY.enabled`` too) are declared by
+    :mod:`model.parameters` (:func:`declare_parameters`), after the core ones, so importing that module
+    gives the whole declaration in one order whatever was imported first."""
     key = cls.key
     if key in MECHANISMS:
         raise ValueError(f"mechanism {key!r} registered twice")
@@ -104,6 +103,13 @@ def register(cls: type[Mechanism]) -> type[Mechanism]:
     missing = [ph for ph in cls.phases if ph != "setup" and not callable(getattr(cls, ph, None))]
     if bad or missing:
         raise ValueError(f"mechanism {key!r}: unknown phases {bad} or hooks without a method {missing}")
+    MECHANISMS[key] = cls
+    return cls
+
+
+def declare_parameters(cls: type[Mechanism]) -> None:
+    """Declare a registered mechanism's switch ``KEY.enabled`` and its parameters ``KEY.NAME``."""
+    key = cls.key
     group = f"mechanism:{key}"
     declare(
         f"{key}.enabled", False, None, None, "", f"启用{cls.name_zh}", f"Enable {cls.name_en}",
@@ -116,17 +122,6 @@ def register(cls: type[Mechanism]) -> type[Mechanism]:
             mp.description, group, main=mp.main,
             source=mp.source, assumption=mp.assumption, prior=mp.prior, resource=mp.resource, tags=mp.tags,
         )
-    MECHANISMS[key] = cls
-    return cls
-
-
-def get_mechanism(key: str, where: str = "mechanism") -> type[Mechanism]:
-    """Look a mechanism up by key; an unknown key is a UserError with the nearest valid key."""
-    import model.mechanisms  # noqa: F401
-
-    if key not in MECHANISMS:
-        raise UserError(f"{where}: unknown mechanism '{key}'{suggest(key, list(MECHANISMS))}")
-    return MECHANISMS[key]
 
 
 def per_1000(intensity: float, households: float) -> float:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 WEEKS_PER_QUARTER = 13
 
@@ -60,14 +56,14 @@ class CommunityFund(Mechanism):
                   prior=Prior.uniform(100.0, 1000.0)),
     )
 
-    def __init__(self, model: CoGovernanceModel, values: dict) -> None:
+    def __init__(self, model: StreetModel, values: dict) -> None:
         super().__init__(model, values)
         self.budget_added = 0.0
         self.hours_added = np.zeros(model.layout.n_communities)
         self.raised_total = 0.0
         self.donations_total = 0.0
 
-    def projects(self, model: CoGovernanceModel) -> None:
+    def projects(self, model: StreetModel) -> None:
         p, lv, lay = self.p, model.levers, model.layout
         trust = lay.per_community(model.households.trust_community)  # Σ trust by community
         donations = p["donor_share"] * trust * p["donation_yuan"]  # (n_communities,)
@@ -85,5 +81,5 @@ class CommunityFund(Mechanism):
         # the project share of the fund is cut with all project money by the model (budget_factor)
         self.cost_this_week = seed * model.budget_factor() * lay.n_communities
 
-    def weekly_cost(self, model: CoGovernanceModel) -> float:
+    def weekly_cost(self, model: StreetModel) -> float:
         return self.cost_this_week + self.p["admin_cost_per_week"] * model.layout.n_communities

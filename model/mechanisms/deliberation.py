@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 WEEKS_PER_MONTH = 4
 
@@ -66,7 +62,7 @@ class Deliberation(Mechanism):
                   prior=Prior.uniform(500.0, 3000.0)),
     )
 
-    def setup(self, model: CoGovernanceModel) -> None:
+    def setup(self, model: StreetModel) -> None:
         lv, p, lay = model.levers, self.p, model.layout
         offline = per_1000(p["offline_seats"], lay.households_per_community)
         online = per_1000(p["online_seats"], lay.households_per_community)
@@ -77,7 +73,7 @@ class Deliberation(Mechanism):
         lv.deliberation_weight = min(1.0, lv.deliberation_weight + p["need_weight"] * council)
         lv.deliberation_efficacy += p["efficacy_gain"] * council
 
-    def activities(self, model: CoGovernanceModel) -> None:
+    def activities(self, model: StreetModel) -> None:
         seats = self.p["offline_seats"] + self.p["online_seats"]
         if model.week % WEEKS_PER_MONTH == 0 and seats > 0:
             self.cost_this_week = self.p["cost_per_meeting"] * model.layout.n_communities

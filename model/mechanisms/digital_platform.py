@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 
 @register
@@ -74,7 +70,7 @@ class DigitalPlatform(Mechanism):
                   prior=Prior.uniform(1000.0, 5000.0)),
     )
 
-    def setup(self, model: CoGovernanceModel) -> None:
+    def setup(self, model: StreetModel) -> None:
         lv, p = model.levers, self.p
         share = coverage(p["dispatch_hours"], p["hours_needed"])
         lv.report_cost_delta -= p["report_cost_reduction"] * share
@@ -82,7 +78,7 @@ class DigitalPlatform(Mechanism):
         lv.transparency += p["transparency"] * share
         lv.deliberation_seats_extra += per_1000(p["online_seats"], model.layout.households_per_community)
 
-    def weekly_cost(self, model: CoGovernanceModel) -> float:
+    def weekly_cost(self, model: StreetModel) -> float:
         """Platform running cost in every community and the operators' hours."""
         p = self.p
         return p["cost_per_week"] * model.layout.n_communities + per_1000(p["dispatch_hours"], model.layout.n_households) * p["operator_wage"]

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from model.domains import AGE_GROUPS
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 RETIRED = AGE_GROUPS.index("retired")
 
@@ -67,7 +63,7 @@ class DualRegistration(Mechanism):
                   prior=Prior.uniform(100.0, 1000.0)),
     )
 
-    def setup(self, model: CoGovernanceModel) -> None:
+    def setup(self, model: StreetModel) -> None:
         hh, lay, p = model.households, model.layout, self.p
         self.members = np.zeros(0, dtype=np.int64)
         self.outside_hours_grid = np.zeros(lay.n_grids)  # weekly service hours of members living elsewhere
@@ -88,7 +84,7 @@ class DualRegistration(Mechanism):
         organising = registered * p["hours_per_week"] * p["organise_share"]
         model.levers.extra_slots_per_community += organising * model.p["slots_per_organiser_hour"]
 
-    def attitudes(self, model: CoGovernanceModel) -> None:
+    def attitudes(self, model: StreetModel) -> None:
         """Members' own service this week (runs after activities, before quality)."""
         hh, lay = model.households, model.layout
         model.volunteer_hours_week += float(self.outside_hours_grid.sum())
@@ -108,6 +104,6 @@ class DualRegistration(Mechanism):
         model.volunteer_hours_week += hours
         model.volunteer_hours_grid += np.bincount(lay.grid_of[serving], minlength=lay.n_grids) * hours_each
 
-    def weekly_cost(self, model: CoGovernanceModel) -> float:
+    def weekly_cost(self, model: StreetModel) -> float:
         """Coordination cost in every community."""
         return self.p["admin_cost_per_week"] * model.layout.n_communities

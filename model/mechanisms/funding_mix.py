@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 WEEKS_PER_QUARTER = 13
 
@@ -57,18 +53,18 @@ class FundingMix(Mechanism):
                   prior=Prior.uniform(200.0, 1000.0)),
     )
 
-    def __init__(self, model: CoGovernanceModel, values: dict) -> None:
+    def __init__(self, model: StreetModel, values: dict) -> None:
         super().__init__(model, values)
         self.subsidy_total = 0.0
 
-    def setup(self, model: CoGovernanceModel) -> None:
+    def setup(self, model: StreetModel) -> None:
         lv, lay = model.levers, model.layout
         lv.project_budget_extra += (self.p["leverage"] * model.project_budget_base()
                                     + per_1000(self.p["soe_per_quarter"], lay.households_per_community))
         if self.p["backstop_budget"] > 0:
             lv.backstop_firm = True
 
-    def property(self, model: CoGovernanceModel) -> None:
+    def property(self, model: StreetModel) -> None:
         """The state covers last month's losses of backstop firms (cash topped up to zero) out of the
         month's backstop budget; a firm it cannot cover loses its guarantee."""
         budget = per_1000(self.p["backstop_budget"], model.layout.n_households)
@@ -83,7 +79,7 @@ class FundingMix(Mechanism):
         self.subsidy_total += subsidy
         self.cost_this_week = subsidy
 
-    def weekly_cost(self, model: CoGovernanceModel) -> float:
+    def weekly_cost(self, model: StreetModel) -> float:
         lay = model.layout
         soe = per_1000(self.p["soe_per_quarter"], lay.households_per_community) / WEEKS_PER_QUARTER
         return self.cost_this_week + (self.p["admin_cost_per_week"] + soe) * lay.n_communities

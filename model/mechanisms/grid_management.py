@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from model.domains import CARE, CULTURE, DISPUTE, ENVIRONMENT, SAFETY
 from model.issues import _group_cumsum_before
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 #: Issue kinds a grid worker can settle on the spot when not cross-boundary (小事不出网格).
 MINOR_KINDS = np.array([ENVIRONMENT, SAFETY, CARE, CULTURE, DISPUTE])
@@ -72,21 +68,21 @@ class GridManagement(Mechanism):
                   prior=Prior.uniform(900.0, 1600.0)),
     )
 
-    def __init__(self, model: CoGovernanceModel, values: dict) -> None:
+    def __init__(self, model: StreetModel, values: dict) -> None:
         super().__init__(model, values)
         self.settled_total = 0
         self.found_total = 0  # latent issues the grid workers found on their rounds
         self.hours_settling_total = 0.0
 
-    def _workers(self, model: CoGovernanceModel) -> float:
+    def _workers(self, model: StreetModel) -> float:
         """Grid workers per compound."""
         return per_1000(self.p["grid_workers"], model.layout.households_per_grid)
 
-    def setup(self, model: CoGovernanceModel) -> None:
+    def setup(self, model: StreetModel) -> None:
         model.levers.grid_worker_hours += self._workers(model) * self.p["hours_per_week"] * self.p["patrol_share"]
         model.levers.grid_hours_per_find = self.p["hours_per_find"]
 
-    def issues_route(self, model: CoGovernanceModel) -> None:
+    def issues_route(self, model: StreetModel) -> None:
         """Settle minor found issues on the spot out of the hours the rounds left."""
         share = self.p["on_the_spot_share"]
         found = model.grid_worker_found
@@ -108,6 +104,6 @@ class GridManagement(Mechanism):
         self.settled_total += int(done.sum())
         self.hours_settling_total += float(need[done].sum())
 
-    def weekly_cost(self, model: CoGovernanceModel) -> float:
+    def weekly_cost(self, model: StreetModel) -> float:
         """Wages of every grid worker in the street."""
         return self._workers(model) * model.layout.n_grids * self.p["wage_per_week"]

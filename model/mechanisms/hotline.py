@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from model.issues import OC
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 
 @register
@@ -67,25 +63,25 @@ class Hotline(Mechanism):
                   prior=Prior.uniform(300.0, 2000.0)),
     )
 
-    def __init__(self, model: CoGovernanceModel, values: dict) -> None:
+    def __init__(self, model: StreetModel, values: dict) -> None:
         super().__init__(model, values)
         self.taken_share = 0.0  # share of last week's household reports the operators took
         self.overtime_used = 0.0  # overtime hours bought this week
         self.cost_delta = 0.0  # this mechanism's current contribution to levers.report_cost_delta
 
-    def _operator_hours(self, model: CoGovernanceModel) -> float:
+    def _operator_hours(self, model: StreetModel) -> float:
         return per_1000(self.p["operator_hours"], model.layout.n_households)
 
-    def setup(self, model: CoGovernanceModel) -> None:
+    def setup(self, model: StreetModel) -> None:
         self.taken_share = 1.0 if self._operator_hours(model) > 0 else 0.0
 
-    def issues_surface(self, model: CoGovernanceModel) -> None:
+    def issues_surface(self, model: StreetModel) -> None:
         """Reporting is cheaper by the share of reports the hotline could take last week."""
         delta = -self.p["report_cost_reduction"] * self.taken_share
         model.levers.report_cost_delta += delta - self.cost_delta
         self.cost_delta = delta
 
-    def issues_route(self, model: CoGovernanceModel) -> None:
+    def issues_route(self, model: StreetModel) -> None:
         """The operators take this week's household reports, as many as their hours allow."""
         iss = model.issues
         new = iss.open_rows()
@@ -99,7 +95,7 @@ class Hotline(Mechanism):
         reported = iss.week_events.reported
         self.taken_share = coverage(float(new.size), float(reported)) if reported else self.taken_share
 
-    def queues(self, model: CoGovernanceModel) -> None:
+    def queues(self, model: StreetModel) -> None:
         """Overtime for the holders with open hotline issues, in proportion to their hours."""
         self.overtime_used = 0.0
         budget = per_1000(self.p["overtime_hours"], model.layout.n_households)
@@ -119,7 +115,7 @@ class Hotline(Mechanism):
         h.capacity += used * backlog / total
         self.overtime_used = used
 
-    def observe(self, model: CoGovernanceModel) -> None:
+    def observe(self, model: StreetModel) -> None:
         p = self.p
         self.cost_this_week = (self._operator_hours(model) * p["operator_wage"] + self.overtime_used * p["overtime_price"]
                                + p["admin_cost_per_week"] * model.layout.n_communities)

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from model.domains import DISPUTE
 from model.issues import _group_cumsum_before
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 
 @register
@@ -60,7 +56,7 @@ class Mediation(Mechanism):
                   prior=Prior.uniform(50.0, 200.0)),
     )
 
-    def __init__(self, model: CoGovernanceModel, values: dict) -> None:
+    def __init__(self, model: StreetModel, values: dict) -> None:
         super().__init__(model, values)
         p = self.p
         # every community has the same mediator hours (per 1,000 households), fixed for the run: the
@@ -71,7 +67,7 @@ class Mediation(Mechanism):
         self.screens = np.floor(self.screening_hours / p["hours_per_screen"])  # latent disputes found a week
         self.work = hours * (1.0 - p["screening_share"]) / p["dispute_hours_factor"]  # holder-hours equivalent
 
-    def issues_surface(self, model: CoGovernanceModel) -> None:
+    def issues_surface(self, model: StreetModel) -> None:
         """Screening: latent disputes found, as many as the screening hours allow per community."""
         if self.screening_hours == 0:
             return
@@ -87,7 +83,7 @@ class Mediation(Mechanism):
         iss.surface(found, model.week, by_household=False)
         iss.week_events.discovered += found.size
 
-    def queues(self, model: CoGovernanceModel) -> None:
+    def queues(self, model: StreetModel) -> None:
         """Mediation: open disputes in the community's queues, oldest first, out of the other hours."""
         self.cost_this_week = self.weekly_cost_yuan
         work = self.work

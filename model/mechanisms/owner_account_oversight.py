@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from model.mechanisms.base import Mechanism, MechParam, coverage, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 
 @register
@@ -52,7 +48,7 @@ class OwnerAccountOversight(Mechanism):
                   prior=Prior.uniform(40.0, 100.0)),
     )
 
-    def property(self, model: CoGovernanceModel) -> None:
+    def property(self, model: StreetModel) -> None:
         """Publish last month's accounts; trust in the firm moves toward the service share of fees."""
         p, lay, hh = self.p, model.layout, model.households
         share = coverage(p["audit_hours"], p["hours_needed"])

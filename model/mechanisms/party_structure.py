@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 
 @register
@@ -58,7 +54,7 @@ class PartyStructure(Mechanism):
                   prior=Prior.uniform(20.0, 120.0)),
     )
 
-    def setup(self, model: CoGovernanceModel) -> None:
+    def setup(self, model: StreetModel) -> None:
         lv, p, lay = model.levers, self.p, model.layout
         share = coverage(p["group_hours"], p["hours_needed"])
         lv.mobilisation_bonus += p["mobilisation_bonus"] * share
@@ -66,6 +62,6 @@ class PartyStructure(Mechanism):
         hours = per_1000(p["group_hours"], lay.households_per_community)
         lv.extra_slots_per_community += hours * model.p["slots_per_organiser_hour"]
 
-    def weekly_cost(self, model: CoGovernanceModel) -> float:
+    def weekly_cost(self, model: StreetModel) -> float:
         """Building groups' activity funds and allowances."""
         return self.p["cost_per_building_week"] * model.layout.n_buildings

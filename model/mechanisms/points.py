@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 REDEEM_SHARE_PER_MONTH = 0.5  # households redeem about half their balance each month
 
@@ -84,30 +80,30 @@ class Points(Mechanism):
                   prior=Prior.uniform(200.0, 1000.0)),
     )
 
-    def __init__(self, model: CoGovernanceModel, values: dict) -> None:
+    def __init__(self, model: StreetModel, values: dict) -> None:
         super().__init__(model, values)
         self.funded_fraction = 1.0 if values["budget_per_week"] > 0 else 0.0  # share the budget covered last week
         self.env_share = 0.0  # environment actions' share of last week's volunteer slots
         self.slots_added = 0.0
         self.stopped_logged = False
 
-    def running(self, model: CoGovernanceModel) -> bool:
+    def running(self, model: StreetModel) -> bool:
         stop = self.p["stop_week"]
         return stop == 0 or model.week < stop
 
     def _yuan(self, points: float) -> float:
         return points * self.p["exchange_value"] * self.funded_fraction
 
-    def _activity_points(self, model: CoGovernanceModel) -> float:
+    def _activity_points(self, model: StreetModel) -> float:
         """Expected points of one volunteer activity: hourly points, or an environment action's."""
         hourly = self.p["points_per_hour"] * model.p["volunteer_hours_per_slot"]
         return self.env_share * self.p["points_per_env_action"] + (1.0 - self.env_share) * hourly
 
-    def issues_surface(self, model: CoGovernanceModel) -> None:
+    def issues_surface(self, model: StreetModel) -> None:
         on = self.running(model)
         model.levers.report_reward_yuan = self._yuan(self.p["points_per_report"]) if on else 0.0
 
-    def activities(self, model: CoGovernanceModel) -> None:
+    def activities(self, model: StreetModel) -> None:
         lv, on = model.levers, self.running(model)
         lv.volunteer_reward_yuan = self._yuan(self._activity_points(model)) if on else 0.0
         slots = per_1000(self.p["env_action_slots"], model.layout.households_per_community) if on else 0.0
@@ -117,7 +113,7 @@ class Points(Mechanism):
             model.events.append((model.week, "points_stopped", "points scheme withdrawn (积分停止)"))
             self.stopped_logged = True
 
-    def attitudes(self, model: CoGovernanceModel) -> None:
+    def attitudes(self, model: StreetModel) -> None:
         hh, p = model.households, self.p
         n_c = model.layout.n_communities
         if self.running(model):

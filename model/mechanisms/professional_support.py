@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 
 @register
@@ -51,11 +47,11 @@ class ProfessionalSupport(Mechanism):
                   prior=Prior.uniform(100.0, 400.0)),
     )
 
-    def setup(self, model: CoGovernanceModel) -> None:
+    def setup(self, model: StreetModel) -> None:
         lv, p = model.levers, self.p
         share = coverage(p["hours_per_week"], p["hours_needed"])
         lv.project_match_bonus += p["match_bonus"] * share
         lv.project_effect_factor *= 1.0 + p["effect_gain"] * share
 
-    def weekly_cost(self, model: CoGovernanceModel) -> float:
+    def weekly_cost(self, model: StreetModel) -> float:
         return per_1000(self.p["hours_per_week"], model.layout.n_households) * self.p["hour_fee"]

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from model.issues import FIRM
 from model.mechanisms.base import Mechanism, MechParam, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 WEEKS_PER_QUARTER = 13
 
@@ -76,7 +72,7 @@ class RedBlackList(Mechanism):
                   prior=Prior.uniform(1000.0, 4000.0)),
     )
 
-    def __init__(self, model: CoGovernanceModel, values: dict) -> None:
+    def __init__(self, model: StreetModel, values: dict) -> None:
         super().__init__(model, values)
         g = model.layout.n_grids
         self.outcome_sum = np.zeros(g)  # this quarter's issue outcomes of each compound's firm
@@ -91,7 +87,7 @@ class RedBlackList(Mechanism):
         self.since = np.zeros(g, dtype=np.int64)  # week the current firm was first seen in place
         self.was_present = np.array([f.present for f in model.firms])
 
-    def resolution(self, model: CoGovernanceModel) -> None:
+    def resolution(self, model: StreetModel) -> None:
         """Record the outcomes of issues the firms resolved or gave up this week."""
         iss, h = model.issues, model.holders
         done = iss.week_events.resolved_rows()
@@ -108,7 +104,7 @@ class RedBlackList(Mechanism):
         self.outcome_sum += np.bincount(grid, weights=outcomes[at_firm], minlength=n)
         self.outcome_n += np.bincount(grid, minlength=n)
 
-    def observe(self, model: CoGovernanceModel) -> None:
+    def observe(self, model: StreetModel) -> None:
         present = np.array([f.present for f in model.firms])
         self.since[present & ~self.was_present] = model.week
         self.was_present = present

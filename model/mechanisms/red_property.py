@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 
 @register
@@ -59,7 +55,7 @@ class RedProperty(Mechanism):
                   prior=Prior.uniform(50.0, 300.0)),
     )
 
-    def setup(self, model: CoGovernanceModel) -> None:
+    def setup(self, model: StreetModel) -> None:
         lv, p, lay = model.levers, self.p, model.layout
         lv.margin_factor *= 1.0 - p["margin_cut"]
         lv.firm_buck_pass_factor *= 1.0 - p["cooperation"] * coverage(p["branch_hours"], p["cooperation_hours"])
@@ -70,12 +66,12 @@ class RedProperty(Mechanism):
             lv.firm_extra_hours[branch.grid] += hours
         self._mark_firms(model)
 
-    def _mark_firms(self, model: CoGovernanceModel) -> None:
+    def _mark_firms(self, model: StreetModel) -> None:
         for firm in model.firms:
             firm.party_group = firm.present  # a newly hired firm gets its Party group too
 
-    def property(self, model: CoGovernanceModel) -> None:
+    def property(self, model: StreetModel) -> None:
         self._mark_firms(model)
 
-    def weekly_cost(self, model: CoGovernanceModel) -> float:
+    def weekly_cost(self, model: StreetModel) -> float:
         return self.p["cost_per_firm_week"] * sum(1 for f in model.firms if f.present)

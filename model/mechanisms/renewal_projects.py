@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from model.domains import DOMAINS
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 WEEKS_PER_QUARTER = 13
 
@@ -64,14 +60,14 @@ class RenewalProjects(Mechanism):
                   prior=Prior.uniform(30.0, 80.0)),
     )
 
-    def setup(self, model: CoGovernanceModel) -> None:
+    def setup(self, model: StreetModel) -> None:
         lv, p = model.levers, self.p
         share = coverage(p["list_hours"], p["hours_needed"])
         lv.need_ranking = min(1.0, lv.need_ranking + share)
         lv.project_build_factor *= 1.0 - (1.0 - p["build_factor"]) * share
         lv.project_budget_extra += per_1000(p["extra_budget"], model.layout.households_per_community)
 
-    def projects(self, model: CoGovernanceModel) -> None:
+    def projects(self, model: StreetModel) -> None:
         """Publish the demand list: each community's unmet need by domain, largest first."""
         lay = model.layout
         if self.p["list_hours"] <= 0:
@@ -84,7 +80,7 @@ class RenewalProjects(Mechanism):
         model.events.append((model.week, "demand_list", "demand list (需求清单) updated: top need "
                              + ", ".join(DOMAINS[d] for d, _ in model.committees[0].demand_list[:2])))
 
-    def weekly_cost(self, model: CoGovernanceModel) -> float:
+    def weekly_cost(self, model: StreetModel) -> float:
         lay, p = model.layout, self.p
         return (per_1000(p["list_hours"], lay.n_households) * p["hour_cost"]
                 + per_1000(p["extra_budget"], lay.households_per_community) / WEEKS_PER_QUARTER * lay.n_communities)

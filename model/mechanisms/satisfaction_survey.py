@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 WEEKS_PER_QUARTER = 13  # the model's survey runs in weeks divisible by this
 
@@ -59,14 +55,14 @@ class SatisfactionSurvey(Mechanism):
                   prior=Prior.uniform(100.0, 600.0)),
     )
 
-    def setup(self, model: CoGovernanceModel) -> None:
+    def setup(self, model: StreetModel) -> None:
         lv = model.levers
         extra = round(per_1000(self.p["sample"], model.layout.n_households))
         lv.survey_sample_extra += extra
         lv.survey_noise_factor *= 1.0 - self.p["noise_reduction"]
         lv.survey_targeting += self.p["targeting"]  # reads model.third_party_by_grid: NaN without interviews
 
-    def observe(self, model: CoGovernanceModel) -> None:
+    def observe(self, model: StreetModel) -> None:
         n_c = model.layout.n_communities
         cost = self.p["contract_cost_per_week"] * n_c
         if model.week % WEEKS_PER_QUARTER == 0:

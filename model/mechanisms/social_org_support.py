@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 WEEKS_PER_QUARTER = 13
 
@@ -57,12 +53,12 @@ class SocialOrgSupport(Mechanism):
                   prior=Prior.uniform(2000.0, 20000.0)),
     )
 
-    def __init__(self, model: CoGovernanceModel, values: dict) -> None:
+    def __init__(self, model: StreetModel, values: dict) -> None:
         super().__init__(model, values)
         self.unspent = np.zeros(model.layout.n_communities)  # incubation money not yet used
         self.hours_added = np.zeros(model.layout.n_communities)  # contribution to levers.so_funded_hours
 
-    def projects(self, model: CoGovernanceModel) -> None:
+    def projects(self, model: StreetModel) -> None:
         """Quarterly: incubate where the money suffices, pay the grants (staff hours for the quarter)."""
         lay, p, lv = model.layout, self.p, model.levers
         factor = model.budget_factor()

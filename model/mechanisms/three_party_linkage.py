@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from model.issues import STREET, _group_cumsum_before
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 
 @register
@@ -76,12 +72,12 @@ class ThreePartyLinkage(Mechanism):
                   prior=Prior.uniform(300.0, 1500.0)),
     )
 
-    def __init__(self, model: CoGovernanceModel, values: dict) -> None:
+    def __init__(self, model: StreetModel, values: dict) -> None:
         super().__init__(model, values)
         self.hours_spent_total = 0.0  # meeting hours the three parties spent
         self.settled_total = 0  # cross-boundary issues settled at meetings
 
-    def queues(self, model: CoGovernanceModel) -> None:
+    def queues(self, model: StreetModel) -> None:
         """Meeting weeks: take the parties' hours, work the compounds' cross-boundary issues."""
         if model.week % self.p["meeting_interval"] != 0:
             return

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 WEEKS_PER_QUARTER = 13
 
@@ -71,20 +67,20 @@ class VolunteerLinkage(Mechanism):
                   prior=Prior.uniform(300.0, 1500.0)),
     )
 
-    def __init__(self, model: CoGovernanceModel, values: dict) -> None:
+    def __init__(self, model: StreetModel, values: dict) -> None:
         super().__init__(model, values)
         self.hours_added = np.zeros(model.layout.n_communities)  # contribution to levers.so_funded_hours
 
-    def _workers(self, model: CoGovernanceModel) -> float:
+    def _workers(self, model: StreetModel) -> float:
         """Social workers per community."""
         return per_1000(self.p["social_workers"], model.layout.households_per_community)
 
-    def setup(self, model: CoGovernanceModel) -> None:
+    def setup(self, model: StreetModel) -> None:
         lv, p = model.levers, self.p
         lv.extra_slots_per_community += self._workers(model) * p["organising_hours"] * model.p["slots_per_organiser_hour"]
         lv.participation_cost_delta -= p["matching"] * coverage(p["social_workers"], p["registry_workers"])
 
-    def projects(self, model: CoGovernanceModel) -> None:
+    def projects(self, model: StreetModel) -> None:
         """Quarterly: the charity money is granted to the social organisations (staff hours)."""
         lay = model.layout
         money = per_1000(self.p["charity"], lay.households_per_community)
@@ -94,7 +90,7 @@ class VolunteerLinkage(Mechanism):
         self.hours_added = hours
         self.cost_this_week = money * float((orgs > 0).sum())
 
-    def weekly_cost(self, model: CoGovernanceModel) -> float:
+    def weekly_cost(self, model: StreetModel) -> float:
         """Social workers' wages and coordination in every community, plus the charity money in grant weeks."""
         p = self.p
         per_community = self._workers(model) * p["wage_per_week"] + p["coordination_cost_per_week"]

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from model.domains import INFRASTRUCTURE
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
-
-if TYPE_CHECKING:
-    from model.model import CoGovernanceModel
+from model.protocol import StreetModel
 
 
 @register
@@ -69,17 +65,17 @@ class WhistleReport(Mechanism):
                   prior=Prior.uniform(200.0, 1000.0)),
     )
 
-    def _hours(self, model: CoGovernanceModel) -> float:
+    def _hours(self, model: StreetModel) -> float:
         return per_1000(self.p["priority_hours"], model.layout.n_households)
 
-    def setup(self, model: CoGovernanceModel) -> None:
+    def setup(self, model: StreetModel) -> None:
         lv, p = model.levers, self.p
         if self._hours(model) <= 0:
             return
         lv.street_sla_weeks = p["sla_weeks"] if lv.street_sla_weeks == 0 else min(lv.street_sla_weeks, p["sla_weeks"])
         lv.street_priority_hours += self._hours(model)
 
-    def queues(self, model: CoGovernanceModel) -> None:
+    def queues(self, model: StreetModel) -> None:
         iss, street, p = model.issues, model.holders.street, self.p
         hours = self._hours(model)
         self.cost_this_week = hours * p["hour_cost"] + p["admin_cost_per_week"] * model.layout.n_communities
@@ -100,7 +96,7 @@ class WhistleReport(Mechanism):
         iss.whistled[take] = True
         iss.partner[take] = -1  # departments that report take it over: no passing on
 
-    def resolution(self, model: CoGovernanceModel) -> None:
+    def resolution(self, model: StreetModel) -> None:
         iss, hh = model.issues, model.households
         done = iss.week_events.resolved_rows()
         verified = iss.household[done[iss.whistled[done]]]

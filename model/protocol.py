@@ -1,0 +1,96 @@
+"""What the parts of the simulation need of a running model: :class:`StreetModel`.
+
+Mechanisms (``model/mechanisms/``), reporters (``model/reporters.py``) and the run record
+(``model/collection.py``) read and turn a model's state; :class:`model.model.CoGovernanceModel`
+builds them and satisfies this protocol. They import this module, never ``model.model``, so the
+arrows run one way: ``model.model`` → mechanisms, reporters, collection → ``model.protocol``.
+
+Only the attributes and methods those parts use are listed; the agents' classes are named for
+type checkers only (``agents`` imports Mesa, which the mechanisms' importers — the scenario loader,
+``run.py list`` and ``describe`` — do not need; no module under ``agents/`` imports this one, so
+no cycle hides behind it).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from model.issues import Holders, IssueTable
+from model.levers import Levers
+from model.projects import ProjectBook
+from model.space import SocialNetwork, StreetLayout
+
+if TYPE_CHECKING:  # types only: see the module docstring (no cycle: agents never import model.protocol)
+    from agents import OwnersCommittee, PartyBranch, PropertyFirm, ResidentsCommittee, SocialOrganisation
+    from agents.resident import Households, ResidentViews
+
+__all__ = ["StreetModel"]
+
+
+@runtime_checkable
+class StreetModel(Protocol):
+    """A running model of one street: its parameters, its people and organisations, the issue flow,
+    the levers mechanisms turn, and this week's record. ``isinstance(m, StreetModel)`` checks that
+    every name is there (tests/test_foundation.py)."""
+
+    # the run
+    p: dict[str, Any]  # every parameter's value, by declared name
+    rng: np.random.Generator  # the run's one Generator
+    week: int  # 0 = the post-warm-up state; negative during the warm-up
+    steps: int  # Mesa's step counter
+    events: list[tuple[int, str, str]]  # (week, kind, text) for the app's log
+    # space and people
+    layout: StreetLayout
+    network: SocialNetwork
+    households: Households
+    residents: ResidentViews
+    active_mask: np.ndarray  # households that took part in the last 4 weeks
+    quality: np.ndarray  # (grid, domain) service quality
+    # organisations
+    holders: Holders
+    firms: list[PropertyFirm]  # one per compound; a firm that left stays (present = False)
+    committees: list[ResidentsCommittee]
+    owners_committees: list[OwnersCommittee | None]
+    party_branches: list[PartyBranch]
+    social_orgs: list[SocialOrganisation]
+    # issues, projects, levers, mechanisms (model.mechanisms.Mechanism, by key; only those switched on)
+    issues: IssueTable
+    projects: ProjectBook
+    levers: Levers
+    mechanisms: dict[str, Any]
+    # this week's record and the run's counters (read by the reporters)
+    collection_rate: float
+    resolution_weeks: np.ndarray
+    cross_resolution_weeks: np.ndarray
+    grid_worker_found: np.ndarray
+    hotline_log: np.ndarray
+    volunteer_hours_week: float
+    volunteer_hours_grid: np.ndarray
+    deliberation_attendees_week: int
+    slots_week: float
+    points_issued_week: float
+    points_redeemed_week: float
+    mechanism_cost_week: float
+    mechanism_cost_total: float
+    firm_exits: int
+    firm_replacements: int
+    survey_share: float
+    survey_se: float
+    survey_by_grid: np.ndarray
+    third_party_by_grid: np.ndarray
+
+    def budget_factor(self) -> float: ...
+
+    def project_budget_base(self) -> float: ...
+
+    def deliberation_base_seats(self) -> float: ...
+
+    def firm_in_loss(self) -> int: ...
+
+    def add_social_organisation(self, community: int) -> SocialOrganisation | None: ...
+
+    def _hire_firm(self, g: int, text: str, backstop: bool = False) -> None: ...
+
+    def _unmet_need_by_building(self) -> np.ndarray: ...

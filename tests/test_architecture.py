@@ -1,0 +1,103 @@
+"""docs/ARCHITECTURE.md's structure holds: no import cycles, one parameter declaration whatever is
+imported first, and the model satisfies what its parts need of it (model.protocol.StreetModel)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from model.model import CoGovernanceModel
+from model.parameters import PARAMETERS
+from model.protocol import StreetModel
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("agents", "model", "scenarios", "storage", "viz", "experiments", "benchmarks")
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the project modules it imports: every import statement, at the top, in a function or
+    under ``if TYPE_CHECKING`` alike (a package is its ``__init__``)."""
+    modules = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+            modules[name] = path
+
+    def known(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [f"{node.module}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            graph[name] |= {t for t in map(known, targets) if t is not None and t != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_import_cycles() -> None:
+    """No circle of imports, not even one held together by TYPE_CHECKING or a function-level import."""
+    graph = import_graph()
+    assert {"model.model", "model.protocol", "viz.controls", "scenarios.loader"} <= set(graph)
+    assert cycles(graph) == []
+
+
+def test_the_cycle_check_can_fail() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_the_model_satisfies_what_its_parts_need() -> None:
+    """Mechanisms, reporters and the record are typed against model.protocol.StreetModel; the model
+    has every name it lists."""
+    model = CoGovernanceModel("baseline", seed=1, warmup_weeks=0, weeks=2)
+    assert isinstance(model, StreetModel)
+    model.remove()
+
+
+def test_one_declaration_whatever_is_imported_first() -> None:
+    """Importing the mechanisms before model.parameters gives the same parameters in the same order
+    (core first): the order of sample_priors' draws depends on it."""
+    code = "import model.mechanisms, model.parameters as p; print('\\n'.join(p.PARAMETERS))"
+    names = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert names.stdout.split() == list(PARAMETERS)
+    assert list(PARAMETERS)[:2] == ["weeks", "warmup_weeks"] and "points.enabled" in PARAMETERS
