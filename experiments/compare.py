@@ -153,6 +153,13 @@ def _posterior_draws(path: str | Path, scenarios: list[Scenario], reps: int) -> 
     return post, [post.draw(r) for r in range(reps)]
 
 
+def posterior_not_applied(scen: Scenario, overrides: dict[str, Any], names: Any) -> list[str]:
+    """The posterior parameters not applied to this scenario (`scenarios.posterior.not_applied`)."""
+    from scenarios.posterior import not_applied
+
+    return not_applied(names, {**scen.params, **overrides})
+
+
 def _compared_scenario(item: Any) -> tuple[Scenario, str, dict[str, Any]]:
     """(scenario, what workers load, overrides on top of it) for one compared scenario."""
     import dataclasses
@@ -207,6 +214,9 @@ def make_tasks(spec: CompareSpec) -> tuple[list[RunTask], dict[str, tuple[str, i
         for rep, seed in enumerate(spec.seeds):
             run_id = _run_id(i, scen.name, rep)
             draw = spec.draws[rep] if spec.draws else {}  # the posterior draw wins (plan checked they agree)
+            if draw:  # parameters of a mechanism that is off here would have no effect (and are refused)
+                idle = set(posterior_not_applied(scen, overrides, draw))
+                draw = {n: v for n, v in draw.items() if n not in idle}
             tasks.append(RunTask(run_id, source, seed, spec.weeks, {**overrides, **draw}))
             index[run_id] = (scen.name, rep, seed)
     return tasks, index
@@ -454,6 +464,9 @@ def run_comparison(spec: CompareSpec, progress: bool = True, started: float | No
                     "path": str(spec.posterior.path.resolve()), "calibration": spec.posterior.settings.get("name"),
                     "parameters": spec.posterior.parameters,
                     "draw_rows": [spec.posterior.draw_index(r) for r in range(spec.reps)], "draws": spec.draws,
+                    "not_applied": {scen.name: idle for i, scen in enumerate(spec.scenarios)
+                                    if (idle := posterior_not_applied(
+                                        scen, spec.overrides[i] if spec.overrides else {}, spec.posterior.parameters))},
                 }
             files.append(atomic_write(stage / "compare.json", lambda p: p.write_text(
                 json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")))

@@ -244,7 +244,9 @@ def _posterior_lines(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, A
             f"{'、'.join(f'`{n}`' for n in post['parameters'])}）后验的第 *r* 组参数抽样和相同的种子，因此各情景在参数和"
             f"偶然性上都保持配对。**区间的含义：**本报告中的 95% 区间是对后验抽样和种子平均值的置信区间（重复越多越窄）；"
             f"下表的 **90% 范围**是 {spec.reps} 个配对差异的第 5 至第 95 百分位，即效果在可信参数组合和种子之间变化多大"
-            f"（不随重复增多而变窄）。", "",
+            f"（不随重复增多而变窄）。",
+            *[f"未用于{label.get(name, name)}：{'、'.join(f'`{n}`' for n in idle)}（该机制在此情景中未启用，参数不起作用）。"
+              for name, idle in post.get("not_applied", {}).items()], "",
             f"| 情景 | 指标 | 与{label[ref]}的平均差异（95% 置信区间） | 后验抽样上的 90% 范围 |",
             "|---|---|---|---|",
         ]
@@ -266,6 +268,9 @@ def _posterior_lines(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, A
         f"(they shrink with more replicates); the **90 % range** below is the 5th to 95th percentile of the "
         f"{spec.reps} paired differences, i.e. how much the effect varies across plausible parameter sets and seeds "
         f"(it does not shrink with more replicates).",
+        *[f"Not applied to {next((scenario_label(s) for s in spec.scenarios if s.name == name), name)}: "
+          f"{', '.join(f'`{n}`' for n in idle)} (its mechanism is off there, so the parameter has no effect)."
+          for name, idle in post.get("not_applied", {}).items()],
         "",
         f"| Scenario | Measure | Mean difference from "
         f"{next(scenario_label(s) for s in spec.scenarios if s.name == ref)} (95 % CI) | 90 % range over posterior draws |",

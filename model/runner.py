@@ -48,7 +48,8 @@ def run_scenario(scenario: Any = "baseline", seed: int = 1, weeks: int | None = 
 
     ``posterior`` (a folder written by ``run.py calibrate``, or a loaded `scenarios.posterior.Posterior`)
     with ``draw=k`` runs under the k-th parameter set drawn from it (by weight, deterministic in k);
-    ``overrides`` still win over the drawn values.
+    ``overrides`` still win over the drawn values, and drawn parameters of a mechanism the scenario does
+    not switch on are left out (they would have no effect).
 
     A pure function of its arguments: the same arguments give a bit-identical frame. The model is
     released afterwards, so thousands of calls in one process don't accumulate memory.
@@ -56,10 +57,12 @@ def run_scenario(scenario: Any = "baseline", seed: int = 1, weeks: int | None = 
     from model.model import CoGovernanceModel
 
     if posterior is not None:
-        from scenarios.posterior import load_posterior
+        from scenarios import as_scenario
+        from scenarios.posterior import load_posterior, not_applied
 
-        overrides = {**load_posterior(posterior, flag="posterior").draw(0 if draw is None else draw),
-                     **(overrides or {})}
+        drawn = load_posterior(posterior, flag="posterior").draw(0 if draw is None else draw)
+        idle = not_applied(drawn, {**as_scenario(scenario).params, **(overrides or {})})
+        overrides = {**{n: v for n, v in drawn.items() if n not in idle}, **(overrides or {})}
     elif draw is not None:
         raise UserError(f"draw={draw}: a posterior draw needs posterior=DIR (a calibration's output folder)")
     model = CoGovernanceModel(scenario, seed=seed, record=record, **(overrides or {}))

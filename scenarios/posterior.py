@@ -13,6 +13,7 @@ Lives beside the scenario loader because a posterior, like a scenario, is a set 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ import pandas as pd
 
 from model.errors import UserError
 
-__all__ = ["Posterior", "load_posterior", "FORMAT", "SETTINGS_FILE", "POSTERIOR_FILE"]
+__all__ = ["Posterior", "load_posterior", "not_applied", "FORMAT", "SETTINGS_FILE", "POSTERIOR_FILE"]
 
 FORMAT = "cogov-calibration/1"
 SETTINGS_FILE = "calibration.json"
@@ -80,6 +81,16 @@ class Posterior:
     def overrides(self, k: int) -> dict[str, Any]:
         """What a run under draw ``k`` sets: the calibration's fixed parameters, then the drawn values."""
         return {**self.settings.get("fixed", {}), **self.draw(k)}
+
+
+def not_applied(names: Any, params: Mapping[str, Any]) -> list[str]:
+    """Of the parameters ``names``, those of a mechanism that is off under ``params`` (a run's parameter
+    values, dotted names): a posterior draw leaves them out of that run, where they would have no effect
+    (e.g. a hotline parameter fitted with the hotline on, drawn for a scenario without it)."""
+    from model.parameters import PARAMETERS, kwarg_to_name
+
+    values = {kwarg_to_name(k): v for k, v in params.items()}
+    return [n for n in names if (m := PARAMETERS[n].mechanism) is not None and not values.get(f"{m}.enabled")]
 
 
 def load_posterior(path: str | Path | Posterior, flag: str = "--posterior") -> Posterior:

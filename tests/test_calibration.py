@@ -241,6 +241,41 @@ def test_compare_refuses_a_scenario_that_sets_a_calibrated_parameter(tiny_runs, 
     assert not (tmp_path / "cmp").exists()
 
 
+def test_a_drawn_parameter_of_a_mechanism_that_is_off_is_left_out_and_said(tiny_runs, tmp_path, capsys):
+    """A posterior fitted with the hotline on (as the Chengdu example) applies its hotline parameter only to
+    scenarios that switch the hotline on; the compare report names what it left out where."""
+    import shutil
+
+    from model.parameters import PARAMETERS
+    from model.runner import run_scenario
+    from scenarios.posterior import not_applied
+
+    defaults = {n: p.default for n, p in PARAMETERS.items()}
+    folder = tmp_path / "post"
+    shutil.copytree(tiny_runs["one"]["out"], folder)
+    settings = json.loads((folder / "calibration.json").read_text())
+    settings["parameters"].append({**settings["parameters"][0], "name": "hotline.overtime_hours"})
+    settings["fixed"] = {"hotline.enabled": True}
+    (folder / "calibration.json").write_text(json.dumps(settings))
+    frame = pd.read_parquet(folder / "posterior.parquet").assign(**{"hotline.overtime_hours": 25.0})
+    frame.to_parquet(folder / "posterior.parquet")
+    assert not_applied(["hotline.overtime_hours", "buck_pass_prob"], defaults) == ["hotline.overtime_hours"]
+    assert not_applied(["hotline.overtime_hours"], {**defaults, "hotline__enabled": True}) == []
+    post = load_posterior(folder)
+    drawn = {n: v for n, v in post.draw(1).items() if n != "hotline.overtime_hours"}
+    pd.testing.assert_frame_equal(run_scenario("baseline", seed=5, weeks=4, posterior=folder, draw=1),
+                                  run_scenario("baseline", seed=5, weeks=4, overrides=drawn), check_exact=True)
+    on = {"hotline.enabled": True}
+    pd.testing.assert_frame_equal(run_scenario("baseline", seed=5, weeks=4, posterior=folder, draw=1, overrides=on),
+                                  run_scenario("baseline", seed=5, weeks=4, overrides={**post.draw(1), **on}))
+    status = run.main(["compare", "baseline", "baseline:hotline.enabled=true", "--posterior", str(folder),
+                       "--reps", "2", "--weeks", "4", "--jobs", "1", "--quiet", "--out", str(tmp_path / "cmp")])
+    assert status == 0, capsys.readouterr().err
+    meta = json.loads((tmp_path / "cmp" / "compare.json").read_text())
+    assert meta["posterior"]["not_applied"] == {"baseline": ["hotline.overtime_hours"]}
+    assert "Not applied to" in (tmp_path / "cmp" / "report.md").read_text()
+
+
 # --------------------------------------------------------------------------- recovery of known parameters
 
 
