@@ -7,9 +7,11 @@ with none of the package's mechanisms on (the package's other parameters kept). 
 pair is effect(A+B) − effect(A) − effect(B), paired by seed, with a 95 % t interval: sub-additive when
 the interval lies below 0, super-additive above 0, otherwise not distinguishable from additive.
 
-    python -m experiments.interactions --seeds 20 --out docs/interactions.md
+    python -m experiments.interactions --seeds 20 --out docs/interactions.md [--tables DIR]
 
-writes the table (markdown) that docs/ODD.md §1 refers to; nothing is asserted about the signs.
+writes the table (markdown) that docs/ODD.md §1 refers to; nothing is asserted about the signs. With
+``--tables DIR`` each package's rows are kept in DIR as they are finished, and a second call reads them
+instead of running them again (a long measurement can be stopped and resumed).
 """
 
 from __future__ import annotations
@@ -124,13 +126,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--commit", default="", help="the commit measured, for the header")
     parser.add_argument("--out", default="docs/interactions.md")
+    parser.add_argument("--tables", default="", help="a folder that keeps each package's table (CSV) once it is "
+                        "measured; a package already there (same seeds, weeks, window) is read, not run again")
     args = parser.parse_args(argv)
     if args.seeds < 2 or args.weeks < args.window or args.window < 1:
         print("interactions: need --seeds ≥ 2 and 1 ≤ --window ≤ --weeks", file=sys.stderr)
         return 2
     for package in args.packages:
         load_scenario(package)  # unknown names fail before any run
-    table = pair_interactions(args.packages, range(1, args.seeds + 1), args.weeks, args.window, args.workers)
+    tables = []
+    for package in args.packages:  # one package at a time, so a stopped measurement keeps what it finished
+        saved = Path(args.tables) / f"{package}-seeds{args.seeds}-weeks{args.weeks}-window{args.window}.csv"
+        if args.tables and saved.exists():
+            tables.append(pd.read_csv(saved))
+            continue
+        table = pair_interactions([package], range(1, args.seeds + 1), args.weeks, args.window, args.workers)
+        if args.tables:
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(saved, lambda tmp, table=table: table.to_csv(tmp, index=False))
+        tables.append(table)
+    table = pd.concat(tables, ignore_index=True)
     text = render_markdown(table, args.seeds, args.weeks, args.window, args.commit)
     atomic_write(Path(args.out), lambda tmp: tmp.write_text(text, encoding="utf-8"))
     print(text)
