@@ -28,7 +28,7 @@ browser:
 
 # Every test, browser tests included (they install Debian's chromium first).
 test: setup browser
-	$(PY) -m pytest -n 2 --dist loadfile -q
+	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder -q
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not slow and not browser"

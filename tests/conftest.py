@@ -20,3 +20,26 @@ def dask_scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(TESTS.parent)])}
     with dask_cluster(tmp_path_factory.mktemp("dask"), env) as address:
         yield address
+
+
+#: Seconds each test file takes on its own (CPU seconds, `pytest -n 0` one file at a time on the 2-core
+#: development VM, 2026-11-29, after that day's speed-ups to the tests; browser files estimated from the
+#: CI run's screenshot times). Only the order matters: `make test` hands the files to its two workers
+#: longest first (`--dist loadfile --no-loadscope-reorder`), so the workers finish together instead of
+#: one waiting while the other runs a long file it was given last. A file not listed counts as short.
+FILE_SECONDS = {
+    "test_calibration.py": 100, "test_no_free_lunch.py": 82, "test_mechanisms_a.py": 78, "test_sweep.py": 75,
+    "test_mechanisms_b.py": 68, "test_patterns.py": 63, "test_viz_parts.py": 50, "test_explore.py": 45,
+    "test_compare_page.py": 40, "test_cli.py": 34, "test_walk.py": 30, "test_research_loop.py": 30,
+    "test_compare.py": 23, "test_dynamics.py": 21, "test_scale_free.py": 19, "test_hardening_folders.py": 17,
+    "test_ema.py": 16, "test_bench.py": 16, "test_offline_assets.py": 15, "test_foundation.py": 12,
+    "test_executor.py": 10,
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Files longest first (FILE_SECONDS); the tests of a file keep their order."""
+    first = {}
+    for i, item in enumerate(items):
+        first.setdefault(item.path, i)
+    items.sort(key=lambda item: (-FILE_SECONDS.get(item.path.name, 5), first[item.path]))
