@@ -299,40 +299,39 @@ class IssueTable:
         if rows.size == 0:
             return
         hold = self.holder[rows]
-        first = 1 - self.hotline[rows].astype(np.int8)  # 0: hotline issue, 1: the rest
-        if sla_weeks > 0:
+        tier = 2 - self.hotline[rows].view(np.int8)  # 1: hotline issue, 2: the rest
+        if sla_weeks > 0:  # 0: whistled and past the SLA
             late = self.whistled[rows] & ((week - self.surfaced[rows]) >= sla_weeks)
-            first = np.where(late, np.int8(-1), first)
+            tier = np.where(late, np.int8(0), tier)
         queued = np.maximum(self.surfaced[rows], self.passed_week[rows])  # a passed issue starts at the back
-        # by holder, then first, then queued week, then row: rows are ascending, so a stable sort on
-        # one exact integer key of (holder, first, queued) is np.lexsort((rows, queued, first, hold))
-        low = int(queued.min())
-        key = (hold.astype(np.int64) * 2 + first) * (int(queued.max()) - low + 1) + (queued - low)
+        # by holder, then tier, then queued week, then row: rows are ascending, so a stable sort on
+        # one exact integer key of (holder, tier, queued) is np.lexsort((rows, queued, tier, hold));
+        # queued − NO_WEEK lies in [0, 2**32), so no min/max pass is needed to pack the key
+        key = ((hold.astype(np.int64) * 3 + tier) << 32) + (queued - NO_WEEK)
         order = key.argsort(kind="stable")
         rows, hold = rows[order], hold[order]
         cap = holders.capacity[hold]
         need = self.remaining[rows]
         before = _group_cumsum_before(hold, need)
-        reached = before < cap
         # buck-passing among cross-boundary issues the holder would start on this week
-        cand = np.flatnonzero(reached & self.cross[rows] & (self.partner[rows] >= 0))
-        passing = np.zeros(rows.size, dtype=bool)
-        if cand.size:
-            passing[cand] = rng.random(cand.size) < pass_prob_of(rows[cand])
-        passed = rows.compress(passing)
-        self.pass_on(passed, week)
-        keep = np.flatnonzero(~passing)
-        rows, hold, need = rows[keep], hold[keep], need[keep]
-        if passed.size and pass_hours > 0:
-            # hours at both ends: the passer (now the partner) and the receiver (now the holder)
-            spent = np.bincount(self.holder[passed], minlength=holders.n) * pass_hours
-            spent += np.bincount(self.partner[passed], minlength=holders.n) * pass_hours
-            left = np.maximum(holders.capacity - spent, 0.0)
-            self.week_events.pass_hours += float((holders.capacity - left).sum())
-            cap = left[hold]
-        else:
-            cap = cap[keep]
-        before = _group_cumsum_before(hold, need)
+        cand = np.flatnonzero((before < cap) & self.cross[rows] & (self.partner[rows] >= 0))
+        drop = cand.compress(rng.random(cand.size) < pass_prob_of(rows[cand])) if cand.size else cand
+        if drop.size:  # else nothing was passed on: queues, hours and `before` stay as they are
+            passed = rows[drop]
+            self.pass_on(passed, week)
+            keep = np.ones(rows.size, dtype=bool)
+            keep[drop] = False
+            rows, hold, need = rows.compress(keep), hold.compress(keep), need.compress(keep)
+            if pass_hours > 0:
+                # hours at both ends: the passer (now the partner) and the receiver (now the holder)
+                spent = np.bincount(self.holder[passed], minlength=holders.n) * pass_hours
+                spent += np.bincount(self.partner[passed], minlength=holders.n) * pass_hours
+                left = np.maximum(holders.capacity - spent, 0.0)
+                self.week_events.pass_hours += float((holders.capacity - left).sum())
+                cap = left[hold]
+            else:
+                cap = cap.compress(keep)
+            before = _group_cumsum_before(hold, need)
         done = before + need <= cap
         self.resolve(rows.compress(done), week)
         partial = np.flatnonzero((~done) & (before < cap))

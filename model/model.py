@@ -70,6 +70,8 @@ WEEKS_PER_MONTH = 4
 #: The quality domain each kind of social organisation serves.
 SO_SERVICE_DOMAIN = {"care": CARE, "culture": CULTURE, "environment": ENVIRONMENT, "mediation": SAFETY}
 WEEKS_PER_QUARTER = 13
+#: Issue kinds that can cross the boundary between holders (property, infrastructure), by kind.
+_CROSS_BOUNDARY_KIND = np.isin(np.arange(7), (PROPERTY, INFRASTRUCTURE))
 
 
 def _smallest(key: np.ndarray, q: int) -> np.ndarray:
@@ -147,6 +149,9 @@ class CoGovernanceModel(mesa.Model):
         self._kind_shares, self._kind_hours = kind_shares(p), kind_hours(p)
         self._cell_grid = np.repeat(np.arange(self.layout.n_grids), 7)
         self._cell_kind = np.tile(np.arange(7), self.layout.n_grids)
+        # weekly issue rate per household by kind (1, 7) and the old-compound factor by grid (g, 1)
+        self._arise_rate = (p["issue_rate_per_year"] / 52.0 * self._kind_shares)[None, :]
+        self._arise_old = (1.0 + p["old_issue_factor"] * self.grid_old)[:, None]
         self.mechanisms: dict[str, Mechanism] = {}
         self._phase_hooks: dict[str, list[Any]] = {}  # phase -> the mechanisms' methods for it, in order
         self.levers.rating_pressure = np.zeros(self.layout.n_grids)
@@ -360,9 +365,8 @@ class CoGovernanceModel(mesa.Model):
         """Each household raises issues at rate λ_d·(1.5 − q_d) (more in old compounds)."""
         self._hook("issues_arise")
         lay, p, rng = self.layout, self.p, self.rng
-        lam = p["issue_rate_per_year"] / 52.0 * self._kind_shares  # (7,)
         q = self.quality[:, KIND_DOMAIN]  # (g, 7)
-        rate = lam[None, :] * (1.5 - q) * (1.0 + p["old_issue_factor"] * self.grid_old)[:, None]
+        rate = self._arise_rate * (1.5 - q) * self._arise_old
         counts = rng.poisson(rate * lay.households_per_grid)  # (g, 7)
         total = int(counts.sum())
         if total == 0:
@@ -371,8 +375,7 @@ class CoGovernanceModel(mesa.Model):
         grid = self._cell_grid.repeat(per_cell)  # cells (grid, kind) in row order
         kind = self._cell_kind.repeat(per_cell)
         household = grid * lay.households_per_grid + rng.integers(0, lay.households_per_grid, total)
-        cross_kind = (kind == PROPERTY) | (kind == INFRASTRUCTURE)
-        cross = cross_kind & (rng.random(total) < p["cross_boundary_share"])
+        cross = _CROSS_BOUNDARY_KIND[kind] & (rng.random(total) < p["cross_boundary_share"])
         expires = self.week + np.ceil(rng.exponential(p["latent_expiry_weeks"], total)).astype(np.int64)
         hours = self._kind_hours[kind] * np.where(cross, p["cross_boundary_hours_factor"], 1.0)
         self.issues.add(household, grid, lay.grid_community[grid], kind, cross, self.week, expires, hours)
@@ -392,8 +395,9 @@ class CoGovernanceModel(mesa.Model):
         draw = rng.random(latent.size)
         reported = latent.compress(draw < p_rep)
         iss.surface(reported, self.week, by_household=True)
-        hh.last_report[iss.household[reported]] = self.week
-        hh.reported_now[iss.household[reported]] = True
+        reporters = iss.household[reported]
+        hh.last_report[reporters] = self.week
+        hh.reported_now[reporters] = True
         iss.week_events.reported = reported.size
         rest = latent.compress(draw >= p_rep)
         # who finds what, as a mask over `rest` (ascending rows): rest[found] is the sorted union of
@@ -413,8 +417,7 @@ class CoGovernanceModel(mesa.Model):
         iss.surface(rest.compress(found), self.week, by_household=False)
         iss.week_events.discovered += int(np.count_nonzero(found))  # mechanisms may have found some already this week
         still = rest.compress(~found)
-        iss.expire(still[iss.expires[still] <= self.week])
-        iss.compact()
+        iss.expire(still[iss.expires[still] <= self.week])  # work_queues drops them from `active`
 
     def volunteer_patrol_hours(self) -> np.ndarray:
         """Volunteer patrol hours a week by compound: the patrol share of the volunteer hours of
@@ -524,12 +527,18 @@ class CoGovernanceModel(mesa.Model):
         if loss <= 0 or rows.size == 0:
             return
         rows = rows.compress(iss.by_household[rows])
+        if rows.size == 0:
+            return
         who = iss.household[rows].astype(np.int64)
         for holder in (iss.holder[rows], iss.partner[rows]):
             firm = h.kind[holder] == FIRM
-            for trust, mask in ((hh.trust_property, firm), (hh.trust_community, ~firm)):
-                hit, _, hits = sums_by_household(who[mask], None, hh.n)  # households and their passes
-                trust[hit] *= (1.0 - loss) ** hits
+            at_firm = int(np.count_nonzero(firm))
+            for trust, mask, count in ((hh.trust_property, firm, at_firm),
+                                       (hh.trust_community, ~firm, who.size - at_firm)):
+                if count == 0:  # no pass here: nothing to sum (often all passes are at firms, or none)
+                    continue
+                hit, _, hits = sums_by_household(who if count == who.size else who[mask], None, hh.n)
+                trust[hit] *= (1.0 - loss) ** hits  # households and their passes
 
     def _pass_probability(self, rows: np.ndarray) -> np.ndarray:
         """Buck-passing probability of the given open issues, after coordination mechanisms."""
@@ -571,14 +580,15 @@ class CoGovernanceModel(mesa.Model):
         done = iss.week_events.resolved_rows()
         failed = iss.week_events.expired_open_rows()
         expect = p["expected_resolution_weeks"]
-        start = np.where(iss.surfaced[done] > NO_WEEK, iss.surfaced[done], iss.created[done])
-        wait = (self.week - start).astype(np.float64)
+        surfaced, created = iss.surfaced[done], iss.created[done]
+        wait = (self.week - np.where(surfaced > NO_WEEK, surfaced, created)).astype(np.float64)
         outcome = np.clip(1.0 - p["lateness_penalty"] * np.maximum(0.0, wait - expect) / expect, 0.0, 1.0)
-        self.resolution_weeks = (self.week - iss.created[done]).astype(np.float64)
+        self.resolution_weeks = (self.week - created).astype(np.float64)
         self.cross_resolution_weeks = self.resolution_weeks[iss.cross[done]]
         rows = np.concatenate([done, failed])
         outcomes = np.concatenate([outcome, np.zeros(failed.size)])
-        self.closed_outcome_mean = float(outcomes.mean()) if outcomes.size else float("nan")
+        # the mean as ndarray.mean computes it (the same pairwise sum, then ÷ n), without its Python layer
+        self.closed_outcome_mean = float(np.add.reduce(outcomes)) / outcomes.size if outcomes.size else float("nan")
         about_property = self.holders.kind[iss.holder[rows]] == FIRM
         households = iss.household[rows].astype(np.int64)
         hh.learn_from_outcomes(households, outcomes, about_property, p["trust_rate"])

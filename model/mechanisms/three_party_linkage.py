@@ -76,25 +76,33 @@ class ThreePartyLinkage(Mechanism):
         super().__init__(model, values)
         self.hours_spent_total = 0.0  # meeting hours the three parties spent
         self.settled_total = 0  # cross-boundary issues settled at meetings
+        # fixed for the run (owners' committees exist or not from set-up): each compound's party
+        # hours a meeting, the holders that give them, and the chance a tabled issue is agreed
+        lay, h, p = model.layout, model.holders, self.p
+        per_grid = per_1000(1.0, lay.households_per_grid)
+        self.has_oc = np.array([oc is not None for oc in model.owners_committees])
+        self.firm_ids = h.firm(np.arange(lay.n_grids))
+        self.rc_ids = h.rc(lay.grid_community)
+        self.oc_ids = h.oc(np.arange(lay.n_grids))
+        self.firm_hours = p["firm_hours"] * per_grid
+        self.rc_hours = p["rc_hours"] * per_grid
+        self.oc_hours = p["oc_hours"] * per_grid
+        self.stand_in_hours = p["oc_hours"] * per_grid * p["no_oc_effect"]  # building heads' own time
+        self.agree_chance = p["coordination"] * np.where(self.has_oc, 1.0, p["no_oc_effect"])
 
     def queues(self, model: StreetModel) -> None:
         """Meeting weeks: take the parties' hours, work the compounds' cross-boundary issues."""
         if model.week % self.p["meeting_interval"] != 0:
             return
         lay, h, iss, p = model.layout, model.holders, model.issues, self.p
-        per_grid = per_1000(1.0, lay.households_per_grid)
-        has_oc = np.array([oc is not None for oc in model.owners_committees])
-        grids = np.arange(lay.n_grids)
+        has_oc = self.has_oc
         # each party's hours, at most what it has this week (the committee serves several compounds)
-        firm = np.minimum(p["firm_hours"] * per_grid, h.capacity[h.firm(grids)])
-        h.capacity[h.firm(grids)] -= firm
-        rc_want = p["rc_hours"] * per_grid
-        rc_have = h.capacity[h.rc(lay.grid_community)] / lay.grids
-        rc = np.minimum(rc_want, rc_have)
-        np.subtract.at(h.capacity, h.rc(lay.grid_community), rc)
-        oc = np.where(has_oc, np.minimum(p["oc_hours"] * per_grid, h.capacity[h.oc(grids)]),
-                      p["oc_hours"] * per_grid * p["no_oc_effect"])  # building heads' own time
-        h.capacity[h.oc(grids)] -= np.where(has_oc, oc, 0.0)
+        firm = np.minimum(self.firm_hours, h.capacity[self.firm_ids])
+        h.capacity[self.firm_ids] -= firm
+        rc = np.minimum(self.rc_hours, h.capacity[self.rc_ids] / lay.grids)
+        np.subtract.at(h.capacity, self.rc_ids, rc)
+        oc = np.where(has_oc, np.minimum(self.oc_hours, h.capacity[self.oc_ids]), self.stand_in_hours)
+        h.capacity[self.oc_ids] -= np.where(has_oc, oc, 0.0)
         pool = firm + rc + oc
         held = pool > 0
         if held.any():
@@ -114,6 +122,6 @@ class ThreePartyLinkage(Mechanism):
                 partial = ~done & (before < pool[grid])
                 iss.remaining[rows[partial]] -= pool[grid[partial]] - before[partial]
                 tabled = rows[~done]
-                chance = p["coordination"] * np.where(has_oc, 1.0, p["no_oc_effect"])[iss.grid[tabled]]
+                chance = self.agree_chance[iss.grid[tabled]]
                 iss.partner[tabled[model.rng.random(tabled.size) < chance]] = -1
         self.cost_this_week = p["cost_per_meeting"] * int(held.sum())
