@@ -449,15 +449,15 @@ class CoGovernanceModel(mesa.Model):
         iss = self.issues
         open_rows = iss.open_rows()
         new = open_rows.compress(iss.holder[open_rows] < 0)
-        firm_present = np.array([f.present for f in self.firms])
-        oc_present = np.array([oc is not None for oc in self.owners_committees])
+        present = [f.present for f in self.firms]
         if new.size:
-            holder, partner = self._route_table(firm_present, oc_present)
+            holder, partner = self._route_table(present)
             cell = (iss.grid[new] * 7 + iss.kind[new]) * 2 + iss.cross[new]
             iss.holder[new] = holder[cell]
             iss.partner[new] = partner[cell]
-        if firm_present.all():  # no firm has left: nothing is held by, or waits on, an absent firm
+        if all(present):  # no firm has left: nothing is held by, or waits on, an absent firm
             return
+        firm_present = np.array(present)
         hk = self.holders.kind[iss.holder[open_rows]]
         orphaned = open_rows[(hk == FIRM) & ~firm_present[iss.grid[open_rows]]]
         iss.holder[orphaned] = self.holders.rc(iss.community[orphaned])
@@ -466,11 +466,12 @@ class CoGovernanceModel(mesa.Model):
                          & ~firm_present[iss.grid[open_rows]]]
         iss.partner[lost] = self.holders.street
 
-    def _route_table(self, firm_present: np.ndarray, oc_present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _route_table(self, firm_present: list[bool]) -> tuple[np.ndarray, np.ndarray]:
         """Holder and partner (`route`) of an issue of every (grid, kind, cross-boundary) cell, flat
         index (grid·7 + kind)·2 + cross: a lookup instead of `route`'s dozen array passes over the
         week's new issues. Remade only when firms, owners' committees or organisations changed."""
-        key = (firm_present.tobytes(), oc_present.tobytes(), len(self.social_orgs))
+        oc_present = [oc is not None for oc in self.owners_committees]
+        key = (firm_present, oc_present, len(self.social_orgs))
         cached = self.__dict__.get("_route_cells")
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -479,7 +480,7 @@ class CoGovernanceModel(mesa.Model):
         kind = np.tile(np.repeat(np.arange(7), 2), g)
         cross = np.tile(np.array([False, True]), 7 * g)
         table = route(kind, grid, self.layout.grid_community[grid].astype(np.int64), cross, self.holders,
-                      firm_present, oc_present, self._so_slot_table())
+                      np.array(firm_present), np.array(oc_present), self._so_slot_table())
         self._route_cells = (key, table)
         return table
 

@@ -93,7 +93,8 @@ class RedBlackList(Mechanism):
         done = iss.week_events.resolved_rows()
         failed = iss.week_events.expired_open_rows()
         expect = model.p["expected_resolution_weeks"]
-        start = np.where(iss.surfaced[done] >= 0, iss.surfaced[done], iss.created[done])
+        surfaced = iss.surfaced[done]
+        start = np.where(surfaced >= 0, surfaced, iss.created[done])
         wait = (model.week - start).astype(np.float64)
         outcome = np.clip(1.0 - 0.5 * np.maximum(0.0, wait - expect) / expect, 0.0, 1.0)
         rows = np.concatenate([done, failed])
