@@ -147,20 +147,23 @@ class Households:
         z += term
         np.multiply(neighbour_share, p["social_influence"], out=term)
         z += term
-        np.multiply(self._party_weight(p["part_party_weight"]), mobilisation, out=term)
-        z += term
+        z += self._party_term(p["part_party_weight"], mobilisation)
         z += p["part_reward_weight"] * reward_yuan
         z -= self.participation_cost(p)
         z -= cost_delta
         return sigmoid(z, out=z)
 
-    def _party_weight(self, weight: float) -> np.ndarray:
-        """weight × party member (0/1) for every household, made again only when the weight changes."""
-        cached = self.__dict__.get("_party_weight_cache")
-        if cached is None or cached[0] != weight:
-            cached = self._party_weight_cache = (weight, weight * self.party_member)
-            cached[1].flags.writeable = False
-        return cached[1]
+    def _party_term(self, weight: float, mobilisation: np.ndarray) -> np.ndarray:
+        """weight × party member (0/1) × mobilisation for every household. Made again only when the
+        weight or the mobilisation array changes (the model passes the same read-only array while
+        the branches' mobilisation stays the same)."""
+        cached = self.__dict__.get("_party_term_cache")
+        if cached is None or cached[0] != weight or cached[1] is not mobilisation or mobilisation.flags.writeable:
+            term = weight * self.party_member
+            term *= mobilisation
+            term.flags.writeable = False
+            cached = self._party_term_cache = (weight, mobilisation, term)
+        return cached[2]
 
     def pay_probability(
         self, p: dict, property_quality: np.ndarray, neighbour_paid_share: np.ndarray, bonus: float

@@ -628,9 +628,8 @@ class CoGovernanceModel(mesa.Model):
             by_community[so.community] += so.volunteer_slots(p["slots_per_organiser_hour"])
         slots = np.array(by_community, dtype=np.float64)
         slots += lv.extra_slots_per_community
-        self.slots_week = float(slots.sum())
-        mob_grid = np.array([b.effective_mobilisation(lv.mobilisation_bonus) for b in self.party_branches])
-        self.mobilisation_h = np.repeat(mob_grid, lay.households_per_grid)  # = mob_grid[grid_of]: grids are blocks
+        self.slots_week = float(np.add.reduce(slots))  # slots.sum() without its Python wrapper
+        self.mobilisation_h = self._mobilisation_by_household(lv.mobilisation_bonus)
         seen = hh.volunteered_last_month(self.week).astype(np.float64)
         nbr = self.network.neighbour_mean(seen)
         if lv.party_role_model > 0:
@@ -657,6 +656,20 @@ class CoGovernanceModel(mesa.Model):
             hh.deliberated_now[attendees] = True
             hh.last_deliberation[attendees] = self.week
             self.deliberation_attendees_week = attendees.size
+
+    def _mobilisation_by_household(self, bonus: float) -> np.ndarray:
+        """Each household's grid branch's mobilisation (read-only). Branches' mobilisation rarely changes,
+        so the array (and with it the households' fixed Party term, `Households.participation_probability`)
+        is kept while the branches' values stay the same."""
+        by_grid = [b.effective_mobilisation(bonus) for b in self.party_branches]
+        cached = self.__dict__.get("_mobilisation_cache")
+        if cached is not None and cached[0] == by_grid:
+            return cached[1]
+        # grids are blocks of households: repeat = mob_grid[grid_of]
+        by_household = np.array(by_grid).repeat(self.layout.households_per_grid)
+        by_household.flags.writeable = False
+        self._mobilisation_cache = (by_grid, by_household)
+        return by_household
 
     def deliberation_base_seats(self) -> float:
         """Seats at a community's monthly residents' meeting without any mechanism."""

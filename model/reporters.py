@@ -7,6 +7,7 @@ issue resolved, so no resolution time).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -197,7 +198,7 @@ def satisfaction_grid_sd(m: M) -> float:
     by_grid = lay.per_grid(m.households.satisfaction) / lay.households_per_grid
     deviation = by_grid - float(_sum(by_grid)) / by_grid.size  # ndarray.std() bit for bit
     deviation *= deviation
-    return float(np.sqrt(float(_sum(deviation)) / by_grid.size))
+    return math.sqrt(float(_sum(deviation)) / by_grid.size)  # IEEE sqrt, correctly rounded, as np.sqrt
 
 
 def satisfaction_gini(m: M) -> float:
