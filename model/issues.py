@@ -250,14 +250,18 @@ class IssueTable:
         self.week_events.resolved.append(rows)
         self.week_events.n_resolved += rows.size
 
-    def expire(self, rows: np.ndarray) -> None:
+    def expire(self, rows: np.ndarray, were_open: bool | None = None) -> None:
+        """Latent rows nobody reported, or open rows given up, expire; the given-up ones are kept
+        for feedback. `were_open` (all of them open, or all latent) spares looking up their status."""
         if rows.size == 0:
             return
-        was_open = rows[self.status[rows] == OPEN]
+        if were_open is None:
+            self.week_events.expired_open.append(rows[self.status[rows] == OPEN])
+        elif were_open:
+            self.week_events.expired_open.append(rows)
         self.status[rows] = EXPIRED
         self._latent = self._open = None
         self.expired_total += rows.size
-        self.week_events.expired_open.append(was_open)
 
     def pass_on(self, rows: np.ndarray, week: int) -> None:
         """Buck-passing: the holder hands the issue to its partner, where it joins the back of the

@@ -417,7 +417,7 @@ class CoGovernanceModel(mesa.Model):
         iss.surface(rest.compress(found), self.week, by_household=False)
         iss.week_events.discovered += int(np.count_nonzero(found))  # mechanisms may have found some already this week
         still = rest.compress(~found)
-        iss.expire(still[iss.expires[still] <= self.week])  # work_queues drops them from `active`
+        iss.expire(still[iss.expires[still] <= self.week], were_open=False)  # work_queues drops them from `active`
 
     def volunteer_patrol_hours(self) -> np.ndarray:
         """Volunteer patrol hours a week by compound: the patrol share of the volunteer hours of
@@ -508,7 +508,7 @@ class CoGovernanceModel(mesa.Model):
         iss, p, lv, rng = self.issues, self.p, self.levers, self.rng
         open_rows = iss.open_rows()
         age = self.week - iss.surfaced[open_rows]
-        iss.expire(open_rows[age >= p["open_expiry_weeks"]])
+        iss.expire(open_rows[age >= p["open_expiry_weeks"]], were_open=True)
         overdue = open_rows[(age > p["escalation_weeks"]) & (iss.holder[open_rows] != self.holders.street)
                             & (age < p["open_expiry_weeks"])]
         esc_prob = p["escalation_prob"] if lv.escalation_prob is None else lv.escalation_prob

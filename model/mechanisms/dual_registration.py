@@ -67,6 +67,7 @@ class DualRegistration(Mechanism):
         hh, lay, p = model.households, model.layout, self.p
         self.members = np.zeros(0, dtype=np.int64)
         self.outside_hours_grid = np.zeros(lay.n_grids)  # weekly service hours of members living elsewhere
+        self.outside_hours = 0.0  # their sum, the same every week
         registered = per_1000(p["members"], lay.households_per_community)  # per community
         if registered <= 0 or p["hours_per_week"] <= 0:
             return
@@ -81,13 +82,14 @@ class DualRegistration(Mechanism):
         outside = np.maximum(registered - living, 0.0)  # per community
         service = p["hours_per_week"] * (1.0 - p["organise_share"])
         self.outside_hours_grid = (outside * service / lay.grids)[lay.grid_community]
+        self.outside_hours = float(self.outside_hours_grid.sum())
         organising = registered * p["hours_per_week"] * p["organise_share"]
         model.levers.extra_slots_per_community += organising * model.p["slots_per_organiser_hour"]
 
     def attitudes(self, model: StreetModel) -> None:
         """Members' own service this week (runs after activities, before quality)."""
         hh, lay = model.households, model.layout
-        model.volunteer_hours_week += float(self.outside_hours_grid.sum())
+        model.volunteer_hours_week += self.outside_hours
         model.volunteer_hours_grid += self.outside_hours_grid
         slot_hours = model.p["volunteer_hours_per_slot"]
         service = self.p["hours_per_week"] * (1.0 - self.p["organise_share"])

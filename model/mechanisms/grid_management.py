@@ -101,7 +101,7 @@ class GridManagement(Mechanism):
         need = iss.remaining[able]
         done = _group_cumsum_before(grid, need) + need <= np.maximum(hours, 0.0)[grid]
         iss.resolve(able[done], model.week)
-        self.settled_total += int(done.sum())
+        self.settled_total += int(np.count_nonzero(done))
         self.hours_settling_total += float(need[done].sum())
 
     def weekly_cost(self, model: StreetModel) -> float:

@@ -68,6 +68,7 @@ class Hotline(Mechanism):
         self.taken_share = 0.0  # share of last week's household reports the operators took
         self.overtime_used = 0.0  # overtime hours bought this week
         self.cost_delta = 0.0  # this mechanism's current contribution to levers.report_cost_delta
+        self.owners_committees = model.holders.kind == OC  # holders that buy no overtime (fixed)
 
     def _operator_hours(self, model: StreetModel) -> float:
         return per_1000(self.p["operator_hours"], model.layout.n_households)
@@ -107,7 +108,7 @@ class Hotline(Mechanism):
         if rows.size == 0:
             return
         backlog = np.bincount(iss.holder[rows], weights=iss.remaining[rows], minlength=h.n)
-        backlog[h.kind == OC] = 0.0
+        backlog[self.owners_committees] = 0.0
         total = backlog.sum()
         if total <= 0:
             return

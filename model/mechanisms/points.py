@@ -128,8 +128,8 @@ class Points(Mechanism):
             hh.points += earned
             issued = float(earned.sum())
             model.points_issued_week += issued
-            rewarded = earned > 0
-            if rewarded.any():
+            rewarded = (earned > 0).nonzero()[0]  # few households: indices, not a mask over all
+            if rewarded.size:
                 hh.crowd_motivation(rewarded, p["crowding"], p["crowding_rate"])
             self.cost_this_week = issued * p["exchange_value"] + p["admin_cost_per_week"] * n_c
         if model.week % 4 == 0:

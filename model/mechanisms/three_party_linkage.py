@@ -118,10 +118,10 @@ class ThreePartyLinkage(Mechanism):
                 before = _group_cumsum_before(grid, need)
                 done = before + need <= pool[grid]
                 iss.resolve(rows[done], model.week)
-                self.settled_total += int(done.sum())
+                self.settled_total += int(np.count_nonzero(done))
                 partial = ~done & (before < pool[grid])
                 iss.remaining[rows[partial]] -= pool[grid[partial]] - before[partial]
                 tabled = rows[~done]
                 chance = self.agree_chance[iss.grid[tabled]]
                 iss.partner[tabled[model.rng.random(tabled.size) < chance]] = -1
-        self.cost_this_week = p["cost_per_meeting"] * int(held.sum())
+        self.cost_this_week = p["cost_per_meeting"] * int(np.count_nonzero(held))
