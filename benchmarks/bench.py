@@ -687,6 +687,13 @@ def measure_sweep(cfg: BenchConfig) -> dict[str, Any]:
         }
     result["speedup"] = summary([rd[hi]["steady_runs_per_s"] / rd[lo]["steady_runs_per_s"] for rd in rounds])
     result["speedup_end_to_end"] = summary([rd[hi]["runs_per_s"] / rd[lo]["runs_per_s"] for rd in rounds])
+    # Runs per CPU-second the workers got: on a machine whose cores other jobs hold (the scheduler shares CPU
+    # between sessions, so two workers need not get more than one), this ratio is what the pool itself costs;
+    # with two free cores the speed-up would be about twice it.
+    result["cpu_efficiency"] = summary([
+        (rd[hi]["runs_per_s"] / rd[hi]["workers_cpu_per_s"]) / (rd[lo]["runs_per_s"] / rd[lo]["workers_cpu_per_s"])
+        for rd in rounds
+    ])
     return result
 
 
@@ -885,6 +892,11 @@ def render_markdown(results: dict[str, Any]) -> str:
         "| CPU the workers got per wall-second, 1 / 2 workers (2 = both cores free for the sweep) | "
         f"{_range(sw['jobs_1']['workers_cpu_per_s'])} / {_range(sw['jobs_2']['workers_cpu_per_s'])} |"
     )
+    if "cpu_efficiency" in sw:
+        lines.append(
+            "| runs per CPU-second the workers got, 2 workers / 1 worker, end to end (what the pool costs; with two "
+            f"free cores the speed-up would be about twice this) | {_range(sw['cpu_efficiency'])}× |"
+        )
     if m.get("load_average_at_end"):
         lines += ["", f"Load average at the end: {m['load_average_at_end']}."]
     return "\n".join(lines) + "\n"

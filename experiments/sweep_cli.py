@@ -13,9 +13,6 @@ from experiments.engine import parse_jobs
 
 __all__ = ["add_cli", "cmd_sweep", "cmd_sensitivity"]
 
-#: flags that replace a sweep file's value (the keys of `experiments.sweep_file.OVERRIDE_FLAGS`)
-OVERRIDES = ("replicates", "weeks", "samples")
-
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``run.py sweep``."""
@@ -147,4 +144,6 @@ def _positive(text: str) -> int:
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, int]:
-    return {k: getattr(args, k) for k in OVERRIDES if getattr(args, k, None) is not None}
+    from experiments.sweep_file import OVERRIDE_FLAGS
+
+    return {k: getattr(args, k) for k in OVERRIDE_FLAGS if getattr(args, k, None) is not None}
