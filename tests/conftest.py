@@ -28,7 +28,7 @@ def dask_scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 #: longest first (`--dist loadfile --no-loadscope-reorder`), so the workers finish together instead of
 #: one waiting while the other runs a long file it was given last. A file not listed counts as short.
 FILE_SECONDS = {
-    "test_calibration.py": 100, "test_no_free_lunch.py": 82, "test_mechanisms_a.py": 78, "test_sweep.py": 75,
+    "test_calibration.py": 85, "test_no_free_lunch.py": 82, "test_mechanisms_a.py": 78, "test_sweep.py": 69,
     "test_mechanisms_b.py": 68, "test_patterns.py": 63, "test_viz_parts.py": 50, "test_explore.py": 45,
     "test_compare_page.py": 40, "test_cli.py": 34, "test_walk.py": 30, "test_research_loop.py": 30,
     "test_compare.py": 23, "test_dynamics.py": 21, "test_scale_free.py": 19, "test_hardening_folders.py": 17,
