@@ -347,19 +347,27 @@ class Phase:
 
 def schedule() -> list[Phase]:
     """The phases of a week (``CoGovernanceModel._simulate_week``, which ``step()`` and the warm-up
-    run) in order, read from the model's source."""
+    run) in order, read from the source of the model and of the issue flow (model/issue_flow.py),
+    whose phases the model calls on ``self.issue_flow``."""
+    from model import issue_flow as flow_module
     from model import model as model_module
 
-    tree = ast.parse(Path(inspect.getfile(model_module)).read_text(encoding="utf-8"))
-    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "CoGovernanceModel")
-    methods = {n.name: n for n in cls.body if isinstance(n, ast.FunctionDef)}
+    def class_methods(module: Any, name: str) -> dict[str, ast.FunctionDef]:
+        tree = ast.parse(Path(inspect.getfile(module)).read_text(encoding="utf-8"))
+        cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name)
+        return {n.name: n for n in cls.body if isinstance(n, ast.FunctionDef)}
+
+    # every method by the name the table shows: the model's own, the issue flow's as ``issue_flow.NAME``
+    own = class_methods(model_module, "CoGovernanceModel")
+    flow = {f"{FLOW}.{name}": func for name, func in class_methods(flow_module, "IssueFlow").items()}
+    methods = {**own, **flow}
+    roots = {name: ({"self.model": "model"} if name in flow else {"self": "model"}) for name in methods}
     levers = _lever_names()
 
-    def calls_of(func: ast.FunctionDef) -> list[str]:
-        """Methods `func` calls or hands on as callbacks (``self._pass_probability``)."""
-        return [node.attr for node in ast.walk(func)
-                if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
-                and node.attr in methods]
+    def calls_of(name: str) -> list[str]:
+        """Methods `name` calls or hands on as callbacks (``self._pass_probability``)."""
+        return [called for node in ast.walk(methods[name]) if isinstance(node, ast.Attribute)
+                for called in [_method_named(node, methods[name], in_flow=name in flow)] if called in methods]
 
     def reached(name: str) -> set[str]:
         seen, todo = set(), [name]
@@ -368,13 +376,13 @@ def schedule() -> list[Phase]:
             if current in seen or current == "_hook":
                 continue
             seen.add(current)
-            todo += calls_of(methods[current])
+            todo += calls_of(current)
         return seen
 
     def lever_reads(name: str) -> list[str]:
         effects = MechanismEffects()
         for method in sorted(reached(name)):
-            _function_effects(methods[method], {"self": "model"}, levers, lambda _o, _n: False, effects)
+            _function_effects(methods[method], roots[method], levers, lambda _o, _n: False, effects)
         return sorted(effects.levers_read)
 
     def hook_of(func: ast.FunctionDef) -> tuple[str | None, str]:
@@ -391,6 +399,7 @@ def schedule() -> list[Phase]:
         return None, "—"
 
     phases: list[Phase] = []
+    week = own["_simulate_week"]
 
     def visit(stmts: list[ast.stmt], when: str) -> None:
         for stmt in stmts:
@@ -398,15 +407,39 @@ def schedule() -> list[Phase]:
                 visit(stmt.body, _describe_condition(ast.unparse(stmt.test)))
                 visit(stmt.orelse, f"otherwise ({ast.unparse(stmt.test)} is false)")
                 continue
-            for name in _self_calls(stmt):
+            for node in ast.walk(stmt):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                    continue
+                name = _method_named(node.func, week, in_flow=False)
                 if name in methods:
                     func = methods[name]
                     hook, position = hook_of(func)
                     phases.append(Phase(name, when, _first_line(ast.get_docstring(func)), hook, position,
                                         lever_reads(name)))
 
-    visit(methods["_simulate_week"].body, "every week")  # step() = the horizon check, this week, collection
+    visit(week.body, "every week")  # step() = the horizon check, this week, collection
     return phases
+
+
+#: The model's attribute holding the issue flow (model/issue_flow.py), whose phases step() calls.
+FLOW = "issue_flow"
+
+
+def _method_named(node: ast.Attribute, func: ast.FunctionDef, in_flow: bool) -> str | None:
+    """The method ``node`` names, as `schedule` keys them: ``self.x`` in the model → ``x``;
+    ``self.issue_flow.x`` (or a local ``flow = self.issue_flow``'s ``flow.x``) → ``issue_flow.x``; in the
+    issue flow, ``self.x`` → ``issue_flow.x`` and ``self.model.x`` (or ``m.x``, ``m = self.model``) → ``x``."""
+    self_is, other_is, other = (FLOW, "", "model") if in_flow else ("", FLOW, FLOW)
+    aliases = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and ast.unparse(n.value) == f"self.{other}"
+               for t in n.targets if isinstance(t, ast.Name)}
+    owner = ast.unparse(node.value)
+    if owner == "self":
+        prefix = self_is
+    elif owner == f"self.{other}" or owner in aliases:
+        prefix = other_is
+    else:
+        return None
+    return f"{prefix}.{node.attr}" if prefix else node.attr
 
 
 def _self_calls(stmt: ast.stmt) -> list[str]:
@@ -549,7 +582,7 @@ def render_mechanisms() -> str:
             "Mechanisms act through `model.levers` (model/levers.py): at neutral values the model is the "
             "baseline. Several mechanisms setting the same lever is where they interact (additive levers "
             "add, factors multiply, maxima are kept). *Read by* lists the step phases whose code reads the lever "
-            "(found in model/model.py); *set by* and *also read by* list mechanisms (found in their modules).", ""]
+            "(found in model/model.py and model/issue_flow.py); *set by* and *also read by* list mechanisms (found in their modules).", ""]
     out += _table(["Lever", "Neutral", "Meaning", "Read by (phase)", "Set by", "Also read by"], lever_rows)
     shared = [(f"`{r[0].strip('`')}`", r[4]) for r in lever_rows if r[4].count("`") >= 4]
     out += ["", "Levers set by more than one mechanism: "

@@ -1,9 +1,10 @@
 """What the parts of the simulation need of a running model: :class:`StreetModel`.
 
-Mechanisms (``model/mechanisms/``), reporters (``model/reporters.py``) and the run record
-(``model/collection.py``) read and turn a model's state; :class:`model.model.CoGovernanceModel`
-builds them and satisfies this protocol. They import this module, never ``model.model``, so the
-arrows run one way: ``model.model`` → mechanisms, reporters, collection → ``model.protocol``.
+Mechanisms (``model/mechanisms/``), reporters (``model/reporters.py``), the run record
+(``model/collection.py``) and the issue flow (``model/issue_flow.py``) read and turn a model's state;
+:class:`model.model.CoGovernanceModel` builds them and satisfies this protocol. They import this
+module, never ``model.model``, so the arrows run one way: ``model.model`` → mechanisms, reporters,
+collection, issue flow → ``model.protocol``.
 
 Only the attributes and methods those parts use are listed; the agents' classes are named for
 type checkers only (``agents`` imports Mesa, which the mechanisms' importers — the scenario loader,
@@ -23,7 +24,14 @@ from model.projects import ProjectBook
 from model.space import SocialNetwork, StreetLayout
 
 if TYPE_CHECKING:  # types only: see the module docstring (no cycle: agents never import model.protocol)
-    from agents import OwnersCommittee, PartyBranch, PropertyFirm, ResidentsCommittee, SocialOrganisation
+    from agents import (
+        OwnersCommittee,
+        PartyBranch,
+        PropertyFirm,
+        ResidentsCommittee,
+        SocialOrganisation,
+        StreetOffice,
+    )
     from agents.resident import Households, ResidentViews
 
 __all__ = ["StreetModel"]
@@ -48,6 +56,7 @@ class StreetModel(Protocol):
     residents: ResidentViews
     active_mask: np.ndarray  # households that took part in the last 4 weeks
     quality: np.ndarray  # (grid, domain) service quality
+    grid_old: np.ndarray  # compounds that are old (more issues, worse infrastructure)
     # organisations
     holders: Holders
     firms: list[PropertyFirm]  # one per compound; a firm that left stays (present = False)
@@ -55,6 +64,7 @@ class StreetModel(Protocol):
     owners_committees: list[OwnersCommittee | None]
     party_branches: list[PartyBranch]
     social_orgs: list[SocialOrganisation]
+    street_office: StreetOffice
     # issues, projects, levers, mechanisms (model.mechanisms.Mechanism, by key; only those switched on)
     issues: IssueTable
     projects: ProjectBook
@@ -65,7 +75,8 @@ class StreetModel(Protocol):
     resolution_weeks: np.ndarray
     cross_resolution_weeks: np.ndarray
     grid_worker_found: np.ndarray
-    hotline_log: np.ndarray
+    hotline_log: np.ndarray  # (4, 4): one row for each of the last four weeks
+    closed_outcome_mean: float  # mean outcome of the issues closed this week (0–1)
     volunteer_hours_week: float
     volunteer_hours_grid: np.ndarray
     deliberation_attendees_week: int
@@ -80,6 +91,8 @@ class StreetModel(Protocol):
     survey_se: float
     survey_by_grid: np.ndarray
     third_party_by_grid: np.ndarray
+
+    def _hook(self, phase: str) -> None: ...  # run the mechanisms' hooks of `phase` (model.issue_flow)
 
     def budget_factor(self) -> float: ...
 

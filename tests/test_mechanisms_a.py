@@ -176,7 +176,7 @@ def test_three_party_meetings_take_the_parties_hours() -> None:
     m = CoGovernanceModel("baseline", seed=2, owners_committee_share=1.0, **on("three_party_linkage"))
     m.run(1)  # week 1: no meeting (interval 2)
     m.week = 2
-    m._set_capacities()
+    m.issue_flow.set_capacities()
     before = m.holders.capacity.copy()
     m.mechanisms["three_party_linkage"].queues(m)
     taken = before - m.holders.capacity
@@ -226,7 +226,7 @@ def test_hotline_assessment_reallocates_hours_without_overtime(base) -> None:
     for overtime in (0.0, 10.0):
         model = CoGovernanceModel("baseline", seed=1, **on("hotline", overtime_hours=overtime))
         model.run(5)
-        model._set_capacities()
+        model.issue_flow.set_capacities()
         own = model.holders.capacity.copy()
         hotline = model.mechanisms["hotline"]
         hotline.queues(model)

@@ -1,0 +1,313 @@
+"""The issue flow, phases 1–5 of a week (docs/specification.md §3): issues arise, surface, are routed
+to their holders, worked from the holders' queues, and their outcomes fed back to the households.
+
+:class:`IssueFlow` owns what only these phases need (the issue kinds' fixed rates and hours, the
+routing look-up tables) and runs each phase on a running model (a `model.protocol.StreetModel`):
+``CoGovernanceModel._simulate_week`` calls its phases in order, and each phase runs the mechanisms'
+hook of its name through the model (``model._hook``), as the model's own phases do. The issues
+themselves are the model's `IssueTable` (model/issues.py); the week's record the reporters read
+(``hotline_log``, ``resolution_weeks``, ``grid_worker_found`` …) stays on the model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agents.resident import sums_by_household
+from model.domains import INFRASTRUCTURE, KIND_DOMAIN, PROPERTY, kind_hours, kind_shares
+from model.issues import FIRM, NO_WEEK, SO_DOMAIN_KIND, route
+from model.protocol import StreetModel
+
+__all__ = ["IssueFlow"]
+
+#: Issue kinds that can cross the boundary between holders (property, infrastructure), by kind.
+_CROSS_BOUNDARY_KIND = np.isin(np.arange(7), (PROPERTY, INFRASTRUCTURE))
+
+
+class IssueFlow:
+    """Phases 1–5 of a week on `model`: `issues_arise`, `issues_surface`, `issues_route`,
+    `work_queues`, `resolution_feedback`."""
+
+    def __init__(self, model: StreetModel) -> None:
+        self.model = model
+        p, lay = model.p, model.layout
+        # fixed for a run: issue kinds' shares and hours, and the (grid, kind) cells issues arise in
+        self._kind_shares, self._kind_hours = kind_shares(p), kind_hours(p)
+        self._cell_grid = np.repeat(np.arange(lay.n_grids), 7)
+        self._cell_kind = np.tile(np.arange(7), lay.n_grids)
+        # weekly issue rate per household by kind (1, 7) and the old-compound factor by grid (g, 1)
+        self._arise_rate = (p["issue_rate_per_year"] / 52.0 * self._kind_shares)[None, :]
+        self._arise_old = (1.0 + p["old_issue_factor"] * model.grid_old)[:, None]
+        # look-up tables, remade when the organisations change (see each method)
+        self._route_cells: tuple[tuple, tuple[np.ndarray, np.ndarray]] | None = None
+        self._so_table: tuple[int, np.ndarray] | None = None
+        self._so_ids: np.ndarray | None = None
+
+    # 1 ------------------------------------------------------------------------------------
+    def issues_arise(self) -> None:
+        """Each household raises issues at rate λ_d·(1.5 − q_d) (more in old compounds)."""
+        self.model._hook("issues_arise")
+        m = self.model
+        lay, p, rng = m.layout, m.p, m.rng
+        q = m.quality[:, KIND_DOMAIN]  # (g, 7)
+        rate = self._arise_rate * (1.5 - q) * self._arise_old
+        counts = rng.poisson(rate * lay.households_per_grid)  # (g, 7)
+        total = int(counts.sum())
+        if total == 0:
+            return
+        per_cell = counts.ravel()
+        grid = self._cell_grid.repeat(per_cell)  # cells (grid, kind) in row order
+        kind = self._cell_kind.repeat(per_cell)
+        household = grid * lay.households_per_grid + rng.integers(0, lay.households_per_grid, total)
+        cross = _CROSS_BOUNDARY_KIND[kind] & (rng.random(total) < p["cross_boundary_share"])
+        expires = m.week + np.ceil(rng.exponential(p["latent_expiry_weeks"], total)).astype(np.int64)
+        hours = self._kind_hours[kind] * np.where(cross, p["cross_boundary_hours_factor"], 1.0)
+        m.issues.add(household, grid, lay.grid_community[grid], kind, cross, m.week, expires, hours)
+        m.issues.week_events.new = total
+
+    # 2 ------------------------------------------------------------------------------------
+    def issues_surface(self) -> None:
+        """Latent issues are reported by their household or found by patrols; unreported ones
+        past their expiry week expire."""
+        self.model._hook("issues_surface")
+        m = self.model
+        iss, hh, p, lv, rng = m.issues, m.households, m.p, m.levers, m.rng
+        latent = iss.latent_rows()
+        if latent.size == 0:
+            return
+        cost = max(0.0, p["report_cost"] + lv.report_cost_delta)
+        p_rep = hh.report_probability(p, cost, lv.report_reward_yuan)[iss.household[latent]]
+        draw = rng.random(latent.size)
+        reported = latent.compress(draw < p_rep)
+        iss.surface(reported, m.week, by_household=True)
+        reporters = iss.household[reported]
+        hh.last_report[reporters] = m.week
+        hh.reported_now[reporters] = True
+        iss.week_events.reported = reported.size
+        rest = latent.compress(draw >= p_rep)
+        # who finds what, as a mask over `rest` (ascending rows): rest[found] is the sorted union of
+        # the finds, without sorting or set operations
+        found = rng.random(rest.size) < p["base_discovery_prob"] + lv.discovery_prob_extra
+        m.grid_worker_found = np.zeros(0, dtype=np.int64)
+        if lv.grid_worker_hours.any():
+            unfound = (~found).nonzero()[0]
+            picked = np.sort(unfound[self._pick_per_grid(rest[unfound], lv.grid_worker_hours / lv.grid_hours_per_find)])
+            # grid workers find issues before residents complain (未诉先办), grid_hours_per_find each
+            m.grid_worker_found = rest[picked]
+            found[picked] = True
+        patrols = self.volunteer_patrol_hours()
+        if p["patrol_finds_per_hour"] > 0 and patrols.any():
+            unfound = (~found).nonzero()[0]
+            found[unfound[self._pick_per_grid(rest[unfound], p["patrol_finds_per_hour"] * patrols)]] = True
+        iss.surface(rest.compress(found), m.week, by_household=False)
+        iss.week_events.discovered += int(np.count_nonzero(found))  # mechanisms may have found some already this week
+        still = rest.compress(~found)
+        iss.expire(still[iss.expires[still] <= m.week], were_open=False)  # work_queues drops them from `active`
+
+    def volunteer_patrol_hours(self) -> np.ndarray:
+        """Volunteer patrol hours a week by compound: the patrol share of the volunteer hours of
+        about the last month (the pool keeps `volunteer_memory` = 0.75 a week, so a quarter of it is a week's worth)."""
+        m = self.model
+        return (1.0 - m.p["volunteer_memory"]) * m.p["volunteer_share_patrol"] * m.volunteer_hours_grid
+
+    def _pick_per_grid(self, latent: np.ndarray, expected: np.ndarray) -> np.ndarray:
+        """Latent issues found this week, as positions in `latent` (in no order): in each grid
+        ⌊expected⌋ (+1 with probability of the fraction) of its latent issues, drawn at random (all
+        of them where fewer are latent). Positions, not rows, so the caller marks them in a mask."""
+        m = self.model
+        if latent.size == 0:
+            return latent
+        whole = np.floor(expected).astype(np.int64)
+        quota = whole + (m.rng.random(m.layout.n_grids) < expected - whole)
+        shuffled = m.rng.permutation(latent.size)
+        grid = m.issues.grid[latent[shuffled]]
+        # a stable sort by grid; as int16 (grids < 32768) numpy radix-sorts it, the same permutation
+        srt = (grid.astype(np.int16) if m.layout.n_grids < 32768 else grid).argsort(kind="stable")
+        shuffled, grid = shuffled[srt], grid[srt]
+        starts = np.searchsorted(grid, np.arange(m.layout.n_grids))
+        rank = np.arange(shuffled.size) - starts[grid]
+        return shuffled[rank < quota[grid]]
+
+    # 3 ------------------------------------------------------------------------------------
+    def issues_route(self) -> None:
+        """Newly surfaced issues go to their responsible holder; issues held by a firm that has
+        left go to the residents' committee."""
+        self.model._hook("issues_route")
+        m = self.model
+        iss = m.issues
+        open_rows = iss.open_rows()
+        new = open_rows.compress(iss.holder[open_rows] < 0)
+        present = [f.present for f in m.firms]
+        if new.size:
+            holder, partner = self._route_table(present)
+            cell = (iss.grid[new] * 7 + iss.kind[new]) * 2 + iss.cross[new]
+            iss.holder[new] = holder[cell]
+            iss.partner[new] = partner[cell]
+        if all(present):  # no firm has left: nothing is held by, or waits on, an absent firm
+            return
+        firm_present = np.array(present)
+        hk = m.holders.kind[iss.holder[open_rows]]
+        orphaned = open_rows[(hk == FIRM) & ~firm_present[iss.grid[open_rows]]]
+        iss.holder[orphaned] = m.holders.rc(iss.community[orphaned])
+        partner = iss.partner[open_rows]
+        lost = open_rows[(partner >= 0) & (m.holders.kind[np.maximum(partner, 0)] == FIRM)
+                         & ~firm_present[iss.grid[open_rows]]]
+        iss.partner[lost] = m.holders.street
+
+    def _route_table(self, firm_present: list[bool]) -> tuple[np.ndarray, np.ndarray]:
+        """Holder and partner (`route`) of an issue of every (grid, kind, cross-boundary) cell, flat
+        index (grid·7 + kind)·2 + cross: a lookup instead of `route`'s dozen array passes over the
+        week's new issues. Remade only when firms, owners' committees or organisations changed."""
+        m = self.model
+        oc_present = [oc is not None for oc in m.owners_committees]
+        key = (firm_present, oc_present, len(m.social_orgs))
+        cached = self._route_cells
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        g = m.layout.n_grids
+        grid = np.repeat(np.arange(g), 14)
+        kind = np.tile(np.repeat(np.arange(7), 2), g)
+        cross = np.tile(np.array([False, True]), 7 * g)
+        table = route(kind, grid, m.layout.grid_community[grid].astype(np.int64), cross, m.holders,
+                      np.array(firm_present), np.array(oc_present), self._so_slot_table())
+        self._route_cells = (key, table)
+        return table
+
+    def _so_slot_table(self) -> np.ndarray:
+        """(community, issue kind) -> holder id of the first social organisation taking that kind, or
+        -1. Organisations are only ever added, so the table is remade only when one was."""
+        m = self.model
+        cached = self._so_table
+        if cached is not None and cached[0] == len(m.social_orgs):
+            return cached[1]
+        table = np.full((m.layout.n_communities, 7), -1, dtype=np.int64)
+        for so in m.social_orgs:
+            kind = SO_DOMAIN_KIND[so.domain]
+            if table[so.community, kind] < 0:
+                table[so.community, kind] = m.holders.so(so.community, so.slot)
+        self._so_table = (len(m.social_orgs), table)
+        table.flags.writeable = False
+        return table
+
+    # 4 ------------------------------------------------------------------------------------
+    def work_queues(self) -> None:
+        """Holders work their queues with their weekly capacity, oldest first, with escalation,
+        buck-passing of uncoordinated cross-boundary issues, and give-up expiry."""
+        self.set_capacities()
+        self.model._hook("queues")
+        m = self.model
+        iss, p, lv, rng = m.issues, m.p, m.levers, m.rng
+        open_rows = iss.open_rows()
+        age = m.week - iss.surfaced[open_rows]
+        iss.expire(open_rows[age >= p["open_expiry_weeks"]], were_open=True)
+        overdue = open_rows[(age > p["escalation_weeks"]) & (iss.holder[open_rows] != m.holders.street)
+                            & (age < p["open_expiry_weeks"])]
+        esc_prob = p["escalation_prob"] if lv.escalation_prob is None else lv.escalation_prob
+        iss.escalate(overdue[rng.random(overdue.size) < esc_prob], m.holders.street)
+        iss.work_queues(m.holders, m.week, rng, self._pass_probability, sla_weeks=lv.street_sla_weeks,
+                        pass_delay_weeks=p["buck_pass_delay_weeks"], pass_hours=p["buck_pass_hours"])
+        self._buck_passing_erodes_trust()
+        iss.compact()
+
+    def _buck_passing_erodes_trust(self) -> None:
+        """Each pass of a household's own report (推诿扯皮) costs its trust in both holders: trust in
+        the property firm where one of them is the firm, trust in the community otherwise (committee,
+        owners' committee, social organisation, street office); several passes compound."""
+        m = self.model
+        iss, hh, h = m.issues, m.households, m.holders
+        loss = m.p["buck_pass_trust_loss"]
+        rows = iss.week_events.passed_rows()
+        if loss <= 0 or rows.size == 0:
+            return
+        rows = rows.compress(iss.by_household[rows])
+        if rows.size == 0:
+            return
+        who = iss.household[rows].astype(np.int64)
+        for holder in (iss.holder[rows], iss.partner[rows]):
+            firm = h.kind[holder] == FIRM
+            at_firm = int(np.count_nonzero(firm))
+            for trust, mask, count in ((hh.trust_property, firm, at_firm),
+                                       (hh.trust_community, ~firm, who.size - at_firm)):
+                if count == 0:  # no pass here: nothing to sum (often all passes are at firms, or none)
+                    continue
+                hit, _, hits = sums_by_household(who if count == who.size else who[mask], None, hh.n)
+                trust[hit] *= (1.0 - loss) ** hits  # households and their passes
+
+    def _pass_probability(self, rows: np.ndarray) -> np.ndarray:
+        """Buck-passing probability of the given open issues, after coordination mechanisms."""
+        m = self.model
+        lv, iss = m.levers, m.issues
+        prob = m.p["buck_pass_prob"] * lv.buck_pass_factor
+        at_firm = m.holders.kind[iss.holder[rows]] == FIRM
+        return np.where(at_firm, prob * lv.firm_buck_pass_factor, prob)
+
+    def set_capacities(self) -> None:
+        """This week's issue hours of every holder: its own staff's hours, plus hours mechanisms pay
+        for (Party members' hours at the firm, departments' priority hours); mechanisms that spend
+        holders' hours (joint meetings) or buy more (overtime) adjust them in their ``queues`` hook."""
+        m = self.model
+        lv, h = m.levers, m.holders
+        # one assignment per kind of holder (committees by community, firms and owners' committees
+        # by grid, in holder order); the hours themselves are each organisation's own rule
+        h.capacity[:] = 0.0
+        h.capacity[h.rc0:h.firm0] = [rc.effective_hours() for rc in m.committees]
+        extra = lv.firm_extra_hours.tolist()
+        h.capacity[h.firm0:h.so0] = [firm.weekly_issue_hours() + (extra[firm.grid] if firm.present else 0.0)
+                                     for firm in m.firms]
+        h.capacity[self._so_holder_ids()] = [so.issue_hours() for so in m.social_orgs]
+        h.capacity[h.oc0:] = [oc.effective_hours() if oc is not None else 0.0 for oc in m.owners_committees]
+        h.capacity[h.street] = m.street_office.effective_hours(lv.street_priority_hours)
+
+    def _so_holder_ids(self) -> np.ndarray:
+        """Holder ids of `social_orgs`, in their order (remade only when one was added)."""
+        m = self.model
+        cached = self._so_ids
+        if cached is None or cached.size != len(m.social_orgs):
+            cached = self._so_ids = np.array([m.holders.so(so.community, so.slot) for so in m.social_orgs],
+                                             dtype=np.int64)
+        return cached
+
+    # 5 ------------------------------------------------------------------------------------
+    def resolution_feedback(self) -> None:
+        """Resolved issues update their household's trust, satisfaction record and efficacy;
+        given-up open issues count as outcome 0."""
+        self.model._hook("resolution")
+        m = self.model
+        iss, hh, p = m.issues, m.households, m.p
+        done = iss.week_events.resolved_rows()
+        failed = iss.week_events.expired_open_rows()
+        expect = p["expected_resolution_weeks"]
+        surfaced, created = iss.surfaced[done], iss.created[done]
+        wait = (m.week - np.where(surfaced > NO_WEEK, surfaced, created)).astype(np.float64)
+        outcome = np.clip(1.0 - p["lateness_penalty"] * np.maximum(0.0, wait - expect) / expect, 0.0, 1.0)
+        m.resolution_weeks = (m.week - created).astype(np.float64)
+        m.cross_resolution_weeks = m.resolution_weeks[iss.cross[done]]
+        rows = np.concatenate([done, failed])
+        outcomes = np.concatenate([outcome, np.zeros(failed.size)])
+        # the mean as ndarray.mean computes it (the same pairwise sum, then ÷ n), without its Python layer
+        m.closed_outcome_mean = float(np.add.reduce(outcomes)) / outcomes.size if outcomes.size else float("nan")
+        about_property = m.holders.kind[iss.holder[rows]] == FIRM
+        households = iss.household[rows].astype(np.int64)
+        hh.learn_from_outcomes(households, outcomes, about_property, p["trust_rate"])
+        mine = iss.by_household[rows]
+        hh.gain_efficacy(households[mine], outcomes[mine], p["efficacy_gain"])
+        on_time = done[wait <= expect]
+        np.add.at(hh.resolved_recent, iss.household[on_time], 1.0)
+        self._log_hotline_closures(outcomes[mine], np.concatenate([wait, np.full(failed.size, np.inf)])[mine],
+                                   mine[: done.size].sum())
+
+    def _log_hotline_closures(self, outcomes: np.ndarray, waits: np.ndarray, resolved: int) -> None:
+        """This week's closures of household-reported issues, as a hotline's records count them:
+        closed, resolved (not given up), counted satisfied (the reporter's rating, outcome plus
+        response noise, at or above the rating threshold; of the others, the share
+        `hotline_unrecorded_unsatisfied` that is not recorded 不满意, counted in expectation) and
+        resolved within the time limit. The reporters sum the last four weeks (`hotline_log`)."""
+        m = self.model
+        p = m.p
+        rating = outcomes + m.rng.normal(0.0, p["hotline_rating_noise"], outcomes.size)
+        rated_ok = np.count_nonzero(rating >= p["hotline_rating_threshold"])
+        satisfied = rated_ok + p["hotline_unrecorded_unsatisfied"] * (outcomes.size - rated_ok)
+        m.hotline_log[m.week % len(m.hotline_log)] = (  # a row for each of the last 4 weeks
+            outcomes.size, resolved, satisfied, np.count_nonzero(waits <= p["ontime_limit_weeks"]),
+        )
+
