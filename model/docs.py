@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib
 import inspect
 import re
 import sys
@@ -347,9 +348,9 @@ class Phase:
 
 def schedule() -> list[Phase]:
     """The phases of a week (``CoGovernanceModel._simulate_week``, which ``step()`` and the warm-up
-    run) in order, read from the source of the model and of the issue flow (model/issue_flow.py),
-    whose phases the model calls on ``self.issue_flow``."""
-    from model import issue_flow as flow_module
+    run) in order, read from the source of the model and of the parts whose phases it calls on an
+    attribute (`PARTS`: ``self.issue_flow``, model/issue_flow.py; ``self.project_cycle``,
+    model/project_cycle.py)."""
     from model import model as model_module
 
     def class_methods(module: Any, name: str) -> dict[str, ast.FunctionDef]:
@@ -357,17 +358,21 @@ def schedule() -> list[Phase]:
         cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name)
         return {n.name: n for n in cls.body if isinstance(n, ast.FunctionDef)}
 
-    # every method by the name the table shows: the model's own, the issue flow's as ``issue_flow.NAME``
+    # every method by the name the table shows: the model's own, a part's as ``PART.NAME``
     own = class_methods(model_module, "CoGovernanceModel")
-    flow = {f"{FLOW}.{name}": func for name, func in class_methods(flow_module, "IssueFlow").items()}
-    methods = {**own, **flow}
-    roots = {name: ({"self.model": "model"} if name in flow else {"self": "model"}) for name in methods}
+    part_of: dict[str, str | None] = dict.fromkeys(own)
+    methods = dict(own)
+    for part, (module_name, class_name) in PARTS.items():
+        for name, func in class_methods(importlib.import_module(module_name), class_name).items():
+            methods[f"{part}.{name}"] = func
+            part_of[f"{part}.{name}"] = part
+    roots = {name: ({"self.model": "model"} if part_of[name] else {"self": "model"}) for name in methods}
     levers = _lever_names()
 
     def calls_of(name: str) -> list[str]:
         """Methods `name` calls or hands on as callbacks (``self._pass_probability``)."""
         return [called for node in ast.walk(methods[name]) if isinstance(node, ast.Attribute)
-                for called in [_method_named(node, methods[name], in_flow=name in flow)] if called in methods]
+                for called in [_method_named(node, methods[name], part_of[name])] if called in methods]
 
     def reached(name: str) -> set[str]:
         seen, todo = set(), [name]
@@ -410,7 +415,7 @@ def schedule() -> list[Phase]:
             for node in ast.walk(stmt):
                 if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                     continue
-                name = _method_named(node.func, week, in_flow=False)
+                name = _method_named(node.func, week, None)
                 if name in methods:
                     func = methods[name]
                     hook, position = hook_of(func)
@@ -421,25 +426,28 @@ def schedule() -> list[Phase]:
     return phases
 
 
-#: The model's attribute holding the issue flow (model/issue_flow.py), whose phases step() calls.
-FLOW = "issue_flow"
+#: The model's attributes holding parts whose phases step() calls: attribute → (module, class).
+PARTS = {"issue_flow": ("model.issue_flow", "IssueFlow"), "project_cycle": ("model.project_cycle", "ProjectCycle")}
 
 
-def _method_named(node: ast.Attribute, func: ast.FunctionDef, in_flow: bool) -> str | None:
-    """The method ``node`` names, as `schedule` keys them: ``self.x`` in the model → ``x``;
-    ``self.issue_flow.x`` (or a local ``flow = self.issue_flow``'s ``flow.x``) → ``issue_flow.x``; in the
-    issue flow, ``self.x`` → ``issue_flow.x`` and ``self.model.x`` (or ``m.x``, ``m = self.model``) → ``x``."""
-    self_is, other_is, other = (FLOW, "", "model") if in_flow else ("", FLOW, FLOW)
-    aliases = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and ast.unparse(n.value) == f"self.{other}"
-               for t in n.targets if isinstance(t, ast.Name)}
+def _method_named(node: ast.Attribute, func: ast.FunctionDef, part: str | None) -> str | None:
+    """The method ``node`` names, as `schedule` keys them. In the model (`part` None): ``self.x`` →
+    ``x``; ``self.issue_flow.x`` (or a local ``flow = self.issue_flow``'s ``flow.x``) → ``issue_flow.x``.
+    In a part: ``self.x`` → ``PART.x``, ``self.model.x`` (or ``m.x``, ``m = self.model``) → ``x`` and
+    ``self.model.OTHER.x`` → ``OTHER.x``."""
+    model_is = "self" if part is None else "self.model"
+    aliases = {ast.unparse(n.value): {t.id for t in n.targets if isinstance(t, ast.Name)}
+               for n in ast.walk(func) if isinstance(n, ast.Assign)}
+    model_names = {model_is} | (aliases.get(model_is, set()) if part else set())
     owner = ast.unparse(node.value)
-    if owner == "self":
-        prefix = self_is
-    elif owner == f"self.{other}" or owner in aliases:
-        prefix = other_is
-    else:
-        return None
-    return f"{prefix}.{node.attr}" if prefix else node.attr
+    if part is not None and owner == "self":
+        return f"{part}.{node.attr}"
+    if owner in model_names:
+        return node.attr
+    for name in PARTS:
+        if any(owner in {f"{m}.{name}"} | aliases.get(f"{m}.{name}", set()) for m in model_names):
+            return f"{name}.{node.attr}"
+    return None
 
 
 def _self_calls(stmt: ast.stmt) -> list[str]:
@@ -582,7 +590,7 @@ def render_mechanisms() -> str:
             "Mechanisms act through `model.levers` (model/levers.py): at neutral values the model is the "
             "baseline. Several mechanisms setting the same lever is where they interact (additive levers "
             "add, factors multiply, maxima are kept). *Read by* lists the step phases whose code reads the lever "
-            "(found in model/model.py and model/issue_flow.py); *set by* and *also read by* list mechanisms (found in their modules).", ""]
+            "(found in model/model.py, model/issue_flow.py and model/project_cycle.py); *set by* and *also read by* list mechanisms (found in their modules).", ""]
     out += _table(["Lever", "Neutral", "Meaning", "Read by (phase)", "Set by", "Also read by"], lever_rows)
     shared = [(f"`{r[0].strip('`')}`", r[4]) for r in lever_rows if r[4].count("`") >= 4]
     out += ["", "Levers set by more than one mechanism: "

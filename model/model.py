@@ -47,7 +47,8 @@ from model.issues import (
 from model.levers import Levers
 from model.mechanisms import MECHANISMS, Mechanism, per_1000
 from model.parameters import check_constraints, kwarg_to_name, validate_value
-from model.projects import Project, ProjectBook, ProjectType, library
+from model.project_cycle import WEEKS_PER_QUARTER, ProjectCycle
+from model.projects import ProjectBook, library
 from model.space import SocialNetwork, StreetLayout
 from scenarios import as_scenario
 from storage.inputs import (
@@ -63,7 +64,6 @@ __all__ = ["CoGovernanceModel", "resolve_parameters"]
 WEEKS_PER_MONTH = 4
 #: The quality domain each kind of social organisation serves.
 SO_SERVICE_DOMAIN = {"care": CARE, "culture": CULTURE, "environment": ENVIRONMENT, "mediation": SAFETY}
-WEEKS_PER_QUARTER = 13
 
 
 def _smallest(key: np.ndarray, q: int) -> np.ndarray:
@@ -138,6 +138,7 @@ class CoGovernanceModel(mesa.Model):
         self.issues = IssueTable(capacity=max(4096, self.layout.n_households), keep_closed=p["keep_closed_issues"])
         self.projects = ProjectBook(self.layout.n_communities, library(p))
         self.issue_flow = IssueFlow(self)  # phases 1–5: the issues' way from arising to feedback
+        self.project_cycle = ProjectCycle(self)  # phase 8 and project completion: the quarterly projects
         self.mechanisms: dict[str, Mechanism] = {}
         self._phase_hooks: dict[str, list[Any]] = {}  # phase -> the mechanisms' methods for it, in order
         self.levers.rating_pressure = np.zeros(self.layout.n_grids)
@@ -149,7 +150,7 @@ class CoGovernanceModel(mesa.Model):
         self._update_quality()
         self.households.update_experience(self.households.weighted_quality(self.building_quality(), self.layout.building_of), p)
         self.households.aspiration[:] = self.households.experience
-        self._spin_up_project_stock()
+        self.project_cycle.spin_up_project_stock()
         self._warm_up()
         for key, cls in MECHANISMS.items():
             if p[f"{key}.enabled"]:
@@ -301,7 +302,7 @@ class CoGovernanceModel(mesa.Model):
         if self.week % WEEKS_PER_MONTH == 0:
             self.property_economics()
         if self.week % WEEKS_PER_QUARTER == 0:
-            self.quarterly_projects()
+            self.project_cycle.quarterly_projects()
         self.update_attitudes()
         self.observe()
 
@@ -495,82 +496,7 @@ class CoGovernanceModel(mesa.Model):
         self.firm_replacements += 1
         self.events.append((self.week, "firm_replaced", f"compound {g}: {text}"))
 
-    # 8 ------------------------------------------------------------------------------------
-    def quarterly_projects(self) -> None:
-        """The demand list is built from unmet needs; projects are picked within budget, built over
-        weeks, and on completion raise a domain's quality for their beneficiaries."""
-        self._hook("projects")
-        self._develop_social_organisations()
-        lv, book = self.levers, self.projects
-        book.budget += (self.project_budget_base() + lv.project_budget_extra) * self.budget_factor()
-        for ptype, c, target in self._pick_projects(self._survey_targeted(self._unmet_need_by_building())):
-            weeks = max(1, round(ptype.build_weeks * lv.project_build_factor))
-            book.active.append(Project(ptype, c, target, self.week + weeks, ptype.effect * lv.project_effect_factor))
-
-    def _pick_projects(self, need_b: np.ndarray) -> list[tuple[ProjectType, int, int]]:
-        """Each community's picks within its budget from the unmet need by building (n_buildings, 6),
-        paid for: (type, community, target index in the street by the type's scope)."""
-        lay, p, lv, book = self.layout, self.p, self.levers, self.projects
-        need_g = np.add.reduceat(need_b, np.arange(0, lay.n_buildings, lay.buildings_per_grid), axis=0)
-        need_c = np.add.reduceat(need_g, np.arange(0, lay.n_grids, lay.grids), axis=0)
-        noise = p["topdown_noise"] * (1.0 - min(lv.need_ranking, 1.0))
-        noise *= max(0.0, 1.0 - lv.project_match_bonus)
-        bpc = lay.grids * lay.buildings_per_grid
-        served = {"building": lay.households_per_building, "grid": lay.households_per_grid,
-                  "community": lay.households_per_community}  # project costs scale with households served
-        chosen = []
-        for c in range(lay.n_communities):
-            b0, g0 = c * bpc, c * lay.grids
-            picks = book.choose(c, need_b[b0:b0 + bpc], need_g[g0:g0 + lay.grids], need_c[c:c + 1],
-                                self.building_old[b0:b0 + bpc], self.grid_old[g0:g0 + lay.grids], noise, self.rng,
-                                served)
-            for ptype, local, _need, cost in picks:
-                target = local + (b0 if ptype.scope == "building" else g0 if ptype.scope == "grid" else c)
-                chosen.append((ptype, c, target))
-                book.budget[c] -= cost
-                book.spend_total += cost
-        return chosen
-
-    def project_budget_base(self) -> float:
-        """Fiscal project money a community gets a quarter without any mechanism (yuan)."""
-        return per_1000(self.p["project_budget_per_quarter"], self.layout.households_per_community)
-
-    def _spin_up_project_stock(self) -> None:
-        """Accelerated spin-up of the slowest stock, the lifts of past projects (ODD §5): quarterly
-        cycles of budget, top-down choice from the unmet need of the initial households, completion
-        and depreciation, without the weekly dynamics, for 3 / project_depreciation_per_year years
-        (the stock is then within e⁻³ ≈ 5 % of its stationary level)."""
-        p, lay = self.p, self.layout
-        rate = p["project_depreciation_per_year"]
-        if rate <= 0 or self.project_budget_base() <= 0:
-            return
-        keep = (1.0 - rate / 52.0) ** WEEKS_PER_QUARTER
-        weights = np.stack([lay.per_building(self.households._age_weights[:, d]) for d in range(6)], axis=1)
-        for _ in range(int(np.ceil(3.0 / rate * 4))):
-            self.projects.budget += self.project_budget_base()
-            self._update_quality()
-            need = weights * (1.0 - np.clip(self.quality[lay.building_grid] + self.building_boost, 0.0, 1.0))
-            for ptype, _c, target in self._pick_projects(need):
-                self._lift(ptype, target, ptype.effect)
-            self.grid_boost *= keep
-            self.building_boost *= keep
-
-    def _lift(self, kind: ProjectType, target: int, effect: float) -> slice:
-        """A completed project raises its domain's quality by `effect` × the gap to 1 for its
-        building, grid or community; returns the households it serves (a block)."""
-        lay, d = self.layout, kind.domain
-        if kind.scope == "building":
-            g = lay.building_grid[target]
-            gap = 1.0 - self.quality[g, d] - self.building_boost[target, d]
-            self.building_boost[target, d] += effect * max(gap, 0.0)
-            return slice(target * lay.households_per_building, (target + 1) * lay.households_per_building)
-        if kind.scope == "grid":
-            self.grid_boost[target, d] += effect * max(1.0 - self.quality[target, d], 0.0)
-            return slice(target * lay.households_per_grid, (target + 1) * lay.households_per_grid)
-        grids = lay.grid_community == target
-        self.grid_boost[grids, d] += effect * np.maximum(1.0 - self.quality[grids, d], 0.0)
-        return slice(target * lay.households_per_community, (target + 1) * lay.households_per_community)
-
+    # 8 (model/project_cycle.py; its quarterly phase runs this first) -----------------------
     def _develop_social_organisations(self) -> None:
         """Quarterly (docs/specification.md §8, Social organisations): each organisation works its own hours plus
         the staff hours this quarter's grants buy (`levers.so_funded_hours`, by community), up to
@@ -580,48 +506,13 @@ class CoGovernanceModel(mesa.Model):
         for so in self.social_orgs:
             so.fund(float(funded[so.community]), cap)
 
-    def _survey_targeted(self, need_b: np.ndarray) -> np.ndarray:
-        """The street reads the third-party survey when it targets projects (满意度转化为考核指标):
-        each building's need × (1 + levers.survey_targeting × its compound's unsatisfied share in
-        the last third-party survey); unchanged where that survey sampled nobody."""
-        if self.levers.survey_targeting <= 0:
-            return need_b
-        unsatisfied = np.nan_to_num(1.0 - self.third_party_by_grid, nan=0.0)
-        return need_b * (1.0 + self.levers.survey_targeting * unsatisfied[self.layout.building_grid])[:, None]
-
-    def _unmet_need_by_building(self) -> np.ndarray:
-        """(n_buildings, 6): Σ over households of domain weight × (1 − quality), deliberation
-        attendees' needs weighted up by the deliberation lever."""
-        hh, lay = self.households, self.layout
-        attended = hh.last_deliberation > self.week - WEEKS_PER_QUARTER
-        weight = 1.0 + self.p["attendee_need_weight"] * self.levers.deliberation_weight * attended
-        gap = hh._age_weights * (1.0 - self.household_quality()) * weight[:, None]
-        return np.stack([lay.per_building(gap[:, d]) for d in range(6)], axis=1)
-
-    def _complete_projects(self) -> None:
-        book, hh = self.projects, self.households
-        still = []
-        for proj in book.active:
-            if proj.done_week > self.week:
-                still.append(proj)
-                continue
-            who = self._lift(proj.kind, proj.target, proj.effect)
-            hh.project_benefit[who] += self.p["project_benefit_gain"]
-            hh.trust_community[who] += self.p["project_trust_gain"] * (1.0 - hh.trust_community[who])
-            recent = who.start + np.flatnonzero(hh.last_deliberation[who] > self.week - 26)  # blocks (StreetLayout)
-            hh.efficacy[recent] += self.levers.deliberation_efficacy * (1.0 - hh.efficacy[recent])
-            book.completed += 1
-            book.completed_log.append((self.week, proj.kind.key, proj.community))
-            self.events.append((self.week, "project_completed", f"community {proj.community}: {proj.kind.name_zh} "
-                                f"({proj.kind.key}) completed"))
-        book.active = still
-
     # 9 ------------------------------------------------------------------------------------
     def update_attitudes(self) -> None:
         """Quality, satisfaction, aspiration, motivation and efficacy update."""
         self._hook("attitudes")
-        self._complete_projects()
-        self._depreciate_projects()
+        cycle = self.project_cycle
+        cycle.complete_projects()
+        cycle.depreciate_projects()
         hh, p = self.households, self.p
         self._update_quality()
         hh.pending_old = self.issues.pending_old_by_household(hh.n, self.week)
@@ -634,12 +525,6 @@ class CoGovernanceModel(mesa.Model):
             hh.trust_community += self.levers.transparency * (self.closed_outcome_mean - hh.trust_community)
         clip(hh.trust_community, 0.0, 1.0, out=hh.trust_community)
         clip(hh.efficacy, 0.0, 1.0, out=hh.efficacy)
-
-    def _depreciate_projects(self) -> None:
-        """Project lifts wear out at project_depreciation_per_year (weekly share), without maintenance."""
-        keep = 1.0 - self.p["project_depreciation_per_year"] / 52.0
-        self.grid_boost *= keep
-        self.building_boost *= keep
 
     def _update_quality(self) -> None:
         """Quality of each domain in each compound from its providers (docs/specification.md §2, §8)."""

@@ -1,10 +1,11 @@
 """What the parts of the simulation need of a running model: :class:`StreetModel`.
 
 Mechanisms (``model/mechanisms/``), reporters (``model/reporters.py``), the run record
-(``model/collection.py``) and the issue flow (``model/issue_flow.py``) read and turn a model's state;
-:class:`model.model.CoGovernanceModel` builds them and satisfies this protocol. They import this
-module, never ``model.model``, so the arrows run one way: ``model.model`` → mechanisms, reporters,
-collection, issue flow → ``model.protocol``.
+(``model/collection.py``), the issue flow (``model/issue_flow.py``) and the project cycle
+(``model/project_cycle.py``) read and turn a model's state; :class:`model.model.CoGovernanceModel`
+builds them and satisfies this protocol. They import this module, never ``model.model``, so the
+arrows run one way: ``model.model`` → mechanisms, reporters, collection, issue flow, project cycle →
+``model.protocol``. What mechanisms ask of the project cycle is :class:`ProjectPlanning`.
 
 Only the attributes and methods those parts use are listed; the agents' classes are named for
 type checkers only (``agents`` imports Mesa, which the mechanisms' importers — the scenario loader,
@@ -34,7 +35,16 @@ if TYPE_CHECKING:  # types only: see the module docstring (no cycle: agents neve
     )
     from agents.resident import Households, ResidentViews
 
-__all__ = ["StreetModel"]
+__all__ = ["ProjectPlanning", "StreetModel"]
+
+
+class ProjectPlanning(Protocol):
+    """What mechanisms ask of the model's project cycle (``model.project_cycle``, a
+    `model.project_cycle.ProjectCycle`)."""
+
+    def unmet_need_by_building(self) -> np.ndarray: ...
+
+    def project_budget_base(self) -> float: ...
 
 
 @runtime_checkable
@@ -57,6 +67,9 @@ class StreetModel(Protocol):
     active_mask: np.ndarray  # households that took part in the last 4 weeks
     quality: np.ndarray  # (grid, domain) service quality
     grid_old: np.ndarray  # compounds that are old (more issues, worse infrastructure)
+    building_old: np.ndarray  # buildings in old compounds
+    grid_boost: np.ndarray  # (grid, domain) lifts from completed projects (wearing out)
+    building_boost: np.ndarray  # (building, domain) lifts from building projects
     # organisations
     holders: Holders
     firms: list[PropertyFirm]  # one per compound; a firm that left stays (present = False)
@@ -68,6 +81,7 @@ class StreetModel(Protocol):
     # issues, projects, levers, mechanisms (model.mechanisms.Mechanism, by key; only those switched on)
     issues: IssueTable
     projects: ProjectBook
+    project_cycle: ProjectPlanning
     levers: Levers
     mechanisms: dict[str, Any]
     # this week's record and the run's counters (read by the reporters)
@@ -96,8 +110,6 @@ class StreetModel(Protocol):
 
     def budget_factor(self) -> float: ...
 
-    def project_budget_base(self) -> float: ...
-
     def deliberation_base_seats(self) -> float: ...
 
     def firm_in_loss(self) -> int: ...
@@ -106,4 +118,8 @@ class StreetModel(Protocol):
 
     def _hire_firm(self, g: int, text: str, backstop: bool = False) -> None: ...
 
-    def _unmet_need_by_building(self) -> np.ndarray: ...
+    def household_quality(self) -> np.ndarray: ...
+
+    def _update_quality(self) -> None: ...  # quality from its providers (the project cycle's spin-up)
+
+    def _develop_social_organisations(self) -> None: ...  # quarterly grants (the project cycle's phase)

@@ -399,11 +399,11 @@ def test_project_targeting_reads_the_third_party_survey() -> None:
     third = m.third_party_by_grid
     assert np.all((third >= 0) & (third <= 1))
     need = np.ones((m.layout.n_buildings, 6))
-    weighted = m._survey_targeted(need)
+    weighted = m.project_cycle.survey_targeted(need)
     assert np.allclose(weighted[:, 0], 1.0 + 2.0 * (1.0 - third[m.layout.building_grid]))
     plain = CoGovernanceModel("baseline", seed=1)
     plain.run(13)
-    assert np.isnan(plain.third_party_by_grid).all() and np.array_equal(plain._survey_targeted(need), need)
+    assert np.isnan(plain.third_party_by_grid).all() and np.array_equal(plain.project_cycle.survey_targeted(need), need)
 
 
 # -- volunteer_linkage ------------------------------------------------------------------------

@@ -59,7 +59,7 @@ class FundingMix(Mechanism):
 
     def setup(self, model: StreetModel) -> None:
         lv, lay = model.levers, model.layout
-        lv.project_budget_extra += (self.p["leverage"] * model.project_budget_base()
+        lv.project_budget_extra += (self.p["leverage"] * model.project_cycle.project_budget_base()
                                     + per_1000(self.p["soe_per_quarter"], lay.households_per_community))
         if self.p["backstop_budget"] > 0:
             lv.backstop_firm = True
