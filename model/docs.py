@@ -349,8 +349,8 @@ class Phase:
 def schedule() -> list[Phase]:
     """The phases of a week (``CoGovernanceModel._simulate_week``, which ``step()`` and the warm-up
     run) in order, read from the source of the model and of the parts whose phases it calls on an
-    attribute (`PARTS`: ``self.issue_flow``, model/issue_flow.py; ``self.project_cycle``,
-    model/project_cycle.py)."""
+    attribute (`PARTS`: ``self.issue_flow``, model/issue_flow.py; ``self.property_economy``,
+    model/property_economy.py; ``self.project_cycle``, model/project_cycle.py)."""
     from model import model as model_module
 
     def class_methods(module: Any, name: str) -> dict[str, ast.FunctionDef]:
@@ -427,7 +427,9 @@ def schedule() -> list[Phase]:
 
 
 #: The model's attributes holding parts whose phases step() calls: attribute → (module, class).
-PARTS = {"issue_flow": ("model.issue_flow", "IssueFlow"), "project_cycle": ("model.project_cycle", "ProjectCycle")}
+PARTS = {"issue_flow": ("model.issue_flow", "IssueFlow"),
+         "property_economy": ("model.property_economy", "PropertyEconomy"),
+         "project_cycle": ("model.project_cycle", "ProjectCycle")}
 
 
 def _method_named(node: ast.Attribute, func: ast.FunctionDef, part: str | None) -> str | None:
@@ -590,7 +592,7 @@ def render_mechanisms() -> str:
             "Mechanisms act through `model.levers` (model/levers.py): at neutral values the model is the "
             "baseline. Several mechanisms setting the same lever is where they interact (additive levers "
             "add, factors multiply, maxima are kept). *Read by* lists the step phases whose code reads the lever "
-            "(found in model/model.py, model/issue_flow.py and model/project_cycle.py); *set by* and *also read by* list mechanisms (found in their modules).", ""]
+            "(found in model/model.py and the files of its parts: model/issue_flow.py, model/property_economy.py, model/project_cycle.py); *set by* and *also read by* list mechanisms (found in their modules).", ""]
     out += _table(["Lever", "Neutral", "Meaning", "Read by (phase)", "Set by", "Also read by"], lever_rows)
     shared = [(f"`{r[0].strip('`')}`", r[4]) for r in lever_rows if r[4].count("`") >= 4]
     out += ["", "Levers set by more than one mechanism: "

@@ -26,7 +26,7 @@ from agents import (
     SocialOrganisation,
     StreetOffice,
 )
-from agents.resident import ResidentViews, sigmoid
+from agents.resident import ResidentViews
 from model.arrays import clip
 from model.collection import RunCollector, recorded_reporters
 from model.domains import (
@@ -49,6 +49,7 @@ from model.mechanisms import MECHANISMS, Mechanism, per_1000
 from model.parameters import check_constraints, kwarg_to_name, validate_value
 from model.project_cycle import WEEKS_PER_QUARTER, ProjectCycle
 from model.projects import ProjectBook, library
+from model.property_economy import PropertyEconomy
 from model.space import SocialNetwork, StreetLayout
 from scenarios import as_scenario
 from storage.inputs import (
@@ -138,6 +139,7 @@ class CoGovernanceModel(mesa.Model):
         self.issues = IssueTable(capacity=max(4096, self.layout.n_households), keep_closed=p["keep_closed_issues"])
         self.projects = ProjectBook(self.layout.n_communities, library(p))
         self.issue_flow = IssueFlow(self)  # phases 1–5: the issues' way from arising to feedback
+        self.property_economy = PropertyEconomy(self)  # phase 7: fees, firms' months, votes, replacements
         self.project_cycle = ProjectCycle(self)  # phase 8 and project completion: the quarterly projects
         self.mechanisms: dict[str, Mechanism] = {}
         self._phase_hooks: dict[str, list[Any]] = {}  # phase -> the mechanisms' methods for it, in order
@@ -272,7 +274,6 @@ class CoGovernanceModel(mesa.Model):
         self.resolution_weeks = np.zeros(0)
         self.cross_resolution_weeks = np.zeros(0)
         self.collection_rate = 1.0
-        self.paid_share_grid = np.full(self.layout.n_grids, 0.85)
         self.slots_week = 0.0
         self.mobilisation_h = np.zeros(n)
 
@@ -300,7 +301,7 @@ class CoGovernanceModel(mesa.Model):
         flow.resolution_feedback()
         self.activities_and_participation()
         if self.week % WEEKS_PER_MONTH == 0:
-            self.property_economics()
+            self.property_economy.property_economics()
         if self.week % WEEKS_PER_QUARTER == 0:
             self.project_cycle.quarterly_projects()
         self.update_attitudes()
@@ -429,72 +430,6 @@ class CoGovernanceModel(mesa.Model):
             lo, hi = bounds[c], bounds[c + 1]
             keep[lo:hi] = _smallest(key[lo:hi], int(quota[c]))
         return idx[keep]
-
-    # 7 ------------------------------------------------------------------------------------
-    def property_economics(self) -> None:
-        """Monthly: owners pay or not; firms book revenue and costs, set effort, quality moves;
-        firms in loss too long exit; owners' committees may vote to replace a poor firm."""
-        self._hook("property")
-        lay, hh, p, lv, rng = self.layout, self.households, self.p, self.levers, self.rng
-        firm_quality = np.array([f.quality if f.present else p["unmanaged_quality"] for f in self.firms])
-        present = np.array([f.present for f in self.firms])
-        per_household = lay.households_per_grid  # grids are blocks: np.repeat(x, per_household) = x[grid_of]
-        quality_seen = np.repeat(firm_quality, per_household)
-        nbr_paid = np.repeat(self.paid_share_grid, per_household)
-        prob = hh.pay_probability(p, quality_seen, nbr_paid, 0.0)
-        served = np.repeat(present, per_household)
-        hh.pays_fee = (rng.random(lay.n_households) < prob) & served
-        paying = lay.per_grid(hh.pays_fee.astype(np.float64))
-        self.paid_share_grid = np.where(present, paying / lay.households_per_grid, self.paid_share_grid)
-        served_units = lay.per_grid(served.astype(np.float64)).sum()
-        self.collection_rate = float(paying.sum() / served_units) if served_units else np.nan
-        for g, firm in enumerate(self.firms):
-            oc = self.owners_committees[g]
-            if firm.present:
-                pressure = (p["oc_pressure"] * oc.active if oc else 0.0) + lv.rating_pressure[g]
-                firm.monthly_economics(paying[g], p["overhead_share"], p["quality_adjust_rate"],
-                                       lv.margin_factor, pressure,
-                                       extra_effort=float(lv.extra_effort_share[g]))
-                if firm.should_exit(p["exit_weeks"]):
-                    firm.leave()
-                    self.firm_exits += 1
-                    self.events.append((self.week, "firm_exit", f"compound {g}: property firm left (小区失管)"))
-                elif oc is not None and oc.calls_vote(firm.quality, p["oc_vote_threshold"], rng):
-                    self._replacement_vote(g, oc)
-            else:
-                self._find_new_firm(g, oc)
-        # trust in the property service follows the quality residents see
-        hh.trust_property += p["trust_property_rate"] * (quality_seen - hh.trust_property)
-
-    def _replacement_vote(self, g: int, oc: OwnersCommittee) -> None:
-        lay, hh, p = self.layout, self.households, self.p
-        block = slice(g * lay.households_per_grid, (g + 1) * lay.households_per_grid)
-        owners = hh.owner[block]
-        if not owners.any():
-            return
-        p_turn = sigmoid(p["vote_turnout_base"] + p["vote_turnout_oc_weight"] * oc.active
-                         + p["vote_turnout_motivation_weight"] * hh.motivation[block]
-                         + p["vote_turnout_efficacy_weight"] * hh.efficacy[block])
-        turnout = (self.rng.random(p_turn.size) < p_turn) & owners
-        favour = (hh.trust_property[block] < p["vote_distrust_threshold"])[turnout].mean() if turnout.any() else 0.0
-        if oc.vote_passes(turnout.sum() / owners.sum(), favour):
-            self._hire_firm(g, "owners' committee vote (双过半) replaced the property firm")
-
-    def _find_new_firm(self, g: int, oc: OwnersCommittee | None) -> None:
-        lv = self.levers
-        if lv.backstop_firm:
-            self._hire_firm(g, "state-owned backstop firm took over (国企兜底)", backstop=True)
-        elif oc is not None and self.rng.random() < self.p["oc_hire_prob"] * oc.active + lv.replacement_support:
-            self._hire_firm(g, "owners' committee hired a new property firm")
-        elif self.rng.random() < lv.replacement_support:
-            self._hire_firm(g, "community found a new property firm")
-
-    def _hire_firm(self, g: int, text: str, backstop: bool = False) -> None:
-        p, firm = self.p, self.firms[g]
-        cash = p["initial_cash_months"] * p["fee"] * firm.units * max(p["margin_target"], 0.05)
-        firm.restart(p["replacement_quality"], cash, p["margin_target"], backstop=backstop)
-        self.firm_replacements += 1
-        self.events.append((self.week, "firm_replaced", f"compound {g}: {text}"))
 
     # 8 (model/project_cycle.py; its quarterly phase runs this first) -----------------------
     def _develop_social_organisations(self) -> None:

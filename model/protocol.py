@@ -1,11 +1,13 @@
 """What the parts of the simulation need of a running model: :class:`StreetModel`.
 
 Mechanisms (``model/mechanisms/``), reporters (``model/reporters.py``), the run record
-(``model/collection.py``), the issue flow (``model/issue_flow.py``) and the project cycle
-(``model/project_cycle.py``) read and turn a model's state; :class:`model.model.CoGovernanceModel`
+(``model/collection.py``), the issue flow (``model/issue_flow.py``), the property economy
+(``model/property_economy.py``) and the project cycle (``model/project_cycle.py``) read and turn a
+model's state; :class:`model.model.CoGovernanceModel`
 builds them and satisfies this protocol. They import this module, never ``model.model``, so the
-arrows run one way: ``model.model`` → mechanisms, reporters, collection, issue flow, project cycle →
-``model.protocol``. What mechanisms ask of the project cycle is :class:`ProjectPlanning`.
+arrows run one way: ``model.model`` → mechanisms, reporters, collection, issue flow, property
+economy, project cycle → ``model.protocol``. What mechanisms ask of the property economy is
+:class:`FirmHiring`, of the project cycle :class:`ProjectPlanning`.
 
 Only the attributes and methods those parts use are listed; the agents' classes are named for
 type checkers only (``agents`` imports Mesa, which the mechanisms' importers — the scenario loader,
@@ -35,7 +37,14 @@ if TYPE_CHECKING:  # types only: see the module docstring (no cycle: agents neve
     )
     from agents.resident import Households, ResidentViews
 
-__all__ = ["ProjectPlanning", "StreetModel"]
+__all__ = ["FirmHiring", "ProjectPlanning", "StreetModel"]
+
+
+class FirmHiring(Protocol):
+    """What mechanisms ask of the model's property economy (``model.property_economy``, a
+    `model.property_economy.PropertyEconomy`)."""
+
+    def hire_firm(self, g: int, text: str, backstop: bool = False) -> None: ...
 
 
 class ProjectPlanning(Protocol):
@@ -80,6 +89,7 @@ class StreetModel(Protocol):
     street_office: StreetOffice
     # issues, projects, levers, mechanisms (model.mechanisms.Mechanism, by key; only those switched on)
     issues: IssueTable
+    property_economy: FirmHiring
     projects: ProjectBook
     project_cycle: ProjectPlanning
     levers: Levers
@@ -115,8 +125,6 @@ class StreetModel(Protocol):
     def firm_in_loss(self) -> int: ...
 
     def add_social_organisation(self, community: int) -> SocialOrganisation | None: ...
-
-    def _hire_firm(self, g: int, text: str, backstop: bool = False) -> None: ...
 
     def household_quality(self) -> np.ndarray: ...
 

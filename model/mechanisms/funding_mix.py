@@ -16,7 +16,7 @@ class FundingMix(Mechanism):
     `soe_per_quarter` per 1,000 households (hard projects) — both through
     levers.project_budget_extra. With a backstop budget (`backstop_budget` per 1,000 households a
     month) a state-owned firm takes over any compound left without a property firm
-    (levers.backstop_firm; see ``CoGovernanceModel._find_new_firm``) and the state covers its
+    (levers.backstop_firm; see ``model.property_economy.PropertyEconomy._find_new_firm``) and the state covers its
     losses each month out of that budget (counted as cost); a backstop firm whose losses the
     budget cannot cover loses its guarantee and may exit like any firm. The project budget stays
     fungible across project types: which projects are profitable is not represented."""

@@ -127,7 +127,7 @@ class RedBlackList(Mechanism):
         if due.size:
             replace = due[model.rng.random(due.size) < p["replace_prob"]]
             for g in replace:
-                model._hire_firm(int(g), "street replaced a black-listed firm by re-tender (红黑榜清退)")
+                model.property_economy.hire_firm(int(g), "street replaced a black-listed firm by re-tender (红黑榜清退)")
                 self.black[g] = False
                 self.black_run[g] = 0
                 self.since[g] = model.week
