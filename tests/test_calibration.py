@@ -26,6 +26,11 @@ predictive_draws = 10
 """
 
 
+#: [fixed] lines for a cold start (no warm-up): for tests whose claim is the calibration machinery (same
+#: posterior whatever the workers, resume, budget, hold-out), where the warm-up would be 104 of 117 weeks.
+COLD = "warmup_weeks = 0\n"
+
+
 def write_calibration(folder: Path, *, parameters: str = "issue_rate_per_year = { low = 1.0, high = 4.0 }\n",
                       observations: str | None = None, method: str = TINY_METHOD, weeks: int = 13,
                       head_extra: str = "", obs_extra: str = "default_sd = 0.02\n", seed: int = 5,
@@ -120,7 +125,7 @@ def tiny_runs(tmp_path_factory):
     """The same tiny calibration with 1 and with 2 workers, and once killed after generation 1 and resumed."""
     base = tmp_path_factory.mktemp("calib")
     path = write_calibration(base / "in", parameters="issue_rate_per_year = { low = 1.0, high = 4.0 }\n"
-                                                     "buck_pass_prob = {}\n")
+                                                     "buck_pass_prob = {}\n", fixed=COLD)
     one = run_calibration(path, base / "one", jobs=1, progress=False)
     two = run_calibration(path, base / "two", jobs=2, progress=False)
     # a kill after generation 0 was written leaves the manifest, gen_000.json and perhaps a temporary file
@@ -292,7 +297,7 @@ def _recovery(folder: Path, truth: float, truth_seed: int, calib_seed: int) -> p
         rows.append(f"issues_new,{week},{target_value('issues_new', frame['issues_new'].to_numpy(float), week, 0)!r},0")
     rows.append(f"issues_open,13,{float(frame['issues_open'].iloc[13])!r},0")
     path = write_calibration(folder, parameters="issue_rate_per_year = { low = 0.5, high = 5.0 }\n",
-                             observations="\n".join(rows) + "\n", seed=calib_seed, fixed="warmup_weeks = 0\n",
+                             observations="\n".join(rows) + "\n", seed=calib_seed, fixed=COLD,
                              method=TINY_METHOD.replace("max_simulations = 64", "max_simulations = 96"))
     done = run_calibration(path, folder / "out", jobs=2, progress=False)
     return done["summary"].set_index("parameter").loc["issue_rate_per_year"]
@@ -338,7 +343,8 @@ def test_shipped_example_is_valid_and_every_figure_is_cited():
 
 
 def test_holdout_after_reports_predictive_coverage_of_later_observations(tmp_path, capsys):
-    path = write_calibration(tmp_path / "in", method=TINY_METHOD.replace("max_simulations = 64", "max_simulations = 16"))
+    path = write_calibration(tmp_path / "in", method=TINY_METHOD.replace("max_simulations = 64", "max_simulations = 16"),
+                             fixed=COLD)
     out = tmp_path / "out"
     status = run.main(["calibrate", str(path), "--out", str(out), "--jobs", "1", "--quiet", "--holdout-after", "6"])
     assert status == 0, capsys.readouterr().err
@@ -365,7 +371,7 @@ def test_unreachable_scheduler_is_one_line_exit_2_nothing_written(tmp_path, caps
 
 def test_budget_is_checked_within_a_generation_and_resume_does_not_redo_it(tmp_path):
     method = TINY_METHOD.replace("max_simulations = 64", "max_simulations = 36\nquantile = 0.2")
-    path = write_calibration(tmp_path / "in", method=method)
+    path = write_calibration(tmp_path / "in", method=method, fixed=COLD)
     first = run_calibration(path, tmp_path / "out", jobs=1, progress=False)
     result = first["result"]
     assert result.simulations <= 36  # never past the budget, not even within a generation
