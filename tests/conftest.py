@@ -23,17 +23,16 @@ def dask_scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 #: Seconds each test file takes on its own (CPU seconds, `pytest -n 0` one file at a time on the 2-core
-#: development VM, 2026-11-29, after that day's speed-ups to the tests; browser files estimated from the
-#: CI run's screenshot times). Only the order matters: `make test` hands the files to its two workers
+#: development VM, 2026-11-29 12:40-13:00, after that day's speed-ups; the six browser files took 110 s
+#: together, split here by estimate). Only the order matters: `make test` hands the files to its two workers
 #: longest first (`--dist loadfile --no-loadscope-reorder`), so the workers finish together instead of
 #: one waiting while the other runs a long file it was given last. A file not listed counts as short.
 FILE_SECONDS = {
-    "test_calibration.py": 85, "test_no_free_lunch.py": 82, "test_mechanisms_a.py": 78, "test_sweep.py": 69,
-    "test_mechanisms_b.py": 68, "test_patterns.py": 63, "test_viz_parts.py": 50, "test_explore.py": 45,
-    "test_compare_page.py": 40, "test_cli.py": 34, "test_walk.py": 30, "test_research_loop.py": 30,
-    "test_compare.py": 23, "test_dynamics.py": 21, "test_scale_free.py": 19, "test_hardening_folders.py": 17,
-    "test_ema.py": 16, "test_bench.py": 16, "test_offline_assets.py": 15, "test_foundation.py": 12,
-    "test_executor.py": 10,
+    "test_sweep.py": 69, "test_no_free_lunch.py": 58, "test_mechanisms_a.py": 51, "test_mechanisms_b.py": 51,
+    "test_calibration.py": 49, "test_patterns.py": 48, "test_cli.py": 27, "test_viz_parts.py": 25,
+    "test_explore.py": 25, "test_compare_page.py": 20, "test_compare.py": 18, "test_hardening_folders.py": 17,
+    "test_dynamics.py": 17, "test_ema.py": 16, "test_bench.py": 16, "test_walk.py": 15, "test_research_loop.py": 15,
+    "test_scale_free.py": 15, "test_foundation.py": 12, "test_offline_assets.py": 10, "test_executor.py": 10,
 }
 
 
