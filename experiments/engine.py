@@ -68,6 +68,7 @@ __all__ = [
     "PRELOAD",
     "preload_modules",
     "parse_jobs",
+    "whole_number_parser",
     "execute",
     "make_executor",
     "release_model",
@@ -303,17 +304,25 @@ def make_executor(
     )
 
 
-def parse_jobs(text: str) -> int:
-    """``--jobs N`` of every command that runs many models (compare, sweep, calibrate): a whole number of
-    worker processes, 1 or more. An argparse ``type``: bad text is argparse's one-line error (exit 2);
-    `storage.inputs.cap_jobs` then caps it at the cores available."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of worker processes, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of worker processes, 1 or more, got {value}")
-    return value
+def whole_number_parser(noun: str) -> Callable[[str], int]:
+    """An argparse ``type`` for a count of `noun`, 1 or more (argparse blames the flag it was given to,
+    on one line, exit 2)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {noun}, got {text!r}") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"expected {noun}, 1 or more, got {value}")
+        return value
+
+    return parse
+
+
+parse_jobs = whole_number_parser("a whole number of worker processes")
+"""``--jobs N`` of every command that runs many models (compare, sweep, calibrate): worker processes,
+1 or more; `storage.inputs.cap_jobs` then caps it at the cores available."""
 
 
 def _is_closed(executor: Executor) -> bool:

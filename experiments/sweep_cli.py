@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from experiments.engine import parse_jobs
+from experiments.engine import parse_jobs, whole_number_parser
 
 __all__ = ["add_cli", "cmd_sweep", "cmd_sensitivity"]
+
+_positive = whole_number_parser("a whole number")  # --replicates, --weeks, --samples
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -130,17 +132,6 @@ def add_cli(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     s.add_argument("dir", metavar="DIR", help="the folder a sweep wrote (its --out), e.g. out/sweeps/points_sobol")
     s.set_defaults(handler=cmd_sensitivity)
-
-
-def _positive(text: str) -> int:
-    """A whole number, 1 or more (argparse blames the flag it was given to)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number, 1 or more, got {value}")
-    return value
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, int]:
