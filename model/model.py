@@ -28,6 +28,7 @@ from agents import (
 )
 from agents.resident import ResidentViews
 from model.arrays import clip
+from model.calendar import WEEKS_PER_MONTH, WEEKS_PER_QUARTER
 from model.collection import RunCollector, recorded_reporters
 from model.domains import (
     CARE,
@@ -47,7 +48,7 @@ from model.issues import (
 from model.levers import Levers
 from model.mechanisms import MECHANISMS, Mechanism, per_1000
 from model.parameters import check_constraints, kwarg_to_name, validate_value
-from model.project_cycle import WEEKS_PER_QUARTER, ProjectCycle
+from model.project_cycle import ProjectCycle
 from model.projects import ProjectBook, library
 from model.property_economy import PropertyEconomy
 from model.space import SocialNetwork, StreetLayout
@@ -62,7 +63,6 @@ from storage.inputs import (
 
 __all__ = ["CoGovernanceModel", "resolve_parameters"]
 
-WEEKS_PER_MONTH = 4
 #: The quality domain each kind of social organisation serves.
 SO_SERVICE_DOMAIN = {"care": CARE, "culture": CULTURE, "environment": ENVIRONMENT, "mediation": SAFETY}
 

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.calendar import WEEKS_PER_QUARTER
 from model.mechanisms.base import per_1000
 from model.projects import Project, ProjectType
 from model.protocol import StreetModel
 
-__all__ = ["ProjectCycle", "WEEKS_PER_QUARTER"]
-
-WEEKS_PER_QUARTER = 13
+__all__ = ["ProjectCycle"]
 
 
 class ProjectCycle:

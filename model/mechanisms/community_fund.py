@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.calendar import WEEKS_PER_QUARTER
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
-
-WEEKS_PER_QUARTER = 13
 
 
 @register

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.calendar import WEEKS_PER_QUARTER
 from model.issues import FIRM
 from model.mechanisms.base import Mechanism, MechParam, register
 from model.priors import Prior
 from model.protocol import StreetModel
-
-WEEKS_PER_QUARTER = 13
 
 
 @register

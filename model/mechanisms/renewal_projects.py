@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.calendar import WEEKS_PER_QUARTER
 from model.domains import DOMAINS
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
-
-WEEKS_PER_QUARTER = 13
 
 
 @register
