@@ -118,18 +118,13 @@ def _encoding_hint(raw: bytes) -> str:
     how = "save it as UTF-8 (in the editor: Save As → Encoding: UTF-8; or iconv -f {enc} -t UTF-8 FILE > NEW)"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "it is UTF-16 text; " + how.format(enc="UTF-16")
-    try:
-        text = raw.decode("gb18030")
-    except UnicodeDecodeError:
-        text = ""
-    if text and any("\u4e00" <= ch <= "\u9fff" for ch in text):
-        return "it looks like GBK/GB18030 (Chinese Windows) text; " + how.format(enc="GBK")
-    try:
-        text = raw.decode("big5")
-    except UnicodeDecodeError:
-        text = ""
-    if text and any("\u4e00" <= ch <= "\u9fff" for ch in text):
-        return "it looks like Big5 text; " + how.format(enc="BIG5")
+    for codec, looks_like, enc in (("gb18030", "GBK/GB18030 (Chinese Windows)", "GBK"), ("big5", "Big5", "BIG5")):
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+            return f"it looks like {looks_like} text; " + how.format(enc=enc)
     return how.format(enc="LATIN1")
 
 
