@@ -152,6 +152,55 @@ def test_same_posterior_bit_for_bit_with_1_and_2_workers(tiny_runs):
         assert x == y
 
 
+def test_early_rejection_accepts_exactly_what_full_runs_accept(tmp_path):
+    """Runs stopped as soon as the partial distance exceeds the tolerance: the same particles, weights,
+    distances and posterior, bit for bit, as running every run to the end; and fewer weeks simulated."""
+    rows = "metric,week,value,sd\nissues_new,4,30,0\nissues_new,8,30,0\nissues_open,13,20,5\n"
+    path = write_calibration(tmp_path / "in", observations=rows, fixed=COLD,
+                             parameters="issue_rate_per_year = { low = 0.5, high = 5.0 }\nbuck_pass_prob = {}\n")
+    early = run_calibration(path, tmp_path / "early", jobs=2, progress=False)
+    full = run_calibration(path, tmp_path / "full", jobs=1, progress=False, early_rejection=False)
+    pd.testing.assert_frame_equal(pd.read_parquet(early["out"] / "posterior.parquet"),
+                                  pd.read_parquet(full["out"] / "posterior.parquet"), check_exact=True)
+    a_gens, b_gens = early["result"].generations, full["result"].generations
+    assert len(a_gens) >= 2
+    for x, y in zip(a_gens, b_gens, strict=True):
+        a, b = x.to_json(), y.to_json()
+        for key in ("seconds", "run_weeks", "stopped_early"):
+            a.pop(key), b.pop(key)
+        assert a == b
+    assert early["result"].simulations == full["result"].simulations
+    assert early["result"].stop_reason == full["result"].stop_reason
+    assert sum(g.stopped_early for g in a_gens) > 0 and sum(g.stopped_early for g in b_gens) == 0
+    assert sum(g.run_weeks for g in a_gens) < sum(g.run_weeks for g in b_gens) == full["result"].simulations * 13
+    pd.testing.assert_frame_equal(pd.read_parquet(early["out"] / "predictive.parquet"),
+                                  pd.read_parquet(full["out"] / "predictive.parquet"), check_exact=True)
+
+
+def test_a_particles_runs_side_by_side_give_each_seeds_own_values():
+    from experiments.calibration.simulate import simulate_particle, simulate_targets
+
+    targets = (("satisfaction_mean", 6, 0), ("issues_new", 13, 4), ("hotline_resolution_rate", 13, 13))
+    args = ("baseline", 13, {"warmup_weeks": 0, "issue_rate_per_year": 3.0})
+    values, weeks = simulate_particle(args[0], (7, 8), args[1], args[2], targets)
+    assert weeks == 13
+    np.testing.assert_array_equal(values, np.stack([simulate_targets(args[0], s, *args[1:], targets) for s in (7, 8)]))
+
+
+def test_partial_distance_never_exceeds_the_full_distance():
+    """The bound early rejection rests on, in floating point: observations not yet known count 0."""
+    from experiments.calibration.distance import distances
+
+    rng = np.random.default_rng(3)
+    for m in (1, 3, 9, 40):  # short arrays and pairwise-summed long ones
+        stats = rng.normal(0.0, 10.0 ** rng.uniform(-8, 8, (500, m)))
+        observed, sigma = rng.normal(0.0, 1.0, m), 10.0 ** rng.uniform(-6, 2, m)
+        fitted, known = rng.random(m) < 0.8, rng.random(m) < 0.5
+        full = distances(stats, observed, sigma, fitted)
+        assert (distances(stats, observed, sigma, fitted, known) <= full).all()
+        assert (distances(stats, observed, sigma, fitted, np.ones(m, bool)) == full).all()
+
+
 def test_resume_after_a_kill_gives_the_uninterrupted_posterior(tiny_runs):
     a = pd.read_parquet(tiny_runs["one"]["out"] / "posterior.parquet")
     c = pd.read_parquet(tiny_runs["resumed"]["out"] / "posterior.parquet")

@@ -16,6 +16,9 @@ that the posterior is the same, bit for bit, for any number of workers.
   runs are evaluated in any order, acceptance is decided in proposal order, and the first
   ``population`` accepted are kept (the rest of the batch is discarded). Batch sizes depend only on
   earlier results. Each generation is written atomically; resuming continues at the first missing one.
+- Early rejection (`distance.EarlyRejection`): in generations t ≥ 1 a particle's runs stop after the first
+  observed week at which the observations known so far already exceed ε_t; exact (the same particles are
+  accepted), and a stopped run still counts one run of the budget, so batch sizes do not change.
 - Stops at ``max_generations``, when ε ≤ ``min_tolerance``, when a generation accepts less than
   ``min_acceptance_rate``, or when the simulation budget cannot complete another generation. The budget
   is checked before every batch too: a generation whose acceptance rate so far (at first: the previous
@@ -34,7 +37,8 @@ from typing import Any
 
 import numpy as np
 
-from experiments.calibration.simulate import simulate_targets
+from experiments.calibration.distance import EarlyRejection, distances, particle_means
+from experiments.calibration.simulate import simulate_particle
 from experiments.calibration.spec import CalibrationSpec
 from experiments.engine import WorkerPool
 from model.errors import UserError
@@ -69,6 +73,8 @@ class Generation:
     seconds: float
     sigma: np.ndarray  # (M,) scale of each observation in the distance
     seed_sd: np.ndarray  # (M,) the model's seed-to-seed sd of each observation (from generation 0)
+    run_weeks: int = 0  # weeks the runs simulated after the warm-up (less than simulations x weeks if stopped early)
+    stopped_early: int = 0  # particles whose runs stopped early, certainly rejected (see `distance.EarlyRejection`)
 
     @property
     def acceptance_rate(self) -> float:
@@ -88,6 +94,7 @@ class Generation:
             "seeds": self.seeds.tolist(), "proposals": self.proposals, "simulations": self.simulations,
             "batches": self.batches, "seconds": self.seconds, "sigma": self.sigma.tolist(),
             "seed_sd": self.seed_sd.tolist(), "acceptance_rate": self.acceptance_rate, "ess": self.ess,
+            "run_weeks": self.run_weeks, "stopped_early": self.stopped_early,
         }
 
     @classmethod
@@ -100,6 +107,7 @@ class Generation:
             seeds=np.array(data["seeds"], dtype=np.int64), proposals=int(data["proposals"]),
             simulations=int(data["simulations"]), batches=int(data["batches"]), seconds=float(data["seconds"]),
             sigma=np.array(data["sigma"], dtype=float), seed_sd=np.array(data["seed_sd"], dtype=float),
+            run_weeks=int(data.get("run_weeks", 0)), stopped_early=int(data.get("stopped_early", 0)),
         )
 
 
@@ -162,8 +170,10 @@ def _kernel_mixture(theta: np.ndarray, prev: Generation, chol: np.ndarray) -> np
 
 
 class _Sampler:
-    def __init__(self, spec: CalibrationSpec, out: Path, pool: WorkerPool | None, progress: bool) -> None:
+    def __init__(self, spec: CalibrationSpec, out: Path, pool: WorkerPool | None, progress: bool,
+                 early_rejection: bool = True) -> None:
         self.spec, self.out, self.pool, self.progress = spec, out, pool, progress
+        self.early_rejection = early_rejection
         self.method = spec.method
         self.names = spec.names
         self.priors = [p.prior for p in spec.parameters]
@@ -173,6 +183,7 @@ class _Sampler:
         self.observed = obs["value"].to_numpy(dtype=float)
         self.obs_sd = obs["sd"].to_numpy(dtype=float)
         self.fitted = obs["fitted"].to_numpy(dtype=bool)
+        self.obs_week = obs["week"].to_numpy(dtype=int)
         self.base = {**spec.scenario_params, **spec.fixed}
         self.bar: Any = None
 
@@ -218,27 +229,28 @@ class _Sampler:
         return theta, valid
 
     # -- runs
-    def evaluate(self, theta: np.ndarray, valid: np.ndarray, seeds: np.ndarray) -> np.ndarray:
-        """Runs of every valid proposal x seed; returns (n, k, M) values (NaN rows for invalid proposals)."""
+    def evaluate(self, theta: np.ndarray, valid: np.ndarray, seeds: np.ndarray,
+                 early: EarlyRejection | None = None) -> tuple[np.ndarray, int, int]:
+        """The runs of every valid proposal (its seeds side by side, one task a particle): (n, k, M) values
+        (NaN rows for invalid proposals and for particles stopped early, certainly rejected), the weeks
+        simulated after the warm-up, and how many particles stopped early."""
         k = seeds.shape[1]
-        calls, where = [], []
-        for i in np.flatnonzero(valid):
-            ov = self.overrides(theta[i])
-            for s in range(k):
-                calls.append((self.spec.scenario, int(seeds[i, s]), self.spec.weeks, ov, self.targets))
-                where.append((i, s))
+        rows = np.flatnonzero(valid)
+        calls = [(self.spec.scenario, tuple(int(x) for x in seeds[i]), self.spec.weeks, self.overrides(theta[i]),
+                  self.targets, early) for i in rows]
         assert self.pool is not None
-        values = self.pool.starmap(simulate_targets, calls, retries=RETRIES,
-                                   on_done=lambda _i: self.bar.update(1) if self.bar else None)
+        done = self.pool.starmap(simulate_particle, calls, retries=RETRIES,
+                                 on_done=lambda _i: self.bar.update(k) if self.bar else None)
         out = np.full((len(theta), k, len(self.targets)), np.nan)
-        for (i, s), v in zip(where, values, strict=True):
-            out[i, s] = v
-        return out
+        weeks = stopped = 0
+        for i, (values, ran) in zip(rows, done, strict=True):
+            out[i] = values
+            weeks += k * int(ran)
+            stopped += int(ran) < self.spec.weeks
+        return out, weeks, stopped
 
     def distance(self, stats: np.ndarray, sigma: np.ndarray) -> np.ndarray:
-        z = (stats[:, self.fitted] - self.observed[self.fitted]) / sigma[self.fitted]
-        d = np.sqrt(np.sum(z * z, axis=1))
-        return np.where(np.isfinite(d), d, np.inf)
+        return distances(stats, self.observed, sigma, self.fitted)
 
     def batch_streams(self, g: int, b: int, n: int) -> tuple[np.random.Generator, np.ndarray]:
         proposals, model_seeds = np.random.SeedSequence(self.spec.seed, spawn_key=(g, b)).spawn(2)
@@ -259,7 +271,7 @@ class _Sampler:
                 f"{self.spec.path}: [parameters] the priors and the joint constraints leave (almost) no "
                 f"admissible parameter set ({int((~valid).sum())} of {n} prior draws failed {MAX_TRIES} times)"
             )
-        runs = self.evaluate(theta, valid, seeds)
+        runs, run_weeks, _ = self.evaluate(theta, valid, seeds)
         with np.errstate(invalid="ignore"):
             stats = np.nanmean(runs, axis=1) if k else runs[:, 0]
             per_particle_var = np.nanvar(runs, axis=1, ddof=1)
@@ -281,7 +293,7 @@ class _Sampler:
         return Generation(
             index=0, tolerance=math.inf, particles=theta[keep], weights=weights[keep], distances=dist[keep],
             stats=stats[keep], seeds=seeds[keep], proposals=n, simulations=n * k, batches=1,
-            seconds=time.perf_counter() - started, sigma=sigma, seed_sd=seed_sd,
+            seconds=time.perf_counter() - started, sigma=sigma, seed_sd=seed_sd, run_weeks=run_weeks,
         )
 
     def next_generation(self, prev: Generation, g: int, tolerance: float, budget: int) -> tuple[Generation | None, int]:
@@ -293,8 +305,10 @@ class _Sampler:
         acc_stats: list[np.ndarray] = []
         acc_dist: list[float] = []
         acc_seeds: list[np.ndarray] = []
-        considered = spent = 0
+        considered = spent = run_weeks = stopped_early = 0
         b = 0
+        early = EarlyRejection(tolerance, self.observed, prev.sigma, self.fitted, self.obs_week) \
+            if self.early_rejection and math.isfinite(tolerance) else None
         while len(acc_theta) < n_pop:
             need = n_pop - len(acc_theta)
             seen_rate = len(acc_theta) / considered if considered else prev.acceptance_rate
@@ -308,12 +322,12 @@ class _Sampler:
                 return None, spent
             rng, seeds = self.batch_streams(g, b, size)
             theta, valid = self.propose(rng, size, prev, chol)
-            runs = self.evaluate(theta, valid, seeds)
+            runs, weeks, stopped = self.evaluate(theta, valid, seeds, early)
             spent += int(valid.sum()) * k
+            run_weeks += weeks
+            stopped_early += stopped
             b += 1
-            with np.errstate(invalid="ignore"):
-                stats = np.nanmean(runs, axis=1)
-            stats = np.where(np.isnan(runs).any(axis=1), np.nan, stats)
+            stats = particle_means(runs)
             dist = np.where(valid, self.distance(stats, prev.sigma), np.inf)
             for i in range(size):  # acceptance in proposal order
                 considered += 1
@@ -333,7 +347,7 @@ class _Sampler:
             index=g, tolerance=float(tolerance), particles=theta, weights=weights, distances=np.array(acc_dist),
             stats=np.array(acc_stats), seeds=np.array(acc_seeds, dtype=np.int64), proposals=considered,
             simulations=spent, batches=b, seconds=time.perf_counter() - started, sigma=prev.sigma,
-            seed_sd=prev.seed_sd,
+            seed_sd=prev.seed_sd, run_weeks=run_weeks, stopped_early=stopped_early,
         )
         return gen, spent
 
@@ -362,10 +376,13 @@ def _write_generation(out: Path, gen: Generation) -> None:
 
 
 def run_abc(spec: CalibrationSpec, out: Path, pool: WorkerPool | None, *, progress: bool = True,
-            existing: list[Generation] | None = None, stop_after: int | None = None) -> AbcResult:
+            existing: list[Generation] | None = None, stop_after: int | None = None,
+            early_rejection: bool = True) -> AbcResult:
     """Run (or continue) the sampler, writing each generation to ``out/generations`` as it completes.
 
     ``stop_after`` ends after that many generations have been written (tests use it to simulate a kill).
+    ``early_rejection`` stops a particle's runs as soon as it is certainly rejected (the same particles are
+    accepted either way; off, every run goes to the end: for tests and measurements).
     """
     from tqdm import tqdm
 
@@ -373,7 +390,7 @@ def run_abc(spec: CalibrationSpec, out: Path, pool: WorkerPool | None, *, progre
     gens = list(existing or [])
     used = sum(g.simulations for g in gens)
     discarded = 0
-    sampler = _Sampler(spec, out, pool, progress)
+    sampler = _Sampler(spec, out, pool, progress, early_rejection)
     (out / GENERATIONS_DIR).mkdir(parents=True, exist_ok=True)
     sampler.bar = tqdm(total=method.max_simulations, initial=used, unit="run", desc="calibrate", disable=not progress,
                        dynamic_ncols=True, file=sys.stderr, mininterval=0.5)

@@ -23,7 +23,7 @@ import numpy as np
 
 from experiments.calibration import outputs
 from experiments.calibration.abc import GENERATIONS_DIR, RETRIES, AbcResult, load_generations, run_abc
-from experiments.calibration.simulate import simulate_series, simulate_targets
+from experiments.calibration.simulate import simulate_particle, simulate_series
 from experiments.calibration.spec import CalibrationSpec, load_calibration
 from experiments.engine import LOCK_FILE, WorkerPool, folder_lock
 from model.errors import UserError
@@ -140,11 +140,13 @@ def run_calibration(
     holdout_after: int | None = None,
     progress: bool = True,
     stop_after: int | None = None,
+    early_rejection: bool = True,
 ) -> dict[str, Any]:
     """Calibrate and write every output in ``out``; returns a summary (result, summary table, files, seconds).
 
     Everything is validated before the first byte is written. ``stop_after`` (tests) stops the sampler
-    after that many generations exist and writes nothing else, as a kill would.
+    after that many generations exist and writes nothing else, as a kill would. ``early_rejection=False``
+    runs every model run to the end (the posterior is the same; for tests and measurements).
     """
     from storage.inputs import cap_jobs, check_out
 
@@ -154,7 +156,7 @@ def run_calibration(
     jobs = cap_jobs(jobs)
     continuing = _check_folder(out_dir, spec, resume)
     existing = load_generations(out_dir) if continuing else []
-    pool = WorkerPool(jobs, scheduler).check(simulate_targets)  # one pool, warm across the generations
+    pool = WorkerPool(jobs, scheduler).check(simulate_particle)  # one pool, warm across the generations
     graceful = False
     # one calibration per folder: the lock is taken before the first byte is written, and the folder is
     # checked again under it (another calibration may have started into it since the check above)
@@ -168,7 +170,8 @@ def run_calibration(
             if not manifest_path.is_file():
                 text = json.dumps(_manifest(spec), indent=1) + "\n"
                 atomic_write(manifest_path, lambda p: p.write_text(text, encoding="utf-8"))
-            result = run_abc(spec, out_dir, pool, progress=progress, existing=existing, stop_after=stop_after)
+            result = run_abc(spec, out_dir, pool, progress=progress, existing=existing, stop_after=stop_after,
+                             early_rejection=early_rejection)
             if stop_after is not None and result.stop_reason == "stopped on request":
                 graceful = True
                 return {"out": out_dir, "result": result, "complete": False}
@@ -223,7 +226,8 @@ def _write_outputs(spec: CalibrationSpec, result: AbcResult, out: Path, particle
         "generations": [
             {"generation": g.index, "tolerance": None if np.isinf(g.tolerance) else g.tolerance,
              "accepted": len(g.weights), "proposals": g.proposals, "acceptance_rate": g.acceptance_rate,
-             "ess": g.ess, "simulations": g.simulations, "seconds": round(g.seconds, 2)}
+             "ess": g.ess, "simulations": g.simulations, "run_weeks": g.run_weeks, "stopped_early": g.stopped_early,
+             "seconds": round(g.seconds, 2)}
             for g in result.generations
         ],
         "stop_reason": result.stop_reason,

@@ -222,6 +222,18 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
+def _early_line(spec: CalibrationSpec, result: AbcResult) -> str:
+    """How much early rejection saved (runs of particles certainly rejected stop at that week)."""
+    stopped = sum(g.stopped_early for g in result.generations)
+    if not stopped:
+        return ""
+    weeks = sum(g.run_weeks for g in result.generations)
+    full = sum(g.simulations for g in result.generations) * spec.weeks
+    return (f" Early rejection: the runs of {stopped} particles stopped as soon as the observations known so far put "
+            f"them beyond the tolerance (the same particles are accepted as with full runs); the kept generations' runs "
+            f"simulated {weeks:,} of {full:,} weeks after the warm-up ({100 * (1 - weeks / full):.0f} % saved).")
+
+
 def render_report(spec: CalibrationSpec, result: AbcResult, summary: pd.DataFrame, coverage: pd.DataFrame,
                   meta: dict[str, Any]) -> str:
     """report.md: what was fitted, how well, what the data identify and what not, cost and time."""
@@ -260,7 +272,7 @@ def render_report(spec: CalibrationSpec, result: AbcResult, summary: pd.DataFram
         f"Stopped: {result.stop_reason}. Model runs: {result.simulations} in the sampler"
         + (f" ({result.discarded_simulations} of them in a generation that was not completed)" if result.discarded_simulations else "")
         + f", {meta['predictive_runs']} posterior-predictive; wall time {meta['wall_seconds']:.0f} s "
-        f"with {meta['workers']} worker(s).",
+        f"with {meta['workers']} worker(s)." + _early_line(spec, result),
         "",
         "## Parameters: what the data identify",
         "",

@@ -10,9 +10,11 @@ from typing import Any
 
 import numpy as np
 
+from experiments.calibration.distance import EarlyRejection
 from model.reporters import WEEKLY_FLOWS
 
-__all__ = ["FLOW_WINDOW", "observed_values", "simulate_targets", "simulate_series", "target_value", "windowed"]
+__all__ = ["FLOW_WINDOW", "observed_values", "simulate_particle", "simulate_targets", "simulate_series", "target_value",
+           "windowed"]
 
 #: A per-week flow metric observed "at week w" is its mean over the 4 weeks ending at w (as in compare).
 FLOW_WINDOW = 4
@@ -58,6 +60,46 @@ def simulate_targets(scenario: str, seed: int, weeks: int, overrides: dict[str, 
     metrics = tuple(dict.fromkeys(metric for metric, _week, _window in targets))
     frame = run_scenario(scenario, seed=seed, weeks=weeks, overrides=overrides, record=metrics)
     return observed_values(frame, targets)
+
+
+def simulate_particle(scenario: str, seeds: tuple[int, ...], weeks: int, overrides: dict[str, Any],
+                      targets: tuple[tuple[str, int, int], ...],
+                      early: EarlyRejection | None = None) -> tuple[np.ndarray, int]:
+    """The runs of one particle (one per seed, side by side): their simulated values of every observation,
+    shape (seeds, observations), and the weeks each run simulated after the warm-up.
+
+    With ``early`` the runs stop at the first week after which the observations known so far already put
+    the particle beyond the tolerance (`EarlyRejection`); the values are then all NaN (the particle is
+    rejected, and nothing of a rejected particle is kept). Otherwise every value is exactly what
+    `simulate_targets` gives for that seed: the same model, run week by week through its public ``run``.
+    """
+    from model.model import CoGovernanceModel
+
+    metrics = tuple(dict.fromkeys(metric for metric, _week, _window in targets))
+    runs: list[Any] = []
+    try:
+        for seed in seeds:
+            runs.append(CoGovernanceModel(scenario, seed=seed, record=metrics, **overrides))
+        done = 0
+        if early is not None:
+            values = np.full((len(seeds), len(targets)), np.nan)
+            for week in early.checkpoints(weeks):
+                for model in runs:
+                    model.run(week - done)
+                done = week
+                known = [i for i, (_m, w, _n) in enumerate(targets) if w <= week]
+                part = tuple(targets[i] for i in known)
+                for s, model in enumerate(runs):
+                    values[s, known] = observed_values(model.datacollector.get_model_vars_dataframe(), part)
+                if early.rejected(values, week):
+                    return np.full(values.shape, np.nan), done
+        for model in runs:
+            model.run(weeks - done)
+        return np.stack([observed_values(model.datacollector.get_model_vars_dataframe(), targets)
+                         for model in runs]), weeks
+    finally:
+        for model in runs:
+            model.remove()
 
 
 def simulate_series(scenario: str, seed: int, weeks: int, overrides: dict[str, Any],
