@@ -62,6 +62,7 @@ import numpy as np
 
 from experiments.designs import METHODS, Factor, is_power_of_two
 from model.errors import UserError
+from storage.toml_fields import Fields, check_keys, section
 
 __all__ = [
     "Outcome",
@@ -181,49 +182,6 @@ def _suggest(key: str, pool: list[str] | tuple[str, ...]) -> str:
     return suggest(key, list(pool))
 
 
-def _table(data: dict[str, Any], key: str, where: str, required: bool = False) -> dict[str, Any]:
-    if key not in data:
-        if required:
-            raise UserError(f"{where}: missing section [{key}]")
-        return {}
-    value = data[key]
-    if not isinstance(value, dict):
-        raise UserError(f"{where}: [{key}] expected a table, got {type(value).__name__}")
-    return value
-
-
-def _known(table: dict[str, Any], keys: tuple[str, ...], where: str, section: str) -> None:
-    for key in table:
-        if key not in keys:
-            what = f"{section} unknown key '{key}'" if section else f"unknown section [{key}]"
-            raise UserError(f"{where}: {what}{_suggest(key, keys)}; expected one of {', '.join(keys)}")
-
-
-def _int(table: dict[str, Any], key: str, where: str, default: int | None, low: int, high: int) -> int:
-    value = table.get(key, default)
-    if value is None:
-        raise UserError(f"{where}: missing '{key}' (an integer in [{low}, {high}])")
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise UserError(f"{where}: '{key}' expected an integer in [{low}, {high}], got {value!r}")
-    return value
-
-
-def _bool(table: dict[str, Any], key: str, where: str, default: bool) -> bool:
-    value = table.get(key, default)
-    if not isinstance(value, bool):
-        raise UserError(f"{where}: '{key}' expected true or false, got {value!r}")
-    return value
-
-
-def _str(table: dict[str, Any], key: str, where: str, default: str | None) -> str:
-    value = table.get(key, default)
-    if value is None:
-        raise UserError(f"{where}: missing '{key}' (a string)")
-    if not isinstance(value, str):
-        raise UserError(f"{where}: '{key}' expected a string, got {value!r}")
-    return value
-
-
 def _param_names(table: dict[str, Any], where: str, section: str) -> dict[str, Any]:
     """Flatten a table of parameters: ``"points.crowding"``, ``points__crowding`` or ``[..points]`` tables."""
     from model.mechanisms import MECHANISMS
@@ -264,7 +222,7 @@ def _grid_factor(name: str, spec: Any, where: str) -> Factor:
     p = PARAMETERS[name]
     here = f"{where}: [design.parameters] {name}"
     if isinstance(spec, dict):
-        _known(spec, ("low", "high", "num"), where, f"[design.parameters] {name}:")
+        check_keys(spec, ("low", "high", "num"), f"{where}: [design.parameters] {name}:")
         if p.kind is bool:
             raise UserError(f"{here}: true/false parameter; list its values, e.g. [false, true]")
         if "low" not in spec or "high" not in spec or "num" not in spec:
@@ -272,7 +230,7 @@ def _grid_factor(name: str, spec: Any, where: str) -> Factor:
                 f"{here}: a grid range needs low, high and num (e.g. {{ low = 0, high = 1, num = 5 }})"
             )
         low, high = p.check(spec["low"], here), p.check(spec["high"], here)
-        num = _int(spec, "num", here, None, 1, 100_000)
+        num = Fields(spec, here).integer("num", None, 1, 100_000)
         if low >= high and num > 1:
             raise UserError(f"{here}: low ({low!r}) must be below high ({high!r})")
         raw = np.linspace(float(low), float(high), num)
@@ -296,7 +254,7 @@ def _range_factor(name: str, spec: Any, where: str, method: str) -> Factor:
     if p.kind is bool:
         raise UserError(f"{here}: true/false parameters can only be swept in a grid design, not {method}")
     if isinstance(spec, dict):
-        _known(spec, ("low", "high"), where, f"[design.parameters] {name}:")
+        check_keys(spec, ("low", "high"), f"{where}: [design.parameters] {name}:")
         if "low" not in spec or "high" not in spec:
             raise UserError(f"{here}: a range needs low and high (e.g. {{ low = 0, high = 1 }})")
         low, high = spec["low"], spec["high"]
@@ -318,11 +276,12 @@ def _outcome(item: Any, where: str, weeks: int, index: int) -> Outcome:
     here = f"{where}: [[outcomes]] #{index + 1}"
     if not isinstance(item, dict):
         raise UserError(f"{here}: expected a table (metric, statistic, last_weeks, name)")
-    _known(item, OUTCOME_KEYS, where, f"[[outcomes]] #{index + 1}")
-    metric = _str(item, "metric", here, None)
+    check_keys(item, OUTCOME_KEYS, here)
+    fields = Fields(item, here)
+    metric = fields.string("metric")
     if metric not in REPORTERS:
         raise UserError(f"{here}: unknown metric '{metric}'{_suggest(metric, list(REPORTERS))}")
-    statistic = _str(item, "statistic", here, "final")
+    statistic = fields.string("statistic", "final")
     if statistic not in STATISTICS:
         raise UserError(
             f"{here}: unknown statistic '{statistic}'{_suggest(statistic, STATISTICS)}; "
@@ -332,9 +291,9 @@ def _outcome(item: Any, where: str, weeks: int, index: int) -> Outcome:
     if last is not None:
         if statistic == "final":
             raise UserError(f"{here}: 'last_weeks' does not apply to statistic 'final'")
-        last = _int(item, "last_weeks", here, None, 1, weeks)
+        last = fields.integer("last_weeks", None, 1, weeks)
     default = f"{metric}_{statistic}" + (f"_last{last}" if last else "")
-    name = _str(item, "name", here, default)
+    name = fields.string("name", default)
     if not _SAFE_NAME.match(name):
         raise UserError(f"{here}: name {name!r} must be letters, digits, '_', '.' or '-'")
     return Outcome(name, metric, statistic, last)
@@ -393,63 +352,63 @@ def load_sweep(path_text: str | Path, overrides: dict[str, int] | None = None) -
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     if overrides:
         data = _apply_overrides(data, overrides, where)
-    _known(data, TOP_KEYS, where, "")
-    head = _table(data, "sweep", where, required=True)
-    _known(head, SWEEP_KEYS, where, "[sweep]")
-    name = _str(head, "name", f"{where}: [sweep]", path.stem)
+    check_keys(data, TOP_KEYS, f"{where}:", unknown="unknown section [{key}]")
+    head_table = section(data, "sweep", where, required=True)
+    check_keys(head_table, SWEEP_KEYS, f"{where}: [sweep]")
+    head = Fields(head_table, f"{where}: [sweep]")
+    name = head.string("name", path.stem)
     if not _SAFE_NAME.match(name):
         raise UserError(f"{where}: [sweep] name {name!r} must be letters, digits, '_', '.' or '-'")
-    scenario = _resolve_scenario(_str(head, "scenario", f"{where}: [sweep]", "baseline"), path)
+    scenario = _resolve_scenario(head.string("scenario", "baseline"), path)
     try:
         scen = load_scenario(scenario)
     except UserError as exc:
         raise UserError(f"{where}: [sweep] scenario: {exc}") from None
     from model.parameters import PARAMETERS
 
-    weeks = _int(
-        head, "weeks", f"{where}: [sweep]", int(scen.params["weeks"]), 1, int(PARAMETERS["weeks"].high)
-    )
-    replicates = _int(head, "replicates", f"{where}: [sweep]", 1, 1, 100_000)
-    seed = _int(head, "seed", f"{where}: [sweep]", 1, 0, 2**63 - 1)
-    series = _str(head, "series", f"{where}: [sweep]", "outcomes")
+    weeks = head.integer("weeks", int(scen.params["weeks"]), 1, int(PARAMETERS["weeks"].high))
+    replicates = head.integer("replicates", 1, 1, 100_000)
+    seed = head.integer("seed", 1, 0, 2**63 - 1)
+    series = head.string("series", "outcomes")
     if series not in SERIES_CHOICES:
         raise UserError(f"{where}: [sweep] series {series!r}: expected one of {', '.join(SERIES_CHOICES)}")
 
-    fixed_raw = _param_names(_table(data, "fixed", where), where, "[fixed]")
+    fixed_raw = _param_names(section(data, "fixed", where), where, "[fixed]")
     fixed = {n: PARAMETERS[n].check(v, f"{where}: [fixed] {n}") for n, v in fixed_raw.items()}
 
-    design = _table(data, "design", where, required=True)
-    _known(design, DESIGN_KEYS, where, "[design]")
-    method = _str(design, "method", f"{where}: [design]", None)
+    design_table = section(data, "design", where, required=True)
+    check_keys(design_table, DESIGN_KEYS, f"{where}: [design]")
+    design = Fields(design_table, f"{where}: [design]")
+    method = design.string("method")
     if method not in METHODS:
         raise UserError(
             f"{where}: [design] unknown method '{method}'{_suggest(method, list(METHODS))}; "
             f"expected one of {', '.join(METHODS)}"
         )
-    for key in design:
+    for key in design_table:
         if key not in ("method", "parameters") and key not in DESIGN_OPTIONS[method]:
             raise UserError(f"{where}: [design] '{key}' does not apply to method '{method}'")
     dw = f"{where}: [design]"
     options: dict[str, Any] = {}
     if method == "lhs":
-        options["samples"] = _int(design, "samples", dw, None, 2, MAX_RUNS)
+        options["samples"] = design.integer("samples", None, 2, MAX_RUNS)
     elif method == "morris":
-        options["trajectories"] = _int(design, "trajectories", dw, None, 2, 100_000)
-        options["levels"] = _int(design, "levels", dw, 4, 2, 1000)
+        options["trajectories"] = design.integer("trajectories", None, 2, 100_000)
+        options["levels"] = design.integer("levels", 4, 2, 1000)
         if options["levels"] % 2:
             raise UserError(f"{dw} 'levels' = {options['levels']}: Morris needs an even number of levels")
     elif method == "sobol":
-        n = _int(design, "samples", dw, None, 1, MAX_RUNS)
+        n = design.integer("samples", None, 1, MAX_RUNS)
         if not is_power_of_two(n):
             lo = 1 << (n.bit_length() - 1)
             raise UserError(
                 f"{dw} 'samples' = {n}: SALib's Sobol' sample needs a power of two (N), e.g. {lo} or {lo * 2}"
             )
         options["samples"] = n
-        options["second_order"] = _bool(design, "second_order", dw, False)
+        options["second_order"] = design.boolean("second_order", False)
 
-    crn = _bool(head, "common_random_numbers", f"{where}: [sweep]", method in ("morris", "sobol"))
-    params = _param_names(_table(design, "parameters", where, required=True), where, "[design.parameters]")
+    crn = head.boolean("common_random_numbers", method in ("morris", "sobol"))
+    params = _param_names(section(design_table, "parameters", where, required=True), where, "[design.parameters]")
     if not params:
         raise UserError(f"{where}: [design.parameters] names no parameter to sweep")
     if method in ("morris", "sobol") and len(params) < 2:
@@ -483,19 +442,17 @@ def load_sweep(path_text: str | Path, overrides: dict[str, int] | None = None) -
     if dup:
         raise UserError(f"{where}: [[outcomes]] name '{dup[0]}' used twice; give each outcome its own name")
 
-    sens = _table(data, "sensitivity", where)
-    _known(sens, SENSITIVITY_KEYS, where, "[sensitivity]")
-    sw = f"{where}: [sensitivity]"
-    conf = sens.get("conf_level", 0.95)
-    if isinstance(conf, bool) or not isinstance(conf, int | float) or not 0.5 <= conf < 1:
-        raise UserError(f"{sw} 'conf_level' expected a number in [0.5, 1), got {conf!r}")
-    plots = sens.get("plots", list(PLOT_FORMATS))
+    sens_table = section(data, "sensitivity", where)
+    check_keys(sens_table, SENSITIVITY_KEYS, f"{where}: [sensitivity]")
+    sens = Fields(sens_table, f"{where}: [sensitivity]")
+    conf = sens.number("conf_level", 0.95, 0.5, 1, open_high=True)
+    plots = sens_table.get("plots", list(PLOT_FORMATS))
     if not isinstance(plots, list) or any(p not in PLOT_FORMATS for p in plots):
-        raise UserError(f"{sw} 'plots' expected a list of formats from {list(PLOT_FORMATS)}, got {plots!r}")
+        raise UserError(f"{sens.where} 'plots' expected a list of formats from {list(PLOT_FORMATS)}, got {plots!r}")
     sensitivity = SensitivityOptions(
-        auto=_bool(sens, "auto", sw, True),
-        conf_level=float(conf),
-        num_resamples=_int(sens, "num_resamples", sw, 1000, 10, 1_000_000),
+        auto=sens.boolean("auto", True),
+        conf_level=conf,
+        num_resamples=sens.integer("num_resamples", 1000, 10, 1_000_000),
         plots=tuple(dict.fromkeys(plots)),
     )
 
@@ -507,7 +464,7 @@ def load_sweep(path_text: str | Path, overrides: dict[str, int] | None = None) -
         sha256=hashlib.sha256(raw).hexdigest(),
         text=raw.decode("utf-8"),
         name=name,
-        description=_str(head, "description", f"{where}: [sweep]", ""),
+        description=head.string("description", ""),
         scenario=scenario,
         scenario_name=scen.name,
         scenario_params=dict(scen.params),

@@ -52,6 +52,7 @@ from model.errors import UserError
 from model.mechanisms import MECHANISMS
 from model.parameters import PARAMETERS, check_constraints, defaults, kwarg_to_name, suggest, validate_value
 from storage.inputs import PYTHON_SWITCH, check_mechanisms_on, check_name, one_line, read_toml, shown
+from storage.toml_fields import SCENARIO_FORM, Fields, check_keys, section
 
 __all__ = ["Scenario", "load_scenario", "list_scenarios", "make_scenario", "as_scenario", "SCENARIO_DIR"]
 
@@ -236,44 +237,40 @@ def _from_dict(data: Mapping[str, Any], where: str, path: Path | None, _chain: t
     """The one constructor behind files, dicts and make_scenario: check every section and key."""
     if not isinstance(data, Mapping):
         raise UserError(f"{where}: expected a mapping with sections {', '.join(TOP_KEYS)}, got {type(data).__name__}")
-    for key in data:
-        if key not in TOP_KEYS:
-            raise UserError(f"{where}: unknown section '{key}'{suggest(str(key), list(TOP_KEYS))}; "
-                            f"expected one of {', '.join(TOP_KEYS)}")
-    header = _table(data, "scenario", where)
-    for key in header:
-        if key not in HEADER_KEYS:
-            raise UserError(f"{where}: [scenario] unknown key '{key}'{suggest(str(key), list(HEADER_KEYS))}")
+    check_keys(data, TOP_KEYS, f"{where}:", unknown="unknown section '{key}'")
+    header_table = section(data, "scenario", where)
+    check_keys(header_table, HEADER_KEYS, f"{where}: [scenario]", listed=False)
+    header = Fields(header_table, f"{where}: [scenario]", SCENARIO_FORM)
     stem = path.stem if path is not None else "custom"
-    name = check_name(_expect_str(header, "name", where, default=stem), f"{where}: [scenario]")
-    base_value = header.get("base", "")
+    name = check_name(header.string("name", stem), header.where)
+    base_value = header_table.get("base", "")
     if isinstance(base_value, Scenario):
         params, source_of = dict(base_value.params), dict(base_value.source_of)
     else:
-        base_name = _expect_str(header, "base", where, default="")
+        base_name = header.string("base", "")
         if base_name:
             base = load_scenario(base_name, _chain + ((path.resolve(),) if path is not None else ()))
             params, source_of = dict(base.params), dict(base.source_of)
         else:
             params, source_of = defaults(), {}
 
-    def put(param: str, value: Any, section: str) -> None:
-        params[param] = validate_value(param, value, where=f"{where}: [{section}]")
+    def put(param: str, value: Any, table: str) -> None:
+        params[param] = validate_value(param, value, where=f"{where}: [{table}]")
         source_of[param] = name
 
-    for section in GROUP_SECTIONS:
-        group_names = [n for n, p in PARAMETERS.items() if p.group == section]
-        for key, value in _table(data, section, where).items():
+    for group in GROUP_SECTIONS:
+        group_names = [n for n, p in PARAMETERS.items() if p.group == group]
+        for key, value in section(data, group, where).items():
             if key not in group_names:
-                raise UserError(f"{where}: [{section}] unknown key '{key}'{suggest(key, group_names)}; "
-                                f"expected a {section} parameter")
-            put(key, value, section)
+                raise UserError(f"{where}: [{group}] unknown key '{key}'{suggest(key, group_names)}; "
+                                f"expected a {group} parameter")
+            put(key, value, group)
     core = [n for n, p in PARAMETERS.items() if p.mechanism is None]
-    for key, value in _table(data, "parameters", where).items():
+    for key, value in section(data, "parameters", where).items():
         if key not in core:
             raise UserError(f"{where}: [parameters] unknown key '{key}'{suggest(key, core)}")
         put(key, value, "parameters")
-    for key, table in _table(data, "mechanisms", where).items():
+    for key, table in section(data, "mechanisms", where).items():
         if key not in MECHANISMS:
             raise UserError(f"{where}: [mechanisms] unknown mechanism '{key}'{suggest(key, list(MECHANISMS))}")
         if not isinstance(table, Mapping):
@@ -290,30 +287,16 @@ def _from_dict(data: Mapping[str, Any], where: str, path: Path | None, _chain: t
     measures = _doc_list(data, "measures", where)
     gaps = _doc_list(data, "gaps", where)
     check_constraints(params, where)
-    sources = header.get("sources", [])
+    sources = header_table.get("sources", [])
     return Scenario(
         name=name,
-        label_zh=_expect_str(header, "label_zh", where, default=name),
-        label_en=_expect_str(header, "label_en", where, default=name),
-        description=_expect_str(header, "description", where, default=""),
+        label_zh=header.string("label_zh", name),
+        label_en=header.string("label_en", name),
+        description=header.string("description", ""),
         path=path, params=params, source_of=source_of, measures=measures, gaps=gaps,
         sources=list(sources) if isinstance(sources, list) else [str(sources)],
-        description_zh=_expect_str(header, "description_zh", where, default=""),
+        description_zh=header.string("description_zh", ""),
     )
-
-
-def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
-    value = data.get(key, {})
-    if not isinstance(value, Mapping):
-        raise UserError(f"{where}: [{key}] expected a table, got {type(value).__name__}")
-    return value
-
-
-def _expect_str(table: Mapping[str, Any], key: str, where: str, default: str) -> str:
-    value = table.get(key, default)
-    if not isinstance(value, str):
-        raise UserError(f"{where}: [scenario] '{key}' expected a string, got {shown(value)}")
-    return value
 
 
 def _doc_list(data: Mapping[str, Any], key: str, where: str) -> list[dict[str, str]]:
@@ -321,11 +304,10 @@ def _doc_list(data: Mapping[str, Any], key: str, where: str) -> list[dict[str, s
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise UserError(f"{where}: [[{key}]] expected an array of tables")
     for item in items:
-        for k, v in item.items():
-            if k not in DOC_KEYS:
-                raise UserError(f"{where}: [[{key}]] unknown key '{k}'{suggest(k, list(DOC_KEYS))}")
-            if not isinstance(v, str):
-                raise UserError(f"{where}: [[{key}]] '{k}' expected a string, got {shown(v)}")
+        fields = Fields(item, f"{where}: [[{key}]]", SCENARIO_FORM)
+        check_keys(item, DOC_KEYS, fields.where, listed=False)
+        for k in item:
+            fields.string(k)
         mech = item.get("mechanism", "")
         for m in filter(None, (s.strip() for s in mech.split(","))):
             if m not in MECHANISMS and m != "model":

@@ -1,3 +1,4 @@
 """What cogov reads from and writes to disk, apart from the simulation: checks on the files and
-values a person hands it (`storage.inputs`) and atomic, staged outputs with their provenance
+values a person hands it (`storage.inputs`), the typed fields of its TOML files
+(`storage.toml_fields`) and atomic, staged outputs with their provenance
 (`storage.outputs`)."""

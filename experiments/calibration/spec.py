@@ -49,6 +49,7 @@ import pandas as pd
 
 from experiments.calibration.priors import prior_of
 from model.errors import UserError
+from storage.toml_fields import CALIBRATION_FORM, Fields, check_keys, section
 
 __all__ = ["CalibrationSpec", "FreeParameter", "MethodSettings", "load_calibration", "observation_key"]
 
@@ -146,38 +147,16 @@ def _read_toml(path: Path) -> tuple[bytes, dict[str, Any]]:
     return text.encode("utf-8"), data
 
 
-def _number(table: dict[str, Any], key: str, where: str, default: float, low: float, high: float,
-            integer: bool = False, open_low: bool = False) -> Any:
-    value = table.get(key, default)
-    noun = "an integer" if integer else "a number"
-    lo_bracket = "(" if open_low else "["
-    expected = f"{noun} in {lo_bracket}{low:g}, {high:g}]"
-    ok = not isinstance(value, bool) and isinstance(value, int if integer else int | float)
-    if ok:
-        ok = (low < value if open_low else low <= value) and value <= high and not math.isnan(value)
-    if not ok:
-        raise UserError(f"{where} '{key}': expected {expected}, got {value!r}")
-    return value if integer else float(value)
-
-
-def _string(table: dict[str, Any], key: str, where: str, default: str | None) -> str:
-    value = table.get(key, default)
-    if value is None:
-        raise UserError(f"{where}: missing '{key}' (a string)")
-    if not isinstance(value, str):
-        raise UserError(f"{where} '{key}': expected a string, got {value!r}")
-    return value
-
-
 def _method(table: dict[str, Any], where: str) -> MethodSettings:
     w = f"{where}: [method]"
-    _known(table, METHOD_KEYS, w)
-    name = _string(table, "name", w, "abc-smc")
+    check_keys(table, METHOD_KEYS, f"{w}:")
+    fields = Fields(table, w, CALIBRATION_FORM)
+    name = fields.string("name", "abc-smc")
     if name not in METHODS:
         raise UserError(f"{w} 'name': unknown method {name!r}; expected one of {', '.join(METHODS)}")
-    population = _number(table, "population", w, 200, 2, 100_000, integer=True)
-    seeds = _number(table, "seeds_per_particle", w, 3, 2, 100, integer=True)
-    max_sims = _number(table, "max_simulations", w, 4000, 1, 10**9, integer=True)
+    population = fields.integer("population", 200, 2, 100_000)
+    seeds = fields.integer("seeds_per_particle", 3, 2, 100)
+    max_sims = fields.integer("max_simulations", 4000, 1, 10**9)
     if max_sims < population * seeds:
         raise UserError(
             f"{w} 'max_simulations' = {max_sims}: less than one generation "
@@ -188,30 +167,12 @@ def _method(table: dict[str, Any], where: str) -> MethodSettings:
         population=population,
         max_simulations=max_sims,
         seeds_per_particle=seeds,
-        max_generations=_number(table, "max_generations", w, 10, 1, 1000, integer=True),
-        min_tolerance=_number(table, "min_tolerance", w, 0.0, 0.0, 1e12),
-        quantile=_number(table, "quantile", w, 0.5, 0.0, 1.0, open_low=True),
-        min_acceptance_rate=_number(table, "min_acceptance_rate", w, 0.01, 0.0, 1.0),
-        predictive_draws=_number(table, "predictive_draws", w, min(100, population), 10, 100_000, integer=True),
+        max_generations=fields.integer("max_generations", 10, 1, 1000),
+        min_tolerance=fields.number("min_tolerance", 0.0, 0.0, 1e12),
+        quantile=fields.number("quantile", 0.5, 0.0, 1.0, open_low=True),
+        min_acceptance_rate=fields.number("min_acceptance_rate", 0.01, 0.0, 1.0),
+        predictive_draws=fields.integer("predictive_draws", min(100, population), 10, 100_000),
     )
-
-
-def _known(table: dict[str, Any], keys: tuple[str, ...], where: str) -> None:
-    from model.parameters import suggest
-
-    for key in table:
-        if key not in keys:
-            raise UserError(f"{where}: unknown key '{key}'{suggest(key, list(keys))}; expected one of {', '.join(keys)}")
-
-
-def _section(data: dict[str, Any], key: str, where: str, required: bool) -> dict[str, Any]:
-    if key not in data:
-        if required:
-            raise UserError(f"{where}: missing section [{key}]")
-        return {}
-    if not isinstance(data[key], dict):
-        raise UserError(f"{where}: [{key}] expected a table, got {type(data[key]).__name__}")
-    return data[key]
 
 
 def _free_parameter(name: str, spec: Any, where: str) -> FreeParameter:
@@ -223,15 +184,14 @@ def _free_parameter(name: str, spec: Any, where: str) -> FreeParameter:
         raise UserError(f"{here}: a true/false switch cannot be calibrated; set it in [fixed]")
     if not isinstance(spec, dict):
         raise UserError(f"{here}: expected {{}} (the declared prior) or {{ low = .., high = .. }}, got {spec!r}")
-    _known(spec, ("low", "high"), here)
+    check_keys(spec, ("low", "high"), f"{here}:")
     if not spec:
         return FreeParameter(name, prior_of(p, here), p.kind, narrowed=False)
     if "low" not in spec or "high" not in spec:
         raise UserError(f"{here}: a narrowed prior needs both low and high, e.g. {{ low = 0.1, high = 0.5 }}")
+    bounds = Fields(spec, here, CALIBRATION_FORM)
     for key in ("low", "high"):
-        value = spec[key]
-        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-            raise UserError(f"{here} '{key}': expected a number, got {value!r}")
+        bounds.number(key, None)
     return FreeParameter(name, prior_of(p, here, spec["low"], spec["high"]), p.kind, narrowed=True)
 
 
@@ -240,8 +200,8 @@ def _observations(head: dict[str, Any], base: Path, where: str, weeks: int) -> t
     from model.reporters import REPORTERS
 
     w = f"{where}: [observations]"
-    _known(head, OBS_KEYS, w)
-    file = _string(head, "file", w, None)
+    check_keys(head, OBS_KEYS, f"{w}:")
+    file = Fields(head, w, CALIBRATION_FORM).string("file")
     path = Path(file).expanduser()
     if not path.is_absolute():
         path = base / path
@@ -337,21 +297,22 @@ def load_calibration(path_text: str | Path, holdout_after: int | None = None) ->
     path = Path(path_text)
     raw, data = _read_toml(path)
     where = str(path)
-    _known(data, TOP_KEYS, where)
-    head = _section(data, "calibration", where, required=True)
-    _known(head, HEAD_KEYS, f"{where}: [calibration]")
+    check_keys(data, TOP_KEYS, f"{where}:")
+    head_table = section(data, "calibration", where, required=True)
     hw = f"{where}: [calibration]"
-    name = _string(head, "name", hw, path.stem)
-    scenario = _resolve_scenario(_string(head, "scenario", hw, "baseline"), path)
+    check_keys(head_table, HEAD_KEYS, f"{hw}:")
+    head = Fields(head_table, hw, CALIBRATION_FORM)
+    name = head.string("name", path.stem)
+    scenario = _resolve_scenario(head.string("scenario", "baseline"), path)
     try:
         scen = load_scenario(scenario)
     except UserError as exc:
         raise UserError(f"{hw} 'scenario': {exc}") from None
-    weeks = _number(head, "weeks", hw, int(scen.params["weeks"]), 1, PARAMETERS["weeks"].high, integer=True)
-    seed = _number(head, "seed", hw, 1, 0, 2**63 - 1, integer=True)
+    weeks = head.integer("weeks", int(scen.params["weeks"]), 1, int(PARAMETERS["weeks"].high))
+    seed = head.integer("seed", 1, 0, 2**63 - 1)
 
     obs_file, observations = _observations(
-        _section(data, "observations", where, required=True), path.parent, where, weeks
+        section(data, "observations", where, required=True), path.parent, where, weeks
     )
     if holdout_after is not None:
         if holdout_after < 0 or holdout_after >= weeks:
@@ -365,9 +326,9 @@ def load_calibration(path_text: str | Path, holdout_after: int | None = None) ->
     else:
         observations["fitted"] = True
 
-    fixed_raw = _param_names(_section(data, "fixed", where, required=False), where, "[fixed]")
+    fixed_raw = _param_names(section(data, "fixed", where), where, "[fixed]")
     fixed = {n: PARAMETERS[n].check(v, f"{where}: [fixed] {n}") for n, v in fixed_raw.items()}
-    free_raw = _param_names(_section(data, "parameters", where, required=True), where, "[parameters]")
+    free_raw = _param_names(section(data, "parameters", where, required=True), where, "[parameters]")
     if not free_raw:
         raise UserError(f"{where}: [parameters] names no parameter to calibrate")
     for n in free_raw:
@@ -381,7 +342,7 @@ def load_calibration(path_text: str | Path, holdout_after: int | None = None) ->
                 f"{where}: [parameters] '{p.name}' belongs to mechanism '{mech}', which is off in scenario "
                 f"'{scen.name}'; add \"{mech}.enabled\" = true to [fixed] or use a scenario that enables it"
             )
-    method = _method(_section(data, "method", where, required=False), where)
+    method = _method(section(data, "method", where), where)
     base = {**scen.params, **fixed}
     check_consistency(base, f"{where}: [fixed]")
     return CalibrationSpec(
@@ -389,7 +350,7 @@ def load_calibration(path_text: str | Path, holdout_after: int | None = None) ->
         sha256=hashlib.sha256(raw).hexdigest(),
         text=raw.decode("utf-8"),
         name=name,
-        description=_string(head, "description", hw, ""),
+        description=head.string("description", ""),
         scenario=scenario,
         scenario_name=scen.name,
         scenario_params=dict(scen.params),
