@@ -32,7 +32,7 @@ from agents.resident import Resident
 from model.errors import UserError
 from model.parameter_registry import suggest
 from model.protocol import StreetModel
-from model.reporters import REPORTERS, collecting
+from model.reporters import REPORTER_GROUPS, REPORTERS
 
 __all__ = ["HOUSEHOLD_REPORTERS", "HOUSEHOLD_INFO", "RunCollector", "household_sample", "recorded_reporters"]
 
@@ -118,14 +118,29 @@ class RunCollector(mesa.DataCollector):
         self.sample = household_sample(model.layout.n_households, model.p["household_sample"])
         super().__init__(model_reporters=recorded_reporters(record),
                          agent_reporters=dict(HOUSEHOLD_REPORTERS) if self.sample.size else None)
+        # what `collect` calls each week: each recorded group's shared computation once
+        # (`model.reporters.REPORTER_GROUPS`), with where its values go, and every other reporter
+        grouped = set()
+        self._groups: list[tuple[Callable[[Any], Any], list[tuple[int, list]]]] = []
+        for compute, names in REPORTER_GROUPS:
+            targets = [(i, self.model_vars[name]) for i, name in enumerate(names) if name in self.model_vars]
+            if targets:
+                self._groups.append((compute, targets))
+                grouped.update(names)
+        self._singles = [(self.model_vars[name], reporter) for name, reporter in self.model_reporters.items()
+                         if name not in grouped]
 
     def collect(self, model: StreetModel) -> None:
         """Record each model reporter's value (and the household sample). The same records as
         Mesa's ``collect``, without its per-value type checks and deep copies: every model reporter
-        is a plain function returning a float."""
-        with collecting(model):  # values several reporters share are made once
-            for values, reporter in zip(self.model_vars.values(), self.model_reporters.values(), strict=True):
-                values.append(reporter(model))
+        is a plain function returning a float; reporters of one group take their values from one call
+        of the group's computation."""
+        for values, reporter in self._singles:
+            values.append(reporter(model))
+        for compute, targets in self._groups:
+            shared = compute(model)
+            for i, values in targets:
+                values.append(shared[i])
         if self.agent_reporters:
             self._agent_records[model.steps] = list(self._record_agents(model))
 

@@ -17,7 +17,7 @@ from model.domains import CARE, CULTURE, DOMAINS, ENVIRONMENT, INFRASTRUCTURE, P
 from model.issues import LATENT, OPEN
 from model.protocol import StreetModel as M
 
-__all__ = ["REPORTERS", "METRIC_INFO", "WEEKLY_FLOWS", "COUNT_METRICS", "morans_i_by_building", "gini", "collecting"]
+__all__ = ["REPORTERS", "REPORTER_GROUPS", "METRIC_INFO", "WEEKLY_FLOWS", "COUNT_METRICS", "morans_i_by_building", "gini", "collecting"]
 
 
 # Reporters run every week, so they avoid numpy's Python-level wrappers where a direct call gives the
@@ -102,11 +102,32 @@ class collecting:
 _GINI_WEIGHTS: dict[int, np.ndarray] = {}
 
 
-def gini(x: np.ndarray) -> float:
-    """Gini coefficient of non-negative values."""
+def sorted_unit(x: np.ndarray) -> np.ndarray:
+    """``np.sort(x)`` bit for bit, faster for values in [0, 1] (any others still come out sorted, only
+    slower): households are first put in order of a 16-bit (up to 16,384 values) or 32-bit fixed-point
+    key by numpy's radix sort (``argsort(kind="stable")`` of 16-bit integers; two passes for 32 bits),
+    which leaves only values that share a key out of order, and a final stable sort (timsort, which
+    finishes nearly sorted input in about one pass) puts those right. A sorted array of numbers is the
+    same whichever way it was found, so the result is ``np.sort(x)``'s (up to where −0 and 0 stand among
+    equal zeros, which np.sort leaves unspecified too, and which changes no sum of products of them)."""
+    if x.size <= 16_384:
+        key = np.multiply(x, 65535.0).astype(np.uint16)
+        nearly = x.take(key.argsort(kind="stable"))
+    else:
+        key32 = np.multiply(x, 4294967295.0).astype(np.uint32)
+        by_low = key32.astype(np.uint16).argsort(kind="stable")  # least significant half first (LSD radix)
+        high = np.right_shift(key32, 16).astype(np.uint16)
+        nearly = x.take(by_low.take(high.take(by_low).argsort(kind="stable")))
+    nearly.sort(kind="stable")
+    return nearly
+
+
+def gini(x: np.ndarray, unit: bool = False) -> float:
+    """Gini coefficient of non-negative values (`unit`: all in [0, 1], which sorts them faster with the
+    same result, `sorted_unit`)."""
     if x.size == 0:
         return 0.0
-    s = np.sort(x)
+    s = sorted_unit(x) if unit else np.sort(x)
     total = _sum(s)
     if total == 0:
         return 0.0
@@ -139,16 +160,22 @@ def morans_i_by_building(values: np.ndarray, building_of: np.ndarray, n_building
     """Moran's I of a household variable with building contiguity (w_ij = 1 in the same building).
     Positive: households of a building resemble each other (P5); ~0 with no clustering. ``w_total``
     (Σ over buildings of size·(size − 1)) may be passed in when known."""
+    if w_total is None:
+        sizes = np.bincount(building_of, minlength=n_buildings).astype(np.float64)
+        w_total = float((sizes * (sizes - 1)).sum())
+    return _morans_i(values, lambda z: np.bincount(building_of, weights=z, minlength=n_buildings), w_total)
+
+
+def _morans_i(values: np.ndarray, per_building: Callable[[np.ndarray], np.ndarray], w_total: float) -> float:
+    """`morans_i_by_building` with the sums by building made by `per_building` (the same sums as
+    np.bincount's, e.g. `StreetLayout.per_building`)."""
     z = values - _mean(values)
     zz = z * z
     denom = float(_sum(zz))
     if denom == 0:
         return 0.0
-    sums = np.bincount(building_of, weights=z, minlength=n_buildings)
-    sq = np.bincount(building_of, weights=zz, minlength=n_buildings)
-    if w_total is None:
-        sizes = np.bincount(building_of, minlength=n_buildings).astype(np.float64)
-        w_total = float((sizes * (sizes - 1)).sum())
+    sums = per_building(z)
+    sq = per_building(zz)
     cross = float(_sum(sums * sums - sq))
     return float(values.size / w_total * cross / denom) if w_total else 0.0
 
@@ -202,7 +229,7 @@ def satisfaction_grid_sd(m: M) -> float:
 
 
 def satisfaction_gini(m: M) -> float:
-    return gini(m.households.satisfaction)
+    return gini(m.households.satisfaction, unit=True)  # satisfaction is clipped to [0, 1] every week
 
 
 def survey_satisfied_share(m: M) -> float:
@@ -216,16 +243,18 @@ def survey_satisfied_se(m: M) -> float:
     return float(m.survey_se)
 
 
-def _hotline_sums(m: M) -> list[float]:
-    """The hotline log's four columns summed over the last 4 weeks: one reduction adds the rows one after
-    the other, the order in which each column's own 4-value sum adds them (numpy sums < 8 terms left to right)."""
-    return np.add.reduce(m.hotline_log, axis=0).tolist()
+def _hotline_rates(m: M) -> list[float]:
+    """Resolution, satisfaction and on-time rates of the household-reported issues closed in the last 4
+    weeks: the hotline log's four columns summed over those weeks by one reduction, which adds the rows one
+    after the other, the order in which each column's own 4-value sum adds them (numpy sums < 8 terms left
+    to right), each over the closures (NaN when none)."""
+    sums = np.add.reduce(m.hotline_log, axis=0).tolist()
+    closed = sums[0]
+    return [s / closed if closed else float("nan") for s in sums[1:]]
 
 
 def _hotline(m: M, column: int) -> float:
-    sums = _shared(m, "hotline_sums", _hotline_sums)
-    closed = sums[0]
-    return sums[column] / closed if closed else float("nan")
+    return _shared(m, "hotline_rates", _hotline_rates)[column - 1]
 
 
 def hotline_resolution_rate(m: M) -> float:
@@ -323,8 +352,7 @@ def volunteer_slots(m: M) -> float:
 
 def participation_morans_i(m: M) -> float:
     lay = m.layout
-    return morans_i_by_building(m.active_mask.astype(np.float64), lay.building_of, lay.n_buildings,
-                                _groups(m).moran_w_total)
+    return _morans_i(m.active_mask.astype(np.float64), lay.per_building, _groups(m).moran_w_total)
 
 
 # -- issues -----------------------------------------------------------------------------------
@@ -540,6 +568,17 @@ REPORTERS: dict[str, object] = {
 REPORTERS.update({f.__name__: f for f in (quality_property, quality_environment, quality_safety, quality_care,
                                            quality_culture, quality_infrastructure)})
 assert [f"quality_{d}" for d in DOMAINS] == list(REPORTERS)[-len(DOMAINS):]
+
+#: Reporters that read one computation shared by a group: (the computation, which returns a list, and the
+#: reporters that return its values, in its order). `model.collection.RunCollector` calls each computation
+#: once a week and records its values directly, which gives what each reporter gives on its own.
+REPORTER_GROUPS: tuple[tuple[Callable[[M], list[Any]], tuple[str, ...]], ...] = (
+    (_satisfaction_by_group, tuple(f"satisfaction_{g}" for g in ("youth", "working", "retired", "owners", "renters"))),
+    (_hotline_rates, ("hotline_resolution_rate", "hotline_satisfaction_rate", "ontime_closure_rate")),
+    (_participation_by_group, tuple(f"participation_{g}" for g in ("youth", "working", "retired", "owners", "renters"))),
+    (_issue_counts, ("issues_latent", "issues_open", "cross_issues_open")),
+    (_quality_means, tuple(f"quality_{d}" for d in DOMAINS)),
+)
 
 #: Metrics that count or average what happened in one week (not a level or a running total): a single
 #: week is noisy, and monthly events are 0 in three weeks out of four, so summaries average them over

@@ -17,6 +17,7 @@ from model.domains import DOMAINS
 from model.issues import LATENT, OPEN
 from model.model import CoGovernanceModel, _smallest
 from model.reporters import (
+    REPORTER_GROUPS,
     REPORTERS,
     _mean,
     _share,
@@ -24,6 +25,7 @@ from model.reporters import (
     gini,
     morans_i_by_building,
     percentile_linear,
+    sorted_unit,
 )
 from model.space import SocialNetwork, StreetLayout
 
@@ -57,6 +59,39 @@ def test_mean_share_and_gini_match_the_plain_numpy_forms(x: np.ndarray) -> None:
     assert _bits(gini(x)) == _bits(plain)
 
 
+unit_values = st.floats(0.0, 1.0) | st.sampled_from([0.0, -0.0, 1.0, 0.5, 1e-300, 1.0 - 2**-53])
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(np.float64, st.integers(1, 400), elements=unit_values) | arrays(np.float64, st.integers(16_385, 20_000),
+       elements=st.sampled_from([0.0, 0.25, 0.5, 1.0, 0.3333333333333333]), fill=st.floats(0.0, 1.0)))
+def test_sorting_values_in_the_unit_interval_gives_numpys_sort(x: np.ndarray) -> None:
+    """The Gini's sort of satisfaction (radix by fixed-point key, then a stable sort) is np.sort's, for
+    one and two key passes (up to 16,384 values and above), heavy ties and values a key cannot tell apart."""
+    assert (sorted_unit(x) + 0.0).tobytes() == (np.sort(x) + 0.0).tobytes()  # −0 and 0 are equal: either order
+    assert _bits(gini(x, unit=True)) == _bits(gini(x))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from([(1, 6, 8, 40), (2, 5, 10, 3), (20, 3, 7, 9), (3, 1, 1, 1), (17, 1, 2, 1)]),
+       st.integers(0, 2**31), st.sampled_from(["normal", "zeros", "negative zeros", "nan"]))
+def test_sums_by_building_grid_and_community_are_bincounts_bit_for_bit(layout: tuple, seed: int, kind: str) -> None:
+    """Block sums (a transposed copy added row by row) give np.bincount's sums, −0 and NaN included."""
+    lay = StreetLayout(*layout)
+    rng = np.random.default_rng(seed)
+    v = rng.standard_normal(lay.n_households) * np.exp(rng.uniform(-30, 30, lay.n_households))
+    if kind == "zeros":
+        v[rng.random(v.size) < 0.8] = 0.0
+    elif kind == "negative zeros":
+        v[rng.random(v.size) < 0.8] = -0.0
+    elif kind == "nan":
+        v[rng.random(v.size) < 0.05] = np.nan
+    for sums, group_of, n in ((lay.per_building, lay.building_of, lay.n_buildings),
+                              (lay.per_grid, lay.grid_of, lay.n_grids),
+                              (lay.per_community, lay.community_of, lay.n_communities)):
+        assert sums(v).tobytes() == np.bincount(group_of, weights=v, minlength=n).tobytes()
+
+
 def test_gini_and_mean_edge_cases() -> None:
     assert gini(np.zeros(5)) == 0.0 and gini(np.zeros(0)) == 0.0
     assert gini(np.array([0.0, 0.0, 1.0])) == pytest.approx(2 / 3)
@@ -72,6 +107,25 @@ def test_morans_i_with_known_weights_equals_computing_them() -> None:
     assert _bits(morans_i_by_building(x, building, 30, w_total)) == _bits(morans_i_by_building(x, building, 30))
     clustered = np.repeat((np.arange(30) % 2).astype(np.float64), 8)
     assert morans_i_by_building(clustered, building, 30) == pytest.approx(1.0)
+
+
+def test_reporter_groups_record_what_each_reporter_reports_alone() -> None:
+    """A run records a group's values from one call of its computation (`REPORTER_GROUPS`): the same
+    bits as calling each reporter by itself, in a full run and in one that records only some of them."""
+    model = CoGovernanceModel("co_governance_full", seed=5, n_communities=2)
+    model.run(14)
+    frame = model.datacollector.get_model_vars_dataframe()
+    for _, names in REPORTER_GROUPS:
+        for name in names:
+            assert _bits(frame[name].iloc[-1]) == _bits(REPORTERS[name](model)), name
+    model.remove()
+    few = CoGovernanceModel("co_governance_full", seed=5, n_communities=2, record=["quality_care", "issues_open"])
+    few.run(14)
+    kept = few.datacollector.get_model_vars_dataframe()
+    assert list(kept.columns) == ["issues_open", "quality_care"]
+    for name in kept.columns:
+        assert kept[name].tolist() == frame[name].tolist()
+    few.remove()
 
 
 @settings(max_examples=300, deadline=None)
