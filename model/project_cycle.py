@@ -29,17 +29,23 @@ class ProjectCycle:
 
     def __init__(self, model: StreetModel) -> None:
         self.model = model
+        #: (n_buildings, 6) this quarter's `unmet_need_by_building`, made at the start of phase 8
+        #: (read it, do not change it); zeros before the first quarter
+        self.unmet_need = np.zeros((model.layout.n_buildings, 6))
 
     # 8 ------------------------------------------------------------------------------------
     def quarterly_projects(self) -> None:
         """The demand list is built from unmet needs; projects are picked within budget, built over
         weeks, and on completion raise a domain's quality for their beneficiaries."""
-        self.model._hook("projects")
         m = self.model
+        # made once a quarter, before the hooks (nothing in this phase changes it): the demand list
+        # (renewal_projects) and the picks read the same array
+        self.unmet_need = self.unmet_need_by_building()
+        m._hook("projects")
         m._develop_social_organisations()
         lv, book = m.levers, m.projects
         book.budget += (self.project_budget_base() + lv.project_budget_extra) * m.budget_factor()
-        for ptype, c, target in self._pick_projects(self.survey_targeted(self.unmet_need_by_building())):
+        for ptype, c, target in self._pick_projects(self.survey_targeted(self.unmet_need)):
             weeks = max(1, round(ptype.build_weeks * lv.project_build_factor))
             book.active.append(Project(ptype, c, target, m.week + weeks, ptype.effect * lv.project_effect_factor))
 
@@ -128,8 +134,13 @@ class ProjectCycle:
         hh, lay = m.households, m.layout
         attended = hh.last_deliberation > m.week - WEEKS_PER_QUARTER
         weight = 1.0 + m.p["attendee_need_weight"] * m.levers.deliberation_weight * attended
-        gap = hh._age_weights * (1.0 - m.household_quality()) * weight[:, None]
-        return np.stack([lay.per_building(gap[:, d]) for d in range(6)], axis=1)
+        # households of a building are a block (StreetLayout): (building, household, domain), the
+        # building's quality broadcast over its households instead of repeated for each
+        shape = (lay.n_buildings, lay.households_per_building, 6)
+        gap = hh._age_weights.reshape(shape) * (1.0 - m.building_quality())[:, None, :]
+        gap *= weight.reshape(shape[0], shape[1], 1)
+        # numpy adds along a middle axis one household after the other, as a bincount by building does
+        return gap.sum(axis=1)
 
     def complete_projects(self) -> None:
         """Projects due this week lift their domain's quality for the households they serve, who

@@ -51,6 +51,8 @@ class ProjectPlanning(Protocol):
     """What mechanisms ask of the model's project cycle (``model.project_cycle``, a
     `model.project_cycle.ProjectCycle`)."""
 
+    unmet_need: np.ndarray  # (n_buildings, 6) this quarter's unmet need, made at the start of phase 8
+
     def unmet_need_by_building(self) -> np.ndarray: ...
 
     def project_budget_base(self) -> float: ...
@@ -127,6 +129,8 @@ class StreetModel(Protocol):
     def add_social_organisation(self, community: int) -> SocialOrganisation | None: ...
 
     def household_quality(self) -> np.ndarray: ...
+
+    def building_quality(self) -> np.ndarray: ...
 
     def _update_quality(self) -> None: ...  # quality from its providers (the project cycle's spin-up)
 

@@ -16,11 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
+import numpy as np
+
 from model.parameter_registry import PARAMETERS, RANGE, Param, declare
 from model.priors import Prior
 from model.protocol import StreetModel
 
-__all__ = ["Mechanism", "MechParam", "MECHANISMS", "PHASES", "register", "declare_parameters", "per_1000", "coverage"]
+__all__ = ["Mechanism", "MechParam", "MECHANISMS", "PHASES", "register", "declare_parameters", "per_1000", "coverage",
+           "oldest_within"]
 
 PHASES: tuple[str, ...] = (
     "setup",
@@ -136,3 +139,30 @@ def coverage(supplied: float, needed: float) -> float:
     if supplied <= 0.0:
         return 0.0
     return 1.0 if needed <= 0.0 else min(1.0, supplied / needed)
+
+
+
+#: From this many candidates on, `oldest_within` first narrows them to the oldest weeks that can fit.
+_NARROW_FROM = 4096
+
+
+def oldest_within(rows: np.ndarray, surfaced: np.ndarray, need: np.ndarray, room: float) -> np.ndarray:
+    """The `rows` taken oldest first (by `surfaced`; equal weeks in the order given) while the
+    running total of their `need` stays within `room`: ``rows[order][cumsum(need[order]) <= room]``
+    with ``order`` the stable sort by `surfaced`, bit for bit. Many rows: the sort and the running
+    total are made only over the oldest weeks whose total can reach `room`, a prefix of that order
+    (needs are ≥ 0, so once the running total passes `room` it stays past it)."""
+    if rows.size >= _NARROW_FROM and need.min() >= 0.0:
+        first = surfaced.min()
+        by_week = np.bincount(surfaced - first, weights=need)
+        # the weeks whose cumulative total is within room (up to rounding), the week past it, a spare
+        last = first + int(np.cumsum(by_week).searchsorted(room, side="right")) + 1
+        inside = surfaced <= last
+        if not inside.all():
+            part = surfaced[inside]
+            order = part.argsort(kind="stable")
+            total = np.cumsum(need[inside][order])
+            if total[-1] > room:  # the rows left out come later and cannot fit either
+                return rows[inside][order][total <= room]
+    order = surfaced.argsort(kind="stable")
+    return rows[order][np.cumsum(need[order]) <= room]

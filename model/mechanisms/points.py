@@ -119,16 +119,22 @@ class Points(Mechanism):
         if self.running(model):
             total_slots = model.slots_week
             self.env_share = min(1.0, self.slots_added * n_c / total_slots) if total_slots > 0 else 0.0
-            earned = (hh.volunteered_now * self._activity_points(model)
-                      + hh.reported_now * p["points_per_report"])
+            # only households that volunteered or reported earn (few): their indices, not masks over all
+            who = (hh.volunteered_now | hh.reported_now).nonzero()[0]
+            earned_who = (hh.volunteered_now[who] * self._activity_points(model)
+                          + hh.reported_now[who] * p["points_per_report"])
+            earned = np.zeros(hh.n)  # the street's totals add every household's points, as they always did
+            earned[who] = earned_who
             total_yuan = earned.sum() * p["exchange_value"]
             budget = per_1000(p["budget_per_week"], model.layout.n_households) * model.budget_factor()
             self.funded_fraction = min(1.0, budget / total_yuan) if total_yuan > 0 else float(budget > 0)
-            earned *= self.funded_fraction
-            hh.points += earned
+            if self.funded_fraction != 1.0:
+                earned_who *= self.funded_fraction
+                earned[who] = earned_who
+            hh.points[who] += earned_who
             issued = float(earned.sum())
             model.points_issued_week += issued
-            rewarded = (earned > 0).nonzero()[0]  # few households: indices, not a mask over all
+            rewarded = who[earned_who > 0]
             if rewarded.size:
                 hh.crowd_motivation(rewarded, p["crowding"], p["crowding_rate"])
             self.cost_this_week = issued * p["exchange_value"] + p["admin_cost_per_week"] * n_c

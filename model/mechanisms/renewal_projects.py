@@ -71,7 +71,7 @@ class RenewalProjects(Mechanism):
         lay = model.layout
         if self.p["list_hours"] <= 0:
             return
-        need_b = model.project_cycle.unmet_need_by_building()  # (n_buildings, 6)
+        need_b = model.project_cycle.unmet_need  # (n_buildings, 6), this quarter's
         need_c = np.add.reduceat(need_b, np.arange(0, lay.n_buildings, lay.grids * lay.buildings_per_grid), axis=0)
         for rc in model.committees:
             row = need_c[rc.community]

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from model.domains import INFRASTRUCTURE
-from model.mechanisms.base import Mechanism, MechParam, per_1000, register
+from model.mechanisms.base import Mechanism, MechParam, oldest_within, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
 
@@ -82,16 +80,18 @@ class WhistleReport(Mechanism):
         if hours <= 0:
             return
         rows = iss.open_rows()
-        backlog = float(iss.remaining[rows[iss.whistled[rows]]].sum())
+        whistled = iss.whistled[rows]
+        backlog = float(iss.remaining[rows.compress(whistled)].sum())
         room = hours * p["sla_weeks"] - backlog
         if room <= 0:
             return
-        age = model.week - iss.surfaced[rows]
+        surfaced = iss.surfaced[rows]
+        age = model.week - surfaced
         beyond = iss.cross[rows] & ((iss.kind[rows] == INFRASTRUCTURE) | (iss.partner[rows] == street))
-        due = (beyond | (age > p["escalation_weeks"])) & ~iss.whistled[rows] & (age < model.p["open_expiry_weeks"])
-        cand = rows[due]
-        cand = cand[iss.surfaced[cand].argsort(kind="stable")]  # oldest first (ties: rows ascending)
-        take = cand[np.cumsum(iss.remaining[cand]) <= room]
+        due = (beyond | (age > p["escalation_weeks"])) & ~whistled & (age < model.p["open_expiry_weeks"])
+        cand = rows.compress(due)
+        # oldest first (ties: rows ascending), as long as the departments' room lasts
+        take = oldest_within(cand, surfaced.compress(due), iss.remaining[cand], room)
         iss.escalate(take, street)
         iss.whistled[take] = True
         iss.partner[take] = -1  # departments that report take it over: no passing on
