@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.resident import sums_by_household
+from model.arrays import clip
 from model.domains import INFRASTRUCTURE, KIND_DOMAIN, PROPERTY, kind_hours, kind_shares
 from model.issues import FIRM, NO_WEEK, SO_DOMAIN_KIND, route
 from model.protocol import StreetModel
@@ -22,6 +23,9 @@ __all__ = ["IssueFlow"]
 
 #: Issue kinds that can cross the boundary between holders (property, infrastructure), by kind.
 _CROSS_BOUNDARY_KIND = np.isin(np.arange(7), (PROPERTY, INFRASTRUCTURE))
+#: No issue rows (read-only, shared): what a week without finds records.
+_NO_ROWS = np.zeros(0, dtype=np.int64)
+_NO_ROWS.flags.writeable = False
 
 
 class IssueFlow:
@@ -88,7 +92,7 @@ class IssueFlow:
         # who finds what, as a mask over `rest` (ascending rows): rest[found] is the sorted union of
         # the finds, without sorting or set operations
         found = rng.random(rest.size) < p["base_discovery_prob"] + lv.discovery_prob_extra
-        m.grid_worker_found = np.zeros(0, dtype=np.int64)
+        m.grid_worker_found = _NO_ROWS
         if lv.grid_worker_hours.any():
             unfound = (~found).nonzero()[0]
             picked = np.sort(unfound[self._pick_per_grid(rest[unfound], lv.grid_worker_hours / lv.grid_hours_per_find)])
@@ -117,16 +121,20 @@ class IssueFlow:
         m = self.model
         if latent.size == 0:
             return latent
+        n_grids = m.layout.n_grids
         whole = np.floor(expected).astype(np.int64)
-        quota = whole + (m.rng.random(m.layout.n_grids) < expected - whole)
+        quota = whole + (m.rng.random(n_grids) < expected - whole)
         shuffled = m.rng.permutation(latent.size)
-        grid = m.issues.grid[latent[shuffled]]
+        grid = m.issues.grid.take(latent.take(shuffled))
         # a stable sort by grid; as int16 (grids < 32768) numpy radix-sorts it, the same permutation
-        srt = (grid.astype(np.int16) if m.layout.n_grids < 32768 else grid).argsort(kind="stable")
-        shuffled, grid = shuffled[srt], grid[srt]
-        starts = np.searchsorted(grid, np.arange(m.layout.n_grids))
-        rank = np.arange(shuffled.size) - starts[grid]
-        return shuffled[rank < quota[grid]]
+        srt = (grid.astype(np.int16) if n_grids < 32768 else grid).argsort(kind="stable")
+        shuffled, grid = shuffled.take(srt), grid.take(srt)
+        # the first quota[g] of grid g's issues, which start where the grids before it end
+        counts = np.bincount(grid, minlength=n_grids)
+        end = np.add.accumulate(counts)
+        end += quota
+        end -= counts  # first row of the grid + its quota
+        return shuffled.compress(np.arange(shuffled.size) < end.take(grid))
 
     # 3 ------------------------------------------------------------------------------------
     def issues_route(self) -> None:
@@ -141,8 +149,8 @@ class IssueFlow:
         if new.size:
             holder, partner = self._route_table(present)
             cell = (iss.grid[new] * 7 + iss.kind[new]) * 2 + iss.cross[new]
-            iss.holder[new] = holder[cell]
-            iss.partner[new] = partner[cell]
+            iss.holder[new] = holder.take(cell)
+            iss.partner[new] = partner.take(cell)
         if all(present):  # no firm has left: nothing is held by, or waits on, an absent firm
             return
         firm_present = np.array(present)
@@ -198,10 +206,13 @@ class IssueFlow:
         m = self.model
         iss, p, lv, rng = m.issues, m.p, m.levers, m.rng
         open_rows = iss.open_rows()
-        age = m.week - iss.surfaced[open_rows]
-        iss.expire(open_rows[age >= p["open_expiry_weeks"]], were_open=True)
-        overdue = open_rows[(age > p["escalation_weeks"]) & (iss.holder[open_rows] != m.holders.street)
-                            & (age < p["open_expiry_weeks"])]
+        surfaced = iss.surfaced.take(open_rows)  # age = week − surfaced, compared as surfaced weeks
+        given_up = m.week - p["open_expiry_weeks"]
+        old = surfaced <= given_up
+        if old.any():
+            iss.expire(open_rows.compress(old), were_open=True)
+        overdue = open_rows.compress((surfaced < m.week - p["escalation_weeks"]) & (surfaced > given_up)
+                                     & (iss.holder.take(open_rows) != m.holders.street))
         esc_prob = p["escalation_prob"] if lv.escalation_prob is None else lv.escalation_prob
         iss.escalate(overdue[rng.random(overdue.size) < esc_prob], m.holders.street)
         iss.work_queues(m.holders, m.week, rng, self._pass_probability, sla_weeks=lv.street_sla_weeks,
@@ -219,19 +230,22 @@ class IssueFlow:
         rows = iss.week_events.passed_rows()
         if loss <= 0 or rows.size == 0:
             return
-        rows = rows.compress(iss.by_household[rows])
+        rows = rows.compress(iss.by_household.take(rows))
         if rows.size == 0:
             return
-        who = iss.household[rows].astype(np.int64)
-        for holder in (iss.holder[rows], iss.partner[rows]):
-            firm = h.kind[holder] == FIRM
+        who = iss.household.take(rows)
+        factor = 1.0 - loss
+        for holder in (iss.holder.take(rows), iss.partner.take(rows)):
+            firm = h.kind.take(holder) == FIRM
             at_firm = int(np.count_nonzero(firm))
-            for trust, mask, count in ((hh.trust_property, firm, at_firm),
-                                       (hh.trust_community, ~firm, who.size - at_firm)):
-                if count == 0:  # no pass here: nothing to sum (often all passes are at firms, or none)
+            # trust in the firm for passes where this end is the firm, in the community for the others;
+            # often every pass is at a firm, or none is
+            for trust, count, at in ((hh.trust_property, at_firm, True), (hh.trust_community, who.size - at_firm, False)):
+                if count == 0:
                     continue
-                hit, _, hits = sums_by_household(who if count == who.size else who[mask], None, hh.n)
-                trust[hit] *= (1.0 - loss) ** hits  # households and their passes
+                passers = who if count == who.size else who.compress(firm if at else ~firm)
+                hit, _, hits = sums_by_household(passers, None, hh.n)
+                trust[hit] *= factor ** hits  # households and their passes
 
     def _pass_probability(self, rows: np.ndarray) -> np.ndarray:
         """Buck-passing probability of the given open issues, after coordination mechanisms."""
@@ -277,37 +291,45 @@ class IssueFlow:
         done = iss.week_events.resolved_rows()
         failed = iss.week_events.expired_open_rows()
         expect = p["expected_resolution_weeks"]
-        surfaced, created = iss.surfaced[done], iss.created[done]
-        wait = (m.week - np.where(surfaced > NO_WEEK, surfaced, created)).astype(np.float64)
-        outcome = np.clip(1.0 - p["lateness_penalty"] * np.maximum(0.0, wait - expect) / expect, 0.0, 1.0)
-        m.resolution_weeks = (m.week - created).astype(np.float64)
-        m.cross_resolution_weeks = m.resolution_weeks[iss.cross[done]]
-        rows = np.concatenate([done, failed])
-        outcomes = np.concatenate([outcome, np.zeros(failed.size)])
+        surfaced, created = iss.surfaced.take(done), iss.created.take(done)
+        # weeks as float64 straight from the int32 fields (exact), without an int32 difference first
+        wait = np.subtract(m.week, np.where(surfaced > NO_WEEK, surfaced, created), dtype=np.float64)
+        late = np.subtract(wait, expect)
+        np.maximum(late, 0.0, out=late)
+        late *= p["lateness_penalty"]
+        late /= expect
+        outcome = clip(np.subtract(1.0, late, out=late), 0.0, 1.0, out=late)
+        m.resolution_weeks = np.subtract(m.week, created, dtype=np.float64)
+        m.cross_resolution_weeks = m.resolution_weeks.compress(iss.cross.take(done))
+        if failed.size:  # given-up issues count as outcome 0
+            rows = np.concatenate([done, failed])
+            outcomes = np.concatenate([outcome, np.zeros(failed.size)])
+        else:
+            rows, outcomes = done, outcome
         # the mean as ndarray.mean computes it (the same pairwise sum, then ÷ n), without its Python layer
         m.closed_outcome_mean = float(np.add.reduce(outcomes)) / outcomes.size if outcomes.size else float("nan")
-        about_property = m.holders.kind[iss.holder[rows]] == FIRM
-        households = iss.household[rows].astype(np.int64)
+        about_property = m.holders.kind.take(iss.holder.take(rows)) == FIRM
+        households = iss.household.take(rows)
         hh.learn_from_outcomes(households, outcomes, about_property, p["trust_rate"])
-        mine = iss.by_household[rows]
-        hh.gain_efficacy(households[mine], outcomes[mine], p["efficacy_gain"])
-        on_time = done[wait <= expect]
-        np.add.at(hh.resolved_recent, iss.household[on_time], 1.0)
-        self._log_hotline_closures(outcomes[mine], np.concatenate([wait, np.full(failed.size, np.inf)])[mine],
-                                   mine[: done.size].sum())
+        mine = iss.by_household.take(rows)
+        mine_outcomes = outcomes.compress(mine)
+        hh.gain_efficacy(households.compress(mine), mine_outcomes, p["efficacy_gain"])
+        on_time = wait <= expect
+        np.add.at(hh.resolved_recent, iss.household.take(done.compress(on_time)), 1.0)
+        mine_done = mine[: done.size]  # the given-up ones are never resolved, nor on time
+        self._log_hotline_closures(mine_outcomes, int(np.count_nonzero(mine_done)),
+                                   int(np.count_nonzero(wait.compress(mine_done) <= p["ontime_limit_weeks"])))
 
-    def _log_hotline_closures(self, outcomes: np.ndarray, waits: np.ndarray, resolved: int) -> None:
+    def _log_hotline_closures(self, outcomes: np.ndarray, resolved: int, on_time: int) -> None:
         """This week's closures of household-reported issues, as a hotline's records count them:
         closed, resolved (not given up), counted satisfied (the reporter's rating, outcome plus
         response noise, at or above the rating threshold; of the others, the share
         `hotline_unrecorded_unsatisfied` that is not recorded 不满意, counted in expectation) and
-        resolved within the time limit. The reporters sum the last four weeks (`hotline_log`)."""
+        resolved within the time limit (`on_time`, counted by the caller). The reporters sum the last
+        four weeks (`hotline_log`)."""
         m = self.model
         p = m.p
         rating = outcomes + m.rng.normal(0.0, p["hotline_rating_noise"], outcomes.size)
         rated_ok = np.count_nonzero(rating >= p["hotline_rating_threshold"])
         satisfied = rated_ok + p["hotline_unrecorded_unsatisfied"] * (outcomes.size - rated_ok)
-        m.hotline_log[m.week % len(m.hotline_log)] = (  # a row for each of the last 4 weeks
-            outcomes.size, resolved, satisfied, np.count_nonzero(waits <= p["ontime_limit_weeks"]),
-        )
-
+        m.hotline_log[m.week % len(m.hotline_log)] = (outcomes.size, resolved, satisfied, on_time)  # a row a week, last 4

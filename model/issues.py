@@ -99,6 +99,7 @@ class IssueTable:
         for name, dtype in self.FIELDS.items():
             setattr(self, name, np.full(capacity, self.NEW_ISSUE.get(name, 0), dtype=dtype))
         self.active = np.zeros(0, dtype=np.int64)
+        self._closed_in_active = False  # whether `active` may hold rows closed since the last `compact`
         self._latent: np.ndarray | None = None  # cached latent_rows(), None when stale
         self._open: np.ndarray | None = None  # cached open_rows(), None when stale
         self.created_total = 0
@@ -150,7 +151,14 @@ class IssueTable:
 
     def compact(self) -> None:
         """Drop resolved and expired rows from the active index."""
-        self.active = self.active.compress(self.status[self.active] <= OPEN)
+        if self._closed_in_active:
+            self.active = self.active.compress(self.status[self.active] <= OPEN)
+            self._closed_in_active = False
+
+    def _live_rows(self) -> np.ndarray:
+        """The latent and open rows, ascending (`active` itself when no row closed since `compact`)."""
+        a = self.active
+        return a.compress(self.status[a] <= OPEN) if self._closed_in_active else a
 
     def reclaim(self) -> None:
         """Fold the closed (resolved, expired) rows out of the table once they outnumber the live
@@ -160,7 +168,7 @@ class IssueTable:
         issues live on in the counters; with ``keep_closed`` the table keeps them instead."""
         if self.keep_closed:
             return
-        live = self.active.compress(self.status[self.active] <= OPEN)
+        live = self._live_rows()
         if self.size - live.size <= max(live.size, 1024):
             return
         k = live.size
@@ -171,13 +179,14 @@ class IssueTable:
         self.folded += self.size - k
         self.size = k
         self.active = np.arange(k, dtype=np.int64)
+        self._closed_in_active = False
         self._latent = self._open = None
 
     def restart_history(self) -> None:
         """Keep only the latent and open issues (renumbered 0..k−1, in order) and restart the
         cumulative counts from them: the record of a run starts at week 0, after the warm-up (the
         issues closed during the warm-up are dropped even with ``keep_closed``)."""
-        keep = self.active.compress(self.status[self.active] <= OPEN)
+        keep = self._live_rows()
         for name in self.FIELDS:
             arr = getattr(self, name)
             arr[: keep.size] = arr[keep]
@@ -185,6 +194,7 @@ class IssueTable:
         self.size = keep.size
         self.folded = 0
         self.active = np.arange(keep.size, dtype=np.int64)
+        self._closed_in_active = False
         self._latent = self._open = None
         self.created_total = keep.size
         self.resolved_total = self.expired_total = self.passes_total = self.escalations_total = 0
@@ -245,6 +255,7 @@ class IssueTable:
             return
         self.status[rows] = RESOLVED
         self._latent = self._open = None
+        self._closed_in_active = True
         self.resolved[rows] = week
         self.resolved_total += rows.size
         self.week_events.resolved.append(rows)
@@ -261,6 +272,7 @@ class IssueTable:
             self.week_events.expired_open.append(rows)
         self.status[rows] = EXPIRED
         self._latent = self._open = None
+        self._closed_in_active = True
         self.expired_total += rows.size
 
     def pass_on(self, rows: np.ndarray, week: int) -> None:
@@ -299,7 +311,7 @@ class IssueTable:
         the SLA); then issues taken by the hotline (``hotline``: holders assessed on them work them
         first, 接诉即办); then the rest."""
         open_rows = self.open_rows()
-        rows = open_rows.compress(self.passed_week[open_rows] + max(pass_delay_weeks, 1) <= week)
+        rows = open_rows.compress(self.passed_week.take(open_rows) <= week - max(pass_delay_weeks, 1))
         if rows.size == 0:
             return
         hold = self.holder[rows]
@@ -308,20 +320,17 @@ class IssueTable:
             late = self.whistled[rows] & ((week - self.surfaced[rows]) >= sla_weeks)
             tier = np.where(late, np.int8(0), tier)
         queued = np.maximum(self.surfaced[rows], self.passed_week[rows])  # a passed issue starts at the back
-        # by holder, then tier, then queued week, then row: rows are ascending, so a stable sort on
-        # one exact integer key of (holder, tier, queued) is np.lexsort((rows, queued, tier, hold));
-        # queued − NO_WEEK lies in [0, 2**32), so no min/max pass is needed to pack the key
-        key = ((hold.astype(np.int64) * 3 + tier) << 32) + (queued - NO_WEEK)
-        order = key.argsort(kind="stable")
-        rows, hold = rows[order], hold[order]
-        cap = holders.capacity[hold]
-        need = self.remaining[rows]
-        before = _group_cumsum_before(hold, need)
+        order = _queue_order(hold, tier, queued, holders.n, week)
+        rows, hold = rows.take(order), hold.take(order)
+        cap = holders.capacity.take(hold)
+        need = self.remaining.take(rows)
+        starts = _holder_starts(hold, holders.n)
+        before = _cumsum_before(need, starts)
         # buck-passing among cross-boundary issues the holder would start on this week
-        cand = np.flatnonzero((before < cap) & self.cross[rows] & (self.partner[rows] >= 0))
-        drop = cand.compress(rng.random(cand.size) < pass_prob_of(rows[cand])) if cand.size else cand
+        cand = np.flatnonzero((before < cap) & self.cross.take(rows) & (self.partner.take(rows) >= 0))
+        drop = cand.compress(rng.random(cand.size) < pass_prob_of(rows.take(cand))) if cand.size else cand
         if drop.size:  # else nothing was passed on: queues, hours and `before` stay as they are
-            passed = rows[drop]
+            passed = rows.take(drop)
             self.pass_on(passed, week)
             keep = np.ones(rows.size, dtype=bool)
             keep[drop] = False
@@ -332,14 +341,14 @@ class IssueTable:
                 spent += np.bincount(self.partner[passed], minlength=holders.n) * pass_hours
                 left = np.maximum(holders.capacity - spent, 0.0)
                 self.week_events.pass_hours += float((holders.capacity - left).sum())
-                cap = left[hold]
+                cap = left.take(hold)
             else:
                 cap = cap.compress(keep)
-            before = _group_cumsum_before(hold, need)
+            before = _cumsum_before(need, _holder_starts(hold, holders.n))
         done = before + need <= cap
         self.resolve(rows.compress(done), week)
         partial = np.flatnonzero((~done) & (before < cap))
-        self.remaining[rows[partial]] -= cap[partial] - before[partial]
+        self.remaining[rows.take(partial)] -= cap.take(partial) - before.take(partial)
 
 
 class WeekEvents:
@@ -382,22 +391,57 @@ def _joined(parts: list[np.ndarray]) -> np.ndarray:
     return parts[0]
 
 
+_accumulate = np.add.accumulate  # what np.cumsum computes, the same bits, without its Python layer
+
+
 def _group_cumsum_before(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """For rows sorted by group: sum of `values` of earlier rows in the same group."""
+    """For rows sorted by group: sum of `values` of earlier rows in the same group (one cumulative
+    sum over all rows, less its value at the group's first row)."""
     if groups.size == 0:
         return values.copy()
-    csum = np.cumsum(values)
-    total_before = csum - values
     if groups[0] == groups[-1]:  # one group (a street of one community): nothing to subtract
-        return total_before
-    first = np.empty(groups.size, dtype=bool)  # first row of each group
-    first[0] = True
-    np.not_equal(groups[1:], groups[:-1], out=first[1:])
-    starts = first.nonzero()[0]
-    lengths = np.empty_like(starts)
-    lengths[:-1] = starts[1:] - starts[:-1]
-    lengths[-1] = groups.size - starts[-1]
-    return total_before - total_before[starts].repeat(lengths)
+        before = _accumulate(values)
+        before -= values
+        return before
+    start = np.arange(groups.size)  # each row's group's first row: the last row up to it where the group changes
+    start[1:] *= groups[1:] != groups[:-1]
+    return _cumsum_before(values, np.maximum.accumulate(start, out=start))
+
+
+def _cumsum_before(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Sum of `values` of earlier rows of the same group, given each row's group's first row
+    (`starts`): the cumulative sum before each row less its value at the group's first row."""
+    before = _accumulate(values)
+    before -= values
+    return before - before.take(starts)
+
+
+def _holder_starts(hold: np.ndarray, n_holders: int) -> np.ndarray:
+    """For rows sorted by holder: each row's holder's first row (from the holders' counts)."""
+    counts = np.bincount(hold, minlength=n_holders)
+    first = _accumulate(counts)
+    first -= counts
+    return first.take(hold)
+
+
+def _queue_order(hold: np.ndarray, tier: np.ndarray, queued: np.ndarray, n_holders: int, week: int) -> np.ndarray:
+    """The stable order of rows by holder, then tier (0–2), then queued week (at most `week`): what
+    ``np.lexsort((queued, tier, hold))`` gives. Packed into one 16-bit key where it fits (numpy
+    radix-sorts 16-bit keys), else two stable 16-bit passes (queued week, then holder and tier),
+    else one 64-bit key."""
+    lo = int(queued.min())
+    span = week - lo + 1
+    holder_tier = hold * 3 + tier  # int32: holders < 2**29
+    if 3 * n_holders * span <= 1 << 16:
+        key = holder_tier * span
+        key += queued
+        key -= lo
+        return key.astype(np.uint16).argsort(kind="stable")
+    if 3 * n_holders <= 1 << 16 and span <= 1 << 16:
+        by_week = (queued - lo).astype(np.uint16).argsort(kind="stable")
+        return by_week.take(holder_tier.take(by_week).astype(np.uint16).argsort(kind="stable"))
+    # queued − NO_WEEK lies in [0, 2**32), so the 64-bit key is exact
+    return (((holder_tier.astype(np.int64)) << 32) + (queued - NO_WEEK)).argsort(kind="stable")
 
 
 def route(kind: np.ndarray, grid: np.ndarray, community: np.ndarray, cross: np.ndarray, holders: Holders,
