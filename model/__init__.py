@@ -12,6 +12,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from model.deferred_imports import install as _defer_unused_mesa_parts
+
+_defer_unused_mesa_parts()  # before anything imports Mesa: mesa.space, mesa.experimental.continuous_space on first use
+
 __version__ = "0.1.0"
 
 __all__ = ["CoGovernanceModel", "Scenario", "__version__", "load_scenario", "make_scenario", "run_scenario"]

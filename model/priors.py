@@ -34,15 +34,22 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-from scipy import special
 
 __all__ = ["Prior", "PRIOR_KINDS"]
 
 PRIOR_KINDS: tuple[str, ...] = ("uniform", "loguniform", "normal", "beta", "integer", "fixed")
 
 
+def _special() -> Any:
+    """scipy.special, imported when a prior is first drawn from or evaluated: importing it costs about
+    0.3 CPU-s, which a run, a comparison or a sweep (which never use priors) need not pay."""
+    from scipy import special
+
+    return special
+
+
 def _std_normal_cdf(z: Any) -> Any:
-    return special.ndtr(z)
+    return _special().ndtr(z)
 
 
 @dataclass(frozen=True)
@@ -148,10 +155,10 @@ class Prior:
         elif self.kind == "normal":
             za, zb = self._normal_bounds()
             ca, cb = _std_normal_cdf(za), _std_normal_cdf(zb)
-            z = special.ndtri(ca + (cb - ca) * u)
+            z = _special().ndtri(ca + (cb - ca) * u)
             x = np.clip(self.mu + self.sigma * z, self.low, self.high)
         else:  # beta
-            x = self.low + (self.high - self.low) * special.betaincinv(self.a, self.b, u)
+            x = self.low + (self.high - self.low) * _special().betaincinv(self.a, self.b, u)
         return float(x) if size is None else np.asarray(x, dtype=float)
 
     def pdf(self, x: Any) -> Any:
@@ -179,7 +186,7 @@ class Prior:
             t = np.clip((arr - self.low) / width, 0.0, 1.0)
             with np.errstate(divide="ignore", invalid="ignore"):
                 log_dens = ((self.a - 1) * np.log(t) + (self.b - 1) * np.log1p(-t)
-                            - special.betaln(self.a, self.b) - math.log(width))
+                            - _special().betaln(self.a, self.b) - math.log(width))
                 dens = np.exp(log_dens)
             out = np.where(inside, np.nan_to_num(dens, nan=0.0, posinf=np.inf), 0.0)
         return float(out) if np.ndim(x) == 0 else out
