@@ -736,6 +736,34 @@ def execute(
     return report
 
 
+class _NoProgressBar:
+    """What `_drive` calls on a progress bar, doing nothing (``progress=False``). A disabled tqdm bar would
+    still make tqdm's inter-process lock, and with Mesa's "spawn" default start method that starts
+    multiprocessing's resource tracker, a Python process of its own (~0.06 CPU-s)."""
+
+    def update(self, n: int = 1) -> None:
+        """Nothing."""
+
+    def set_postfix(self, **kwargs: Any) -> None:
+        """Nothing."""
+
+    def write(self, message: str, file: Any = None) -> None:
+        """Nothing (`_drive` logs its messages when there is no bar)."""
+
+    def close(self) -> None:
+        """Nothing."""
+
+
+def _progress_bar(report: ExecutionReport) -> Any:
+    """The runs' progress bar on stderr (tqdm), starting at the runs already done."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=report.total, initial=report.skipped, unit="run", dynamic_ncols=True, file=sys.stderr,
+               desc="runs", mininterval=0.5)
+    bar.set_postfix(failed=0, refresh=False)
+    return bar
+
+
 def _drive(
     todo: list[RunTask],
     run_fn: RunFn,
@@ -748,25 +776,13 @@ def _drive(
     max_in_flight: int | None,
 ) -> None:
     """The submit/wait loop. ``pool[0]`` is the executor in use; it is replaced when it breaks."""
-    from tqdm import tqdm
-
     runs_dir, failed_dir = out / RUNS_DIR, out / FAILED_DIR
     queue: deque[RunTask] = deque(todo)
     attempts: dict[str, int] = {}  # attempts charged (raised, or broke a pool while alone)
     breaks: dict[str, int] = {}  # times in flight, among others, when a pool broke
     inflight: dict[Future, RunTask] = {}
 
-    bar = tqdm(
-        total=report.total,
-        initial=report.skipped,
-        disable=not progress,
-        unit="run",
-        dynamic_ncols=True,
-        file=sys.stderr,
-        desc="runs",
-        mininterval=0.5,
-    )
-    bar.set_postfix(failed=0, refresh=False)
+    bar = _progress_bar(report) if progress else _NoProgressBar()
 
     def say(message: str) -> None:
         if progress:
