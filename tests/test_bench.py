@@ -10,8 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.bench import KERNEL_SCENARIOS, QUICK, TARGETS, default_out, headline
+from benchmarks.bench import default_out
+from benchmarks.config import KERNEL_SCENARIOS, QUICK
 from benchmarks.per_agent_baseline import PerAgentModel, VectorisedKernel
+from benchmarks.report import TARGETS, headline
 
 ROOT = Path(__file__).resolve().parent.parent
 
