@@ -51,7 +51,6 @@ to the nearest integer; true/false parameters can only be swept in a grid.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from dataclasses import dataclass, field
@@ -61,6 +60,7 @@ from typing import Any
 import numpy as np
 
 from experiments.designs import METHODS, Factor, is_power_of_two
+from experiments.spec_header import SpecHeader, param_names, read_header
 from model.errors import UserError
 from storage.toml_fields import Fields, check_keys, section
 
@@ -144,23 +144,12 @@ class SensitivityOptions:
 
 
 @dataclass
-class SweepSpec:
-    """A validated sweep file."""
+class SweepSpec(SpecHeader):
+    """A validated sweep file: its header (`experiments.spec_header.SpecHeader`) and the sweep itself."""
 
-    path: Path
-    sha256: str
-    text: str
-    name: str
-    description: str
-    scenario: str  # a scenario name, or the absolute path of a scenario file
-    scenario_name: str
-    scenario_params: dict[str, Any]
-    weeks: int
     replicates: int
-    seed: int
     crn: bool
     series: str
-    fixed: dict[str, Any]
     method: str
     options: dict[str, Any]
     factors: list[Factor]
@@ -180,40 +169,6 @@ def _suggest(key: str, pool: list[str] | tuple[str, ...]) -> str:
     from model.parameters import suggest
 
     return suggest(key, list(pool))
-
-
-def _param_names(table: dict[str, Any], where: str, section: str) -> dict[str, Any]:
-    """Flatten a table of parameters: ``"points.crowding"``, ``points__crowding`` or ``[..points]`` tables."""
-    from model.mechanisms import MECHANISMS
-    from model.parameters import PARAMETERS, kwarg_to_name, suggest
-
-    flat: dict[str, Any] = {}
-    items: list[tuple[str, Any]] = []
-    for key, value in table.items():
-        name = kwarg_to_name(key)
-        if name in MECHANISMS and name not in PARAMETERS and isinstance(value, dict):
-            items.extend((f"{name}.{kwarg_to_name(k)}", v) for k, v in value.items())
-        else:
-            items.append((name, value))
-    for name, value in items:
-        if name not in PARAMETERS:
-            raise UserError(f"{where}: {section} unknown parameter '{name}'{suggest(name)}")
-        if name == "weeks":
-            raise UserError(f"{where}: {section} 'weeks' is set in [sweep] (weeks = N), not as a parameter")
-        if name in flat:
-            raise UserError(f"{where}: {section} parameter '{name}' given twice")
-        flat[name] = value
-    return flat
-
-
-def _resolve_scenario(text: str, sweep_path: Path) -> str:
-    """A scenario name stays a name; a path is made absolute (relative paths: from the sweep file)."""
-    if text.endswith(".toml") or "/" in text or "\\" in text:
-        path = Path(text).expanduser()
-        if not path.is_absolute():
-            path = sweep_path.parent / path
-        return str(path.resolve())
-    return text
 
 
 def _grid_factor(name: str, spec: Any, where: str) -> Factor:
@@ -342,8 +297,7 @@ def load_sweep(path_text: str | Path, overrides: dict[str, int] | None = None) -
     sweep small first: ``{"replicates": 1, "weeks": 26, "samples": 8}``.
     """
     import model.mechanisms  # noqa: F401  (declares mechanism parameters)
-    from model.model import check_consistency
-    from scenarios import load_scenario
+    from model.parameters import PARAMETERS
     from storage.inputs import check_mechanisms_on, check_runs
 
     path = Path(path_text)
@@ -356,25 +310,14 @@ def load_sweep(path_text: str | Path, overrides: dict[str, int] | None = None) -
     head_table = section(data, "sweep", where, required=True)
     check_keys(head_table, SWEEP_KEYS, f"{where}: [sweep]")
     head = Fields(head_table, f"{where}: [sweep]")
-    name = head.string("name", path.stem)
-    if not _SAFE_NAME.match(name):
-        raise UserError(f"{where}: [sweep] name {name!r} must be letters, digits, '_', '.' or '-'")
-    scenario = _resolve_scenario(head.string("scenario", "baseline"), path)
-    try:
-        scen = load_scenario(scenario)
-    except UserError as exc:
-        raise UserError(f"{where}: [sweep] scenario: {exc}") from None
-    from model.parameters import PARAMETERS
-
-    weeks = head.integer("weeks", int(scen.params["weeks"]), 1, int(PARAMETERS["weeks"].high))
+    header = read_header(path, raw, data, head, "[sweep]")
+    if not _SAFE_NAME.match(header.name):
+        raise UserError(f"{where}: [sweep] name {header.name!r} must be letters, digits, '_', '.' or '-'")
+    weeks, fixed = header.weeks, header.fixed
     replicates = head.integer("replicates", 1, 1, 100_000)
-    seed = head.integer("seed", 1, 0, 2**63 - 1)
     series = head.string("series", "outcomes")
     if series not in SERIES_CHOICES:
         raise UserError(f"{where}: [sweep] series {series!r}: expected one of {', '.join(SERIES_CHOICES)}")
-
-    fixed_raw = _param_names(section(data, "fixed", where), where, "[fixed]")
-    fixed = {n: PARAMETERS[n].check(v, f"{where}: [fixed] {n}") for n, v in fixed_raw.items()}
 
     design_table = section(data, "design", where, required=True)
     check_keys(design_table, DESIGN_KEYS, f"{where}: [design]")
@@ -408,7 +351,8 @@ def load_sweep(path_text: str | Path, overrides: dict[str, int] | None = None) -
         options["second_order"] = design.boolean("second_order", False)
 
     crn = head.boolean("common_random_numbers", method in ("morris", "sobol"))
-    params = _param_names(section(design_table, "parameters", where, required=True), where, "[design.parameters]")
+    params = param_names(section(design_table, "parameters", where, required=True), where, "[design.parameters]",
+                         "[sweep]")
     if not params:
         raise UserError(f"{where}: [design.parameters] names no parameter to sweep")
     if method in ("morris", "sobol") and len(params) < 2:
@@ -428,10 +372,11 @@ def load_sweep(path_text: str | Path, overrides: dict[str, int] | None = None) -
     swept = set(params)
     on_by_sweep = {f"{PARAMETERS[n].mechanism}.enabled": True for n in swept if n.endswith(".enabled")}
     hint = '"{switch}" = true in [fixed]'
-    check_mechanisms_on(fixed, {**scen.params, **fixed, **on_by_sweep}, scen.params, scen.name,
+    scen_params, scen_name = header.scenario_params, header.scenario_name
+    check_mechanisms_on(fixed, {**scen_params, **fixed, **on_by_sweep}, scen_params, scen_name,
                         f"{where}: [fixed]", hint)
-    check_mechanisms_on({n: None for n in params}, {**scen.params, **fixed, **on_by_sweep}, scen.params,
-                        scen.name, f"{where}: [design.parameters]", hint)
+    check_mechanisms_on({n: None for n in params}, {**scen_params, **fixed, **on_by_sweep}, scen_params,
+                        scen_name, f"{where}: [design.parameters]", hint)
 
     outcomes_raw = data.get("outcomes")
     if not isinstance(outcomes_raw, list) or not outcomes_raw:
@@ -456,24 +401,11 @@ def load_sweep(path_text: str | Path, overrides: dict[str, int] | None = None) -
         plots=tuple(dict.fromkeys(plots)),
     )
 
-    base = dict(scen.params)
-    base.update(fixed)
-    check_consistency(base, f"{where}: [fixed]")
     return SweepSpec(
-        path=path,
-        sha256=hashlib.sha256(raw).hexdigest(),
-        text=raw.decode("utf-8"),
-        name=name,
-        description=head.string("description", ""),
-        scenario=scenario,
-        scenario_name=scen.name,
-        scenario_params=dict(scen.params),
-        weeks=weeks,
+        **header.header(),
         replicates=replicates,
-        seed=seed,
         crn=crn,
         series=series,
-        fixed=fixed,
         method=method,
         options=options,
         factors=factors,

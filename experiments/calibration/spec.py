@@ -37,7 +37,6 @@ Every problem is one `UserError` line naming the file, the key and what was expe
 
 from __future__ import annotations
 
-import hashlib
 import io
 import math
 from dataclasses import dataclass, field
@@ -48,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.calibration.priors import prior_of
+from experiments.spec_header import SpecHeader, param_names, read_header
 from model.errors import UserError
 from storage.toml_fields import CALIBRATION_FORM, Fields, check_keys, section
 
@@ -95,22 +95,11 @@ class MethodSettings:
 
 
 @dataclass
-class CalibrationSpec:
-    """A validated calibration file."""
+class CalibrationSpec(SpecHeader):
+    """A validated calibration file: its header (`experiments.spec_header.SpecHeader`) and the calibration."""
 
-    path: Path
-    sha256: str
-    text: str
-    name: str
-    description: str
-    scenario: str  # what workers load: a scenario name, or an absolute path
-    scenario_name: str
-    scenario_params: dict[str, Any]
-    weeks: int
-    seed: int
     observations: pd.DataFrame  # metric, week, value, sd, fitted (bool), plus any extra columns of the file
     observations_file: Path
-    fixed: dict[str, Any]
     parameters: list[FreeParameter]
     method: MethodSettings
     holdout_after: int | None = None
@@ -289,10 +278,7 @@ def _cell_number(value: Any, where: str, column: str) -> float:
 def load_calibration(path_text: str | Path, holdout_after: int | None = None) -> CalibrationSpec:
     """Read and validate a calibration file (and its observation file); a problem is one `UserError` line."""
     import model.mechanisms  # noqa: F401  (declares mechanism parameters)
-    from experiments.sweep_file import _param_names, _resolve_scenario
-    from model.model import check_consistency
     from model.parameters import PARAMETERS
-    from scenarios import load_scenario
 
     path = Path(path_text)
     raw, data = _read_toml(path)
@@ -301,15 +287,8 @@ def load_calibration(path_text: str | Path, holdout_after: int | None = None) ->
     head_table = section(data, "calibration", where, required=True)
     hw = f"{where}: [calibration]"
     check_keys(head_table, HEAD_KEYS, f"{hw}:")
-    head = Fields(head_table, hw, CALIBRATION_FORM)
-    name = head.string("name", path.stem)
-    scenario = _resolve_scenario(head.string("scenario", "baseline"), path)
-    try:
-        scen = load_scenario(scenario)
-    except UserError as exc:
-        raise UserError(f"{hw} 'scenario': {exc}") from None
-    weeks = head.integer("weeks", int(scen.params["weeks"]), 1, int(PARAMETERS["weeks"].high))
-    seed = head.integer("seed", 1, 0, 2**63 - 1)
+    header = read_header(path, raw, data, Fields(head_table, hw, CALIBRATION_FORM), "[calibration]")
+    weeks, fixed = header.weeks, header.fixed
 
     obs_file, observations = _observations(
         section(data, "observations", where, required=True), path.parent, where, weeks
@@ -326,9 +305,7 @@ def load_calibration(path_text: str | Path, holdout_after: int | None = None) ->
     else:
         observations["fitted"] = True
 
-    fixed_raw = _param_names(section(data, "fixed", where), where, "[fixed]")
-    fixed = {n: PARAMETERS[n].check(v, f"{where}: [fixed] {n}") for n, v in fixed_raw.items()}
-    free_raw = _param_names(section(data, "parameters", where, required=True), where, "[parameters]")
+    free_raw = param_names(section(data, "parameters", where, required=True), where, "[parameters]", "[calibration]")
     if not free_raw:
         raise UserError(f"{where}: [parameters] names no parameter to calibrate")
     for n in free_raw:
@@ -337,28 +314,16 @@ def load_calibration(path_text: str | Path, holdout_after: int | None = None) ->
     parameters = [_free_parameter(n, v, where) for n, v in free_raw.items()]
     for p in parameters:
         mech = PARAMETERS[p.name].mechanism
-        if mech is not None and not fixed.get(f"{mech}.enabled", scen.params[f"{mech}.enabled"]):
+        if mech is not None and not fixed.get(f"{mech}.enabled", header.scenario_params[f"{mech}.enabled"]):
             raise UserError(
                 f"{where}: [parameters] '{p.name}' belongs to mechanism '{mech}', which is off in scenario "
-                f"'{scen.name}'; add \"{mech}.enabled\" = true to [fixed] or use a scenario that enables it"
+                f"'{header.scenario_name}'; add \"{mech}.enabled\" = true to [fixed] or use a scenario that enables it"
             )
     method = _method(section(data, "method", where), where)
-    base = {**scen.params, **fixed}
-    check_consistency(base, f"{where}: [fixed]")
     return CalibrationSpec(
-        path=path,
-        sha256=hashlib.sha256(raw).hexdigest(),
-        text=raw.decode("utf-8"),
-        name=name,
-        description=head.string("description", ""),
-        scenario=scenario,
-        scenario_name=scen.name,
-        scenario_params=dict(scen.params),
-        weeks=weeks,
-        seed=seed,
+        **header.header(),
         observations=observations,
         observations_file=obs_file,
-        fixed=fixed,
         parameters=parameters,
         method=method,
         holdout_after=holdout_after,
