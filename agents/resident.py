@@ -148,9 +148,12 @@ class Households:
         np.multiply(neighbour_share, p["social_influence"], out=term)
         z += term
         z += self._party_term(p["part_party_weight"], mobilisation)
-        z += p["part_reward_weight"] * reward_yuan
+        reward = p["part_reward_weight"] * reward_yuan
+        if reward:  # z + 0.0 is z (only −0 would become +0, and σ(−0) = σ(+0) whatever follows)
+            z += reward
         z -= self.participation_cost(p)
-        z -= cost_delta
+        if cost_delta:  # z − 0.0 is z
+            z -= cost_delta
         return sigmoid(z, out=z)
 
     def _party_term(self, weight: float, mobilisation: np.ndarray) -> np.ndarray:
@@ -223,13 +226,16 @@ class Households:
         e[hit] += np.where(step > 0, step * (1 - e[hit]), step * e[hit]) * 2.0
         clip(e, 0.0, 1.0, out=e)
 
-    def weighted_quality(self, quality_by_building: np.ndarray, building_of: np.ndarray) -> np.ndarray:
+    def weighted_quality(self, quality_by_building: np.ndarray, building_of: np.ndarray,
+                         scale: float | None = None) -> np.ndarray:
         """Σ_d w_d·q_d for every household (its age group's weights, its building's quality (n_buildings,
-        6)): the same sums as over an (n, 6) array, made once per building and age group. The age
-        weights laid out per (building, age group) and each household's row in that table are fixed
-        for a run, so they are made once (`_building_age_rows`)."""
+        6)), times `scale` if given: the same sums (and products) as over an (n, 6) array, made once per
+        building and age group. The age weights laid out per (building, age group) and each household's
+        row in that table are fixed for a run, so they are made once (`_building_age_rows`)."""
         weights, rows = self._building_age_rows(len(quality_by_building), building_of)
         table = np.einsum("ij,ij->i", np.repeat(quality_by_building, len(self._age_table), axis=0), weights)
+        if scale is not None:
+            table *= scale
         return table.take(rows)
 
     def _building_age_rows(self, n_buildings: int, building_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -243,13 +249,15 @@ class Households:
                                                       np.tile(self._age_table, (n_buildings, 1)), rows)
         return cached[2], cached[3]
 
-    def update_experience(self, weighted_quality: np.ndarray, p: dict) -> np.ndarray:
-        """x = Σ_d w_d·q_d (age-group weights; `weighted_quality`) − penalty·old pending + bonus·resolved
-        on time + project benefit, plus a share for trust in the community (docs/specification.md §8, Satisfaction)."""
+    def update_experience(self, quality_by_building: np.ndarray, building_of: np.ndarray, p: dict) -> np.ndarray:
+        """x = Σ_d w_d·q_d (age-group weights of the household's building's quality; `weighted_quality`)
+        − penalty·old pending + bonus·resolved on time + project benefit, plus a share for trust in the
+        community (docs/specification.md §8, Satisfaction)."""
         # written with two arrays and `out=`, as (1 − tw)·wq + tw·trust − penalty·min(pending, cap)
-        # + (bonus·min(resolved, cap) + benefit), term by term in that order
+        # + (bonus·min(resolved, cap) + benefit), term by term in that order; (1 − tw)·wq is taken per
+        # building and age group (the same products) before it is spread over the households
         tw = p["trust_weight_in_experience"]
-        x = np.multiply(weighted_quality, 1.0 - tw)
+        x = self.weighted_quality(quality_by_building, building_of, 1.0 - tw)
         term = np.multiply(self.trust_community, tw)
         x += term
         np.minimum(self.pending_old, p["pending_count_cap"], out=term)
@@ -266,25 +274,25 @@ class Households:
         """s moves toward x + κ·(x − a) (level plus surprise), toward neighbours, with noise;
         aspiration adapts to experience (hedonic adaptation)."""
         # s += rate·(target − s) + weight·(neighbours − s), target = x + κ·(x − a) + disposition, and
-        # a += rate_a·(x − a): the same operations in the same order, in two arrays with `out=`
+        # a += rate_a·(x − a): the same operations in the same order, in three arrays with `out=`
+        # (x − a once; the aspiration is updated as soon as the change of s no longer reads it)
         x, a, s = self.experience, self.aspiration, self.satisfaction
-        change = np.subtract(x, a)
-        change *= p["surprise_weight"]
+        gap = np.subtract(x, a)
+        change = np.multiply(gap, p["surprise_weight"])
         np.add(x, change, out=change)
         change += self.disposition
         change -= s
         change *= p["satisfaction_rate"]
-        social = np.subtract(neighbour_mean, s)
+        gap *= p["aspiration_rate"]
+        a += gap
+        clip(a, 0.0, 1.0, out=a)
+        social = np.subtract(neighbour_mean, s, out=gap)
         social *= p["neighbour_weight"]
         change += social
         s += change
         if p["satisfaction_noise"] > 0:
             s += rng.normal(0.0, p["satisfaction_noise"], self.n)
         clip(s, 0.0, 1.0, out=s)
-        np.subtract(x, a, out=change)
-        change *= p["aspiration_rate"]
-        a += change
-        clip(a, 0.0, 1.0, out=a)
         self.resolved_recent *= p["resolved_memory"]
         self.project_benefit *= p["project_benefit_memory"]
 

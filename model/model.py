@@ -150,7 +150,7 @@ class CoGovernanceModel(mesa.Model):
         self.levers.so_funded_hours = np.zeros(self.layout.n_communities)
         self._init_counters()
         self._update_quality()
-        self.households.update_experience(self.households.weighted_quality(self.building_quality(), self.layout.building_of), p)
+        self.households.update_experience(self.building_quality(), self.layout.building_of, p)
         self.households.aspiration[:] = self.households.experience
         self.project_cycle.spin_up_project_stock()
         self._warm_up()
@@ -365,12 +365,12 @@ class CoGovernanceModel(mesa.Model):
         slots += lv.extra_slots_per_community
         self.slots_week = float(np.add.reduce(slots))  # slots.sum() without its Python wrapper
         self.mobilisation_h = self._mobilisation_by_household(lv.mobilisation_bonus)
-        seen = hh.volunteered_last_month(self.week).astype(np.float64)
-        nbr = self.network.neighbour_mean(seen)
+        seen = hh.volunteered_last_month(self.week)
+        nbr = self.network.neighbour_share(seen)
         if lv.party_role_model > 0:
             # an active Party-member neighbour counts as (1 + party_role_model) neighbours: a weighted
             # share, so it stays in [0, 1] and equals the plain share where no Party member is active
-            extra = lv.party_role_model * self.network.neighbour_mean(seen * hh.party_member)
+            extra = lv.party_role_model * self.network.neighbour_share(seen & hh.party_member)
             nbr = (nbr + extra) / (1.0 + extra)
         prob = hh.participation_probability(p, nbr, self.mobilisation_h, lv.volunteer_reward_yuan,
                                             lv.participation_cost_delta)
@@ -417,11 +417,11 @@ class CoGovernanceModel(mesa.Model):
         idx = wanting.nonzero()[0]
         if idx.size == 0:
             return idx
-        whole = np.floor(slots).astype(np.int64)
-        quota = whole + (self.rng.random(slots.size) < slots - whole)
+        whole = np.floor(slots)
+        quota = whole + (self.rng.random(slots.size) < slots - whole)  # whole numbers (as floats)
         key = self.rng.random(idx.size)
-        # households come in blocks by community (StreetLayout), so idx is grouped by community
-        bounds = np.searchsorted(self.layout.community_of[idx], np.arange(slots.size + 1))
+        # households come in blocks by community (StreetLayout): community c's are from c's first on
+        bounds = idx.searchsorted(self.layout.community_start)
         crowded = ((bounds[1:] - bounds[:-1]) > quota).nonzero()[0]
         if crowded.size == 0:
             return idx
@@ -451,7 +451,7 @@ class CoGovernanceModel(mesa.Model):
         hh, p = self.households, self.p
         self._update_quality()
         hh.pending_old = self.issues.pending_old_by_household(hh.n, self.week)
-        hh.update_experience(hh.weighted_quality(self.building_quality(), self.layout.building_of), p)
+        hh.update_experience(self.building_quality(), self.layout.building_of, p)
         hh.update_satisfaction(self.network.neighbour_mean(hh.satisfaction), p, self.rng)
         hh.relax_motivation(p["motivation_relax_rate"])
         if self.levers.transparency > 0 and self.closed_outcome_mean == self.closed_outcome_mean:

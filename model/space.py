@@ -37,6 +37,8 @@ class StreetLayout:
         self.community_of = h // self.households_per_community
         self.grid_community = np.arange(self.n_grids, dtype=np.intp) // self.grids
         self.building_grid = np.arange(self.n_buildings, dtype=np.intp) // self.buildings_per_grid
+        #: first household of each community, and the number of households after the last one
+        self.community_start = np.arange(self.n_communities + 1, dtype=np.intp) * self.households_per_community
 
     def per_building(self, values: np.ndarray) -> np.ndarray:
         """Sum of a household array by building."""
@@ -106,6 +108,23 @@ class SocialNetwork:
             total += values[self.ties].sum(axis=1)
         total /= max(self.degree, 1)
         return total
+
+    def neighbour_share(self, mask: np.ndarray) -> np.ndarray:
+        """Share of each household's network neighbours (self excluded) for whom boolean `mask` is True:
+        ``neighbour_mean(mask.astype(np.float64))`` bit for bit. The counts are whole numbers, which any
+        order of addition gives exactly, so they are added as small integers (bytes gathered, not
+        8-byte floats) and divided by the degree once, as `neighbour_mean` divides its float counts."""
+        lay = self.layout
+        count = np.int16 if self.degree < 32_768 else np.intp  # a household's neighbours at most
+        own = mask.view(np.uint8)
+        by_building = own.reshape(lay.n_buildings, lay.households_per_building)
+        total = np.subtract(np.add.reduce(by_building, axis=1, dtype=count)[:, None], by_building,
+                            dtype=count).reshape(-1)
+        if self._tie_rows is not None:
+            total += np.add.reduce(own.take(self._tie_rows, mode="wrap"), axis=0, dtype=count)
+        elif self.k:
+            total += np.add.reduce(own[self.ties], axis=1, dtype=count)
+        return np.divide(total, max(self.degree, 1), dtype=np.float64)
 
     def neighbours(self, household: int) -> np.ndarray:
         """Indices of one household's neighbours (for inspection, not used in the weekly step)."""

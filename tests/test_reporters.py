@@ -197,6 +197,15 @@ def test_clip_and_sigmoid_are_numpys_bit_for_bit(x: np.ndarray) -> None:
         assert sigmoid(x.copy(), out=y).tobytes() == plain.tobytes()
 
 
+@pytest.mark.parametrize("k", [0, 1, 4, 9])
+def test_neighbour_share_of_a_mask_is_the_neighbour_mean_of_its_zeros_and_ones(k: int) -> None:
+    rng = np.random.default_rng(k)
+    network = SocialNetwork(StreetLayout(2, 3, 2, 5), k, rng)
+    for p in (0.0, 0.1, 0.5, 1.0):
+        mask = rng.random(network.layout.n_households) < p
+        assert network.neighbour_share(mask).tobytes() == network.neighbour_mean(mask.astype(np.float64)).tobytes()
+
+
 @pytest.mark.parametrize("k", [0, 1, 4, 7, 9])
 def test_neighbour_mean_is_the_plain_mean_over_each_households_neighbours(k: int) -> None:
     """Building mates plus interest ties, summed as `values[ties].sum(axis=1)` plus the building's other
