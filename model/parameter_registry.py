@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Param",
+    "ParamFields",
     "PARAMETERS",
     "GROUPS",
     "PROVENANCE_KINDS",
@@ -48,6 +49,7 @@ __all__ = [
     "parameter_table",
     "provenance_counts",
     "declare",
+    "declare_fields",
     "defaults",
     "validate_value",
     "parse_cli_value",
@@ -66,8 +68,10 @@ PROVENANCE_KINDS: tuple[str, ...] = ("sourced", "calibrated", "assumed", "undocu
 
 
 @dataclass(frozen=True)
-class Param:
-    """One declared parameter."""
+class ParamFields:
+    """What a declaration says of one parameter, whoever declares it: `declare` (the core parameters)
+    and `model.mechanisms.MechParam` (a mechanism's, before it is declared as ``KEY.name``) take these
+    fields; a declared `Param` has them and its group and kind. A new attribute is a field here."""
 
     name: str
     default: Value
@@ -77,14 +81,25 @@ class Param:
     label_zh: str
     label_en: str
     description: str
-    group: str
-    kind: type = float
     main: bool = False  # shown first in the app's controls
-    tags: tuple[str, ...] = field(default_factory=tuple)
+    tags: tuple[str, ...] = ()  # "structural": a setting the user chooses, no prior
     source: str = ""  # citation, or "calibrated: <target>"
     assumption: str = ""  # one-line reason when there is no source
-    prior: Prior | None = None  # None only for switches and structural settings the user chooses
+    prior: Prior | None | Literal["range"] = RANGE  # RANGE: uniform on [low, high]; None: no prior
     resource: bool = False  # a resource a mechanism spends; its lower bound (0) removes it
+
+    def as_dict(self) -> dict[str, Any]:
+        """The declaration's fields by name."""
+        return {f.name: getattr(self, f.name) for f in fields(ParamFields)}
+
+
+@dataclass(frozen=True)
+class Param(ParamFields):
+    """One declared parameter: its declaration's fields (`ParamFields`), its group and its kind."""
+
+    prior: Prior | None = None  # RANGE resolved; None only for switches and structural settings the user chooses
+    group: str = field(kw_only=True)
+    kind: type = field(kw_only=True)  # bool, int or float: the default's
 
     @property
     def plausible(self) -> tuple[float, float]:
@@ -176,41 +191,30 @@ GROUPS: dict[str, tuple[str, str]] = {
 }
 
 
-def declare(
-    name: str,
-    default: Value,
-    low: float | None,
-    high: float | None,
-    unit: str,
-    label_zh: str,
-    label_en: str,
-    description: str,
-    group: str,
-    kind: type | None = None,
-    main: bool = False,
-    *,
-    source: str = "",
-    assumption: str = "",
-    prior: Prior | None | Literal["range"] = RANGE,
-    resource: bool = False,
-    tags: tuple[str, ...] = (),
-) -> Param:
+def declare(name: str, default: Value, low: float | None, high: float | None, unit: str, label_zh: str,
+            label_en: str, description: str, group: str, **attributes: Any) -> Param:
+    """Declare a parameter once (`declare_fields`); `attributes` are the other fields of `ParamFields`
+    (``main``, ``tags``, ``source``, ``assumption``, ``prior``, ``resource``)."""
+    return declare_fields(ParamFields(name, default, low, high, unit, label_zh, label_en, description, **attributes),
+                          group)
+
+
+def declare_fields(declared: ParamFields, group: str) -> Param:
     """Declare a parameter once; a second declaration of the same name is a programming error.
 
-    `prior` defaults to uniform on [low, high] (integer-uniform for integers) when both bounds are
-    finite and the kind is numeric; pass ``None`` for a structural setting without a prior. A
-    prior must lie inside the validity range and hold the default.
+    Its kind is its default's (bool, int or float). `prior` RANGE becomes uniform on [low, high]
+    (integer-uniform for integers) when both bounds are finite and the kind is numeric; ``None`` is a
+    structural setting without a prior. A prior must lie inside the validity range and hold the default.
     """
+    name, default, prior = declared.name, declared.default, declared.prior
     if name in PARAMETERS:
         raise ValueError(f"parameter {name!r} declared twice")
-    if kind is None:
-        kind = bool if isinstance(default, bool) else int if isinstance(default, int) else float
+    kind = bool if isinstance(default, bool) else int if isinstance(default, int) else float
     if isinstance(prior, str):
         if prior != RANGE:
             raise ValueError(f"parameter {name!r}: prior must be a Prior, None or 'range', got {prior!r}")
-        prior = default_prior(kind, low, high)
-    param = Param(name, default, low, high, unit, label_zh, label_en, description, group, kind, main,
-                  tags=tuple(tags), source=source, assumption=assumption, prior=prior, resource=resource)
+        prior = default_prior(kind, declared.low, declared.high)
+    param = Param(**{**declared.as_dict(), "tags": tuple(declared.tags), "prior": prior}, group=group, kind=kind)
     param.check(default, where=f"declaration of {name}")
     _check_prior(param)
     PARAMETERS[name] = param

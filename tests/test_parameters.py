@@ -117,6 +117,30 @@ def test_declaration_refuses_a_prior_outside_the_range_or_missing_the_default():
     assert "test_only_a" not in PARAMETERS and "test_only_b" not in PARAMETERS
 
 
+def test_a_mechanism_parameter_is_declared_with_every_field_it_lists():
+    """MechParam and declare share one field set (ParamFields): whatever a mechanism writes reaches its
+    declared Param, with the mechanism's group and the kind of its default."""
+    from model.mechanisms import MECHANISMS, MechParam
+    from model.parameters import ParamFields
+
+    for key, cls in MECHANISMS.items():
+        for mp in cls.parameters:
+            assert isinstance(mp, MechParam) and isinstance(mp, ParamFields)
+            param = PARAMETERS[f"{key}.{mp.name}"]
+            listed = {k: v for k, v in mp.as_dict().items() if k not in ("name", "prior")}
+            assert listed == {k: getattr(param, k) for k in listed}, param.name
+            assert param.group == f"mechanism:{key}" and param.kind is type(mp.default)
+            assert mp.prior == "range" or param.prior == mp.prior, param.name
+
+
+def test_a_declaration_takes_its_kind_from_the_default_and_resolves_the_range_prior():
+    p = declare("test_only_c", 3, 1, 9, "", "", "", "", "run", resource=True)
+    try:
+        assert p.kind is int and p.group == "run" and p.resource and p.prior == Prior.integer(1, 9)
+    finally:
+        del PARAMETERS["test_only_c"]
+
+
 def test_default_prior_is_uniform_on_the_range_and_none_for_switches():
     for p in PARAMETERS.values():
         if p.kind is bool:

@@ -13,13 +13,12 @@ of that name taking the model.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from dataclasses import replace
+from typing import Any, ClassVar
 
 import numpy as np
 
-from model.parameter_registry import PARAMETERS, RANGE, Param, declare
-from model.priors import Prior
+from model.parameter_registry import PARAMETERS, Param, ParamFields, declare, declare_fields
 from model.protocol import StreetModel
 
 __all__ = ["Mechanism", "MechParam", "MECHANISMS", "PHASES", "register", "declare_parameters", "per_1000", "coverage",
@@ -42,28 +41,9 @@ PHASES: tuple[str, ...] = (
 MECHANISMS: dict[str, type[Mechanism]] = {}
 
 
-@dataclass(frozen=True)
-class MechParam:
-    """A mechanism parameter before it is declared as ``KEY.name``.
-
-    `source`, `assumption`, `prior`, `resource` and `tags` mean what they mean on
-    :class:`model.parameters.Param`; `prior` defaults to uniform on [low, high].
-    """
-
-    name: str
-    default: float | int | bool
-    low: float | None
-    high: float | None
-    unit: str
-    label_zh: str
-    label_en: str
-    description: str
-    main: bool = False
-    source: str = ""
-    assumption: str = ""
-    prior: Prior | None | Literal["range"] = RANGE
-    resource: bool = False
-    tags: tuple[str, ...] = ()  # "structural": a setting the user chooses, no prior
+class MechParam(ParamFields):
+    """A mechanism parameter before it is declared as ``KEY.name`` (group ``mechanism:KEY``): the fields of
+    every declaration (`model.parameter_registry.ParamFields`); `prior` defaults to uniform on [low, high]."""
 
 
 class Mechanism:
@@ -116,15 +96,11 @@ def declare_parameters(cls: type[Mechanism]) -> None:
     group = f"mechanism:{key}"
     declare(
         f"{key}.enabled", False, None, None, "", f"启用{cls.name_zh}", f"Enable {cls.name_en}",
-        cls.summary, group, kind=bool, main=True,
+        cls.summary, group, main=True,
         source="; ".join(cls.sources), assumption="" if cls.sources else "a modelling switch", prior=None,
     )
     for mp in cls.parameters:
-        declare(
-            f"{key}.{mp.name}", mp.default, mp.low, mp.high, mp.unit, mp.label_zh, mp.label_en,
-            mp.description, group, main=mp.main,
-            source=mp.source, assumption=mp.assumption, prior=mp.prior, resource=mp.resource, tags=mp.tags,
-        )
+        declare_fields(replace(mp, name=f"{key}.{mp.name}"), group)
 
 
 def per_1000(intensity: float, households: float) -> float:
