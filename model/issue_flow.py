@@ -39,6 +39,7 @@ class IssueFlow:
         self._kind_shares, self._kind_hours = kind_shares(p), kind_hours(p)
         self._cell_grid = np.repeat(np.arange(lay.n_grids), 7)
         self._cell_kind = np.tile(np.arange(7), lay.n_grids)
+        self._cell_community = lay.grid_community[self._cell_grid]
         # weekly issue rate per household by kind (1, 7) and the old-compound factor by grid (g, 1)
         self._arise_rate = (p["issue_rate_per_year"] / 52.0 * self._kind_shares)[None, :]
         self._arise_old = (1.0 + p["old_issue_factor"] * model.grid_old)[:, None]
@@ -53,20 +54,26 @@ class IssueFlow:
         self.model._hook("issues_arise")
         m = self.model
         lay, p, rng = m.layout, m.p, m.rng
-        q = m.quality[:, KIND_DOMAIN]  # (g, 7)
-        rate = self._arise_rate * (1.5 - q) * self._arise_old
-        counts = rng.poisson(rate * lay.households_per_grid)  # (g, 7)
-        total = int(counts.sum())
+        hpg = lay.households_per_grid
+        rate = 1.5 - m.quality[:, KIND_DOMAIN]  # (g, 7)
+        rate *= self._arise_rate  # λ_d·(1.5 − q_d)·old-compound factor·households, in that order
+        rate *= self._arise_old
+        rate *= hpg
+        per_cell = rng.poisson(rate).ravel()  # (g, 7) cells, flat
+        total = int(np.add.reduce(per_cell))
         if total == 0:
             return
-        per_cell = counts.ravel()
         grid = self._cell_grid.repeat(per_cell)  # cells (grid, kind) in row order
         kind = self._cell_kind.repeat(per_cell)
-        household = grid * lay.households_per_grid + rng.integers(0, lay.households_per_grid, total)
+        household = rng.integers(0, hpg, total)
+        household += grid * hpg
         cross = _CROSS_BOUNDARY_KIND[kind] & (rng.random(total) < p["cross_boundary_share"])
-        expires = m.week + np.ceil(rng.exponential(p["latent_expiry_weeks"], total)).astype(np.int64)
-        hours = self._kind_hours[kind] * np.where(cross, p["cross_boundary_hours_factor"], 1.0)
-        m.issues.add(household, grid, lay.grid_community[grid], kind, cross, m.week, expires, hours)
+        weeks = rng.exponential(p["latent_expiry_weeks"], total)
+        expires = np.ceil(weeks, out=weeks).astype(np.int64)
+        expires += m.week
+        hours = self._kind_hours.take(kind)
+        np.multiply(hours, p["cross_boundary_hours_factor"], out=hours, where=cross)
+        m.issues.add(household, grid, self._cell_community.repeat(per_cell), kind, cross, m.week, expires, hours)
         m.issues.week_events.new = total
 
     # 2 ------------------------------------------------------------------------------------

@@ -327,7 +327,9 @@ class IssueTable:
         starts = _holder_starts(hold, holders.n)
         before = _cumsum_before(need, starts)
         # buck-passing among cross-boundary issues the holder would start on this week
-        cand = np.flatnonzero((before < cap) & self.cross.take(rows) & (self.partner.take(rows) >= 0))
+        cand = np.flatnonzero(before < cap)
+        head = rows.take(cand)  # the cross-boundary issues with a partner among them
+        cand = cand.compress(self.cross.take(head) & (self.partner.take(head) >= 0))
         drop = cand.compress(rng.random(cand.size) < pass_prob_of(rows.take(cand))) if cand.size else cand
         if drop.size:  # else nothing was passed on: queues, hours and `before` stay as they are
             passed = rows.take(drop)
