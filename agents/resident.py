@@ -51,10 +51,16 @@ def sigmoid(x: np.ndarray | float, out: np.ndarray | None = None) -> np.ndarray:
     one array (``out``, which may be ``x`` itself, or a new one) rather than one per intermediate result."""
     if not isinstance(x, np.ndarray):
         return 1.0 / (1.0 + np.exp(-x))
-    out = np.negative(x, out=out)
-    np.exp(out, out=out)
-    out += 1.0
-    return np.divide(1.0, out, out=out)
+    return _sigmoid_of_negated(np.negative(x, out=out))
+
+
+def _sigmoid_of_negated(negated: np.ndarray) -> np.ndarray:
+    """σ(x) from −x, in place: the rules below build −x term by term from negated weights, which gives
+    exactly −x (IEEE rounding is symmetric in sign: (−a)·b = −(a·b), (−a) + (−b) = −(a + b)), so they
+    spare `sigmoid`'s negation pass with the same bits."""
+    np.exp(negated, out=negated)
+    negated += 1.0
+    return np.divide(1.0, negated, out=negated)
 
 
 class Households:
@@ -107,15 +113,16 @@ class Households:
 
     # -- decisions ----------------------------------------------------------------------------
     def report_probability(self, p: dict, cost: float, reward_yuan: float) -> np.ndarray:
-        """Weekly probability of reporting a latent issue (docs/specification.md §3 step 2)."""
-        z = (
-            p["report_base"]
-            + p["report_trust_weight"] * self.trust_community
-            + p["report_efficacy_weight"] * self.efficacy
-            - p["report_cost_weight"] * cost
-            + p["report_points_weight"] * reward_yuan
-        )
-        return sigmoid(z)
+        """Weekly probability of reporting a latent issue (docs/specification.md §3 step 2):
+        σ(base + w_t·trust + w_e·efficacy − w_c·cost + w_p·reward), summed in that order (built negated,
+        in two arrays: `_sigmoid_of_negated`)."""
+        negated = np.multiply(self.trust_community, -p["report_trust_weight"])
+        negated -= p["report_base"]
+        term = np.multiply(self.efficacy, -p["report_efficacy_weight"])
+        negated += term
+        negated += p["report_cost_weight"] * cost
+        negated -= p["report_points_weight"] * reward_yuan
+        return _sigmoid_of_negated(negated)
 
     def participation_cost(self, p: dict) -> np.ndarray:
         """cost(age_group, owner): lowest for retired, highest for working-age; renters pay extra.
@@ -138,23 +145,24 @@ class Households:
     ) -> np.ndarray:
         """Probability of taking part this week when offered (docs/specification.md §8, Participation):
         σ(base + w_m·motivation + w_e·efficacy + w_t·trust + w_s·neighbours + w_p·party member·mobilisation
-        + w_r·reward − cost − cost_delta), summed term by term in that order (in two arrays, `out=`)."""
-        z = np.multiply(self.motivation, p["part_motivation_weight"])
-        z += p["part_base"]
-        term = np.multiply(self.efficacy, p["part_efficacy_weight"])
-        z += term
-        np.multiply(self.trust_community, p["part_trust_weight"], out=term)
-        z += term
-        np.multiply(neighbour_share, p["social_influence"], out=term)
-        z += term
-        z += self._party_term(p["part_party_weight"], mobilisation)
+        + w_r·reward − cost − cost_delta), summed term by term in that order (built negated, in two arrays:
+        `_sigmoid_of_negated`)."""
+        negated = np.multiply(self.motivation, -p["part_motivation_weight"])
+        negated -= p["part_base"]
+        term = np.multiply(self.efficacy, -p["part_efficacy_weight"])
+        negated += term
+        np.multiply(self.trust_community, -p["part_trust_weight"], out=term)
+        negated += term
+        np.multiply(neighbour_share, -p["social_influence"], out=term)
+        negated += term
+        negated -= self._party_term(p["part_party_weight"], mobilisation)
         reward = p["part_reward_weight"] * reward_yuan
         if reward:  # z + 0.0 is z (only −0 would become +0, and σ(−0) = σ(+0) whatever follows)
-            z += reward
-        z -= self.participation_cost(p)
+            negated -= reward
+        negated += self.participation_cost(p)
         if cost_delta:  # z − 0.0 is z
-            z -= cost_delta
-        return sigmoid(z, out=z)
+            negated += cost_delta
+        return _sigmoid_of_negated(negated)
 
     def _party_term(self, weight: float, mobilisation: np.ndarray) -> np.ndarray:
         """weight × party member (0/1) × mobilisation for every household. Made again only when the
@@ -171,16 +179,22 @@ class Households:
     def pay_probability(
         self, p: dict, property_quality: np.ndarray, neighbour_paid_share: np.ndarray, bonus: float
     ) -> np.ndarray:
-        """Probability that the household's fee is paid this month (docs/specification.md §8, Property firm)."""
+        """Probability that the household's fee is paid this month (docs/specification.md §8, Property firm):
+        σ(base + w_s·(s_property − 0.5) + w_n·(neighbours paid − 0.85) + bonus), s_property = w·trust +
+        (1 − w)·quality, in that order (built negated, in two arrays: `_sigmoid_of_negated`)."""
         w = p["pay_trust_weight"]
-        s_property = w * self.trust_property + (1.0 - w) * property_quality
-        z = (
-            p["pay_base"]
-            + p["pay_satisfaction_weight"] * (s_property - 0.5)
-            + p["pay_neighbour_weight"] * (neighbour_paid_share - 0.85)
-            + bonus
-        )
-        return sigmoid(z)
+        negated = np.multiply(self.trust_property, w)
+        term = np.multiply(property_quality, 1.0 - w)
+        negated += term
+        negated -= 0.5
+        negated *= -p["pay_satisfaction_weight"]
+        negated -= p["pay_base"]
+        np.subtract(neighbour_paid_share, 0.85, out=term)
+        term *= -p["pay_neighbour_weight"]
+        negated += term
+        if bonus:  # z + 0.0 is z (only −0 would become +0, and σ(−0) = σ(+0))
+            negated -= bonus
+        return _sigmoid_of_negated(negated)
 
     # -- learning and attitudes ---------------------------------------------------------------
     def crowd_motivation(self, rewarded: np.ndarray, crowding: float, rate: float) -> None:

@@ -139,6 +139,39 @@ def test_rationing_takes_what_a_stable_sort_takes_first(key: np.ndarray, q: int)
     assert np.array_equal(_smallest(key, min(q, key.size)), expected)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**31), st.sampled_from([0.0, 0.5, -1.5]), st.sampled_from([0.0, -0.0, 0.3]))
+def test_decision_probabilities_equal_their_plain_formulas_bit_for_bit(seed: int, reward: float, delta: float
+                                                                        ) -> None:
+    """Reporting, taking part and paying the fee are built from their negated terms (one pass fewer): the
+    same bits as σ of the formula written out."""
+    model = CoGovernanceModel("baseline", seed=1, n_communities=1, warmup_weeks=0)
+    hh, rng = model.households, np.random.default_rng(seed)
+    p = dict(model.p)
+    for name in [k for k in p if k.startswith(("report_", "part_", "pay_")) and isinstance(p[k], float)]:
+        p[name] = float(rng.choice([0.0, rng.normal(0.0, 2.0)]))
+    for x in (hh.trust_community, hh.trust_property, hh.efficacy, hh.motivation):
+        x[: x.size // 4] = rng.choice([0.0, 1.0, 0.5], x.size // 4)
+    nbr, mob, quality, paid = (rng.random(hh.n) for _ in range(4))
+
+    def plain_sigmoid(z: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-z))
+
+    z = (p["report_base"] + p["report_trust_weight"] * hh.trust_community + p["report_efficacy_weight"] * hh.efficacy
+         - p["report_cost_weight"] * 0.7 + p["report_points_weight"] * reward)
+    assert hh.report_probability(p, 0.7, reward).tobytes() == plain_sigmoid(z).tobytes()
+    z = (p["part_motivation_weight"] * hh.motivation + p["part_base"] + p["part_efficacy_weight"] * hh.efficacy
+         + p["part_trust_weight"] * hh.trust_community + p["social_influence"] * nbr
+         + p["part_party_weight"] * hh.party_member * mob + p["part_reward_weight"] * reward
+         - hh.participation_cost(p) - delta)
+    assert hh.participation_probability(p, nbr, mob, reward, delta).tobytes() == plain_sigmoid(z).tobytes()
+    w = p["pay_trust_weight"]
+    z = (p["pay_base"] + p["pay_satisfaction_weight"] * (w * hh.trust_property + (1.0 - w) * quality - 0.5)
+         + p["pay_neighbour_weight"] * (paid - 0.85) + reward)
+    assert hh.pay_probability(p, quality, paid, reward).tobytes() == plain_sigmoid(z).tobytes()
+    model.remove()
+
+
 def test_weighted_quality_by_building_equals_the_per_household_sum() -> None:
     model = CoGovernanceModel("old_compound", seed=3, n_communities=2)
     model.run(3)
