@@ -61,6 +61,7 @@ class CommunityFund(Mechanism):
         self.hours_added = np.zeros(model.layout.n_communities)
         self.raised_total = 0.0
         self.donations_total = 0.0
+        self.admin_cost = self.p["admin_cost_per_week"] * model.layout.n_communities  # yuan a week, fixed
 
     def projects(self, model: StreetModel) -> None:
         p, lv, lay = self.p, model.levers, model.layout
@@ -81,4 +82,4 @@ class CommunityFund(Mechanism):
         self.cost_this_week = seed * model.budget_factor() * lay.n_communities
 
     def weekly_cost(self, model: StreetModel) -> float:
-        return self.cost_this_week + self.p["admin_cost_per_week"] * model.layout.n_communities
+        return self.cost_this_week + self.admin_cost

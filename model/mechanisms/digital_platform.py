@@ -78,7 +78,12 @@ class DigitalPlatform(Mechanism):
         lv.transparency += p["transparency"] * share
         lv.deliberation_seats_extra += per_1000(p["online_seats"], model.layout.households_per_community)
 
+    def __init__(self, model: StreetModel, values: dict) -> None:
+        super().__init__(model, values)
+        p = self.p  # the same every week: worked out once
+        self.running_cost = (p["cost_per_week"] * model.layout.n_communities
+                             + per_1000(p["dispatch_hours"], model.layout.n_households) * p["operator_wage"])
+
     def weekly_cost(self, model: StreetModel) -> float:
         """Platform running cost in every community and the operators' hours."""
-        p = self.p
-        return p["cost_per_week"] * model.layout.n_communities + per_1000(p["dispatch_hours"], model.layout.n_households) * p["operator_wage"]
+        return self.running_cost

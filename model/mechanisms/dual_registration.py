@@ -63,6 +63,10 @@ class DualRegistration(Mechanism):
                   prior=Prior.uniform(100.0, 1000.0)),
     )
 
+    def __init__(self, model: StreetModel, values: dict) -> None:
+        super().__init__(model, values)
+        self.admin_cost = self.p["admin_cost_per_week"] * model.layout.n_communities  # yuan a week, fixed
+
     def setup(self, model: StreetModel) -> None:
         hh, lay, p = model.households, model.layout, self.p
         self.members = np.zeros(0, dtype=np.int64)
@@ -108,4 +112,4 @@ class DualRegistration(Mechanism):
 
     def weekly_cost(self, model: StreetModel) -> float:
         """Coordination cost in every community."""
-        return self.p["admin_cost_per_week"] * model.layout.n_communities
+        return self.admin_cost

@@ -55,6 +55,9 @@ class FundingMix(Mechanism):
     def __init__(self, model: StreetModel, values: dict) -> None:
         super().__init__(model, values)
         self.subsidy_total = 0.0
+        lay = model.layout  # the running cost is the same every week: worked out once
+        soe = per_1000(self.p["soe_per_quarter"], lay.households_per_community) / WEEKS_PER_QUARTER
+        self.running_cost = (self.p["admin_cost_per_week"] + soe) * lay.n_communities
 
     def setup(self, model: StreetModel) -> None:
         lv, lay = model.levers, model.layout
@@ -79,6 +82,4 @@ class FundingMix(Mechanism):
         self.cost_this_week = subsidy
 
     def weekly_cost(self, model: StreetModel) -> float:
-        lay = model.layout
-        soe = per_1000(self.p["soe_per_quarter"], lay.households_per_community) / WEEKS_PER_QUARTER
-        return self.cost_this_week + (self.p["admin_cost_per_week"] + soe) * lay.n_communities
+        return self.cost_this_week + self.running_cost

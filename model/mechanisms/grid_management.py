@@ -73,6 +73,9 @@ class GridManagement(Mechanism):
         self.settled_total = 0
         self.found_total = 0  # latent issues the grid workers found on their rounds
         self.hours_settling_total = 0.0
+        workers = self._workers(model)  # per compound; fixed for the run
+        self.hours_each_grid = workers * self.p["hours_per_week"]
+        self.wages = workers * model.layout.n_grids * self.p["wage_per_week"]
 
     def _workers(self, model: StreetModel) -> float:
         """Grid workers per compound."""
@@ -90,7 +93,7 @@ class GridManagement(Mechanism):
         if share <= 0 or found.size == 0:
             return
         iss, n_g = model.issues, model.layout.n_grids
-        hours = self._workers(model) * self.p["hours_per_week"] - np.bincount(iss.grid[found], minlength=n_g) * self.p["hours_per_find"]
+        hours = self.hours_each_grid - np.bincount(iss.grid[found], minlength=n_g) * self.p["hours_per_find"]
         minor = found[~iss.cross[found] & _IS_MINOR[iss.kind[found]]]
         able = minor[model.rng.random(minor.size) < share]
         if able.size == 0:
@@ -106,4 +109,4 @@ class GridManagement(Mechanism):
 
     def weekly_cost(self, model: StreetModel) -> float:
         """Wages of every grid worker in the street."""
-        return self._workers(model) * model.layout.n_grids * self.p["wage_per_week"]
+        return self.wages

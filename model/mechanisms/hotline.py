@@ -104,10 +104,13 @@ class Hotline(Mechanism):
             return
         iss, h = model.issues, model.holders
         rows = iss.open_rows()
-        rows = rows[iss.hotline[rows] & (iss.holder[rows] >= 0)]
+        rows = rows.compress(iss.hotline[rows])
+        hold = iss.holder[rows]
+        held = hold >= 0
+        rows, hold = rows.compress(held), hold.compress(held)
         if rows.size == 0:
             return
-        backlog = np.bincount(iss.holder[rows], weights=iss.remaining[rows], minlength=h.n)
+        backlog = np.bincount(hold, weights=iss.remaining[rows], minlength=h.n)
         backlog[self.owners_committees] = 0.0
         total = backlog.sum()
         if total <= 0:

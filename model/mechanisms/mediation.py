@@ -6,7 +6,7 @@ import numpy as np
 
 from model.domains import DISPUTE
 from model.issues import _group_cumsum_before
-from model.mechanisms.base import Mechanism, MechParam, per_1000, register
+from model.mechanisms.base import Mechanism, MechParam, oldest_first, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
 
@@ -75,9 +75,10 @@ class Mediation(Mechanism):
         latent = iss.latent_rows()
         latent = latent[iss.kind[latent] == DISPUTE]
         latent = latent[model.rng.permutation(latent.size)]
-        comm = iss.community[latent].astype(np.int64)
-        order = np.argsort(comm, kind="stable")
-        latent, comm = latent[order], comm[order]
+        comm = iss.community[latent]
+        if model.layout.n_communities > 1:  # by community, in the drawn order within each
+            order = comm.astype(np.uint16 if model.layout.n_communities <= 1 << 16 else np.int64).argsort(kind="stable")
+            latent, comm = latent[order], comm[order]
         rank = np.arange(latent.size) - np.searchsorted(comm, comm)
         found = np.sort(latent[rank < self.screens])
         iss.surface(found, model.week, by_household=False)
@@ -94,8 +95,9 @@ class Mediation(Mechanism):
         rows = rows[(iss.kind[rows] == DISPUTE) & (iss.holder[rows] >= 0)]
         if rows.size == 0:
             return
-        rows = rows[np.lexsort((rows, iss.surfaced[rows], iss.community[rows]))]
-        comm = iss.community[rows].astype(np.int64)
+        comm = iss.community[rows]
+        order = oldest_first(comm, iss.surfaced[rows])  # by community, then oldest (ties: rows ascending)
+        rows, comm = rows[order], comm[order]
         need = iss.remaining[rows]
         before = _group_cumsum_before(comm, need)
         done = before + need <= work

@@ -57,6 +57,11 @@ class OwnerAccountOversight(Mechanism):
             return
         revealed = np.array([min(1.0, f.effort / f.revenue) if f.present and f.revenue > 0 else np.nan
                              for f in model.firms])
-        target = revealed[lay.grid_of]
-        known = ~np.isnan(target)
-        hh.trust_property[known] += p["trust_rate"] * share * (target[known] - hh.trust_property[known])
+        rate = p["trust_rate"] * share
+        trust = hh.trust_property
+        if np.isnan(revealed).any():  # compounds without a firm (or its revenue): their households keep theirs
+            target = revealed[lay.grid_of]
+            known = ~np.isnan(target)
+            trust[known] += rate * (target[known] - trust[known])
+        else:  # grids are blocks of households
+            trust += rate * (revealed.repeat(lay.households_per_grid) - trust)

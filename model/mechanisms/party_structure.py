@@ -54,6 +54,10 @@ class PartyStructure(Mechanism):
                   prior=Prior.uniform(20.0, 120.0)),
     )
 
+    def __init__(self, model: StreetModel, values: dict) -> None:
+        super().__init__(model, values)
+        self.running_cost = self.p["cost_per_building_week"] * model.layout.n_buildings  # yuan a week, fixed
+
     def setup(self, model: StreetModel) -> None:
         lv, p, lay = model.levers, self.p, model.layout
         share = coverage(p["group_hours"], p["hours_needed"])
@@ -64,4 +68,4 @@ class PartyStructure(Mechanism):
 
     def weekly_cost(self, model: StreetModel) -> float:
         """Building groups' activity funds and allowances."""
-        return self.p["cost_per_building_week"] * model.layout.n_buildings
+        return self.running_cost

@@ -47,6 +47,10 @@ class ProfessionalSupport(Mechanism):
                   prior=Prior.uniform(100.0, 400.0)),
     )
 
+    def __init__(self, model: StreetModel, values: dict) -> None:
+        super().__init__(model, values)
+        self.running_cost = per_1000(self.p["hours_per_week"], model.layout.n_households) * self.p["hour_fee"]  # fixed
+
     def setup(self, model: StreetModel) -> None:
         lv, p = model.levers, self.p
         share = coverage(p["hours_per_week"], p["hours_needed"])
@@ -54,4 +58,4 @@ class ProfessionalSupport(Mechanism):
         lv.project_effect_factor *= 1.0 + p["effect_gain"] * share
 
     def weekly_cost(self, model: StreetModel) -> float:
-        return per_1000(self.p["hours_per_week"], model.layout.n_households) * self.p["hour_fee"]
+        return self.running_cost

@@ -85,24 +85,25 @@ class RedBlackList(Mechanism):
         self.replaced = 0
         self.since = np.zeros(g, dtype=np.int64)  # week the current firm was first seen in place
         self.was_present = np.array([f.present for f in model.firms])
+        self.at_firm = model.holders.kind == FIRM  # by holder (fixed for the run)
 
     def resolution(self, model: StreetModel) -> None:
         """Record the outcomes of issues the firms resolved or gave up this week."""
-        iss, h = model.issues, model.holders
+        iss = model.issues
+        # the firms' issues only; given-up ones count with outcome 0
         done = iss.week_events.resolved_rows()
+        done = done.compress(self.at_firm[iss.holder[done]])
         failed = iss.week_events.expired_open_rows()
+        failed = failed.compress(self.at_firm[iss.holder[failed]])
         expect = model.p["expected_resolution_weeks"]
         surfaced = iss.surfaced[done]
         start = np.where(surfaced >= 0, surfaced, iss.created[done])
         wait = (model.week - start).astype(np.float64)
         outcome = np.clip(1.0 - 0.5 * np.maximum(0.0, wait - expect) / expect, 0.0, 1.0)
-        rows = np.concatenate([done, failed])
-        outcomes = np.concatenate([outcome, np.zeros(failed.size)])
-        at_firm = h.kind[iss.holder[rows]] == FIRM
-        grid = iss.grid[rows[at_firm]]
+        grid = iss.grid[done]
         n = model.layout.n_grids
-        self.outcome_sum += np.bincount(grid, weights=outcomes[at_firm], minlength=n)
-        self.outcome_n += np.bincount(grid, minlength=n)
+        self.outcome_sum += np.bincount(grid, weights=outcome, minlength=n)  # + 0 for each given up
+        self.outcome_n += np.bincount(grid, minlength=n) + np.bincount(iss.grid[failed], minlength=n)
 
     def observe(self, model: StreetModel) -> None:
         present = np.array([f.present for f in model.firms])

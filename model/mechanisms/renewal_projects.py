@@ -59,6 +59,13 @@ class RenewalProjects(Mechanism):
                   prior=Prior.uniform(30.0, 80.0)),
     )
 
+    def __init__(self, model: StreetModel, values: dict) -> None:
+        super().__init__(model, values)
+        lay, p = model.layout, self.p  # the same every week: worked out once
+        self.running_cost = (per_1000(p["list_hours"], lay.n_households) * p["hour_cost"]
+                             + per_1000(p["extra_budget"], lay.households_per_community) / WEEKS_PER_QUARTER
+                             * lay.n_communities)
+
     def setup(self, model: StreetModel) -> None:
         lv, p = model.levers, self.p
         share = coverage(p["list_hours"], p["hours_needed"])
@@ -80,6 +87,4 @@ class RenewalProjects(Mechanism):
                              + ", ".join(DOMAINS[d] for d, _ in model.committees[0].demand_list[:2])))
 
     def weekly_cost(self, model: StreetModel) -> float:
-        lay, p = model.layout, self.p
-        return (per_1000(p["list_hours"], lay.n_households) * p["hour_cost"]
-                + per_1000(p["extra_budget"], lay.households_per_community) / WEEKS_PER_QUARTER * lay.n_communities)
+        return self.running_cost

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.issues import STREET, _group_cumsum_before
-from model.mechanisms.base import Mechanism, MechParam, per_1000, register
+from model.mechanisms.base import Mechanism, MechParam, oldest_first, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
 
@@ -89,6 +89,7 @@ class ThreePartyLinkage(Mechanism):
         self.oc_hours = p["oc_hours"] * per_grid
         self.stand_in_hours = p["oc_hours"] * per_grid * p["no_oc_effect"]  # building heads' own time
         self.agree_chance = p["coordination"] * np.where(self.has_oc, 1.0, p["no_oc_effect"])
+        self.not_street = h.kind != STREET  # by holder: who may table an issue (the street's are not)
 
     def queues(self, model: StreetModel) -> None:
         """Meeting weeks: take the parties' hours, work the compounds' cross-boundary issues."""
@@ -108,20 +109,23 @@ class ThreePartyLinkage(Mechanism):
         if held.any():
             self.hours_spent_total += float(pool.sum())
             rows = iss.open_rows()
-            rows = rows[iss.cross[rows]]
-            rows = rows[(h.kind[iss.holder[rows]] != STREET) & held[iss.grid[rows]]]
+            rows = rows.compress(iss.cross[rows])
+            grid = iss.grid[rows]
+            keep = self.not_street[iss.holder[rows]] & held[grid]
+            rows, grid = rows.compress(keep), grid.compress(keep)
             if rows.size:
-                order = np.lexsort((rows, iss.surfaced[rows], iss.grid[rows]))
-                rows = rows[order]
-                grid = iss.grid[rows].astype(np.int64)
+                order = oldest_first(grid, iss.surfaced[rows])  # by compound, then oldest (ties: rows ascending)
+                rows, grid = rows[order], grid[order]
                 need = iss.remaining[rows]
                 before = _group_cumsum_before(grid, need)
-                done = before + need <= pool[grid]
+                hours = pool[grid]
+                done = before + need <= hours
                 iss.resolve(rows[done], model.week)
                 self.settled_total += int(np.count_nonzero(done))
-                partial = ~done & (before < pool[grid])
-                iss.remaining[rows[partial]] -= pool[grid[partial]] - before[partial]
-                tabled = rows[~done]
-                chance = self.agree_chance[iss.grid[tabled]]
+                left = ~done
+                partial = left & (before < hours)
+                iss.remaining[rows[partial]] -= hours[partial] - before[partial]
+                tabled = rows[left]
+                chance = self.agree_chance[grid[left]]
                 iss.partner[tabled[model.rng.random(tabled.size) < chance]] = -1
         self.cost_this_week = p["cost_per_meeting"] * int(np.count_nonzero(held))

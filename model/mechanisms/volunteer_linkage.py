@@ -69,6 +69,9 @@ class VolunteerLinkage(Mechanism):
     def __init__(self, model: StreetModel, values: dict) -> None:
         super().__init__(model, values)
         self.hours_added = np.zeros(model.layout.n_communities)  # contribution to levers.so_funded_hours
+        p = self.p  # wages and coordination are the same every week: worked out once
+        per_community = self._workers(model) * p["wage_per_week"] + p["coordination_cost_per_week"]
+        self.running_cost = per_community * model.layout.n_communities
 
     def _workers(self, model: StreetModel) -> float:
         """Social workers per community."""
@@ -91,6 +94,4 @@ class VolunteerLinkage(Mechanism):
 
     def weekly_cost(self, model: StreetModel) -> float:
         """Social workers' wages and coordination in every community, plus the charity money in grant weeks."""
-        p = self.p
-        per_community = self._workers(model) * p["wage_per_week"] + p["coordination_cost_per_week"]
-        return self.cost_this_week + per_community * model.layout.n_communities
+        return self.cost_this_week + self.running_cost
