@@ -280,8 +280,8 @@ class IssueTable:
         queue (`passed_week`); the pass is recorded for the model's trust and hours accounting."""
         if rows.size == 0:
             return
-        holder = self.holder[rows].copy()
-        self.holder[rows] = self.partner[rows]
+        holder = self.holder.take(rows)  # a copy
+        self.holder[rows] = self.partner.take(rows)
         self.partner[rows] = holder
         self.passes[rows] += 1
         self.passed_week[rows] = week
@@ -292,11 +292,11 @@ class IssueTable:
     def escalate(self, rows: np.ndarray, street: int) -> None:
         if rows.size == 0:
             return
-        fresh = rows[~self.escalated[rows]]
+        fresh = rows.size - int(np.count_nonzero(self.escalated.take(rows)))  # escalated for the first time
         self.holder[rows] = street
         self.escalated[rows] = True
-        self.escalations_total += fresh.size
-        self.week_events.escalations += fresh.size
+        self.escalations_total += fresh
+        self.week_events.escalations += fresh
 
     def work_queues(self, holders: Holders, week: int, rng: np.random.Generator,
                     pass_prob_of: PassProbability, sla_weeks: int = 0, pass_delay_weeks: int = 1,
