@@ -23,6 +23,7 @@ from model.reporters import (
     _share,
     collecting,
     gini,
+    moran_of_mask,
     morans_i_by_building,
     percentile_linear,
     sorted_unit,
@@ -126,6 +127,20 @@ def test_reporter_groups_record_what_each_reporter_reports_alone() -> None:
     for name in kept.columns:
         assert kept[name].tolist() == frame[name].tolist()
     few.remove()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([(1, 6, 8, 40), (2, 3, 2, 5), (1, 1, 3, 2)]), st.floats(0.0, 1.0), st.integers(0, 2**31))
+def test_morans_i_of_a_mask_from_building_counts_is_morans_i(layout: tuple, share: float, seed: int) -> None:
+    """Participation's Moran's I from counts by building is the statistic summed over households (to the
+    last bits: the sums are ordered differently); no variance (nobody or everybody) gives 0."""
+    lay = StreetLayout(*layout)
+    mask = np.random.default_rng(seed).random(lay.n_households) < share
+    w_total = float(lay.n_buildings * lay.households_per_building * (lay.households_per_building - 1))
+    summed = morans_i_by_building(mask.astype(np.float64), lay.building_of, lay.n_buildings)
+    assert moran_of_mask(mask, lay, w_total) == pytest.approx(summed, rel=1e-9, abs=1e-14)
+    for constant in (np.zeros(lay.n_households, dtype=bool), np.ones(lay.n_households, dtype=bool)):
+        assert moran_of_mask(constant, lay, w_total) == 0.0
 
 
 @settings(max_examples=300, deadline=None)
