@@ -141,10 +141,22 @@ def _check_folder(out: Path, spec: SweepSpec, resume: bool) -> dict[str, Any] | 
 
 
 def _remove_if_only_lock(out: Path) -> None:
+    """Remove the folder a refused sweep created, when it holds nothing but the lock file, under that lock:
+    when another sweep holds it (that sweep won the folder and is about to write its manifest), leave it."""
+    import fcntl
+
+    lock = out / LOCK_FILE
     with contextlib.suppress(OSError):
-        if [p.name for p in out.iterdir()] == [LOCK_FILE]:
-            (out / LOCK_FILE).unlink()
-            out.rmdir()
+        if not lock.is_file():
+            return
+        with open(lock, "a+") as fh:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return
+            if [p.name for p in out.iterdir()] == [LOCK_FILE]:
+                lock.unlink()
+                out.rmdir()
 
 
 def _warn_if_code_changed(manifest: dict[str, Any]) -> None:

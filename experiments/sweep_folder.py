@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from experiments.engine import RUNS_DIR, completed_run_ids
 from model.errors import UserError
@@ -94,9 +94,33 @@ def check_run_files_readable(out: Path, run_ids: list[str]) -> None:
         try:
             pq.read_metadata(path)
         except (OSError, ValueError) as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise UserError(f"{path}: damaged run file ({reason[:120]}); `run.py sweep SWEEP_FILE --out {out} "
-                            "--resume` runs it again") from None
+            _refuse_damaged(out, path, exc)
+
+
+def _refuse_damaged(out: Path, path: Path, exc: Exception) -> NoReturn:
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    raise UserError(f"{path}: damaged run file ({reason[:120]}); `run.py sweep SWEEP_FILE --out {out} "
+                    "--resume` runs it again") from None
+
+
+def _outcome_rows(out: Path, run_ids: list[str]) -> pd.DataFrame:
+    """run_id, name, value of every outcome row of the runs' files, in run order: one read of each file
+    (a file that cannot be read is refused as by `check_run_files_readable`), without pyarrow.dataset,
+    whose import alone costs more than reading a sweep's outcome rows."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    tables = []
+    for run_id in run_ids:
+        path = out / RUNS_DIR / f"{run_id}.parquet"
+        try:
+            table = pq.ParquetFile(path).read(columns=["run_id", "kind", "name", "value"])
+        except (OSError, ValueError) as exc:
+            _refuse_damaged(out, path, exc)
+        rows = table.filter(pc.equal(table.column("kind"), "outcome")).select(["run_id", "name", "value"])
+        tables.append(rows.replace_schema_metadata(None))  # each file's pandas metadata names its own task
+    return pa.concat_tables(tables, promote_options="default").to_pandas()
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
@@ -124,19 +148,14 @@ def build_results(out: Path, manifest: dict[str, Any]) -> pd.DataFrame:
     """One row per finished run and outcome: run_id, point, replicate, seed, parameters, outcome, metric,
     statistic, last_weeks, value. Sorted by run id, then outcome order; reads only the outcome rows."""
     import pandas as pd
-    import pyarrow.compute as pc
-    import pyarrow.dataset as ds
 
     outcomes = manifest["outcomes"]
     order = {o["name"]: i for i, o in enumerate(outcomes)}
     design = design_table(manifest)
     known = set(design["run_id"])
     ids = sorted(completed_run_ids(out) & known)
-    check_run_files_readable(out, ids)
     if ids:
-        dataset = ds.dataset([str(out / RUNS_DIR / f"{i}.parquet") for i in ids], format="parquet")
-        table = dataset.to_table(columns=["run_id", "name", "value"], filter=pc.field("kind") == "outcome")
-        values = table.to_pandas()
+        values = _outcome_rows(out, ids)
         values["run_id"] = values["run_id"].astype(str)
         values["name"] = values["name"].astype(str)
     else:
