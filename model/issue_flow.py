@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.resident import sums_by_household
-from model.arrays import clip
+from model.arrays import clip, count_nonzero
 from model.domains import INFRASTRUCTURE, KIND_DOMAIN, PROPERTY, kind_hours, kind_shares
 from model.issues import FIRM, NO_WEEK, SO_DOMAIN_KIND, route
 from model.protocol import StreetModel
@@ -100,18 +100,18 @@ class IssueFlow:
         # the finds, without sorting or set operations
         found = rng.random(rest.size) < p["base_discovery_prob"] + lv.discovery_prob_extra
         m.grid_worker_found = _NO_ROWS
-        if lv.grid_worker_hours.any():
+        if count_nonzero(lv.grid_worker_hours):
             unfound = (~found).nonzero()[0]
             picked = np.sort(unfound[self._pick_per_grid(rest[unfound], lv.grid_worker_hours / lv.grid_hours_per_find)])
             # grid workers find issues before residents complain (未诉先办), grid_hours_per_find each
             m.grid_worker_found = rest[picked]
             found[picked] = True
         patrols = self.volunteer_patrol_hours()
-        if p["patrol_finds_per_hour"] > 0 and patrols.any():
+        if p["patrol_finds_per_hour"] > 0 and count_nonzero(patrols):
             unfound = (~found).nonzero()[0]
             found[unfound[self._pick_per_grid(rest[unfound], p["patrol_finds_per_hour"] * patrols)]] = True
         iss.surface(rest.compress(found), m.week, by_household=False)
-        iss.week_events.discovered += int(np.count_nonzero(found))  # mechanisms may have found some already this week
+        iss.week_events.discovered += count_nonzero(found)  # mechanisms may have found some already this week
         still = rest.compress(~found)
         iss.expire(still[iss.expires[still] <= m.week], were_open=False)  # work_queues drops them from `active`
 
@@ -216,7 +216,7 @@ class IssueFlow:
         surfaced = iss.surfaced.take(open_rows)  # age = week − surfaced, compared as surfaced weeks
         given_up = m.week - p["open_expiry_weeks"]
         old = surfaced <= given_up
-        if old.any():
+        if count_nonzero(old):
             iss.expire(open_rows.compress(old), were_open=True)
         overdue = open_rows.compress((surfaced < m.week - p["escalation_weeks"]) & (surfaced > given_up)
                                      & (iss.holder.take(open_rows) != m.holders.street))
@@ -244,7 +244,7 @@ class IssueFlow:
         factor = 1.0 - loss
         for holder in (iss.holder.take(rows), iss.partner.take(rows)):
             firm = h.kind.take(holder) == FIRM
-            at_firm = int(np.count_nonzero(firm))
+            at_firm = count_nonzero(firm)
             # trust in the firm for passes where this end is the firm, in the community for the others;
             # often every pass is at a firm, or none is
             for trust, count, at in ((hh.trust_property, at_firm, True), (hh.trust_community, who.size - at_firm, False)):
@@ -324,8 +324,8 @@ class IssueFlow:
         on_time = wait <= expect
         np.add.at(hh.resolved_recent, iss.household.take(done.compress(on_time)), 1.0)
         mine_done = mine[: done.size]  # the given-up ones are never resolved, nor on time
-        self._log_hotline_closures(mine_outcomes, int(np.count_nonzero(mine_done)),
-                                   int(np.count_nonzero(wait.compress(mine_done) <= p["ontime_limit_weeks"])))
+        self._log_hotline_closures(mine_outcomes, count_nonzero(mine_done),
+                                   count_nonzero(wait.compress(mine_done) <= p["ontime_limit_weeks"]))
 
     def _log_hotline_closures(self, outcomes: np.ndarray, resolved: int, on_time: int) -> None:
         """This week's closures of household-reported issues, as a hotline's records count them:
@@ -337,6 +337,6 @@ class IssueFlow:
         m = self.model
         p = m.p
         rating = outcomes + m.rng.normal(0.0, p["hotline_rating_noise"], outcomes.size)
-        rated_ok = np.count_nonzero(rating >= p["hotline_rating_threshold"])
+        rated_ok = count_nonzero(rating >= p["hotline_rating_threshold"])
         satisfied = rated_ok + p["hotline_unrecorded_unsatisfied"] * (outcomes.size - rated_ok)
         m.hotline_log[m.week % len(m.hotline_log)] = (outcomes.size, resolved, satisfied, on_time)  # a row a week, last 4

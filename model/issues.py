@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.arrays import count_nonzero
 from model.domains import CARE, CULTURE, DISPUTE, ENVIRONMENT, INFRASTRUCTURE, PROPERTY, SAFETY
 
 __all__ = ["IssueTable", "Holders", "LATENT", "OPEN", "RESOLVED", "EXPIRED", "RC", "FIRM", "SO", "STREET", "OC"]
@@ -292,7 +293,7 @@ class IssueTable:
     def escalate(self, rows: np.ndarray, street: int) -> None:
         if rows.size == 0:
             return
-        fresh = rows.size - int(np.count_nonzero(self.escalated.take(rows)))  # escalated for the first time
+        fresh = rows.size - count_nonzero(self.escalated.take(rows))  # escalated for the first time
         self.holder[rows] = street
         self.escalated[rows] = True
         self.escalations_total += fresh
