@@ -98,8 +98,8 @@ class GridManagement(Mechanism):
         able = minor[model.rng.random(minor.size) < share]
         if able.size == 0:
             return
-        grid = iss.grid[able].astype(np.int64)
-        order = np.argsort(grid, kind="stable")
+        grid = iss.grid[able]
+        order = grid.argsort(kind="stable")
         able, grid = able[order], grid[order]
         need = iss.remaining[able]
         done = _group_cumsum_before(grid, need) + need <= np.maximum(hours, 0.0)[grid]

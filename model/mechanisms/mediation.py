@@ -75,12 +75,14 @@ class Mediation(Mechanism):
         latent = iss.latent_rows()
         latent = latent[iss.kind[latent] == DISPUTE]
         latent = latent[model.rng.permutation(latent.size)]
-        comm = iss.community[latent]
-        if model.layout.n_communities > 1:  # by community, in the drawn order within each
+        if model.layout.n_communities == 1:  # the first ones drawn
+            found = np.sort(latent[: int(self.screens)])
+        else:  # by community, in the drawn order within each
+            comm = iss.community[latent]
             order = comm.astype(np.uint16 if model.layout.n_communities <= 1 << 16 else np.int64).argsort(kind="stable")
             latent, comm = latent[order], comm[order]
-        rank = np.arange(latent.size) - np.searchsorted(comm, comm)
-        found = np.sort(latent[rank < self.screens])
+            rank = np.arange(latent.size) - np.searchsorted(comm, comm)
+            found = np.sort(latent[rank < self.screens])
         iss.surface(found, model.week, by_household=False)
         iss.week_events.discovered += found.size
 

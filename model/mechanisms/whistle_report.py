@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from model.domains import INFRASTRUCTURE
 from model.mechanisms.base import Mechanism, MechParam, oldest_within, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
+
+#: From this many open issues on, the whistle first looks among the oldest weeks' issues only.
+_WINDOW_FROM = 8192
 
 
 @register
@@ -63,6 +68,10 @@ class WhistleReport(Mechanism):
                   prior=Prior.uniform(200.0, 1000.0)),
     )
 
+    def __init__(self, model: StreetModel, values: dict) -> None:
+        super().__init__(model, values)
+        self.window_weeks = 1  # oldest weeks whose due issues filled the room last time (many open issues)
+
     def _hours(self, model: StreetModel) -> float:
         return per_1000(self.p["priority_hours"], model.layout.n_households)
 
@@ -86,15 +95,45 @@ class WhistleReport(Mechanism):
         if room <= 0:
             return
         surfaced = iss.surfaced[rows]
-        age = model.week - surfaced
-        beyond = iss.cross[rows] & ((iss.kind[rows] == INFRASTRUCTURE) | (iss.partner[rows] == street))
-        due = (beyond | (age > p["escalation_weeks"])) & ~whistled & (age < model.p["open_expiry_weeks"])
-        cand = rows.compress(due)
-        # oldest first (ties: rows ascending), as long as the departments' room lasts
-        take = oldest_within(cand, surfaced.compress(due), iss.remaining[cand], room)
+        take = self._oldest_due_in_window(model, rows, surfaced, whistled, room) if rows.size >= _WINDOW_FROM else None
+        if take is None:
+            take = self._oldest_due(model, rows, surfaced, whistled, room)[0]
         iss.escalate(take, street)
         iss.whistled[take] = True
         iss.partner[take] = -1  # departments that report take it over: no passing on
+
+    def _oldest_due(self, model: StreetModel, rows: np.ndarray, surfaced: np.ndarray, whistled: np.ndarray,
+                    room: float) -> tuple[np.ndarray, int]:
+        """The open `rows` due for the whistle taken oldest first (ties: rows ascending) as long as
+        the departments' room lasts, and how many were due."""
+        iss, p = model.issues, self.p
+        age = model.week - surfaced
+        beyond = iss.cross[rows] & ((iss.kind[rows] == INFRASTRUCTURE) | (iss.partner[rows] == model.holders.street))
+        due = (beyond | (age > p["escalation_weeks"])) & ~whistled & (age < model.p["open_expiry_weeks"])
+        cand = rows.compress(due)
+        return oldest_within(cand, surfaced.compress(due), iss.remaining[cand], room), cand.size
+
+    def _oldest_due_in_window(self, model: StreetModel, rows: np.ndarray, surfaced: np.ndarray,
+                              whistled: np.ndarray, room: float) -> np.ndarray | None:
+        """`_oldest_due` looked for among the issues of the oldest weeks only (many open issues):
+        once a due issue of the window does not fit, none after it does (remaining hours are
+        never below 0), and the later weeks' issues all come after it. None when the window,
+        widened up to half the weeks open issues span, never leaves a due issue out."""
+        iss = model.issues
+        if iss.remaining[: iss.size].min() < 0.0:
+            return None
+        first = int(surfaced.min())
+        span = model.week - first + 1
+        weeks = self.window_weeks
+        while 2 * weeks <= span:
+            inside = surfaced < first + weeks
+            take, due = self._oldest_due(model, rows.compress(inside), surfaced.compress(inside),
+                                         whistled.compress(inside), room)
+            if take.size < due:
+                self.window_weeks = weeks
+                return take
+            weeks *= 2
+        return None
 
     def resolution(self, model: StreetModel) -> None:
         iss, hh = model.issues, model.households
