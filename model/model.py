@@ -370,8 +370,11 @@ class CoGovernanceModel(mesa.Model):
         if lv.party_role_model > 0:
             # an active Party-member neighbour counts as (1 + party_role_model) neighbours: a weighted
             # share, so it stays in [0, 1] and equals the plain share where no Party member is active
-            extra = lv.party_role_model * self.network.neighbour_share(seen & hh.party_member)
-            nbr = (nbr + extra) / (1.0 + extra)
+            extra = self.network.neighbour_share(seen & hh.party_member)
+            extra *= lv.party_role_model
+            nbr = np.add(nbr, extra)
+            extra += 1.0
+            nbr /= extra  # (nbr + extra) / (1 + extra), without two temporary arrays
         prob = hh.participation_probability(p, nbr, self.mobilisation_h, lv.volunteer_reward_yuan,
                                             lv.participation_cost_delta)
         volunteers = self._ration(rng.random(lay.n_households) < prob, slots)

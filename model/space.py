@@ -121,7 +121,11 @@ class SocialNetwork:
         total = np.subtract(np.add.reduce(by_building, axis=1, dtype=count)[:, None], by_building,
                             dtype=count).reshape(-1)
         if self._tie_rows is not None:
-            total += np.add.reduce(own.take(self._tie_rows, mode="wrap"), axis=0, dtype=count)
+            ties = own.take(self._tie_rows, mode="wrap")  # (k < 8, n) zeros and ones
+            tied = ties[0]
+            for row in ties[1:]:
+                tied = tied + row  # bytes: at most k < 8, no overflow; cheaper than a reduction with a cast
+            total += tied
         elif self.k:
             total += np.add.reduce(own[self.ties], axis=1, dtype=count)
         return np.divide(total, max(self.degree, 1), dtype=np.float64)
