@@ -132,16 +132,16 @@ def oldest_within(rows: np.ndarray, surfaced: np.ndarray, need: np.ndarray, room
         first = surfaced.min()
         by_week = np.bincount(surfaced - first, weights=need)
         # the weeks whose cumulative total is within room (up to rounding), the week past it, a spare
-        last = first + int(np.cumsum(by_week).searchsorted(room, side="right")) + 1
+        last = first + int(by_week.cumsum().searchsorted(room, side="right")) + 1
         inside = surfaced <= last
         if not inside.all():
             part = surfaced[inside]
             order = part.argsort(kind="stable")
-            total = np.cumsum(need[inside][order])
+            total = need[inside][order].cumsum()
             if total[-1] > room:  # the rows left out come later and cannot fit either
                 return rows[inside][order][total <= room]
     order = surfaced.argsort(kind="stable")
-    return rows[order][np.cumsum(need[order]) <= room]
+    return rows[order][need[order].cumsum() <= room]
 
 
 def oldest_first(groups: np.ndarray, surfaced: np.ndarray) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.arrays import count_nonzero
 from model.domains import CARE, CULTURE, DISPUTE, ENVIRONMENT, SAFETY
 from model.issues import _group_cumsum_before
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
@@ -104,8 +105,8 @@ class GridManagement(Mechanism):
         need = iss.remaining[able]
         done = _group_cumsum_before(grid, need) + need <= np.maximum(hours, 0.0)[grid]
         iss.resolve(able[done], model.week)
-        self.settled_total += int(np.count_nonzero(done))
-        self.hours_settling_total += float(need[done].sum())
+        self.settled_total += count_nonzero(done)
+        self.hours_settling_total += float(np.add.reduce(need[done]))
 
     def weekly_cost(self, model: StreetModel) -> float:
         """Wages of every grid worker in the street."""

@@ -91,7 +91,8 @@ class Hotline(Mechanism):
         if quota <= 0:
             new = new[:0]
         elif new.size > quota:
-            new = np.sort(new[model.rng.permutation(new.size)[:quota]])
+            new = new[model.rng.permutation(new.size)[:quota]]
+            new.sort()
         iss.hotline[new] = True
         reported = iss.week_events.reported
         self.taken_share = coverage(float(new.size), float(reported)) if reported else self.taken_share
@@ -112,7 +113,7 @@ class Hotline(Mechanism):
             return
         backlog = np.bincount(hold, weights=iss.remaining[rows], minlength=h.n)
         backlog[self.owners_committees] = 0.0
-        total = backlog.sum()
+        total = np.add.reduce(backlog)
         if total <= 0:
             return
         used = min(budget, total)

@@ -76,13 +76,15 @@ class Mediation(Mechanism):
         latent = latent[iss.kind[latent] == DISPUTE]
         latent = latent[model.rng.permutation(latent.size)]
         if model.layout.n_communities == 1:  # the first ones drawn
-            found = np.sort(latent[: int(self.screens)])
+            found = latent[: int(self.screens)].copy()  # latent_rows is shared: sort a copy
+            found.sort()
         else:  # by community, in the drawn order within each
             comm = iss.community[latent]
             order = comm.astype(np.uint16 if model.layout.n_communities <= 1 << 16 else np.int64).argsort(kind="stable")
             latent, comm = latent[order], comm[order]
             rank = np.arange(latent.size) - np.searchsorted(comm, comm)
-            found = np.sort(latent[rank < self.screens])
+            found = latent[rank < self.screens]
+            found.sort()
         iss.surface(found, model.week, by_household=False)
         iss.week_events.discovered += found.size
 

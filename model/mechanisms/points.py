@@ -125,14 +125,14 @@ class Points(Mechanism):
                           + hh.reported_now[who] * p["points_per_report"])
             earned = np.zeros(hh.n)  # the street's totals add every household's points, as they always did
             earned[who] = earned_who
-            issued = earned.sum()
+            issued = np.add.reduce(earned)
             total_yuan = issued * p["exchange_value"]
             budget = per_1000(p["budget_per_week"], model.layout.n_households) * model.budget_factor()
             self.funded_fraction = min(1.0, budget / total_yuan) if total_yuan > 0 else float(budget > 0)
             if self.funded_fraction != 1.0:  # the budget pays a share of the points earned
                 earned_who *= self.funded_fraction
                 earned[who] = earned_who
-                issued = earned.sum()
+                issued = np.add.reduce(earned)
             hh.points += earned  # every household (+0 for most): cheaper than a gather and a scatter
             issued = float(issued)
             model.points_issued_week += issued

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.arrays import clip
 from model.calendar import WEEKS_PER_QUARTER
 from model.issues import FIRM
 from model.mechanisms.base import Mechanism, MechParam, register
@@ -84,7 +85,8 @@ class RedBlackList(Mechanism):
         self.rectify_added = np.zeros(g)
         self.replaced = 0
         self.since = np.zeros(g, dtype=np.int64)  # week the current firm was first seen in place
-        self.was_present = np.array([f.present for f in model.firms])
+        self.present_list = [f.present for f in model.firms]
+        self.was_present = np.array(self.present_list)
         self.at_firm = model.holders.kind == FIRM  # by holder (fixed for the run)
 
     def resolution(self, model: StreetModel) -> None:
@@ -99,18 +101,22 @@ class RedBlackList(Mechanism):
         surfaced = iss.surfaced[done]
         start = np.where(surfaced >= 0, surfaced, iss.created[done])
         wait = (model.week - start).astype(np.float64)
-        outcome = np.clip(1.0 - 0.5 * np.maximum(0.0, wait - expect) / expect, 0.0, 1.0)
+        outcome = 1.0 - 0.5 * np.maximum(0.0, wait - expect) / expect
+        clip(outcome, 0.0, 1.0, out=outcome)
         grid = iss.grid[done]
         n = model.layout.n_grids
         self.outcome_sum += np.bincount(grid, weights=outcome, minlength=n)  # + 0 for each given up
         self.outcome_n += np.bincount(grid, minlength=n) + np.bincount(iss.grid[failed], minlength=n)
 
     def observe(self, model: StreetModel) -> None:
-        present = np.array([f.present for f in model.firms])
-        self.since[present & ~self.was_present] = model.week
-        self.was_present = present
+        present_now = [f.present for f in model.firms]
+        if present_now != self.present_list:  # a firm came or left: note since when the new ones are in place
+            present = np.array(present_now)
+            self.since[present & ~self.was_present] = model.week
+            self.was_present, self.present_list = present, present_now
         if model.week % WEEKS_PER_QUARTER != 0:
             return
+        present = self.was_present
         p, lv = self.p, model.levers
         resolution = np.where(self.outcome_n > 0, self.outcome_sum / np.maximum(self.outcome_n, 1), 0.5)
         survey = np.where(np.isnan(model.survey_by_grid), resolution, model.survey_by_grid)  # unsampled: resolution only

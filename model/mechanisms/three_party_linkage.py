@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.arrays import count_nonzero
 from model.issues import STREET, _group_cumsum_before
 from model.mechanisms.base import Mechanism, MechParam, oldest_first, per_1000, register
 from model.priors import Prior
@@ -106,8 +107,8 @@ class ThreePartyLinkage(Mechanism):
         h.capacity[self.oc_ids] -= np.where(has_oc, oc, 0.0)
         pool = firm + rc + oc
         held = pool > 0
-        if held.any():
-            self.hours_spent_total += float(pool.sum())
+        if count_nonzero(held):
+            self.hours_spent_total += float(np.add.reduce(pool))
             rows = iss.open_rows()
             rows = rows.compress(iss.cross[rows])
             grid = iss.grid[rows]
@@ -121,11 +122,11 @@ class ThreePartyLinkage(Mechanism):
                 hours = pool[grid]
                 done = before + need <= hours
                 iss.resolve(rows[done], model.week)
-                self.settled_total += int(np.count_nonzero(done))
+                self.settled_total += count_nonzero(done)
                 left = ~done
                 partial = left & (before < hours)
                 iss.remaining[rows[partial]] -= hours[partial] - before[partial]
                 tabled = rows[left]
                 chance = self.agree_chance[grid[left]]
                 iss.partner[tabled[model.rng.random(tabled.size) < chance]] = -1
-        self.cost_this_week = p["cost_per_meeting"] * int(np.count_nonzero(held))
+        self.cost_this_week = p["cost_per_meeting"] * count_nonzero(held)

@@ -90,7 +90,7 @@ class WhistleReport(Mechanism):
             return
         rows = iss.open_rows()
         whistled = iss.whistled[rows]
-        backlog = float(iss.remaining[rows.compress(whistled)].sum())
+        backlog = float(np.add.reduce(iss.remaining[rows.compress(whistled)]))
         room = hours * p["sla_weeks"] - backlog
         if room <= 0:
             return
