@@ -80,6 +80,35 @@ def _smallest(key: np.ndarray, q: int) -> np.ndarray:
     return take
 
 
+#: From this many crowded communities on, `_ration` finds every community's threshold first and compares
+#: all keys at once (`_smallest_by_block`); below it, community by community (`_smallest`). Same result.
+_MANY_CROWDED = 4
+
+
+def _smallest_by_block(key: np.ndarray, bounds: np.ndarray, quota: np.ndarray, crowded: np.ndarray) -> np.ndarray:
+    """`_smallest` in every block listed in `crowded` (block c is ``key[bounds[c]:bounds[c + 1]]``, its
+    quota ``quota[c]``), every key of the other blocks, as one mask. One partition per crowded block finds
+    its quota-th smallest key, and one comparison of all keys with their block's keeps those up to it:
+    exactly the quota where that key occurs once in the block; blocks where it occurs more often (equal
+    keys) are redone with `_smallest`, which takes equal keys by position."""
+    threshold = np.full(bounds.size - 1, np.inf)
+    for c, q in zip(crowded.tolist(), quota.take(crowded).tolist(), strict=True):
+        q = int(q)
+        if q <= 0:
+            threshold[c] = -np.inf
+            continue
+        block = key[bounds[c]:bounds[c + 1]].copy()
+        block.partition(q - 1)
+        threshold[c] = block[q - 1]
+    keep = key <= threshold.repeat(bounds[1:] - bounds[:-1])
+    kept = np.zeros(keep.size + 1, dtype=np.intp)
+    np.cumsum(keep, out=kept[1:])
+    for c in ((kept[bounds[1:]] - kept[bounds[:-1]]) > quota).nonzero()[0].tolist():
+        lo, hi = bounds[c], bounds[c + 1]
+        keep[lo:hi] = _smallest(key[lo:hi], int(quota[c]))
+    return keep
+
+
 def resolve_parameters(scenario: Any = "baseline", overrides: dict[str, Any] | None = None,
                        where: str = "CoGovernanceModel",
                        how_to_enable: str = PYTHON_SWITCH) -> tuple[Any, dict[str, Any]]:
@@ -428,6 +457,8 @@ class CoGovernanceModel(mesa.Model):
         crowded = ((bounds[1:] - bounds[:-1]) > quota).nonzero()[0]
         if crowded.size == 0:
             return idx
+        if crowded.size >= _MANY_CROWDED:
+            return idx[_smallest_by_block(key, bounds, quota, crowded)]
         keep = np.ones(idx.size, dtype=bool)
         for c in crowded.tolist():
             lo, hi = bounds[c], bounds[c + 1]

@@ -15,7 +15,7 @@ from agents.resident import sigmoid, sums_by_household
 from model.arrays import clip
 from model.domains import DOMAINS
 from model.issues import LATENT, OPEN
-from model.model import CoGovernanceModel, _smallest
+from model.model import CoGovernanceModel, _smallest, _smallest_by_block
 from model.reporters import (
     REPORTER_GROUPS,
     REPORTERS,
@@ -108,6 +108,26 @@ def test_morans_i_with_known_weights_equals_computing_them() -> None:
     assert _bits(morans_i_by_building(x, building, 30, w_total)) == _bits(morans_i_by_building(x, building, 30))
     clustered = np.repeat((np.arange(30) % 2).astype(np.float64), 8)
     assert morans_i_by_building(clustered, building, 30) == pytest.approx(1.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.floats(0.0, 1.3)), min_size=1, max_size=12), st.integers(0, 2**31),
+       st.booleans())
+def test_rationing_many_communities_at_once_takes_what_each_takes_alone(blocks: list, seed: int, ties: bool) -> None:
+    """With many crowded communities the quotas are found by one threshold per community and one comparison
+    (`_smallest_by_block`): the same households as the first quota of a stable argsort in each community."""
+    rng = np.random.default_rng(seed)
+    sizes = np.array([b[0] for b in blocks])
+    bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
+    key = rng.choice([0.1, 0.2, 0.5], bounds[-1]) if ties else rng.random(bounds[-1])
+    quota = np.floor(sizes * np.array([b[1] for b in blocks]))
+    crowded = (sizes > quota).nonzero()[0]
+    expected = np.ones(key.size, dtype=bool)
+    for c in crowded:
+        block = np.zeros(sizes[c], dtype=bool)
+        block[key[bounds[c]:bounds[c + 1]].argsort(kind="stable")[: int(quota[c])]] = True
+        expected[bounds[c]:bounds[c + 1]] = block
+    assert np.array_equal(_smallest_by_block(key, bounds, quota, crowded), expected)
 
 
 def test_reporter_groups_record_what_each_reporter_reports_alone() -> None:
