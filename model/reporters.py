@@ -104,9 +104,9 @@ _GINI_WEIGHTS: dict[int, np.ndarray] = {}
 
 def sorted_unit(x: np.ndarray) -> np.ndarray:
     """``np.sort(x)`` bit for bit, faster for values in [0, 1] (any others still come out sorted, only
-    slower): households are first put in order of a 16-bit (up to 16,384 values) or 32-bit fixed-point
-    key by numpy's radix sort (``argsort(kind="stable")`` of 16-bit integers; for 32 bits ``lexsort`` of
-    the two halves), which leaves only values that share a key out of order, and a final stable sort (timsort, which
+    slower): households are first put in order of a 16-bit (up to 16,384 values) or 24-bit fixed-point
+    key by numpy's radix sort (``argsort(kind="stable")`` of 16-bit integers; for 24 bits ``lexsort`` of
+    its 16- and 8-bit parts), which leaves only values that share a key out of order, and a final stable sort (timsort, which
     finishes nearly sorted input in about one pass) puts those right. A sorted array of numbers is the
     same whichever way it was found, so the result is ``np.sort(x)``'s (up to where −0 and 0 stand among
     equal zeros, which np.sort leaves unspecified too, and which changes no sum of products of them)."""
@@ -114,9 +114,9 @@ def sorted_unit(x: np.ndarray) -> np.ndarray:
         key = np.multiply(x, 65535.0).astype(np.uint16)
         nearly = x.take(key.argsort(kind="stable"))
     else:
-        key32 = np.multiply(x, 4294967295.0).astype(np.uint32)
-        # by the high half, then the low half: np.lexsort sorts each 16-bit half by radix, in C
-        nearly = x.take(np.lexsort((key32.astype(np.uint16), np.right_shift(key32, 16).astype(np.uint16))))
+        key24 = np.multiply(x, 16777215.0).astype(np.uint32)
+        # by the high 16 bits, then the low 8: np.lexsort radix-sorts each (one byte pass for the 8 bits)
+        nearly = x.take(np.lexsort((key24.astype(np.uint8), np.right_shift(key24, 8).astype(np.uint16))))
     nearly.sort(kind="stable")
     return nearly
 
