@@ -245,6 +245,8 @@ class IssueTable:
 
     # -- flow operations -----------------------------------------------------------------------
     def surface(self, rows: np.ndarray, week: int, by_household: bool) -> None:
+        if by_household:
+            self.week_events.reported_rows.append(rows)
         self.status[rows] = OPEN
         self._latent = self._open = None
         self.surfaced[rows] = week
@@ -370,11 +372,12 @@ class WeekEvents:
         self.escalations = 0
         self.new = 0
         self.reported = 0
+        self.reported_rows: list[np.ndarray] = []  # rows their households reported this week
         self.discovered = 0
 
     def forget_rows(self) -> None:
         """Drop the row lists (their rows were renumbered) and keep the counts."""
-        self.resolved, self.expired_open, self.passed = [], [], []
+        self.resolved, self.expired_open, self.passed, self.reported_rows = [], [], [], []
 
     def resolved_rows(self) -> np.ndarray:
         return _joined(self.resolved)
@@ -384,6 +387,13 @@ class WeekEvents:
 
     def expired_open_rows(self) -> np.ndarray:
         return _joined(self.expired_open)
+
+    def household_reported_rows(self) -> np.ndarray:
+        """The rows households reported this week (surfaced with ``by_household``), ascending."""
+        parts = self.reported_rows
+        if len(parts) > 1:
+            parts[:] = [np.sort(np.concatenate(parts))]
+        return _joined(parts)
 
 
 def _joined(parts: list[np.ndarray]) -> np.ndarray:

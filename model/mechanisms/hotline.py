@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.issues import OC
+from model.issues import OC, OPEN
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
@@ -85,8 +85,8 @@ class Hotline(Mechanism):
     def issues_route(self, model: StreetModel) -> None:
         """The operators take this week's household reports, as many as their hours allow."""
         iss = model.issues
-        new = iss.open_rows()
-        new = new[(iss.surfaced[new] == model.week) & iss.by_household[new]]
+        new = iss.week_events.household_reported_rows()  # reported this week (ascending), if still open
+        new = new.compress(iss.status[new] == OPEN)
         quota = int(self._operator_hours(model) / self.p["hours_per_report"])
         if quota <= 0:
             new = new[:0]
