@@ -418,15 +418,40 @@ def test_unreachable_scheduler_is_one_line_exit_2_nothing_written(tmp_path, caps
     assert not (tmp_path / "out").exists()
 
 
-def test_budget_is_checked_within_a_generation_and_resume_does_not_redo_it(tmp_path):
-    method = TINY_METHOD.replace("max_simulations = 64", "max_simulations = 36\nquantile = 0.2")
-    path = write_calibration(tmp_path / "in", method=method, fixed=COLD)
+def _budget_method(budget: int, quantile: float) -> str:
+    return (f"[method]\npopulation = 20\nseeds_per_particle = 2\nmax_simulations = {budget}\nmax_generations = 3\n"
+            f"predictive_draws = 10\nquantile = {quantile}\n")
+
+
+def test_a_generation_the_budget_cuts_short_is_kept_as_a_smaller_weighted_population(tmp_path):
+    path = write_calibration(tmp_path / "in", method=_budget_method(80, 0.5), fixed=COLD)
+    first = run_calibration(path, tmp_path / "out", jobs=2, progress=False)
+    result = first["result"]
+    assert result.simulations == 80 and result.discarded_simulations == 0  # the whole budget, all of it kept
+    last = result.last
+    assert last.index == 1 and last.partial and 10 <= len(last.weights) < 20  # at least half the population
+    assert last.weights.sum() == pytest.approx(1.0) and (last.weights > 0).all()
+    assert (last.distances <= last.tolerance).all()
+    assert "ran out during generation 1" in result.stop_reason and "final population" in result.stop_reason
+    assert len(pd.read_parquet(tmp_path / "out" / "posterior.parquet")) == len(last.weights)
+    assert "(budget ran out)" in (tmp_path / "out" / "report.md").read_text()
+    assert json.loads((tmp_path / "out" / "calibration.json").read_text())["generations"][-1]["partial"] is True
+    # killed after generation 0 and resumed: the same smaller final generation, bit for bit
+    run_calibration(path, tmp_path / "killed", jobs=1, progress=False, stop_after=1)
+    again = run_calibration(path, tmp_path / "killed", jobs=1, progress=False, resume=True)
+    assert again["result"].stop_reason == result.stop_reason and again["result"].simulations == 80
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "killed" / "posterior.parquet"),
+                                  outputs_posterior(first), check_exact=True)
+
+
+def test_a_generation_that_cannot_reach_half_the_population_is_not_kept_and_resume_does_not_redo_it(tmp_path):
+    path = write_calibration(tmp_path / "in", method=_budget_method(80, 0.01), fixed=COLD)
     first = run_calibration(path, tmp_path / "out", jobs=1, progress=False)
     result = first["result"]
-    assert result.simulations <= 36  # never past the budget, not even within a generation
-    # generation 1's acceptance rate showed it could not finish: it stopped, and its runs were not kept
-    assert "would not complete generation 1" in result.stop_reason and result.discarded_simulations > 0
-    assert len(result.generations) == 1
+    assert result.simulations <= 80  # never past the budget, not even within a generation
+    # generation 1 accepted too few for a final population: it stopped, and its runs were not kept
+    assert "would not give generation 1" in result.stop_reason and result.discarded_simulations > 0
+    assert len(result.generations) == 1 and not result.last.partial
     again = run_calibration(path, tmp_path / "out", jobs=1, progress=False, resume=True)
     assert again["result"].stop_reason == result.stop_reason
     assert again["result"].simulations == result.simulations

@@ -20,9 +20,12 @@ that the posterior is the same, bit for bit, for any number of workers.
   observed week at which the observations known so far already exceed ε_t; exact (the same particles are
   accepted), and a stopped run still counts one run of the budget, so batch sizes do not change.
 - Stops at ``max_generations``, when ε ≤ ``min_tolerance``, when a generation accepts less than
-  ``min_acceptance_rate``, or when the simulation budget cannot complete another generation. The budget
-  is checked before every batch too: a generation whose acceptance rate so far (at first: the previous
-  generation's) says it would overrun the budget is stopped and not kept.
+  ``min_acceptance_rate``, or when the simulation budget is spent. A generation starts only if the budget
+  left would complete it at the previous generation's acceptance rate. If its own rate is lower and the
+  budget runs out first, the particles it accepted (in proposal order, from every proposal considered) are
+  kept as a smaller final population with the usual importance weights, provided they are at least
+  ``MIN_FINAL_SHARE`` of the population; it is abandoned (its runs not kept) as soon as the rate seen says
+  it cannot reach that many. The budget is never exceeded, not even within a generation.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ from storage.outputs import atomic_write
 
 __all__ = [
     "Generation", "AbcResult", "run_abc", "load_generations", "weighted_quantile", "weighted_cov",
-    "GENERATIONS_DIR", "MAX_TRIES", "RETRIES",
+    "GENERATIONS_DIR", "MAX_TRIES", "MIN_FINAL_SHARE", "RETRIES", "min_final_population",
 ]
 
 GENERATIONS_DIR = "generations"
@@ -54,6 +57,9 @@ MAX_TRIES = 100
 #: a model run that raises (or whose worker dies) is run again this many times before the calibration stops
 RETRIES = 1
 MIN_SIGMA = 1e-9
+#: a generation the budget cuts short is kept (as a smaller final population) if it accepted this share of the
+#: population; with fewer it is not kept and the previous generation is the posterior
+MIN_FINAL_SHARE = 0.5
 
 
 @dataclass
@@ -75,6 +81,7 @@ class Generation:
     seed_sd: np.ndarray  # (M,) the model's seed-to-seed sd of each observation (from generation 0)
     run_weeks: int = 0  # weeks the runs simulated after the warm-up (less than simulations x weeks if stopped early)
     stopped_early: int = 0  # particles whose runs stopped early, certainly rejected (see `distance.EarlyRejection`)
+    partial: bool = False  # cut short by the budget: fewer particles than the population (then the last generation)
 
     @property
     def acceptance_rate(self) -> float:
@@ -94,7 +101,7 @@ class Generation:
             "seeds": self.seeds.tolist(), "proposals": self.proposals, "simulations": self.simulations,
             "batches": self.batches, "seconds": self.seconds, "sigma": self.sigma.tolist(),
             "seed_sd": self.seed_sd.tolist(), "acceptance_rate": self.acceptance_rate, "ess": self.ess,
-            "run_weeks": self.run_weeks, "stopped_early": self.stopped_early,
+            "run_weeks": self.run_weeks, "stopped_early": self.stopped_early, "partial": self.partial,
         }
 
     @classmethod
@@ -108,6 +115,7 @@ class Generation:
             simulations=int(data["simulations"]), batches=int(data["batches"]), seconds=float(data["seconds"]),
             sigma=np.array(data["sigma"], dtype=float), seed_sd=np.array(data["seed_sd"], dtype=float),
             run_weeks=int(data.get("run_weeks", 0)), stopped_early=int(data.get("stopped_early", 0)),
+            partial=bool(data.get("partial", False)),
         )
 
 
@@ -147,6 +155,11 @@ def weighted_cov(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     mean = w @ x
     centred = x - mean
     return np.atleast_2d((centred * w[:, None]).T @ centred)
+
+
+def min_final_population(population: int) -> int:
+    """The fewest accepted particles a generation cut short by the budget keeps as the final population."""
+    return max(2, math.ceil(MIN_FINAL_SHARE * population))
 
 
 def _kernel_cholesky(prev: Generation, prior_var: np.ndarray) -> np.ndarray:
@@ -309,16 +322,22 @@ class _Sampler:
         b = 0
         early = EarlyRejection(tolerance, self.observed, prev.sigma, self.fitted, self.obs_week) \
             if self.early_rejection and math.isfinite(tolerance) else None
+        n_min = min_final_population(n_pop)
+        if math.ceil(n_pop / max(prev.acceptance_rate, 1e-3)) * k > budget:
+            return None, 0  # would not complete even at the last generation's acceptance rate: not started
         while len(acc_theta) < n_pop:
             need = n_pop - len(acc_theta)
-            seen_rate = len(acc_theta) / considered if considered else prev.acceptance_rate
-            if spent + math.ceil(need / max(seen_rate, 1e-3)) * k > budget:
-                return None, spent  # expected to run out of budget: stop now rather than spend it for nothing
+            short = n_min - len(acc_theta)
+            if considered and short > 0 and \
+                    spent + math.ceil(short / max(len(acc_theta) / considered, 1e-3)) * k > budget:
+                return None, spent  # not even n_min at the rate seen so far: stop rather than spend it for nothing
             rate = len(acc_theta) / considered if considered else 0.5 * prev.acceptance_rate
             rate = max(rate, 0.01)
             size = int(min(max(math.ceil(1.1 * need / rate), 10, n_pop // 5), 10 * n_pop))
             size = min(size, (budget - spent) // k)
             if size <= 0:
+                if len(acc_theta) >= n_min:
+                    break  # the budget ran out: what was accepted is the (smaller) final population
                 return None, spent
             rng, seeds = self.batch_streams(g, b, size)
             theta, valid = self.propose(rng, size, prev, chol)
@@ -347,7 +366,7 @@ class _Sampler:
             index=g, tolerance=float(tolerance), particles=theta, weights=weights, distances=np.array(acc_dist),
             stats=np.array(acc_stats), seeds=np.array(acc_seeds, dtype=np.int64), proposals=considered,
             simulations=spent, batches=b, seconds=time.perf_counter() - started, sigma=prev.sigma,
-            seed_sd=prev.seed_sd, run_weeks=run_weeks, stopped_early=stopped_early,
+            seed_sd=prev.seed_sd, run_weeks=run_weeks, stopped_early=stopped_early, partial=len(acc_theta) < n_pop,
         )
         return gen, spent
 
@@ -420,9 +439,12 @@ def run_abc(spec: CalibrationSpec, out: Path, pool: WorkerPool | None, *, progre
             used += spent
             if gen is None:
                 discarded += spent
-                reason = (f"the simulation budget ({method.max_simulations}) would not complete generation {g} "
-                          f"at its acceptance rate; stopped" + (f" after {spent} of its runs (not kept)" if spent else
-                                                                  " before starting it"))
+                n_min = min_final_population(method.population)
+                reason = (f"the simulation budget ({method.max_simulations}) would not give generation {g} "
+                          f"the {n_min} accepted particles a final population needs, at the acceptance rate seen; "
+                          f"stopped after {spent} of its runs (not kept)" if spent else
+                          f"the simulation budget ({method.max_simulations}) would not complete generation {g} at the "
+                          "previous generation's acceptance rate; not started")
                 _write_budget_stop(out, g, reason, spent)
                 break
             _write_generation(out, gen)
@@ -453,6 +475,10 @@ def _read_budget_stop(out: Path, generations: int) -> dict[str, Any] | None:
 
 def _stop_reason(gens: list[Generation], method: Any, used: int) -> str:
     last = gens[-1]
+    if last.partial:
+        return (f"the simulation budget ({method.max_simulations}) ran out during generation {last.index}; the "
+                f"{len(last.weights)} particles it had accepted (of {method.population}; at least "
+                f"{min_final_population(method.population)} are kept) are the final population, properly weighted")
     if len(gens) >= method.max_generations:
         return f"reached max_generations ({method.max_generations})"
     if last.index > 0 and last.tolerance <= method.min_tolerance:

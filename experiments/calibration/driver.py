@@ -227,7 +227,7 @@ def _write_outputs(spec: CalibrationSpec, result: AbcResult, out: Path, particle
             {"generation": g.index, "tolerance": None if np.isinf(g.tolerance) else g.tolerance,
              "accepted": len(g.weights), "proposals": g.proposals, "acceptance_rate": g.acceptance_rate,
              "ess": g.ess, "simulations": g.simulations, "run_weeks": g.run_weeks, "stopped_early": g.stopped_early,
-             "seconds": round(g.seconds, 2)}
+             "partial": g.partial, "seconds": round(g.seconds, 2)}
             for g in result.generations
         ],
         "stop_reason": result.stop_reason,

@@ -265,12 +265,13 @@ def render_report(spec: CalibrationSpec, result: AbcResult, summary: pd.DataFram
     ]
     for g in result.generations:
         tol = "∞" if math.isinf(g.tolerance) else f"{g.tolerance:.3g}"
-        lines.append(f"| {g.index} | {tol} | {len(g.weights)} / {g.proposals} | {100 * g.acceptance_rate:.1f} % | "
+        short = " (budget ran out)" if g.partial else ""
+        lines.append(f"| {g.index} | {tol} | {len(g.weights)} / {g.proposals}{short} | {100 * g.acceptance_rate:.1f} % | "
                      f"{g.ess:.0f} | {g.simulations} | {g.seconds:.1f} |")
     lines += [
         "",
         f"Stopped: {result.stop_reason}. Model runs: {result.simulations} in the sampler"
-        + (f" ({result.discarded_simulations} of them in a generation that was not completed)" if result.discarded_simulations else "")
+        + (f" ({result.discarded_simulations} of them in a generation that was not kept)" if result.discarded_simulations else "")
         + f", {meta['predictive_runs']} posterior-predictive; wall time {meta['wall_seconds']:.0f} s "
         f"with {meta['workers']} worker(s)." + _early_line(spec, result),
         "",
