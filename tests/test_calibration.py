@@ -419,17 +419,17 @@ def test_unreachable_scheduler_is_one_line_exit_2_nothing_written(tmp_path, caps
 
 
 def _budget_method(budget: int, quantile: float) -> str:
-    return (f"[method]\npopulation = 20\nseeds_per_particle = 2\nmax_simulations = {budget}\nmax_generations = 3\n"
+    return (f"[method]\npopulation = 40\nseeds_per_particle = 2\nmax_simulations = {budget}\nmax_generations = 3\n"
             f"predictive_draws = 10\nquantile = {quantile}\n")
 
 
 def test_a_generation_the_budget_cuts_short_is_kept_as_a_smaller_weighted_population(tmp_path):
-    path = write_calibration(tmp_path / "in", method=_budget_method(80, 0.5), fixed=COLD)
+    path = write_calibration(tmp_path / "in", method=_budget_method(180, 0.5), fixed=COLD)
     first = run_calibration(path, tmp_path / "out", jobs=2, progress=False)
     result = first["result"]
-    assert result.simulations == 80 and result.discarded_simulations == 0  # the whole budget, all of it kept
+    assert result.simulations == 180 and result.discarded_simulations == 0  # the whole budget, all of it kept
     last = result.last
-    assert last.index == 1 and last.partial and 10 <= len(last.weights) < 20  # at least half the population
+    assert last.index == 1 and last.partial and 20 <= len(last.weights) < 40  # at least half the population
     assert last.weights.sum() == pytest.approx(1.0) and (last.weights > 0).all()
     assert (last.distances <= last.tolerance).all()
     assert "ran out during generation 1" in result.stop_reason and "final population" in result.stop_reason
@@ -439,16 +439,16 @@ def test_a_generation_the_budget_cuts_short_is_kept_as_a_smaller_weighted_popula
     # killed after generation 0 and resumed: the same smaller final generation, bit for bit
     run_calibration(path, tmp_path / "killed", jobs=1, progress=False, stop_after=1)
     again = run_calibration(path, tmp_path / "killed", jobs=1, progress=False, resume=True)
-    assert again["result"].stop_reason == result.stop_reason and again["result"].simulations == 80
+    assert again["result"].stop_reason == result.stop_reason and again["result"].simulations == 180
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "killed" / "posterior.parquet"),
                                   outputs_posterior(first), check_exact=True)
 
 
 def test_a_generation_that_cannot_reach_half_the_population_is_not_kept_and_resume_does_not_redo_it(tmp_path):
-    path = write_calibration(tmp_path / "in", method=_budget_method(80, 0.01), fixed=COLD)
+    path = write_calibration(tmp_path / "in", method=_budget_method(160, 0.02), fixed=COLD)
     first = run_calibration(path, tmp_path / "out", jobs=1, progress=False)
     result = first["result"]
-    assert result.simulations <= 80  # never past the budget, not even within a generation
+    assert result.simulations <= 160  # never past the budget, not even within a generation
     # generation 1 accepted too few for a final population: it stopped, and its runs were not kept
     assert "would not give generation 1" in result.stop_reason and result.discarded_simulations > 0
     assert len(result.generations) == 1 and not result.last.partial
