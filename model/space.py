@@ -116,7 +116,7 @@ class SocialNetwork:
         8-byte floats) and divided by the degree once, as `neighbour_mean` divides its float counts."""
         lay = self.layout
         count = np.int16 if self.degree < 32_768 else np.intp  # a household's neighbours at most
-        own = mask.view(np.uint8)
+        own = np.ascontiguousarray(mask, dtype=np.bool_).view(np.uint8)  # no copy for a boolean array
         by_building = own.reshape(lay.n_buildings, lay.households_per_building)
         total = np.subtract(np.add.reduce(by_building, axis=1, dtype=count)[:, None], by_building,
                             dtype=count).reshape(-1)
