@@ -102,18 +102,19 @@ class IssueFlow:
         m.grid_worker_found = _NO_ROWS
         if count_nonzero(lv.grid_worker_hours):
             unfound = (~found).nonzero()[0]
-            picked = np.sort(unfound[self._pick_per_grid(rest[unfound], lv.grid_worker_hours / lv.grid_hours_per_find)])
+            picked = np.sort(unfound.take(self._pick_per_grid(rest.take(unfound),
+                                                              lv.grid_worker_hours / lv.grid_hours_per_find)))
             # grid workers find issues before residents complain (未诉先办), grid_hours_per_find each
-            m.grid_worker_found = rest[picked]
+            m.grid_worker_found = rest.take(picked)
             found[picked] = True
         patrols = self.volunteer_patrol_hours()
         if p["patrol_finds_per_hour"] > 0 and count_nonzero(patrols):
             unfound = (~found).nonzero()[0]
-            found[unfound[self._pick_per_grid(rest[unfound], p["patrol_finds_per_hour"] * patrols)]] = True
+            found[unfound.take(self._pick_per_grid(rest.take(unfound), p["patrol_finds_per_hour"] * patrols))] = True
         iss.surface(rest.compress(found), m.week, by_household=False)
         iss.week_events.discovered += count_nonzero(found)  # mechanisms may have found some already this week
         still = rest.compress(~found)
-        iss.expire(still[iss.expires[still] <= m.week], were_open=False)  # work_queues drops them from `active`
+        iss.expire(still.compress(iss.expires.take(still) <= m.week), were_open=False)  # work_queues drops them from `active`
 
     def volunteer_patrol_hours(self) -> np.ndarray:
         """Volunteer patrol hours a week by compound: the patrol share of the volunteer hours of
@@ -132,16 +133,16 @@ class IssueFlow:
         whole = np.floor(expected).astype(np.int64)
         quota = whole + (m.rng.random(n_grids) < expected - whole)
         shuffled = m.rng.permutation(latent.size)
-        grid = m.issues.grid.take(latent.take(shuffled))
+        grid = m.issues.grid.take(latent).take(shuffled)
         # a stable sort by grid; as int16 (grids < 32768) numpy radix-sorts it, the same permutation
         srt = (grid.astype(np.int16) if n_grids < 32768 else grid).argsort(kind="stable")
-        shuffled, grid = shuffled.take(srt), grid.take(srt)
+        shuffled = shuffled.take(srt)
         # the first quota[g] of grid g's issues, which start where the grids before it end
         counts = np.bincount(grid, minlength=n_grids)
         end = np.add.accumulate(counts)
         end += quota
         end -= counts  # first row of the grid + its quota
-        return shuffled.compress(np.arange(shuffled.size) < end.take(grid))
+        return shuffled.compress(np.arange(shuffled.size) < end.repeat(counts))  # by grid, as sorted
 
     # 3 ------------------------------------------------------------------------------------
     def issues_route(self) -> None:
