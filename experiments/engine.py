@@ -186,16 +186,20 @@ def _exit_with_parent(parent_pid: int) -> None:
 
 
 def preload_modules(modules: tuple[str, ...] = PRELOAD) -> None:
-    """Import ``modules`` (default: the model) with the garbage collector paused, then freeze what exists
-    (`gc.freeze`). Importing the model makes about a million objects that live as long as the process:
-    collecting while they are made is wasted work (~10 % of the import), and so is walking them again
-    afterwards (the first collection after the pause would, ~0.03 CPU-s); frozen, they are never walked,
-    in this process or in workers forked from it. The garbage present before is collected first, so none
-    of it stays frozen; a call with nothing left to import does nothing. A driver calls this before anything else imports the model; modules that cannot be imported are left
-    to fail where they are used."""
+    """Import ``modules`` (default: the model) with the garbage collector paused. Importing the model makes
+    about a million objects that live as long as the process: collecting while they are made is wasted
+    work (~10 % of the import). In a process that has not imported the model yet (a command's driver),
+    they are then frozen (`gc.freeze`, after collecting what is garbage): otherwise the first collection
+    after the pause walks them all (~0.03 CPU-s) and later ones again; frozen, they are never walked, in
+    the driver or in workers forked from it. A process that already holds models (the app, a notebook)
+    freezes nothing: a model alive then could never be collected. A call with nothing left to import
+    does nothing. A driver calls this before anything else imports the model; modules that cannot be
+    imported are left to fail where they are used."""
     if all(name in sys.modules for name in modules):
         return
-    gc.collect()
+    fresh = "model.model" not in sys.modules
+    if fresh:
+        gc.collect()
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -203,7 +207,8 @@ def preload_modules(modules: tuple[str, ...] = PRELOAD) -> None:
             with contextlib.suppress(ImportError):
                 importlib.import_module(name)
     finally:
-        gc.freeze()
+        if fresh:
+            gc.freeze()
         if was_enabled:
             gc.enable()
 

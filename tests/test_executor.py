@@ -303,3 +303,25 @@ def test_dask_workers_that_cannot_load_the_run_function_fail_fast(
     with pytest.raises(UserError, match="Dask workers cannot load the run function _ghost_tasks.ghost_run"):
         execute(T.standard_tasks(4), ghost_run, out, factory, resume=False, progress=False)
     assert not out.exists()
+
+
+def test_preload_freezes_the_imports_of_a_fresh_driver_but_never_a_process_holding_models() -> None:
+    """A command's driver imports the model with the collector paused and freezes it (never walked again);
+    a process that already holds a model (the app, a notebook) freezes nothing, so its models stay
+    collectable."""
+    code = """
+import gc, json, sys
+from experiments.engine import preload_modules
+{setup}
+preload_modules(("experiments.sweep", "model.model", "colorsys"))
+print(json.dumps({{"frozen": gc.get_freeze_count(), "enabled": gc.isenabled(), "loaded": "colorsys" in sys.modules}}))
+"""
+    def run(setup: str) -> dict:
+        proc = subprocess.run([sys.executable, "-c", code.format(setup=setup)], capture_output=True, text=True,
+                              cwd=REPO, timeout=300, check=True)
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
+    fresh = run("")
+    assert fresh["frozen"] > 100_000 and fresh["enabled"] and fresh["loaded"]
+    holding = run("from model.model import CoGovernanceModel\nmodel = CoGovernanceModel(seed=1, weeks=2)")
+    assert holding == {"frozen": 0, "enabled": True, "loaded": True}
