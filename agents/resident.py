@@ -147,6 +147,18 @@ class Households:
         σ(base + w_m·motivation + w_e·efficacy + w_t·trust + w_s·neighbours + w_p·party member·mobilisation
         + w_r·reward − cost − cost_delta), summed term by term in that order (built negated, in two arrays:
         `_sigmoid_of_negated`)."""
+        return self.participation_probabilities(p, neighbour_share, mobilisation, reward_yuan, (cost_delta,))[0]
+
+    def participation_probabilities(
+        self,
+        p: dict,
+        neighbour_share: np.ndarray,
+        mobilisation: np.ndarray,
+        reward_yuan: float,
+        cost_deltas: Sequence[float],
+    ) -> list[np.ndarray]:
+        """`participation_probability` for each of `cost_deltas`, the same bits as one call each: the terms
+        before the cost delta are summed once."""
         negated = np.multiply(self.motivation, -p["part_motivation_weight"])
         negated -= p["part_base"]
         term = np.multiply(self.efficacy, -p["part_efficacy_weight"])
@@ -160,9 +172,14 @@ class Households:
         if reward:  # z + 0.0 is z (only −0 would become +0, and σ(−0) = σ(+0) whatever follows)
             negated -= reward
         negated += self.participation_cost(p)
-        if cost_delta:  # z − 0.0 is z
-            negated += cost_delta
-        return _sigmoid_of_negated(negated)
+        last = len(cost_deltas) - 1
+        probabilities = []
+        for i, cost_delta in enumerate(cost_deltas):
+            z = negated if i == last else negated.copy()
+            if cost_delta:  # z − 0.0 is z
+                z += cost_delta
+            probabilities.append(_sigmoid_of_negated(z))
+        return probabilities
 
     def _party_term(self, weight: float, mobilisation: np.ndarray) -> np.ndarray:
         """weight × party member (0/1) × mobilisation for every household. Made again only when the

@@ -395,17 +395,23 @@ class CoGovernanceModel(mesa.Model):
         self.slots_week = float(np.add.reduce(slots))  # slots.sum() without its Python wrapper
         self.mobilisation_h = self._mobilisation_by_household(lv.mobilisation_bonus)
         seen = hh.volunteered_last_month(self.week)
-        nbr = self.network.neighbour_share(seen)
         if lv.party_role_model > 0:
             # an active Party-member neighbour counts as (1 + party_role_model) neighbours: a weighted
             # share, so it stays in [0, 1] and equals the plain share where no Party member is active
-            extra = self.network.neighbour_share(seen & hh.party_member)
+            nbr, extra = self.network.neighbour_shares(seen, hh.party_member)
             extra *= lv.party_role_model
             nbr = np.add(nbr, extra)
             extra += 1.0
             nbr /= extra  # (nbr + extra) / (1 + extra), without two temporary arrays
-        prob = hh.participation_probability(p, nbr, self.mobilisation_h, lv.volunteer_reward_yuan,
-                                            lv.participation_cost_delta)
+        else:
+            nbr = self.network.neighbour_share(seen)
+        meeting = self.week % WEEKS_PER_MONTH == 0
+        cost_deltas = [lv.participation_cost_delta]
+        if meeting and lv.deliberation_cost_delta != 0.0:  # e.g. online attendance is easier than a meeting hall
+            cost_deltas.append(lv.participation_cost_delta + lv.deliberation_cost_delta)
+        # both probabilities share every term but the cost (no draw in between: made at once)
+        probs = hh.participation_probabilities(p, nbr, self.mobilisation_h, lv.volunteer_reward_yuan, cost_deltas)
+        prob = probs[0]
         volunteers = self._ration(rng.random(lay.n_households) < prob, slots)
         hh.volunteered_now[volunteers] = True
         hh.last_volunteer[volunteers] = self.week
@@ -414,11 +420,9 @@ class CoGovernanceModel(mesa.Model):
         self.volunteer_hours_grid = p["volunteer_memory"] * self.volunteer_hours_grid + np.bincount(
             lay.grid_of[volunteers], minlength=lay.n_grids) * hours
         self.deliberation_attendees_week = 0
-        if self.week % WEEKS_PER_MONTH == 0:
+        if meeting:
             seats = np.full(n_c, self.deliberation_base_seats() + lv.deliberation_seats_extra)
-            if lv.deliberation_cost_delta != 0.0:  # e.g. online attendance is easier than a meeting hall
-                prob = hh.participation_probability(p, nbr, self.mobilisation_h, lv.volunteer_reward_yuan,
-                                                    lv.participation_cost_delta + lv.deliberation_cost_delta)
+            prob = probs[-1]
             attendees = self._ration(rng.random(lay.n_households) < prob * p["meeting_turnout"], seats)
             hh.deliberated_now[attendees] = True
             hh.last_deliberation[attendees] = self.week
@@ -427,15 +431,17 @@ class CoGovernanceModel(mesa.Model):
     def _mobilisation_by_household(self, bonus: float) -> np.ndarray:
         """Each household's grid branch's mobilisation (read-only). Branches' mobilisation rarely changes,
         so the array (and with it the households' fixed Party term, `Households.participation_probability`)
-        is kept while the branches' values stay the same."""
-        by_grid = [b.effective_mobilisation(bonus) for b in self.party_branches]
+        is kept while the branches' values and the bonus stay the same (compared as read, without a call
+        per branch)."""
+        key = (bonus, [b.mobilisation for b in self.party_branches])
         cached = self.__dict__.get("_mobilisation_cache")
-        if cached is not None and cached[0] == by_grid:
+        if cached is not None and cached[0] == key:
             return cached[1]
+        by_grid = [b.effective_mobilisation(bonus) for b in self.party_branches]
         # grids are blocks of households: repeat = mob_grid[grid_of]
         by_household = np.array(by_grid).repeat(self.layout.households_per_grid)
         by_household.flags.writeable = False
-        self._mobilisation_cache = (by_grid, by_household)
+        self._mobilisation_cache = (key, by_household)
         return by_household
 
     def deliberation_base_seats(self) -> float:

@@ -114,21 +114,49 @@ class SocialNetwork:
         ``neighbour_mean(mask.astype(np.float64))`` bit for bit. The counts are whole numbers, which any
         order of addition gives exactly, so they are added as small integers (bytes gathered, not
         8-byte floats) and divided by the degree once, as `neighbour_mean` divides its float counts."""
+        own = np.ascontiguousarray(mask, dtype=np.bool_).view(np.uint8)  # no copy for a boolean array
+        total = self._building_counts(own)
+        if self._tie_rows is not None:
+            total += self._tie_counts(own)
+        elif self.k:
+            total += np.add.reduce(own[self.ties], axis=1, dtype=total.dtype)
+        return np.divide(total, max(self.degree, 1), dtype=np.float64)
+
+    def neighbour_shares(self, mask: np.ndarray, subset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``neighbour_share(mask)`` and ``neighbour_share(mask & subset)`` (both boolean), bit for bit, with
+        one gather over the interest ties for both: each household's byte holds mask + 8·(mask & subset),
+        and a tie sum of fewer than 8 such bytes keeps the two counts apart (low three bits, the rest)."""
+        if self._tie_rows is None:
+            return self.neighbour_share(mask), self.neighbour_share(mask & subset)
+        own = np.ascontiguousarray(mask, dtype=np.bool_).view(np.uint8)
+        both = np.bitwise_and(own, np.ascontiguousarray(subset, dtype=np.bool_).view(np.uint8))
+        packed = np.left_shift(both, 3)
+        packed |= own
+        tied = self._tie_counts(packed)
+        total = self._building_counts(own)
+        total += np.bitwise_and(tied, 7)
+        total_both = self._building_counts(both)
+        total_both += np.right_shift(tied, 3, out=tied)
+        degree = max(self.degree, 1)
+        return np.divide(total, degree, dtype=np.float64), np.divide(total_both, degree, dtype=np.float64)
+
+    def _building_counts(self, own: np.ndarray) -> np.ndarray:
+        """For every household, the sum of the other households' `own` (bytes) in its building, as small
+        integers (wide enough for a household's neighbours)."""
         lay = self.layout
         count = np.int16 if self.degree < 32_768 else np.intp  # a household's neighbours at most
-        own = np.ascontiguousarray(mask, dtype=np.bool_).view(np.uint8)  # no copy for a boolean array
         by_building = own.reshape(lay.n_buildings, lay.households_per_building)
-        total = np.subtract(np.add.reduce(by_building, axis=1, dtype=count)[:, None], by_building,
-                            dtype=count).reshape(-1)
-        if self._tie_rows is not None:
-            ties = own.take(self._tie_rows, mode="wrap")  # (k < 8, n) zeros and ones
-            tied = ties[0]
-            for row in ties[1:]:
-                tied = tied + row  # bytes: at most k < 8, no overflow; cheaper than a reduction with a cast
-            total += tied
-        elif self.k:
-            total += np.add.reduce(own[self.ties], axis=1, dtype=count)
-        return np.divide(total, max(self.degree, 1), dtype=np.float64)
+        return np.subtract(np.add.reduce(by_building, axis=1, dtype=count)[:, None], by_building,
+                           dtype=count).reshape(-1)
+
+    def _tie_counts(self, own: np.ndarray) -> np.ndarray:
+        """For every household, the sum of `own` (bytes) over its k < 8 interest ties, in bytes (the caller
+        keeps each sum under 256)."""
+        ties = own.take(self._tie_rows, mode="wrap")  # (k < 8, n) bytes
+        tied = ties[0]
+        for row in ties[1:]:
+            tied = tied + row  # bytes: cheaper than a reduction with a cast
+        return tied
 
     def neighbours(self, household: int) -> np.ndarray:
         """Indices of one household's neighbours (for inspection, not used in the weekly step)."""

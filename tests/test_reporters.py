@@ -200,6 +200,9 @@ def test_decision_probabilities_equal_their_plain_formulas_bit_for_bit(seed: int
          + p["part_party_weight"] * hh.party_member * mob + p["part_reward_weight"] * reward
          - hh.participation_cost(p) - delta)
     assert hh.participation_probability(p, nbr, mob, reward, delta).tobytes() == plain_sigmoid(z).tobytes()
+    both = hh.participation_probabilities(p, nbr, mob, reward, (delta, delta + 0.3))
+    assert both[0].tobytes() == plain_sigmoid(z).tobytes()
+    assert both[1].tobytes() == hh.participation_probability(p, nbr, mob, reward, delta + 0.3).tobytes()
     w = p["pay_trust_weight"]
     z = (p["pay_base"] + p["pay_satisfaction_weight"] * (w * hh.trust_property + (1.0 - w) * quality - 0.5)
          + p["pay_neighbour_weight"] * (paid - 0.85) + reward)
@@ -265,13 +268,19 @@ def test_clip_and_sigmoid_are_numpys_bit_for_bit(x: np.ndarray) -> None:
         assert sigmoid(x.copy(), out=y).tobytes() == plain.tobytes()
 
 
-@pytest.mark.parametrize("k", [0, 1, 4, 9])
+@pytest.mark.parametrize("k", [0, 1, 4, 7, 9])
 def test_neighbour_share_of_a_mask_is_the_neighbour_mean_of_its_zeros_and_ones(k: int) -> None:
+    """Also for two masks at once (`neighbour_shares`: a mask and its intersection with another)."""
     rng = np.random.default_rng(k)
     network = SocialNetwork(StreetLayout(2, 3, 2, 5), k, rng)
     for p in (0.0, 0.1, 0.5, 1.0):
         mask = rng.random(network.layout.n_households) < p
         assert network.neighbour_share(mask).tobytes() == network.neighbour_mean(mask.astype(np.float64)).tobytes()
+        for q in (0.0, 0.3, 1.0):
+            subset = rng.random(mask.size) < q
+            shares = network.neighbour_shares(mask, subset)
+            assert shares[0].tobytes() == network.neighbour_share(mask).tobytes()
+            assert shares[1].tobytes() == network.neighbour_share(mask & subset).tobytes()
 
 
 @pytest.mark.parametrize("k", [0, 1, 4, 7, 9])
