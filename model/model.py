@@ -385,12 +385,7 @@ class CoGovernanceModel(mesa.Model):
         self._hook("activities")
         lay, hh, p, lv, rng = self.layout, self.households, self.p, self.levers, self.rng
         n_c = lay.n_communities
-        by_community = [0.0] * n_c  # added up in floats, in the same order, then one array
-        for branch in self.party_committees + self.party_branches:
-            by_community[branch.community] += branch.offer_slots(p["slots_per_organiser_hour"], lv.mobilisation_bonus)
-        for so in self.social_orgs:
-            by_community[so.community] += so.volunteer_slots(p["slots_per_organiser_hour"])
-        slots = np.array(by_community, dtype=np.float64)
+        slots = self._organisation_slots(lv.mobilisation_bonus)
         slots += lv.extra_slots_per_community
         self.slots_week = float(np.add.reduce(slots))  # slots.sum() without its Python wrapper
         self.mobilisation_h = self._mobilisation_by_household(lv.mobilisation_bonus)
@@ -427,6 +422,27 @@ class CoGovernanceModel(mesa.Model):
             hh.deliberated_now[attendees] = True
             hh.last_deliberation[attendees] = self.week
             self.deliberation_attendees_week = attendees.size
+
+    def _organisation_slots(self, bonus: float) -> np.ndarray:
+        """Volunteer slots each community's Party organisations and social organisations offer this week
+        (`PartyBranch.offer_slots`, `SocialOrganisation.volunteer_slots`; added up in floats in this order,
+        then one new array). The offers follow from the organisations' hours (`capacity`), the branches'
+        mobilisation, the bonus and fixed parameters, which change rarely (set-up, grants, a new
+        organisation): the offers are made again only when one of those read here has changed, else
+        last week's sums are returned (each branch's `slots_this_week` is then still this week's)."""
+        branches = self.party_committees + self.party_branches
+        key = (bonus, branches, [b.capacity for b in branches], [b.mobilisation for b in branches],
+               list(self.social_orgs), [so.capacity for so in self.social_orgs])
+        cached = self.__dict__.get("_slots_cache")
+        if cached is None or cached[0] != key:
+            per_hour = self.p["slots_per_organiser_hour"]
+            by_community = [0.0] * self.layout.n_communities
+            for branch in branches:
+                by_community[branch.community] += branch.offer_slots(per_hour, bonus)
+            for so in self.social_orgs:
+                by_community[so.community] += so.volunteer_slots(per_hour)
+            cached = self._slots_cache = (key, by_community)
+        return np.array(cached[1], dtype=np.float64)
 
     def _mobilisation_by_household(self, bonus: float) -> np.ndarray:
         """Each household's grid branch's mobilisation (read-only). Branches' mobilisation rarely changes,
