@@ -393,11 +393,11 @@ class CoGovernanceModel(mesa.Model):
         if lv.party_role_model > 0:
             # an active Party-member neighbour counts as (1 + party_role_model) neighbours: a weighted
             # share, so it stays in [0, 1] and equals the plain share where no Party member is active
-            nbr, extra = self.network.neighbour_shares(seen, hh.party_member)
-            extra *= lv.party_role_model
-            nbr = np.add(nbr, extra)
-            extra += 1.0
-            nbr /= extra  # (nbr + extra) / (1 + extra), without two temporary arrays
+            # share s and Party share b of the neighbours are count / degree: (s + w·b) / (1 + w·b) is looked
+            # up from the two counts in a table of every pair, made with the same operations
+            count, party_count = self.network.neighbour_counts(seen, hh.party_member)
+            table = self._role_model_table(lv.party_role_model)
+            nbr = table.take(np.multiply(count, table.shape[1], dtype=np.intp) + party_count)
         else:
             nbr = self.network.neighbour_share(seen)
         meeting = self.week % WEEKS_PER_MONTH == 0
@@ -443,6 +443,22 @@ class CoGovernanceModel(mesa.Model):
                 by_community[so.community] += so.volunteer_slots(per_hour)
             cached = self._slots_cache = (key, by_community)
         return np.array(cached[1], dtype=np.float64)
+
+    def _role_model_table(self, weight: float) -> np.ndarray:
+        """(s + w·b) / (1 + w·b) for every pair of neighbour counts (row: all who took part, column: the
+        Party members among them), s and b the counts divided by the degree as `SocialNetwork.neighbour_share`
+        divides them, in the operations and order the array expression would use (made once per weight)."""
+        cached = self.__dict__.get("_role_model_cache")
+        if cached is None or cached[0] != weight:
+            counts = np.arange(self.network.degree + 1, dtype=np.int16)
+            share = np.divide(counts, max(self.network.degree, 1), dtype=np.float64)
+            extra = share * weight
+            table = np.add(share[:, None], extra[None, :])
+            extra += 1.0
+            table /= extra[None, :]
+            table.flags.writeable = False
+            cached = self._role_model_cache = (weight, table)
+        return cached[1]
 
     def _mobilisation_by_household(self, bonus: float) -> np.ndarray:
         """Each household's grid branch's mobilisation (read-only). Branches' mobilisation rarely changes,

@@ -122,23 +122,26 @@ class SocialNetwork:
             total += np.add.reduce(own[self.ties], axis=1, dtype=total.dtype)
         return np.divide(total, max(self.degree, 1), dtype=np.float64)
 
-    def neighbour_shares(self, mask: np.ndarray, subset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``neighbour_share(mask)`` and ``neighbour_share(mask & subset)`` (both boolean), bit for bit, with
-        one gather over the interest ties for both: each household's byte holds mask + 8·(mask & subset),
-        and a tie sum of fewer than 8 such bytes keeps the two counts apart (low three bits, the rest)."""
-        if self._tie_rows is None:
-            return self.neighbour_share(mask), self.neighbour_share(mask & subset)
-        own = np.ascontiguousarray(mask, dtype=np.bool_).view(np.uint8)
+    def neighbour_counts(self, mask: np.ndarray, subset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """How many of each household's network neighbours (self excluded) `mask` holds, and how many of those
+        `subset` holds too (both boolean), as small integers: ``neighbour_share(mask)`` and
+        ``neighbour_share(mask & subset)`` are these divided by ``max(degree, 1)``. One gather over the
+        interest ties serves both: each household's byte holds mask + 8·(mask & subset), and a tie sum of
+        fewer than 8 such bytes keeps the two counts apart (low three bits, the rest)."""
+        own = np.ascontiguousarray(mask, dtype=np.bool_).view(np.uint8)  # no copy for a boolean array
         both = np.bitwise_and(own, np.ascontiguousarray(subset, dtype=np.bool_).view(np.uint8))
-        packed = np.left_shift(both, 3)
-        packed |= own
-        tied = self._tie_counts(packed)
         total = self._building_counts(own)
-        total += np.bitwise_and(tied, 7)
         total_both = self._building_counts(both)
-        total_both += np.right_shift(tied, 3, out=tied)
-        degree = max(self.degree, 1)
-        return np.divide(total, degree, dtype=np.float64), np.divide(total_both, degree, dtype=np.float64)
+        if self._tie_rows is not None:
+            packed = np.left_shift(both, 3)
+            packed |= own
+            tied = self._tie_counts(packed)
+            total += np.bitwise_and(tied, 7)
+            total_both += np.right_shift(tied, 3, out=tied)
+        elif self.k:
+            total += np.add.reduce(own[self.ties], axis=1, dtype=total.dtype)
+            total_both += np.add.reduce(both[self.ties], axis=1, dtype=total.dtype)
+        return total, total_both
 
     def _building_counts(self, own: np.ndarray) -> np.ndarray:
         """For every household, the sum of the other households' `own` (bytes) in its building, as small

@@ -270,7 +270,7 @@ def test_clip_and_sigmoid_are_numpys_bit_for_bit(x: np.ndarray) -> None:
 
 @pytest.mark.parametrize("k", [0, 1, 4, 7, 9])
 def test_neighbour_share_of_a_mask_is_the_neighbour_mean_of_its_zeros_and_ones(k: int) -> None:
-    """Also for two masks at once (`neighbour_shares`: a mask and its intersection with another)."""
+    """Also for two masks at once (`neighbour_counts`: a mask and its intersection with another)."""
     rng = np.random.default_rng(k)
     network = SocialNetwork(StreetLayout(2, 3, 2, 5), k, rng)
     for p in (0.0, 0.1, 0.5, 1.0):
@@ -278,9 +278,10 @@ def test_neighbour_share_of_a_mask_is_the_neighbour_mean_of_its_zeros_and_ones(k
         assert network.neighbour_share(mask).tobytes() == network.neighbour_mean(mask.astype(np.float64)).tobytes()
         for q in (0.0, 0.3, 1.0):
             subset = rng.random(mask.size) < q
-            shares = network.neighbour_shares(mask, subset)
-            assert shares[0].tobytes() == network.neighbour_share(mask).tobytes()
-            assert shares[1].tobytes() == network.neighbour_share(mask & subset).tobytes()
+            counts = network.neighbour_counts(mask, subset)
+            degree = max(network.degree, 1)
+            assert np.divide(counts[0], degree).tobytes() == network.neighbour_share(mask).tobytes()
+            assert np.divide(counts[1], degree).tobytes() == network.neighbour_share(mask & subset).tobytes()
 
 
 @pytest.mark.parametrize("k", [0, 1, 4, 7, 9])
@@ -293,3 +294,19 @@ def test_neighbour_mean_is_the_plain_mean_over_each_households_neighbours(k: int
     building = np.bincount(layout.building_of, weights=values)[layout.building_of] - values
     plain = (building + values[network.ties].sum(axis=1)) / max(network.degree, 1)
     assert network.neighbour_mean(values).tobytes() == plain.tobytes()
+
+
+def test_role_model_share_from_its_table_is_the_array_expression() -> None:
+    """The Party role model's weighted share of active neighbours, looked up by the two neighbour counts,
+    has the bits of (s + w·b) / (1 + w·b) computed over the households' arrays."""
+    model = CoGovernanceModel("co_governance_full", seed=3, n_communities=1)
+    rng = np.random.default_rng(3)
+    seen = rng.random(model.households.n) < 0.3
+    party = model.households.party_member
+    count, party_count = model.network.neighbour_counts(seen, party)
+    for weight in (0.5, 3.0, 17.3):
+        table = model._role_model_table(weight)
+        looked_up = table.take(count.astype(np.intp) * table.shape[1] + party_count)
+        share, extra = model.network.neighbour_share(seen), model.network.neighbour_share(seen & party)
+        extra *= weight
+        assert looked_up.tobytes() == (np.add(share, extra) / (extra + 1.0)).tobytes()
