@@ -16,19 +16,17 @@ from model.arrays import clip
 from model.domains import DOMAINS
 from model.issues import LATENT, OPEN
 from model.model import CoGovernanceModel, _smallest, _smallest_by_block
-from model.reporters import (
-    REPORTER_GROUPS,
-    REPORTERS,
-    _mean,
-    _share,
-    collecting,
+from model.reporters import REPORTER_GROUPS, REPORTERS, collecting
+from model.space import SocialNetwork, StreetLayout
+from model.statistics import (
     gini,
+    mean,
     moran_of_mask,
     morans_i_by_building,
     percentile_linear,
+    share,
     sorted_unit,
 )
-from model.space import SocialNetwork, StreetLayout
 
 finite = st.floats(min_value=0.0, max_value=600.0, allow_nan=False, allow_infinity=False)
 values = arrays(np.float64, st.integers(1, 300), elements=finite)
@@ -50,10 +48,10 @@ def test_percentile_matches_numpy_bit_for_bit(x: np.ndarray, q: float) -> None:
 @settings(max_examples=200, deadline=None)
 @given(values)
 def test_mean_share_and_gini_match_the_plain_numpy_forms(x: np.ndarray) -> None:
-    assert _bits(_mean(x)) == _bits(x.mean())
-    assert _bits(_mean(x[::3])) == _bits(x[::3].mean())  # strided views too
+    assert _bits(mean(x)) == _bits(x.mean())
+    assert _bits(mean(x[::3])) == _bits(x[::3].mean())  # strided views too
     mask = x > 300.0
-    assert _bits(_mean(mask)) == _bits(mask.mean()) and _bits(_share(mask)) == _bits(mask.mean())
+    assert _bits(mean(mask)) == _bits(mask.mean()) and _bits(share(mask)) == _bits(mask.mean())
     s = np.sort(x)
     n = x.size
     plain = 0.0 if x.sum() == 0 else float(((2.0 * np.arange(1, n + 1) - n - 1) * s).sum() / (n * s.sum()))
@@ -96,7 +94,7 @@ def test_sums_by_building_grid_and_community_are_bincounts_bit_for_bit(layout: t
 def test_gini_and_mean_edge_cases() -> None:
     assert gini(np.zeros(5)) == 0.0 and gini(np.zeros(0)) == 0.0
     assert gini(np.array([0.0, 0.0, 1.0])) == pytest.approx(2 / 3)
-    assert np.isnan(_mean(np.zeros(0)))
+    assert np.isnan(mean(np.zeros(0)))
 
 
 def test_morans_i_with_known_weights_equals_computing_them() -> None:
