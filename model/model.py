@@ -51,6 +51,7 @@ from model.parameters import check_constraints, kwarg_to_name, validate_value
 from model.project_cycle import ProjectCycle
 from model.projects import ProjectBook, library
 from model.property_economy import PropertyEconomy
+from model.rationing import ration
 from model.space import SocialNetwork, StreetLayout
 from scenarios import as_scenario
 from storage.inputs import (
@@ -65,48 +66,6 @@ __all__ = ["CoGovernanceModel", "resolve_parameters"]
 
 #: The quality domain each kind of social organisation serves.
 SO_SERVICE_DOMAIN = {"care": CARE, "culture": CULTURE, "environment": ENVIRONMENT, "mediation": SAFETY}
-
-
-def _smallest(key: np.ndarray, q: int) -> np.ndarray:
-    """Mask of the `q` smallest values of `key`, equal values taken by position (a stable sort's first q)."""
-    take = np.zeros(key.size, dtype=bool)
-    if q <= 0:
-        return take
-    threshold = np.partition(key, q - 1)[q - 1]
-    np.less(key, threshold, out=take)
-    short = q - int(np.count_nonzero(take))
-    if short:
-        take[(key == threshold).nonzero()[0][:short]] = True
-    return take
-
-
-#: From this many crowded communities on, `_ration` finds every community's threshold first and compares
-#: all keys at once (`_smallest_by_block`); below it, community by community (`_smallest`). Same result.
-_MANY_CROWDED = 4
-
-
-def _smallest_by_block(key: np.ndarray, bounds: np.ndarray, quota: np.ndarray, crowded: np.ndarray) -> np.ndarray:
-    """`_smallest` in every block listed in `crowded` (block c is ``key[bounds[c]:bounds[c + 1]]``, its
-    quota ``quota[c]``), every key of the other blocks, as one mask. One partition per crowded block finds
-    its quota-th smallest key, and one comparison of all keys with their block's keeps those up to it:
-    exactly the quota where that key occurs once in the block; blocks where it occurs more often (equal
-    keys) are redone with `_smallest`, which takes equal keys by position."""
-    threshold = np.full(bounds.size - 1, np.inf)
-    for c, q in zip(crowded.tolist(), quota.take(crowded).tolist(), strict=True):
-        q = int(q)
-        if q <= 0:
-            threshold[c] = -np.inf
-            continue
-        block = key[bounds[c]:bounds[c + 1]].copy()
-        block.partition(q - 1)
-        threshold[c] = block[q - 1]
-    keep = key <= threshold.repeat(bounds[1:] - bounds[:-1])
-    kept = np.zeros(keep.size + 1, dtype=np.intp)
-    np.cumsum(keep, out=kept[1:])
-    for c in ((kept[bounds[1:]] - kept[bounds[:-1]]) > quota).nonzero()[0].tolist():
-        lo, hi = bounds[c], bounds[c + 1]
-        keep[lo:hi] = _smallest(key[lo:hi], int(quota[c]))
-    return keep
 
 
 def resolve_parameters(scenario: Any = "baseline", overrides: dict[str, Any] | None = None,
@@ -481,27 +440,8 @@ class CoGovernanceModel(mesa.Model):
         return per_1000(self.p["deliberation_slots"], self.layout.households_per_community)
 
     def _ration(self, wanting: np.ndarray, slots: np.ndarray) -> np.ndarray:
-        """Households that get a slot: all who want one where slots suffice, else a random subset: in
-        each community the `quota` with the smallest random keys (equal keys: the lower household),
-        which is the first `quota` of a stable sort by key, found without sorting."""
-        idx = wanting.nonzero()[0]
-        if idx.size == 0:
-            return idx
-        whole = np.floor(slots)
-        quota = whole + (self.rng.random(slots.size) < slots - whole)  # whole numbers (as floats)
-        key = self.rng.random(idx.size)
-        # households come in blocks by community (StreetLayout): community c's are from c's first on
-        bounds = idx.searchsorted(self.layout.community_start)
-        crowded = ((bounds[1:] - bounds[:-1]) > quota).nonzero()[0]
-        if crowded.size == 0:
-            return idx
-        if crowded.size >= _MANY_CROWDED:
-            return idx[_smallest_by_block(key, bounds, quota, crowded)]
-        keep = np.ones(idx.size, dtype=bool)
-        for c in crowded.tolist():
-            lo, hi = bounds[c], bounds[c + 1]
-            keep[lo:hi] = _smallest(key[lo:hi], int(quota[c]))
-        return idx[keep]
+        """Households that get one of their community's `slots` this week (`model.rationing.ration`)."""
+        return ration(wanting, slots, self.layout.community_start, self.rng)
 
     # 8 (model/project_cycle.py; its quarterly phase runs this first) -----------------------
     def _develop_social_organisations(self) -> None:

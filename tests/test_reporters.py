@@ -15,7 +15,8 @@ from agents.resident import sigmoid, sums_by_household
 from model.arrays import clip
 from model.domains import DOMAINS
 from model.issues import LATENT, OPEN
-from model.model import CoGovernanceModel, _smallest, _smallest_by_block
+from model.model import CoGovernanceModel
+from model.rationing import smallest, smallest_by_block
 from model.reporters import REPORTER_GROUPS, REPORTERS, collecting
 from model.space import SocialNetwork, StreetLayout
 from model.statistics import (
@@ -113,7 +114,7 @@ def test_morans_i_with_known_weights_equals_computing_them() -> None:
        st.booleans())
 def test_rationing_many_communities_at_once_takes_what_each_takes_alone(blocks: list, seed: int, ties: bool) -> None:
     """With many crowded communities the quotas are found by one threshold per community and one comparison
-    (`_smallest_by_block`): the same households as the first quota of a stable argsort in each community."""
+    (`smallest_by_block`): the same households as the first quota of a stable argsort in each community."""
     rng = np.random.default_rng(seed)
     sizes = np.array([b[0] for b in blocks])
     bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
@@ -125,7 +126,7 @@ def test_rationing_many_communities_at_once_takes_what_each_takes_alone(blocks: 
         block = np.zeros(sizes[c], dtype=bool)
         block[key[bounds[c]:bounds[c + 1]].argsort(kind="stable")[: int(quota[c])]] = True
         expected[bounds[c]:bounds[c + 1]] = block
-    assert np.array_equal(_smallest_by_block(key, bounds, quota, crowded), expected)
+    assert np.array_equal(smallest_by_block(key, bounds, quota, crowded), expected)
 
 
 def test_reporter_groups_record_what_each_reporter_reports_alone() -> None:
@@ -169,7 +170,7 @@ def test_rationing_takes_what_a_stable_sort_takes_first(key: np.ndarray, q: int)
     households as the first q of a stable argsort (heavy ties here, on purpose)."""
     expected = np.zeros(key.size, dtype=bool)
     expected[key.argsort(kind="stable")[:q]] = True
-    assert np.array_equal(_smallest(key, min(q, key.size)), expected)
+    assert np.array_equal(smallest(key, min(q, key.size)), expected)
 
 
 @settings(max_examples=100, deadline=None)
