@@ -31,12 +31,7 @@ from model.arrays import clip
 from model.calendar import WEEKS_PER_MONTH, WEEKS_PER_QUARTER
 from model.collection import RunCollector, recorded_reporters
 from model.domains import (
-    CARE,
-    CULTURE,
-    ENVIRONMENT,
     INFRASTRUCTURE,
-    PROPERTY,
-    SAFETY,
 )
 from model.issue_flow import IssueFlow
 from model.issues import (
@@ -52,6 +47,7 @@ from model.project_cycle import ProjectCycle
 from model.projects import ProjectBook, library
 from model.property_economy import PropertyEconomy
 from model.rationing import ration
+from model.service_quality import ServiceQuality
 from model.space import SocialNetwork, StreetLayout
 from scenarios import as_scenario
 from storage.inputs import (
@@ -63,10 +59,6 @@ from storage.inputs import (
 )
 
 __all__ = ["CoGovernanceModel", "resolve_parameters"]
-
-#: The quality domain each kind of social organisation serves.
-SO_SERVICE_DOMAIN = {"care": CARE, "culture": CULTURE, "environment": ENVIRONMENT, "mediation": SAFETY}
-
 
 def resolve_parameters(scenario: Any = "baseline", overrides: dict[str, Any] | None = None,
                        where: str = "CoGovernanceModel",
@@ -129,6 +121,7 @@ class CoGovernanceModel(mesa.Model):
         self.issue_flow = IssueFlow(self)  # phases 1–5: the issues' way from arising to feedback
         self.property_economy = PropertyEconomy(self)  # phase 7: fees, firms' months, votes, replacements
         self.project_cycle = ProjectCycle(self)  # phase 8 and project completion: the quarterly projects
+        self.service_quality = ServiceQuality(self)  # quality of each domain from its providers (phase 9)
         self.mechanisms: dict[str, Mechanism] = {}
         self._phase_hooks: dict[str, list[Any]] = {}  # phase -> the mechanisms' methods for it, in order
         self.levers.rating_pressure = np.zeros(self.layout.n_grids)
@@ -137,8 +130,8 @@ class CoGovernanceModel(mesa.Model):
         self.levers.firm_extra_hours = np.zeros(self.layout.n_grids)
         self.levers.so_funded_hours = np.zeros(self.layout.n_communities)
         self._init_counters()
-        self._update_quality()
-        self.households.update_experience(self.building_quality(), self.layout.building_of, p)
+        self.service_quality.update()
+        self.households.update_experience(self.service_quality.by_building(), self.layout.building_of, p)
         self.households.aspiration[:] = self.households.experience
         self.project_cycle.spin_up_project_stock()
         self._warm_up()
@@ -461,9 +454,9 @@ class CoGovernanceModel(mesa.Model):
         cycle.complete_projects()
         cycle.depreciate_projects()
         hh, p = self.households, self.p
-        self._update_quality()
+        self.service_quality.update()
         hh.pending_old = self.issues.pending_old_by_household(hh.n, self.week)
-        hh.update_experience(self.building_quality(), self.layout.building_of, p)
+        hh.update_experience(self.service_quality.by_building(), self.layout.building_of, p)
         hh.update_satisfaction(self.network.neighbour_mean(hh.satisfaction), p, self.rng)
         hh.relax_motivation(p["motivation_relax_rate"])
         if self.levers.transparency > 0 and self.closed_outcome_mean == self.closed_outcome_mean:
@@ -472,80 +465,6 @@ class CoGovernanceModel(mesa.Model):
             hh.trust_community += self.levers.transparency * (self.closed_outcome_mean - hh.trust_community)
         clip(hh.trust_community, 0.0, 1.0, out=hh.trust_community)
         clip(hh.efficacy, 0.0, 1.0, out=hh.efficacy)
-
-    def _update_quality(self) -> None:
-        """Quality of each domain in each compound from its providers (docs/specification.md §2, §8)."""
-        p = self.p
-        q = self.base_quality + self.grid_boost
-        firm_q = np.array([f.quality if f.present else p["unmanaged_quality"] for f in self.firms])
-        q[:, PROPERTY] = firm_q
-        q[:, ENVIRONMENT] += p["firm_environment_effect"] * (firm_q - 0.5)
-        q += self._volunteer_service()
-        q += self._organisation_service()
-        self.quality = clip(q, 0.0, 1.0, out=q)
-
-    def _organisation_service(self) -> np.ndarray:
-        """(grids, 6) quality social organisations' service hours add in their domain, by community:
-        S·(1 − exp(−h/k)), h their hours per 100 households. The hours change only when an
-        organisation's do (grants, quarterly; a new organisation), so the lift is made again only then."""
-        lay, p = self.layout, self.p
-        hours = [(so.community, SO_SERVICE_DOMAIN[so.domain], so.service_hours()) for so in self.social_orgs]
-        cached = self.__dict__.get("_organisation_service_cache")
-        if cached is not None and cached[0] == hours:
-            return cached[1]
-        service = np.zeros((lay.n_communities, 6))
-        for community, domain, h in hours:
-            service[community, domain] += h
-        per_100 = service / (lay.households_per_community / 100.0)
-        lift = (p["service_effect"] * (1.0 - np.exp(-per_100 / p["service_saturation"])))[lay.grid_community]
-        lift.flags.writeable = False
-        self._organisation_service_cache = (hours, lift)
-        return lift
-
-    def building_quality(self) -> np.ndarray:
-        """(n_buildings, 6) quality the households of each building live with (compound plus building
-        projects)."""
-        quality = self.quality.take(self.layout.building_grid, axis=0)
-        quality += self.building_boost
-        return clip(quality, 0.0, 1.0, out=quality)
-
-    def _volunteer_service(self) -> np.ndarray:
-        """(grids, 6) quality volunteers add: each domain's share of the compound's volunteer hours
-        per household over about a month, h_d, lifts it by M·(1 − exp(−k·h_d/M)) — k
-        (`volunteer_productivity`) per hour per household at first, saturating at M
-        (`volunteer_effect_max`). Environment, patrols (safety), care; the rest is culture."""
-        p, lay = self.p, self.layout
-        top, k = p["volunteer_effect_max"], p["volunteer_productivity"]
-        if top <= 0:
-            return np.zeros((lay.n_grids, 6))
-        hours = self.volunteer_hours_grid / lay.households_per_grid  # per household, ~last 4 weeks
-        # top·(1 − exp(−k·h_d/top)), evaluated in one array in that order
-        lift = np.multiply(hours[:, None], self._volunteer_shares())  # np.outer without its wrapper
-        lift *= -k
-        lift /= top
-        np.exp(lift, out=lift)
-        np.subtract(1.0, lift, out=lift)
-        lift *= top
-        return lift
-
-    def _volunteer_shares(self) -> np.ndarray:
-        """Each domain's share of volunteer hours (fixed for a run: parameters)."""
-        shares = self.__dict__.get("_volunteer_share_cache")
-        if shares is None:
-            p = self.p
-            shares = np.zeros(6)
-            shares[ENVIRONMENT] = p["volunteer_share_environment"]
-            shares[SAFETY] = p["volunteer_share_patrol"]
-            shares[CARE] = p["volunteer_share_care"]
-            shares[CULTURE] = max(0.0, 1.0 - shares[ENVIRONMENT] - shares[SAFETY] - shares[CARE])
-            shares.flags.writeable = False
-            self._volunteer_share_cache = shares
-        return shares
-
-    def household_quality(self) -> np.ndarray:
-        """(n_households, 6) quality each household lives with (compound plus building projects)."""
-        # households of a building are a contiguous block (StreetLayout)
-        return np.repeat(self.building_quality(), self.layout.households_per_building, axis=0)
 
     # 10 -----------------------------------------------------------------------------------
     def observe(self) -> None:

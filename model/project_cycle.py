@@ -93,7 +93,7 @@ class ProjectCycle:
         weights = np.stack([lay.per_building(m.households._age_weights[:, d]) for d in range(6)], axis=1)
         for _ in range(int(np.ceil(3.0 / rate * 4))):
             m.projects.budget += self.project_budget_base()
-            m._update_quality()
+            m.service_quality.update()
             need = weights * (1.0 - np.clip(m.quality[lay.building_grid] + m.building_boost, 0.0, 1.0))
             for ptype, _c, target in self._pick_projects(need):
                 self._lift(ptype, target, ptype.effect)
@@ -137,7 +137,7 @@ class ProjectCycle:
         # households of a building are a block (StreetLayout): (building, household, domain), the
         # building's quality broadcast over its households instead of repeated for each
         shape = (lay.n_buildings, lay.households_per_building, 6)
-        gap = hh._age_weights.reshape(shape) * (1.0 - m.building_quality())[:, None, :]
+        gap = hh._age_weights.reshape(shape) * (1.0 - m.service_quality.by_building())[:, None, :]
         gap *= weight.reshape(shape[0], shape[1], 1)
         # numpy adds along a middle axis one household after the other, as a bincount by building does
         return gap.sum(axis=1)

@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # types only: see the module docstring (no cycle: agents neve
     )
     from agents.resident import Households, ResidentViews
 
-__all__ = ["FirmHiring", "ProjectPlanning", "StreetModel"]
+__all__ = ["FirmHiring", "ProjectPlanning", "QualityProvision", "StreetModel"]
 
 
 class FirmHiring(Protocol):
@@ -56,6 +56,17 @@ class ProjectPlanning(Protocol):
     def unmet_need_by_building(self) -> np.ndarray: ...
 
     def project_budget_base(self) -> float: ...
+
+
+class QualityProvision(Protocol):
+    """What the model's parts ask of its service quality (``model.service_quality``, a
+    `model.service_quality.ServiceQuality`)."""
+
+    def update(self) -> None: ...  # ``quality`` from its providers (also the project cycle's spin-up)
+
+    def by_building(self) -> np.ndarray: ...  # (n_buildings, 6) compound plus building projects
+
+    def by_household(self) -> np.ndarray: ...  # (n_households, 6)
 
 
 @runtime_checkable
@@ -94,6 +105,7 @@ class StreetModel(Protocol):
     property_economy: FirmHiring
     projects: ProjectBook
     project_cycle: ProjectPlanning
+    service_quality: QualityProvision
     levers: Levers
     mechanisms: dict[str, Any]
     # this week's record and the run's counters (read by the reporters)
@@ -128,10 +140,5 @@ class StreetModel(Protocol):
 
     def add_social_organisation(self, community: int) -> SocialOrganisation | None: ...
 
-    def household_quality(self) -> np.ndarray: ...
-
-    def building_quality(self) -> np.ndarray: ...
-
-    def _update_quality(self) -> None: ...  # quality from its providers (the project cycle's spin-up)
 
     def _develop_social_organisations(self) -> None: ...  # quarterly grants (the project cycle's phase)

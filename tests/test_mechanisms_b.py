@@ -60,7 +60,7 @@ def _run(scenario: str, overrides: tuple[tuple[str, object], ...], seed: int, we
         m.step()
         if week >= weeks - LAST:
             worst.append(min((f.quality for f in m.firms if f.present), default=np.nan))
-    q = m.household_quality()
+    q = m.service_quality.by_household()
     lift = m.grid_boost[lay.grid_of] + m.building_boost[lay.building_of]
     frame = m.datacollector.get_model_vars_dataframe()
     total_lift = float((weights * lift).sum(axis=1).mean())

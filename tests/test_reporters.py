@@ -213,8 +213,8 @@ def test_weighted_quality_by_building_equals_the_per_household_sum() -> None:
     model = CoGovernanceModel("old_compound", seed=3, n_communities=2)
     model.run(3)
     hh = model.households
-    per_household = np.einsum("ij,ij->i", hh._age_weights, model.household_quality())
-    fast = hh.weighted_quality(model.building_quality(), model.layout.building_of)
+    per_household = np.einsum("ij,ij->i", hh._age_weights, model.service_quality.by_household())
+    fast = hh.weighted_quality(model.service_quality.by_building(), model.layout.building_of)
     assert per_household.tobytes() == fast.tobytes()
     model.remove()
 
