@@ -178,13 +178,17 @@ def test_early_rejection_accepts_exactly_what_full_runs_accept(tmp_path):
 
 
 def test_a_particles_runs_side_by_side_give_each_seeds_own_values():
-    from experiments.calibration.simulate import simulate_particle, simulate_targets
+    from experiments.calibration.simulate import observed_values, simulate_particle
+    from model.runner import run_scenario
 
     targets = (("satisfaction_mean", 6, 0), ("issues_new", 13, 4), ("hotline_resolution_rate", 13, 13))
     args = ("baseline", 13, {"warmup_weeks": 0, "issue_rate_per_year": 3.0})
     values, weeks = simulate_particle(args[0], (7, 8), args[1], args[2], targets)
     assert weeks == 13
-    np.testing.assert_array_equal(values, np.stack([simulate_targets(args[0], s, *args[1:], targets) for s in (7, 8)]))
+    metrics = tuple(dict.fromkeys(metric for metric, _week, _window in targets))
+    alone = [observed_values(run_scenario(args[0], seed=s, weeks=args[1], overrides=args[2], record=metrics), targets)
+             for s in (7, 8)]
+    np.testing.assert_array_equal(values, np.stack(alone))
 
 
 def test_partial_distance_never_exceeds_the_full_distance():

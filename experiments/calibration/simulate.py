@@ -13,7 +13,7 @@ import numpy as np
 from experiments.calibration.distance import EarlyRejection
 from model.reporters import WEEKLY_FLOWS
 
-__all__ = ["FLOW_WINDOW", "observed_values", "simulate_particle", "simulate_targets", "simulate_series", "target_value",
+__all__ = ["FLOW_WINDOW", "observed_values", "simulate_particle", "simulate_series", "target_value",
            "windowed"]
 
 #: A per-week flow metric observed "at week w" is its mean over the 4 weeks ending at w (as in compare).
@@ -51,17 +51,6 @@ def observed_values(frame: Any, targets: tuple[tuple[str, int, int], ...]) -> np
     return np.array([target_value(m, frame[m].to_numpy(dtype=float), w, n) for m, w, n in targets])
 
 
-def simulate_targets(scenario: str, seed: int, weeks: int, overrides: dict[str, Any],
-                     targets: tuple[tuple[str, int, int], ...]) -> np.ndarray:
-    """Run the model once, recording only the observed metrics; return the simulated value of every
-    observation (NaN when undefined)."""
-    from model.runner import run_scenario
-
-    metrics = tuple(dict.fromkeys(metric for metric, _week, _window in targets))
-    frame = run_scenario(scenario, seed=seed, weeks=weeks, overrides=overrides, record=metrics)
-    return observed_values(frame, targets)
-
-
 def simulate_particle(scenario: str, seeds: tuple[int, ...], weeks: int, overrides: dict[str, Any],
                       targets: tuple[tuple[str, int, int], ...],
                       early: EarlyRejection | None = None) -> tuple[np.ndarray, int]:
@@ -70,8 +59,9 @@ def simulate_particle(scenario: str, seeds: tuple[int, ...], weeks: int, overrid
 
     With ``early`` the runs stop at the first week after which the observations known so far already put
     the particle beyond the tolerance (`EarlyRejection`); the values are then all NaN (the particle is
-    rejected, and nothing of a rejected particle is kept). Otherwise every value is exactly what
-    `simulate_targets` gives for that seed: the same model, run week by week through its public ``run``.
+    rejected, and nothing of a rejected particle is kept). Otherwise every value is exactly what one
+    run of that seed alone gives (``run_scenario(..., record=metrics)`` and `observed_values`): the same
+    model, run week by week through its public ``run``.
     """
     from model.model import CoGovernanceModel
 

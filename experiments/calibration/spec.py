@@ -43,7 +43,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from experiments.calibration.priors import prior_of
@@ -328,9 +327,3 @@ def load_calibration(path_text: str | Path, holdout_after: int | None = None) ->
         method=method,
         holdout_after=holdout_after,
     )
-
-
-def observation_matrix(spec: CalibrationSpec) -> tuple[np.ndarray, np.ndarray]:
-    """Observed values and sds of the fitted observations, in table order."""
-    fitted = spec.fitted
-    return fitted["value"].to_numpy(dtype=float), fitted["sd"].to_numpy(dtype=float)
