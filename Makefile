@@ -41,7 +41,7 @@ bench: setup
 
 # Regenerate the generated sections of docs/ODD.md (parameters, mechanisms, ...).
 docs: setup
-	$(PY) -m model.docs
+	$(PY) -m docgen
 
 clean:
 	rm -rf $(VENV) out .pytest_cache test-artifacts

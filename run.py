@@ -149,7 +149,7 @@ EXTRA_COMMANDS = {
     "calibrate": "experiments.calibration.cli",
     "viz": "viz.server",
     "bench": "benchmarks.bench",
-    "docs": "model.docs",
+    "docs": "docgen.cli",
 }
 
 

@@ -13,7 +13,7 @@ from model.parameters import PARAMETERS
 from model.protocol import StreetModel
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("agents", "model", "scenarios", "storage", "viz", "experiments", "benchmarks")
+PACKAGES = ("agents", "model", "scenarios", "storage", "viz", "experiments", "benchmarks", "docgen")
 
 
 def import_graph() -> dict[str, set[str]]:
@@ -80,6 +80,15 @@ def test_no_import_cycles() -> None:
     graph = import_graph()
     assert {"model.model", "model.protocol", "viz.controls", "scenarios.loader"} <= set(graph)
     assert cycles(graph) == []
+
+
+def test_the_simulation_imports_no_tooling() -> None:
+    """model/ is the simulation only: no module of it imports the documentation generator, the
+    experiments, the app or the benchmarks (they import the model, never the other way)."""
+    tooling = ("docgen", "experiments", "viz", "benchmarks")
+    wrong = {name: sorted(t for t in targets if t.split(".")[0] in tooling)
+             for name, targets in import_graph().items() if name.split(".")[0] == "model"}
+    assert {name: targets for name, targets in wrong.items() if targets} == {}
 
 
 def test_the_cycle_check_can_fail() -> None:

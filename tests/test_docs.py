@@ -1,6 +1,6 @@
 """docs/ODD.md: its generated sections match the code, and what they are generated from is complete.
 
-If `test_generated_sections_are_current` fails, run ``python -m model.docs`` (or ``python run.py docs``)
+If `test_generated_sections_are_current` fails, run ``python -m docgen`` (or ``python run.py docs``)
 and commit docs/ODD.md.
 """
 
@@ -14,35 +14,37 @@ from pathlib import Path
 
 import pytest
 
-from model import docs
+from docgen import odd, sections
+from docgen.code_reading import analyse_mechanism
+from docgen.schedule import schedule
 from model.errors import UserError
 from model.mechanisms import MECHANISMS, PHASES
 from model.parameters import PARAMETERS
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u3400-\u9fff]")
-SEED_IDS = tuple(docs.SOURCE_DOCS)
-FIX = f"run `{docs.REGENERATE_COMMAND}` (or `python run.py docs`) and commit docs/ODD.md"
+SEED_IDS = tuple(sections.SOURCE_DOCS)
+FIX = f"run `{odd.REGENERATE_COMMAND}` (or `python run.py docs`) and commit docs/ODD.md"
 
 
 @pytest.fixture(scope="module")
 def odd_text() -> str:
-    return docs.ODD_PATH.read_text(encoding="utf-8")
+    return odd.ODD_PATH.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
 def regenerated(odd_text: str) -> str:
-    return docs.regenerate(odd_text)
+    return odd.regenerate(odd_text)
 
 
 def section(text: str, name: str) -> str:
-    start = text.index(docs.begin_marker(name)) + len(docs.begin_marker(name))
-    return text[start:text.index(docs.end_marker(name))]
+    start = text.index(odd.begin_marker(name)) + len(odd.begin_marker(name))
+    return text[start:text.index(odd.end_marker(name))]
 
 
 def outside_markers(text: str) -> str:
     """The hand-written text: everything but the generated blocks."""
-    for name in docs.SECTIONS:
+    for name in sections.SECTIONS:
         text = text.replace(section(text, name), "")
     return text
 
@@ -50,7 +52,7 @@ def outside_markers(text: str) -> str:
 # -- the file is current ----------------------------------------------------------------------------
 def test_generated_sections_are_current(odd_text: str, regenerated: str) -> None:
     if regenerated != odd_text:
-        stale = [name for name in docs.SECTIONS if section(regenerated, name) != section(odd_text, name)]
+        stale = [name for name in sections.SECTIONS if section(regenerated, name) != section(odd_text, name)]
         pytest.fail(f"docs/ODD.md is stale in generated section(s) {', '.join(stale)}: {FIX}", pytrace=False)
 
 
@@ -110,32 +112,32 @@ def test_every_mechanism_has_names_summary_and_sources() -> None:
 def test_mechanisms_only_set_levers_that_exist() -> None:
     """A typo in ``model.levers.<name> = ...`` would create an attribute that nothing reads."""
     bad = {key: sorted(eff.unknown_levers) for key in MECHANISMS
-           if (eff := docs.analyse_mechanism(MECHANISMS[key])).unknown_levers}
+           if (eff := analyse_mechanism(MECHANISMS[key])).unknown_levers}
     assert not bad, f"mechanisms write attributes of model.levers that are not Levers fields: {bad}"
 
 
 def test_every_phase_is_described() -> None:
-    assert set(PHASES) <= set(docs.PHASE_DOC), f"add to model.docs.PHASE_DOC: {set(PHASES) - set(docs.PHASE_DOC)}"
-    hooks = {ph.hook for ph in docs.schedule() if ph.hook}
+    assert set(PHASES) <= set(sections.PHASE_DOC), f"add to model.sections.PHASE_DOC: {set(PHASES) - set(sections.PHASE_DOC)}"
+    hooks = {ph.hook for ph in schedule() if ph.hook}
     assert hooks == set(PHASES) - {"setup"}, "every weekly phase should have its hook in step()"
 
 
 # -- the generator itself -----------------------------------------------------------------------------
 def test_regeneration_leaves_prose_untouched_and_is_idempotent(odd_text: str, regenerated: str) -> None:
     assert outside_markers(regenerated) == outside_markers(odd_text)
-    assert docs.regenerate(regenerated) == regenerated
+    assert odd.regenerate(regenerated) == regenerated
 
 
 def test_broken_markers_are_one_line_user_errors(odd_text: str) -> None:
-    name = next(iter(docs.SECTIONS))
-    without_end = odd_text.replace(docs.end_marker(name), "", 1)
+    name = next(iter(sections.SECTIONS))
+    without_end = odd_text.replace(odd.end_marker(name), "", 1)
     with pytest.raises(UserError, match="no END marker|without its BEGIN|inside section"):
-        docs.regenerate(without_end)
+        odd.regenerate(without_end)
     with pytest.raises(UserError, match="missing generated section"):
-        docs.regenerate(odd_text.replace(docs.begin_marker(name), "").replace(docs.end_marker(name), ""))
-    block = f"{docs.begin_marker(name)}{docs.end_marker(name)}"
+        odd.regenerate(odd_text.replace(odd.begin_marker(name), "").replace(odd.end_marker(name), ""))
+    block = f"{odd.begin_marker(name)}{odd.end_marker(name)}"
     with pytest.raises(UserError, match="appears twice"):
-        docs.regenerate(odd_text + "\n" + block + "\n")
+        odd.regenerate(odd_text + "\n" + block + "\n")
 
 
 def test_cli_check_and_regenerate_in_place(tmp_path: Path, odd_text: str, regenerated: str) -> None:
@@ -145,11 +147,11 @@ def test_cli_check_and_regenerate_in_place(tmp_path: Path, odd_text: str, regene
     stale.chmod(0o640)
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "model.docs", "--path", str(stale), *args],
+        return subprocess.run([sys.executable, "-m", "docgen", "--path", str(stale), *args],
                               capture_output=True, text=True, cwd=ROOT, timeout=120)
 
     check = cli("--check")
-    assert check.returncode == 1 and name in check.stderr and docs.REGENERATE_COMMAND in check.stderr
+    assert check.returncode == 1 and name in check.stderr and odd.REGENERATE_COMMAND in check.stderr
     assert stale.read_text(encoding="utf-8") != regenerated  # --check writes nothing
     assert cli().returncode == 0
     assert stale.read_text(encoding="utf-8") == regenerated
