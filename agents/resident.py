@@ -30,6 +30,17 @@ __all__ = ["Households", "Resident", "ResidentViews", "sigmoid", "sums_by_househ
 
 NEVER = -10_000  # "week last did X" before anything happened
 
+#: Float state of the households that the same rules update, clip or decay together, as rows of one
+#: (rows, n) array (`Households.attitudes`); each name is an attribute viewing its row. Adjacent rows
+#: serve one call: aspiration … trust in the community are clipped together at the end of phase 9
+#: (`Households.update_attitudes`), the two trusts after learning from outcomes, the two decaying
+#: records decay together.
+ATTITUDE_ROWS = ("aspiration", "satisfaction", "efficacy", "trust_community", "trust_property",
+                 "resolved_recent", "project_benefit")
+_ASPIRATION, _SATISFACTION, _EFFICACY, _TRUST_COMMUNITY, _TRUST_PROPERTY, _RESOLVED, _BENEFIT = range(7)
+#: This week's activities, rows of one boolean (3, n) array (`Households.did_now`), cleared together.
+DID_NOW_ROWS = ("volunteered_now", "deliberated_now", "reported_now")
+
 
 def sums_by_household(households: np.ndarray, weights: np.ndarray | None, n: int
                       ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
@@ -66,35 +77,54 @@ def _sigmoid_of_negated(negated: np.ndarray) -> np.ndarray:
 class Households:
     """State of every household as arrays (docs/specification.md §2, Resident), and the households' own rules."""
 
+    ATTITUDE_ROWS = ATTITUDE_ROWS
+    DID_NOW_ROWS = DID_NOW_ROWS
+
     def __init__(self, n: int, params: dict, rng: np.random.Generator) -> None:
         self.n = n
+        self.attitudes = np.zeros((len(self.ATTITUDE_ROWS), n))
+        self.did_now = np.zeros((len(self.DID_NOW_ROWS), n), dtype=bool)
+        self._bind_rows()
         youth, retired = params["youth_share"], params["retired_share"]
         self.age_group = rng.choice(3, size=n, p=[youth, 1.0 - youth - retired, retired]).astype(np.int8)
         self.owner = rng.random(n) < params["owner_share"]
         self.party_member = rng.random(n) < params["party_member_share"]
-        self.satisfaction = rng.beta(params["init_satisfaction_a"], params["init_satisfaction_b"], n)
-        self.trust_community = rng.beta(params["init_trust_a"], params["init_trust_b"], n)
-        self.trust_property = rng.beta(params["init_trust_a"], params["init_trust_b"], n)
+        self.satisfaction[:] = rng.beta(params["init_satisfaction_a"], params["init_satisfaction_b"], n)
+        self.trust_community[:] = rng.beta(params["init_trust_a"], params["init_trust_b"], n)
+        self.trust_property[:] = rng.beta(params["init_trust_a"], params["init_trust_b"], n)
         self.motivation = rng.beta(params["init_motivation_a"], params["init_motivation_b"], n)
         self.motivation0 = self.motivation.copy()
-        self.efficacy = rng.beta(params["init_efficacy_a"], params["init_efficacy_b"], n)
-        self.aspiration = np.full(n, np.nan)  # set to first experience at set-up
+        self.efficacy[:] = rng.beta(params["init_efficacy_a"], params["init_efficacy_b"], n)
+        self.aspiration[:] = np.nan  # set to first experience at set-up
         self.points = np.zeros(n)
         self.pays_fee = np.ones(n, dtype=bool)
         self.last_volunteer = np.full(n, NEVER, dtype=np.int32)
         self.last_deliberation = np.full(n, NEVER, dtype=np.int32)
         self.last_report = np.full(n, NEVER, dtype=np.int32)
-        self.volunteered_now = np.zeros(n, dtype=bool)
-        self.deliberated_now = np.zeros(n, dtype=bool)
-        self.reported_now = np.zeros(n, dtype=bool)
         self.pending_old = np.zeros(n)  # own issues latent or open for > 4 weeks
-        self.resolved_recent = np.zeros(n)  # decaying count of own issues resolved on time
-        self.project_benefit = np.zeros(n)  # decaying lift from completed projects nearby
+        # resolved_recent: decaying count of own issues resolved on time; project_benefit: decaying lift
+        # from completed projects nearby (rows of `attitudes`, zero at first)
         self.experience = np.zeros(n)
         # lasting individual differences in how content a household is with the same conditions
         self.disposition = rng.normal(0.0, params["satisfaction_disposition_sd"], n)
         self._age_table = age_weights(params)  # (3 age groups, 6 domains)
         self._age_weights = self._age_table[self.age_group]  # (n, 6)
+
+    def _bind_rows(self) -> None:
+        """Name each row of the stacked arrays (views: writing through a name writes the block)."""
+        for i, name in enumerate(self.ATTITUDE_ROWS):
+            setattr(self, name, self.attitudes[i])
+        for i, name in enumerate(self.DID_NOW_ROWS):
+            setattr(self, name, self.did_now[i])
+
+    def __getstate__(self) -> dict:
+        # the row views are made again on unpickling (pickle would copy each one apart from its block)
+        skip = set(self.ATTITUDE_ROWS) | set(self.DID_NOW_ROWS)
+        return {k: v for k, v in self.__dict__.items() if k not in skip}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._bind_rows()
 
     # -- perception ---------------------------------------------------------------------------
     def active_last_month(self, week: int) -> np.ndarray:
@@ -236,16 +266,20 @@ class Households:
         """Trust in the holder moves toward each outcome in [0, 1] (unresolved expiry = 0)."""
         if households.size == 0:
             return
-        community = ~about_property
-        for target, mask in ((self.trust_community, community), (self.trust_property, about_property)):
-            h, o = households[mask], outcomes[mask]
-            if h.size:
-                # sequential effect of several outcomes for one household, approximated by their mean;
-                # sums over the households concerned only (bincount adds each one's terms in order)
-                hit, total, count = sums_by_household(h, o - target[h], self.n)
-                target[hit] += rate * total / count
-        clip(self.trust_community, 0.0, 1.0, out=self.trust_community)
-        clip(self.trust_property, 0.0, 1.0, out=self.trust_property)
+        # the two trusts are adjacent rows of `attitudes`: one flat index (row·n + household) addresses
+        # the trust each outcome moves, so one pass serves both (each pair's terms still in input order)
+        trusts = self.attitudes[_TRUST_COMMUNITY:_TRUST_PROPERTY + 1]
+        flat = trusts.reshape(-1)
+        at = np.multiply(about_property, self.n, dtype=np.intp)
+        at += households
+        # sequential effect of several outcomes for one household, approximated by their mean;
+        # sums over the households concerned only (bincount adds each one's terms in order)
+        hit, total, count = sums_by_household(at, np.subtract(outcomes, flat.take(at)), flat.size)
+        total *= rate  # rate·total / count, in that order
+        total /= count
+        total += flat.take(hit)
+        flat[hit] = total
+        clip(trusts, 0.0, 1.0, out=trusts)
 
     def gain_efficacy(self, households: np.ndarray, outcomes: np.ndarray, rate: float) -> None:
         """An own report that led to a result raises efficacy; one that came to nothing lowers it."""
@@ -253,8 +287,17 @@ class Households:
             return
         hit, delta, count = sums_by_household(households, outcomes - 0.5, self.n)
         e = self.efficacy
-        step = rate * delta / count
-        e[hit] += np.where(step > 0, step * (1 - e[hit]), step * e[hit]) * 2.0
+        # step·(1 − e) where the step is positive, else step·e; times 2 (products commute: the same bits)
+        step = delta
+        step *= rate
+        step /= count
+        now = e.take(hit)
+        room = np.subtract(1.0, now)
+        np.copyto(room, now, where=step <= 0)
+        room *= step
+        room *= 2.0
+        now += room
+        e[hit] = now
         clip(e, 0.0, 1.0, out=e)
 
     def weighted_quality(self, quality_by_building: np.ndarray, building_of: np.ndarray,
@@ -301,9 +344,34 @@ class Households:
         self.experience = x
         return x
 
+    def update_attitudes(self, neighbour_mean: np.ndarray, p: dict, rng: np.random.Generator,
+                         transparency: float = 0.0, closed_outcome_mean: float = float("nan")) -> None:
+        """Phase 9 for the households, after `update_experience`: satisfaction and aspiration
+        (`update_satisfaction`'s rule), motivation relaxes (`relax_motivation`), and with `transparency`
+        > 0 trust in the community moves toward this week's mean outcome of closed issues (when there is
+        one: not NaN); then aspiration, satisfaction, efficacy and trust in the community are clipped to
+        [0, 1] (one call: adjacent rows of `attitudes`; nothing in between reads what a clip would change)."""
+        self._move_satisfaction(neighbour_mean, p, rng)
+        self.relax_motivation(p["motivation_relax_rate"])
+        if transparency > 0 and closed_outcome_mean == closed_outcome_mean:
+            # visible progress: trust moves toward the mean outcome of the issues closed this week
+            tc = self.trust_community
+            pull = np.subtract(closed_outcome_mean, tc)
+            pull *= transparency
+            tc += pull
+        bounded = self.attitudes[_ASPIRATION:_TRUST_COMMUNITY + 1]
+        clip(bounded, 0.0, 1.0, out=bounded)
+
     def update_satisfaction(self, neighbour_mean: np.ndarray, p: dict, rng: np.random.Generator) -> None:
         """s moves toward x + κ·(x − a) (level plus surprise), toward neighbours, with noise;
-        aspiration adapts to experience (hedonic adaptation)."""
+        aspiration adapts to experience (hedonic adaptation); both stay in [0, 1]."""
+        self._move_satisfaction(neighbour_mean, p, rng)
+        moved = self.attitudes[_ASPIRATION:_SATISFACTION + 1]
+        clip(moved, 0.0, 1.0, out=moved)
+
+    def _move_satisfaction(self, neighbour_mean: np.ndarray, p: dict, rng: np.random.Generator) -> None:
+        """`update_satisfaction` without its clip of aspiration and satisfaction (the caller clips): the
+        clip of the aspiration moves after the change of satisfaction, which does not read it."""
         # s += rate·(target − s) + weight·(neighbours − s), target = x + κ·(x − a) + disposition, and
         # a += rate_a·(x − a): the same operations in the same order, in three arrays with `out=`
         # (x − a once; the aspiration is updated as soon as the change of s no longer reads it)
@@ -316,7 +384,6 @@ class Households:
         change *= p["satisfaction_rate"]
         gap *= p["aspiration_rate"]
         a += gap
-        clip(a, 0.0, 1.0, out=a)
         social = np.subtract(neighbour_mean, s, out=gap)
         social *= p["neighbour_weight"]
         change += social
@@ -324,12 +391,16 @@ class Households:
         if p["satisfaction_noise"] > 0:
             # rng.normal(0, σ, n) is 0 + σ·z of the same standard normal draws z: the same numbers
             # (0 + σ·z = σ·z unless σ·z is −0, i.e. a draw of exactly 0), from numpy's faster fill loop
-            noise = rng.standard_normal(self.n)
+            noise = rng.standard_normal(out=change)
             noise *= p["satisfaction_noise"]
             s += noise
-        clip(s, 0.0, 1.0, out=s)
-        self.resolved_recent *= p["resolved_memory"]
-        self.project_benefit *= p["project_benefit_memory"]
+        # the two decaying records, one row each: one product with a column of their memories
+        memory = (p["resolved_memory"], p["project_benefit_memory"])
+        cached = self.__dict__.get("_memory_column")
+        if cached is None or cached[0] != memory:
+            cached = self._memory_column = (memory, np.array(memory)[:, None])
+        records = self.attitudes[_RESOLVED:_BENEFIT + 1]
+        records *= cached[1]
 
 
 class Resident(mesa.Agent):

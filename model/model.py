@@ -27,7 +27,6 @@ from agents import (
     StreetOffice,
 )
 from agents.resident import ResidentViews
-from model.arrays import clip
 from model.calendar import WEEKS_PER_MONTH, WEEKS_PER_QUARTER
 from model.collection import RunCollector, recorded_reporters
 from model.domains import (
@@ -320,10 +319,7 @@ class CoGovernanceModel(mesa.Model):
             hook(self)
 
     def _begin_week(self) -> None:
-        hh = self.households
-        hh.volunteered_now[:] = False
-        hh.deliberated_now[:] = False
-        hh.reported_now[:] = False
+        self.households.did_now.fill(False)  # volunteered_now, deliberated_now, reported_now
         self.issues.reclaim()  # last week's row numbers are no longer held anywhere
         self.issues.week_events.reset()
         self.points_issued_week = self.points_redeemed_week = 0.0
@@ -457,14 +453,10 @@ class CoGovernanceModel(mesa.Model):
         self.service_quality.update()
         hh.pending_old = self.issues.pending_old_by_household(hh.n, self.week)
         hh.update_experience(self.service_quality.by_building(), self.layout.building_of, p)
-        hh.update_satisfaction(self.network.neighbour_mean(hh.satisfaction), p, self.rng)
-        hh.relax_motivation(p["motivation_relax_rate"])
-        if self.levers.transparency > 0 and self.closed_outcome_mean == self.closed_outcome_mean:
-            # visible progress: trust moves toward the mean outcome of the issues closed this week
-            # (resolved: the same outcome as in the feedback, falling with lateness; given up: 0)
-            hh.trust_community += self.levers.transparency * (self.closed_outcome_mean - hh.trust_community)
-        clip(hh.trust_community, 0.0, 1.0, out=hh.trust_community)
-        clip(hh.efficacy, 0.0, 1.0, out=hh.efficacy)
+        # visible progress (transparency): trust moves toward the mean outcome of the issues closed this
+        # week (resolved: the same outcome as in the feedback, falling with lateness; given up: 0)
+        hh.update_attitudes(self.network.neighbour_mean(hh.satisfaction), p, self.rng,
+                            self.levers.transparency, self.closed_outcome_mean)
 
     # 10 -----------------------------------------------------------------------------------
     def observe(self) -> None:
