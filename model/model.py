@@ -27,6 +27,7 @@ from agents import (
     StreetOffice,
 )
 from agents.resident import ResidentViews
+from model.activity_offers import ActivityOffers
 from model.calendar import WEEKS_PER_MONTH, WEEKS_PER_QUARTER
 from model.collection import RunCollector, recorded_reporters
 from model.domains import (
@@ -121,6 +122,7 @@ class CoGovernanceModel(mesa.Model):
         self.property_economy = PropertyEconomy(self)  # phase 7: fees, firms' months, votes, replacements
         self.project_cycle = ProjectCycle(self)  # phase 8 and project completion: the quarterly projects
         self.service_quality = ServiceQuality(self)  # quality of each domain from its providers (phase 9)
+        self.activity_offers = ActivityOffers(self)  # volunteer slots and mobilisation on offer (phase 6)
         self.mechanisms: dict[str, Mechanism] = {}
         self._phase_hooks: dict[str, list[Any]] = {}  # phase -> the mechanisms' methods for it, in order
         self.levers.rating_pressure = np.zeros(self.layout.n_grids)
@@ -333,19 +335,16 @@ class CoGovernanceModel(mesa.Model):
         self._hook("activities")
         lay, hh, p, lv, rng = self.layout, self.households, self.p, self.levers, self.rng
         n_c = lay.n_communities
-        slots = self._organisation_slots(lv.mobilisation_bonus)
+        offers = self.activity_offers
+        slots = offers.organisation_slots(lv.mobilisation_bonus)
         slots += lv.extra_slots_per_community
         self.slots_week = float(np.add.reduce(slots))  # slots.sum() without its Python wrapper
-        self.mobilisation_h = self._mobilisation_by_household(lv.mobilisation_bonus)
+        self.mobilisation_h = offers.mobilisation_by_household(lv.mobilisation_bonus)
         seen = hh.volunteered_last_month(self.week)
         if lv.party_role_model > 0:
             # an active Party-member neighbour counts as (1 + party_role_model) neighbours: a weighted
             # share, so it stays in [0, 1] and equals the plain share where no Party member is active
-            # share s and Party share b of the neighbours are count / degree: (s + w·b) / (1 + w·b) is looked
-            # up from the two counts in a table of every pair, made with the same operations
-            count, party_count = self.network.neighbour_counts(seen, hh.party_member)
-            table = self._role_model_table(lv.party_role_model)
-            nbr = table.take(np.multiply(count, table.shape[1], dtype=np.intp) + party_count)
+            nbr = self.network.role_model_share(seen, hh.party_member, lv.party_role_model)
         else:
             nbr = self.network.neighbour_share(seen)
         meeting = self.week % WEEKS_PER_MONTH == 0
@@ -370,59 +369,6 @@ class CoGovernanceModel(mesa.Model):
             hh.deliberated_now[attendees] = True
             hh.last_deliberation[attendees] = self.week
             self.deliberation_attendees_week = attendees.size
-
-    def _organisation_slots(self, bonus: float) -> np.ndarray:
-        """Volunteer slots each community's Party organisations and social organisations offer this week
-        (`PartyBranch.offer_slots`, `SocialOrganisation.volunteer_slots`; added up in floats in this order,
-        then one new array). The offers follow from the organisations' hours (`capacity`), the branches'
-        mobilisation, the bonus and fixed parameters, which change rarely (set-up, grants, a new
-        organisation): the offers are made again only when one of those read here has changed, else
-        last week's sums are returned (each branch's `slots_this_week` is then still this week's)."""
-        branches = self.party_committees + self.party_branches
-        key = (bonus, branches, [b.capacity for b in branches], [b.mobilisation for b in branches],
-               list(self.social_orgs), [so.capacity for so in self.social_orgs])
-        cached = self.__dict__.get("_slots_cache")
-        if cached is None or cached[0] != key:
-            per_hour = self.p["slots_per_organiser_hour"]
-            by_community = [0.0] * self.layout.n_communities
-            for branch in branches:
-                by_community[branch.community] += branch.offer_slots(per_hour, bonus)
-            for so in self.social_orgs:
-                by_community[so.community] += so.volunteer_slots(per_hour)
-            cached = self._slots_cache = (key, by_community)
-        return np.array(cached[1], dtype=np.float64)
-
-    def _role_model_table(self, weight: float) -> np.ndarray:
-        """(s + w·b) / (1 + w·b) for every pair of neighbour counts (row: all who took part, column: the
-        Party members among them), s and b the counts divided by the degree as `SocialNetwork.neighbour_share`
-        divides them, in the operations and order the array expression would use (made once per weight)."""
-        cached = self.__dict__.get("_role_model_cache")
-        if cached is None or cached[0] != weight:
-            counts = np.arange(self.network.degree + 1, dtype=np.int16)
-            share = np.divide(counts, max(self.network.degree, 1), dtype=np.float64)
-            extra = share * weight
-            table = np.add(share[:, None], extra[None, :])
-            extra += 1.0
-            table /= extra[None, :]
-            table.flags.writeable = False
-            cached = self._role_model_cache = (weight, table)
-        return cached[1]
-
-    def _mobilisation_by_household(self, bonus: float) -> np.ndarray:
-        """Each household's grid branch's mobilisation (read-only). Branches' mobilisation rarely changes,
-        so the array (and with it the households' fixed Party term, `Households.participation_probability`)
-        is kept while the branches' values and the bonus stay the same (compared as read, without a call
-        per branch)."""
-        key = (bonus, [b.mobilisation for b in self.party_branches])
-        cached = self.__dict__.get("_mobilisation_cache")
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        by_grid = [b.effective_mobilisation(bonus) for b in self.party_branches]
-        # grids are blocks of households: repeat = mob_grid[grid_of]
-        by_household = np.array(by_grid).repeat(self.layout.households_per_grid)
-        by_household.flags.writeable = False
-        self._mobilisation_cache = (key, by_household)
-        return by_household
 
     def deliberation_base_seats(self) -> float:
         """Seats at a community's monthly residents' meeting without any mechanism."""

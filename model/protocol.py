@@ -2,8 +2,8 @@
 
 Mechanisms (``model/mechanisms/``), reporters (``model/reporters.py``), the run record
 (``model/collection.py``), the issue flow (``model/issue_flow.py``), the property economy
-(``model/property_economy.py``) and the project cycle (``model/project_cycle.py``) read and turn a
-model's state; :class:`model.model.CoGovernanceModel`
+(``model/property_economy.py``), the project cycle (``model/project_cycle.py``) and what organisations
+offer (``model/activity_offers.py``) read and turn a model's state; :class:`model.model.CoGovernanceModel`
 builds them and satisfies this protocol. They import this module, never ``model.model``, so the
 arrows run one way: ``model.model`` → mechanisms, reporters, collection, issue flow, property
 economy, project cycle → ``model.protocol``. What mechanisms ask of the property economy is
@@ -97,7 +97,8 @@ class StreetModel(Protocol):
     firms: list[PropertyFirm]  # one per compound; a firm that left stays (present = False)
     committees: list[ResidentsCommittee]
     owners_committees: list[OwnersCommittee | None]
-    party_branches: list[PartyBranch]
+    party_committees: list[PartyBranch]  # one per community
+    party_branches: list[PartyBranch]  # one per grid
     social_orgs: list[SocialOrganisation]
     street_office: StreetOffice
     # issues, projects, levers, mechanisms (model.mechanisms.Mechanism, by key; only those switched on)

@@ -143,6 +143,32 @@ class SocialNetwork:
             total_both += np.add.reduce(both[self.ties], axis=1, dtype=total.dtype)
         return total, total_both
 
+    def role_model_share(self, mask: np.ndarray, subset: np.ndarray, weight: float) -> np.ndarray:
+        """Share of each household's network neighbours for whom boolean `mask` holds, a neighbour whom
+        `subset` holds too counting as 1 + `weight` neighbours: (s + w·b) / (1 + w·b), s and b the shares
+        ``neighbour_share(mask)`` and ``neighbour_share(mask & subset)``. It stays in [0, 1] and is s where
+        b is 0. Looked up from the two counts (`neighbour_counts`) in `role_model_table`, with the bits of
+        the array expression."""
+        count, subset_count = self.neighbour_counts(mask, subset)
+        table = self.role_model_table(weight)
+        return table.take(np.multiply(count, table.shape[1], dtype=np.intp) + subset_count)
+
+    def role_model_table(self, weight: float) -> np.ndarray:
+        """(s + w·b) / (1 + w·b) for every pair of neighbour counts (row: all who count, column: those of
+        the subset), s and b the counts divided by the degree as `neighbour_share` divides them, in the
+        operations and order the array expression would use (made once per weight)."""
+        cached = self.__dict__.get("_role_model_cache")
+        if cached is None or cached[0] != weight:
+            counts = np.arange(self.degree + 1, dtype=np.int16)
+            share = np.divide(counts, max(self.degree, 1), dtype=np.float64)
+            extra = share * weight
+            table = np.add(share[:, None], extra[None, :])
+            extra += 1.0
+            table /= extra[None, :]
+            table.flags.writeable = False
+            cached = self._role_model_cache = (weight, table)
+        return cached[1]
+
     def _building_counts(self, own: np.ndarray) -> np.ndarray:
         """For every household, the sum of the other households' `own` (bytes) in its building, as small
         integers (wide enough for a household's neighbours)."""

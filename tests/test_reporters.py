@@ -304,7 +304,7 @@ def test_role_model_share_from_its_table_is_the_array_expression() -> None:
     party = model.households.party_member
     count, party_count = model.network.neighbour_counts(seen, party)
     for weight in (0.5, 3.0, 17.3):
-        table = model._role_model_table(weight)
+        table = model.network.role_model_table(weight)
         looked_up = table.take(count.astype(np.intp) * table.shape[1] + party_count)
         share, extra = model.network.neighbour_share(seen), model.network.neighbour_share(seen & party)
         extra *= weight
