@@ -169,6 +169,7 @@ def test_early_rejection_accepts_exactly_what_full_runs_accept(tmp_path):
         for key in ("seconds", "run_weeks", "stopped_early"):
             a.pop(key), b.pop(key)
         assert a == b
+        np.testing.assert_array_equal(x.distances, y.distances)  # the accepted particles' distances, exactly
     assert early["result"].simulations == full["result"].simulations
     assert early["result"].stop_reason == full["result"].stop_reason
     assert sum(g.stopped_early for g in a_gens) > 0 and sum(g.stopped_early for g in b_gens) == 0
@@ -189,6 +190,50 @@ def test_a_particles_runs_side_by_side_give_each_seeds_own_values():
     alone = [observed_values(run_scenario(args[0], seed=s, weeks=args[1], overrides=args[2], record=metrics), targets)
              for s in (7, 8)]
     np.testing.assert_array_equal(values, np.stack(alone))
+
+
+def test_the_partial_distance_a_worker_judges_by_is_the_full_runs_distance_with_later_terms_zero():
+    """Early rejection reads each observation once, as soon as its last week is simulated: at every observed
+    week the values known so far and the partial distance equal, bit for bit, those of the full runs with the
+    later observations counted 0; at the horizon the distance is the full one; a particle beyond the tolerance
+    stops at the first observed week that shows it."""
+    import math
+
+    from experiments.calibration.distance import EarlyRejection, distances, particle_means
+    from experiments.calibration.simulate import simulate_particle
+
+    targets = (("issues_new", 4, 0), ("satisfaction_mean", 8, 0), ("issues_open", 13, 0),
+               ("hotline_resolution_rate", 8, 8), ("issues_new", 13, 13))
+    observed, sigma = np.array([30.0, 0.5, 20.0, 0.5, 25.0]), np.array([3.0, 0.02, 5.0, 0.05, 2.0])
+    fitted, weeks = np.array([True, True, True, False, True]), np.array([4, 8, 13, 8, 13])
+    seen: list[tuple[int, np.ndarray, float]] = []
+
+    class Watched(EarlyRejection):
+        def rejected(self, runs: np.ndarray, week: int) -> bool:
+            seen.append((week, runs.copy(), self.partial(runs, week)))
+            return super().rejected(runs, week)
+
+    for rate in (1.0, 3.0):
+        overrides = {"warmup_weeks": 0, "issue_rate_per_year": rate}
+        full, ran = simulate_particle("baseline", (3, 4), 13, overrides, targets)
+        assert ran == 13 and np.isfinite(full[:, fitted]).all()
+        full_distance = distances(particle_means(full[None]), observed, sigma, fitted)[0]
+        seen.clear()
+        never = Watched(math.inf, observed, sigma, fitted, weeks)
+        again, ran = simulate_particle("baseline", (3, 4), 13, overrides, targets, never)
+        np.testing.assert_array_equal(again, full)
+        assert [week for week, _, _ in seen] == [4, 8] and ran == 13
+        for week, runs, partial in seen:
+            known = weeks <= week
+            np.testing.assert_array_equal(runs[:, known], full[:, known])
+            assert np.isnan(runs[:, ~known]).all()  # later weeks not read yet
+            assert partial == distances(particle_means(full[None]), observed, sigma, fitted, known)[0]
+            assert partial <= full_distance
+        assert never.partial(full, 13) == full_distance
+        first = seen[0][2]
+        stopped, ran = simulate_particle("baseline", (3, 4), 13, overrides, targets,
+                                         EarlyRejection(first * 0.5, observed, sigma, fitted, weeks))
+        assert ran == 4 and np.isnan(stopped).all()
 
 
 def test_partial_distance_never_exceeds_the_full_distance():

@@ -60,10 +60,14 @@ class EarlyRejection:
         """The weeks before the horizon after which new fitted observations become known."""
         return sorted({int(w) for w in self.weeks[self.fitted] if 0 <= w < horizon})
 
+    def partial(self, runs: np.ndarray, week: int) -> float:
+        """The particle's distance over the observations known at ``week`` (the others count 0), from its
+        (k, M) runs of which those observations are filled in: the same arithmetic, on an array of the same
+        shape, as the full distance (`distances`), so at the horizon it is the full distance, bit for bit."""
+        known = self.weeks <= week
+        return float(distances(particle_means(runs[None, :, :]), self.observed, self.sigma, self.fitted, known)[0])
+
     def rejected(self, runs: np.ndarray, week: int) -> bool:
         """True if the (k, M) runs, of which the observations up to ``week`` are filled in, already put the
         particle beyond the tolerance."""
-        known = self.weeks <= week
-        stats = particle_means(runs[None, :, :])
-        partial = distances(stats, self.observed, self.sigma, self.fitted, known)[0]
-        return bool(partial > self.tolerance * (1.0 + EARLY_MARGIN))
+        return self.partial(runs, week) > self.tolerance * (1.0 + EARLY_MARGIN)

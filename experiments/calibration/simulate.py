@@ -13,8 +13,8 @@ import numpy as np
 from experiments.calibration.distance import EarlyRejection
 from model.reporters import WEEKLY_FLOWS
 
-__all__ = ["FLOW_WINDOW", "observed_values", "simulate_particle", "simulate_series", "target_value",
-           "windowed"]
+__all__ = ["FLOW_WINDOW", "observed_values", "run_value", "simulate_particle", "simulate_series", "target_value",
+           "target_weeks", "windowed"]
 
 #: A per-week flow metric observed "at week w" is its mean over the 4 weeks ending at w (as in compare).
 FLOW_WINDOW = 4
@@ -39,11 +39,32 @@ def target_value(metric: str, raw: np.ndarray, week: int, window: int) -> float:
     """One observable number from a metric's raw weekly series: with window 0 its value at ``week`` (see
     `windowed`); with window w ≥ 1 its mean over the w weeks ending at ``week`` (weeks ≥ 1, NaN weeks left
     out), e.g. 52 for an annual figure."""
-    if window:
-        part = raw[max(1, week - window + 1) : week + 1]
-        finite = part[np.isfinite(part)]
-        return float(finite.mean()) if finite.size else float("nan")
-    return float(windowed(metric, raw[: week + 1])[week]) if metric in WEEKLY_FLOWS else float(raw[week])
+    start, stop, window = target_weeks(metric, week, window)
+    return _reduce(np.asarray(raw[start:stop], dtype=float), window)
+
+
+def target_weeks(metric: str, week: int, window: int) -> tuple[int, int, int]:
+    """The weeks [start, stop) of a metric's weekly series that one observation reads, and the window it
+    averages them over (0: the value at ``week`` itself). A per-week flow observed without a window is
+    the mean over the `FLOW_WINDOW` weeks ending at ``week``, exactly as `windowed` gives it."""
+    if not window and metric in WEEKLY_FLOWS:
+        window = FLOW_WINDOW
+    return (max(1, week - window + 1), week + 1, window) if window else (week, week + 1, 0)
+
+
+def _reduce(part: np.ndarray, window: int) -> float:
+    if not window:
+        return float(part[0])
+    finite = part[np.isfinite(part)]
+    return float(finite.mean()) if finite.size else float("nan")
+
+
+def run_value(model: Any, metric: str, week: int, window: int) -> float:
+    """`target_value` of a running model, read from its weekly records (the public
+    ``model.datacollector.model_vars``) for the weeks the observation needs only, without building the
+    weekly table; bit-identical to `target_value` of the finished run's table."""
+    start, stop, window = target_weeks(metric, week, window)
+    return _reduce(np.asarray(model.datacollector.model_vars[metric][start:stop], dtype=float), window)
 
 
 def observed_values(frame: Any, targets: tuple[tuple[str, int, int], ...]) -> np.ndarray:
@@ -61,32 +82,39 @@ def simulate_particle(scenario: str, seeds: tuple[int, ...], weeks: int, overrid
     the particle beyond the tolerance (`EarlyRejection`); the values are then all NaN (the particle is
     rejected, and nothing of a rejected particle is kept). Otherwise every value is exactly what one
     run of that seed alone gives (``run_scenario(..., record=metrics)`` and `observed_values`): the same
-    model, run week by week through its public ``run``.
+    model, run week by week through its public ``run``. Each observation is read once, as soon as its
+    last week has been simulated, from the weeks it needs (`run_value`); an observation's value depends
+    only on weeks already simulated, so reading it then gives what reading it at the end would.
     """
     from model.model import CoGovernanceModel
 
     metrics = tuple(dict.fromkeys(metric for metric, _week, _window in targets))
     runs: list[Any] = []
+    values = np.full((len(seeds), len(targets)), np.nan)
+    unread = list(range(len(targets)))
+
+    def read_up_to(week: int) -> None:
+        for i in [i for i in unread if targets[i][1] <= week]:
+            for s, model in enumerate(runs):
+                values[s, i] = run_value(model, *targets[i])
+            unread.remove(i)
+
     try:
         for seed in seeds:
             runs.append(CoGovernanceModel(scenario, seed=seed, record=metrics, **overrides))
         done = 0
         if early is not None:
-            values = np.full((len(seeds), len(targets)), np.nan)
             for week in early.checkpoints(weeks):
                 for model in runs:
                     model.run(week - done)
                 done = week
-                known = [i for i, (_m, w, _n) in enumerate(targets) if w <= week]
-                part = tuple(targets[i] for i in known)
-                for s, model in enumerate(runs):
-                    values[s, known] = observed_values(model.datacollector.get_model_vars_dataframe(), part)
+                read_up_to(week)
                 if early.rejected(values, week):
                     return np.full(values.shape, np.nan), done
         for model in runs:
             model.run(weeks - done)
-        return np.stack([observed_values(model.datacollector.get_model_vars_dataframe(), targets)
-                         for model in runs]), weeks
+        read_up_to(weeks)
+        return values, weeks
     finally:
         for model in runs:
             model.remove()
