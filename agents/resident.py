@@ -84,6 +84,9 @@ class Households:
         self.n = n
         self.attitudes = np.zeros((len(self.ATTITUDE_ROWS), n))
         self.did_now = np.zeros((len(self.DID_NOW_ROWS), n), dtype=bool)
+        # what each household perceives in phase 9, rows of one array: its experience (`update_experience`)
+        # and its neighbours' mean satisfaction (`neighbour_satisfaction`, which the model writes)
+        self.perceived = np.zeros((2, n))
         self._bind_rows()
         youth, retired = params["youth_share"], params["retired_share"]
         self.age_group = rng.choice(3, size=n, p=[youth, 1.0 - youth - retired, retired]).astype(np.int8)
@@ -104,7 +107,6 @@ class Households:
         self.pending_old = np.zeros(n)  # own issues latent or open for > 4 weeks
         # resolved_recent: decaying count of own issues resolved on time; project_benefit: decaying lift
         # from completed projects nearby (rows of `attitudes`, zero at first)
-        self.experience = np.zeros(n)
         # lasting individual differences in how content a household is with the same conditions
         self.disposition = rng.normal(0.0, params["satisfaction_disposition_sd"], n)
         self._age_table = age_weights(params)  # (3 age groups, 6 domains)
@@ -116,10 +118,11 @@ class Households:
             setattr(self, name, self.attitudes[i])
         for i, name in enumerate(self.DID_NOW_ROWS):
             setattr(self, name, self.did_now[i])
+        self.experience, self.neighbour_satisfaction = self.perceived
 
     def __getstate__(self) -> dict:
         # the row views are made again on unpickling (pickle would copy each one apart from its block)
-        skip = set(self.ATTITUDE_ROWS) | set(self.DID_NOW_ROWS)
+        skip = set(self.ATTITUDE_ROWS) | set(self.DID_NOW_ROWS) | {"experience", "neighbour_satisfaction"}
         return {k: v for k, v in self.__dict__.items() if k not in skip}
 
     def __setstate__(self, state: dict) -> None:
@@ -301,16 +304,17 @@ class Households:
         clip(e, 0.0, 1.0, out=e)
 
     def weighted_quality(self, quality_by_building: np.ndarray, building_of: np.ndarray,
-                         scale: float | None = None) -> np.ndarray:
+                         scale: float | None = None, out: np.ndarray | None = None) -> np.ndarray:
         """Σ_d w_d·q_d for every household (its age group's weights, its building's quality (n_buildings,
         6)), times `scale` if given: the same sums (and products) as over an (n, 6) array, made once per
         building and age group. The age weights laid out per (building, age group) and each household's
-        row in that table are fixed for a run, so they are made once (`_building_age_rows`)."""
+        row in that table are fixed for a run, so they are made once (`_building_age_rows`). In `out` (n
+        floats) if given."""
         weights, rows = self._building_age_rows(len(quality_by_building), building_of)
-        table = np.einsum("ij,ij->i", np.repeat(quality_by_building, len(self._age_table), axis=0), weights)
+        table = np.einsum("ij,ij->i", quality_by_building.repeat(len(self._age_table), axis=0), weights)
         if scale is not None:
             table *= scale
-        return table.take(rows)
+        return table.take(rows, out=out)
 
     def _building_age_rows(self, n_buildings: int, building_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The age groups' weights repeated for every building, (n_buildings·3, 6), and each household's
@@ -326,12 +330,13 @@ class Households:
     def update_experience(self, quality_by_building: np.ndarray, building_of: np.ndarray, p: dict) -> np.ndarray:
         """x = Σ_d w_d·q_d (age-group weights of the household's building's quality; `weighted_quality`)
         − penalty·old pending + bonus·resolved on time + project benefit, plus a share for trust in the
-        community (docs/specification.md §8, Satisfaction)."""
+        community (docs/specification.md §8, Satisfaction). Written into `experience` (a row of
+        `perceived`) and returned."""
         # written with two arrays and `out=`, as (1 − tw)·wq + tw·trust − penalty·min(pending, cap)
         # + (bonus·min(resolved, cap) + benefit), term by term in that order; (1 − tw)·wq is taken per
         # building and age group (the same products) before it is spread over the households
         tw = p["trust_weight_in_experience"]
-        x = self.weighted_quality(quality_by_building, building_of, 1.0 - tw)
+        x = self.weighted_quality(quality_by_building, building_of, 1.0 - tw, out=self.experience)
         term = np.multiply(self.trust_community, tw)
         x += term
         np.minimum(self.pending_old, p["pending_count_cap"], out=term)
@@ -341,17 +346,17 @@ class Households:
         term *= p["resolved_bonus"]
         term += self.project_benefit
         x += term
-        self.experience = x
         return x
 
-    def update_attitudes(self, neighbour_mean: np.ndarray, p: dict, rng: np.random.Generator,
-                         transparency: float = 0.0, closed_outcome_mean: float = float("nan")) -> None:
-        """Phase 9 for the households, after `update_experience`: satisfaction and aspiration
-        (`update_satisfaction`'s rule), motivation relaxes (`relax_motivation`), and with `transparency`
-        > 0 trust in the community moves toward this week's mean outcome of closed issues (when there is
-        one: not NaN); then aspiration, satisfaction, efficacy and trust in the community are clipped to
-        [0, 1] (one call: adjacent rows of `attitudes`; nothing in between reads what a clip would change)."""
-        self._move_satisfaction(neighbour_mean, p, rng)
+    def update_attitudes(self, p: dict, rng: np.random.Generator, transparency: float = 0.0,
+                         closed_outcome_mean: float = float("nan")) -> None:
+        """Phase 9 for the households, after `update_experience` and with this week's
+        `neighbour_satisfaction`: satisfaction and aspiration (`update_satisfaction`'s rule), motivation
+        relaxes (`relax_motivation`), and with `transparency` > 0 trust in the community moves toward this
+        week's mean outcome of closed issues (when there is one: not NaN); then aspiration, satisfaction,
+        efficacy and trust in the community are clipped to [0, 1] (one call: adjacent rows of
+        `attitudes`; nothing in between reads what a clip would change)."""
+        self._move_satisfaction(p, rng)
         self.relax_motivation(p["motivation_relax_rate"])
         if transparency > 0 and closed_outcome_mean == closed_outcome_mean:
             # visible progress: trust moves toward the mean outcome of the issues closed this week
@@ -363,31 +368,32 @@ class Households:
         clip(bounded, 0.0, 1.0, out=bounded)
 
     def update_satisfaction(self, neighbour_mean: np.ndarray, p: dict, rng: np.random.Generator) -> None:
-        """s moves toward x + κ·(x − a) (level plus surprise), toward neighbours, with noise;
-        aspiration adapts to experience (hedonic adaptation); both stay in [0, 1]."""
-        self._move_satisfaction(neighbour_mean, p, rng)
+        """s moves toward x + κ·(x − a) (level plus surprise), toward neighbours (`neighbour_mean`), with
+        noise; aspiration adapts to experience (hedonic adaptation); both stay in [0, 1]."""
+        self.neighbour_satisfaction[:] = neighbour_mean
+        self._move_satisfaction(p, rng)
         moved = self.attitudes[_ASPIRATION:_SATISFACTION + 1]
         clip(moved, 0.0, 1.0, out=moved)
 
-    def _move_satisfaction(self, neighbour_mean: np.ndarray, p: dict, rng: np.random.Generator) -> None:
+    def _move_satisfaction(self, p: dict, rng: np.random.Generator) -> None:
         """`update_satisfaction` without its clip of aspiration and satisfaction (the caller clips): the
         clip of the aspiration moves after the change of satisfaction, which does not read it."""
         # s += rate·(target − s) + weight·(neighbours − s), target = x + κ·(x − a) + disposition, and
-        # a += rate_a·(x − a): the same operations in the same order, in three arrays with `out=`
-        # (x − a once; the aspiration is updated as soon as the change of s no longer reads it)
-        x, a, s = self.experience, self.aspiration, self.satisfaction
-        gap = np.subtract(x, a)
-        change = np.multiply(gap, p["surprise_weight"])
+        # a += rate_a·(x − a): the same operations in the same order. (x, neighbours) and (a, s) are
+        # each two rows of one array, so the two differences, their two weights and the two updates
+        # are one call each: change + social = social + change, a + rate_a·gap as before
+        x, s = self.experience, self.satisfaction
+        moved = self.attitudes[_ASPIRATION:_SATISFACTION + 1]
+        gaps = np.subtract(self.perceived, moved)  # x − a, neighbours − s
+        change = np.multiply(gaps[0], p["surprise_weight"])
         np.add(x, change, out=change)
         change += self.disposition
         change -= s
         change *= p["satisfaction_rate"]
-        gap *= p["aspiration_rate"]
-        a += gap
-        social = np.subtract(neighbour_mean, s, out=gap)
-        social *= p["neighbour_weight"]
-        change += social
-        s += change
+        gaps *= self._column("_gap_weights", p["aspiration_rate"], p["neighbour_weight"])
+        social = gaps[1]
+        social += change
+        moved += gaps  # a += rate_a·(x − a); s += change + weight·(neighbours − s)
         if p["satisfaction_noise"] > 0:
             # rng.normal(0, σ, n) is 0 + σ·z of the same standard normal draws z: the same numbers
             # (0 + σ·z = σ·z unless σ·z is −0, i.e. a draw of exactly 0), from numpy's faster fill loop
@@ -395,12 +401,16 @@ class Households:
             noise *= p["satisfaction_noise"]
             s += noise
         # the two decaying records, one row each: one product with a column of their memories
-        memory = (p["resolved_memory"], p["project_benefit_memory"])
-        cached = self.__dict__.get("_memory_column")
-        if cached is None or cached[0] != memory:
-            cached = self._memory_column = (memory, np.array(memory)[:, None])
         records = self.attitudes[_RESOLVED:_BENEFIT + 1]
-        records *= cached[1]
+        records *= self._column("_memories", p["resolved_memory"], p["project_benefit_memory"])
+
+    def _column(self, name: str, *values: float) -> np.ndarray:
+        """`values` as a column (len(values), 1), kept under `name` while they stay the same."""
+        cached = self.__dict__.get(name)
+        if cached is None or cached[0] != values:
+            cached = (values, np.array(values)[:, None])
+            setattr(self, name, cached)
+        return cached[1]
 
 
 class Resident(mesa.Agent):

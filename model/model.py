@@ -401,8 +401,8 @@ class CoGovernanceModel(mesa.Model):
         hh.update_experience(self.service_quality.by_building(), self.layout.building_of, p)
         # visible progress (transparency): trust moves toward the mean outcome of the issues closed this
         # week (resolved: the same outcome as in the feedback, falling with lateness; given up: 0)
-        hh.update_attitudes(self.network.neighbour_mean(hh.satisfaction), p, self.rng,
-                            self.levers.transparency, self.closed_outcome_mean)
+        self.network.neighbour_mean(hh.satisfaction, out=hh.neighbour_satisfaction)
+        hh.update_attitudes(p, self.rng, self.levers.transparency, self.closed_outcome_mean)
 
     # 10 -----------------------------------------------------------------------------------
     def observe(self) -> None:

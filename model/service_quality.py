@@ -29,18 +29,33 @@ class ServiceQuality:
         self.model = model
         self._organisation_cache: tuple[list[Any], np.ndarray] | None = None
         self._volunteer_share_cache: np.ndarray | None = None
+        self._firm_cache: tuple[list[float], float, np.ndarray, np.ndarray] | None = None
 
     def update(self) -> None:
         """Quality of each domain in each compound from its providers: sets ``model.quality``."""
         m = self.model
         p = m.p
         q = m.base_quality + m.grid_boost
-        firm_q = np.array([f.quality if f.present else p["unmanaged_quality"] for f in m.firms])
+        firm_q, environment = self._firm_service([f.quality if f.present else p["unmanaged_quality"]
+                                                  for f in m.firms])
         q[:, PROPERTY] = firm_q
-        q[:, ENVIRONMENT] += p["firm_environment_effect"] * (firm_q - 0.5)
+        q[:, ENVIRONMENT] += environment
         q += self._volunteer_service()
         q += self._organisation_service()
         m.quality = clip(q, 0.0, 1.0, out=q)
+
+    def _firm_service(self, by_grid: list[float]) -> tuple[np.ndarray, np.ndarray]:
+        """Property quality by compound (the firm's, or the unmanaged level where none serves) and what it
+        adds to the environment, e·(q − 0.5). Firms' quality changes monthly at most, so both are made
+        again only when it has changed."""
+        effect = self.model.p["firm_environment_effect"]
+        cached = self._firm_cache
+        if cached is None or cached[0] != by_grid or cached[1] != effect:
+            firm_q = np.array(by_grid)
+            environment = effect * (firm_q - 0.5)
+            firm_q.flags.writeable = environment.flags.writeable = False
+            cached = self._firm_cache = (by_grid, effect, firm_q, environment)
+        return cached[2], cached[3]
 
     def _organisation_service(self) -> np.ndarray:
         """(grids, 6) quality social organisations' service hours add in their domain, by community:

@@ -95,19 +95,36 @@ class SocialNetwork:
         # calls instead of 2·k, which is what counts at the default size); from 8 on numpy sums pairwise.
         self._tie_rows = np.ascontiguousarray(self.ties.T, dtype=np.intp) if 0 < self.k < 8 else None
 
-    def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
-        """Mean of `values` over each household's network neighbours (self excluded)."""
+    def neighbour_mean(self, values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Mean of `values` over each household's network neighbours (self excluded), in `out` if given
+        (an array of n floats) or a new array."""
         lay = self.layout
         # households of a building are a contiguous block: its total broadcast over the block, less own
         by_building = values.reshape(lay.n_buildings, lay.households_per_building)
-        total = (lay.per_building(values)[:, None] - by_building).reshape(-1)
         if self._tie_rows is not None:
-            # mode="wrap": the indices are valid by construction, and numpy's wrap loop is the cheapest
-            total += np.add.reduce(values.take(self._tie_rows, mode="wrap"), axis=0)
-        elif self.k:
-            total += values[self.ties].sum(axis=1)
+            # every tie's value gathered into rows 0..k−1 and the building part into row k, then one
+            # reduction over the rows: (((t0 + t1) + …) + building), i.e. building + the tie sum as a
+            # separate sum and add would give (mode="wrap": the indices are valid by construction, and
+            # numpy's wrap loop is the cheapest)
+            gathered = self._gathered(values.dtype)
+            values.take(self._tie_rows, mode="wrap", out=gathered[:-1])
+            np.subtract(lay.per_building(values)[:, None], by_building,
+                        out=gathered[-1].reshape(lay.n_buildings, lay.households_per_building))
+            total = np.add.reduce(gathered, axis=0, out=out)
+        else:
+            total = np.subtract(lay.per_building(values)[:, None], by_building)
+            total = total.reshape(-1) if out is None else np.copyto(out, total.reshape(-1)) or out
+            if self.k:
+                total += values[self.ties].sum(axis=1)
         total /= max(self.degree, 1)
         return total
+
+    def _gathered(self, dtype: np.dtype) -> np.ndarray:
+        """A (k + 1, n) work array for `neighbour_mean` (kept: it is filled anew each call)."""
+        buffer = self.__dict__.get("_gather_buffer")
+        if buffer is None or buffer.dtype != dtype:
+            buffer = self._gather_buffer = np.empty((self.k + 1, self.layout.n_households), dtype=dtype)
+        return buffer
 
     def neighbour_share(self, mask: np.ndarray) -> np.ndarray:
         """Share of each household's network neighbours (self excluded) for whom boolean `mask` is True:
