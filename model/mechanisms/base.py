@@ -22,7 +22,7 @@ from model.parameter_registry import PARAMETERS, Param, ParamFields, declare, de
 from model.protocol import StreetModel
 
 __all__ = ["Mechanism", "MechParam", "MECHANISMS", "PHASES", "register", "declare_parameters", "per_1000", "coverage",
-           "oldest_first", "oldest_within"]
+           "oldest_first", "oldest_within", "stable_order"]
 
 PHASES: tuple[str, ...] = (
     "setup",
@@ -120,6 +120,17 @@ def coverage(supplied: float, needed: float) -> float:
 
 #: From this many candidates on, `oldest_within` first narrows them to the oldest weeks that can fit.
 _NARROW_FROM = 4096
+#: From this many rows on, `oldest_first` sorts one packed 16-bit key (below, `np.lexsort` is faster).
+_PACK_FROM = 384
+_INT16 = np.iinfo(np.int16)
+
+
+def stable_order(weeks: np.ndarray) -> np.ndarray:
+    """``weeks.argsort(kind="stable")`` for integer weeks: as int16 where they fit (numpy radix-sorts
+    16-bit keys, several times faster than its merge sort of 32-bit ones), the same permutation."""
+    if weeks.size > 16 and weeks.dtype.itemsize > 2 and _INT16.min <= int(weeks.min()) and int(weeks.max()) <= _INT16.max:
+        return weeks.astype(np.int16).argsort(kind="stable")
+    return weeks.argsort(kind="stable")
 
 
 def oldest_within(rows: np.ndarray, surfaced: np.ndarray, need: np.ndarray, room: float) -> np.ndarray:
@@ -136,26 +147,30 @@ def oldest_within(rows: np.ndarray, surfaced: np.ndarray, need: np.ndarray, room
         inside = surfaced <= last
         if not inside.all():
             part = surfaced[inside]
-            order = part.argsort(kind="stable")
+            order = stable_order(part)
             total = need[inside][order].cumsum()
             if total[-1] > room:  # the rows left out come later and cannot fit either
                 return rows[inside][order][total <= room]
-    order = surfaced.argsort(kind="stable")
-    return rows[order][need[order].cumsum() <= room]
+    order = stable_order(surfaced)
+    return rows.take(order).compress(need.take(order).cumsum() <= room)
 
 
 def oldest_first(groups: np.ndarray, surfaced: np.ndarray) -> np.ndarray:
     """The stable order by group, then by week surfaced (equal pairs keep the order given):
     ``np.lexsort((surfaced, groups))``. Many rows: one stable sort of a packed key, a radix sort
     when it fits 16 bits, which gives the same order."""
-    if groups.size < _NARROW_FROM // 2:
+    if groups.size < _PACK_FROM:
         return np.lexsort((surfaced, groups))
+    lo = int(surfaced.min())
+    span = int(surfaced.max()) - lo + 1
+    if int(groups.max()) * span + span <= 1 << 16:  # groups are ≥ 0: the key fits 16 bits, no overflow below
+        key = groups.astype(np.int32) * span
+        key += surfaced
+        key -= lo
+        return key.astype(np.uint16).argsort(kind="stable")
     weeks = surfaced.astype(np.int64)
-    weeks -= weeks.min()
-    span = int(weeks.max()) + 1
+    weeks -= lo
     key = groups.astype(np.int64)
     key *= span
     key += weeks
-    if int(key.max()) < 1 << 16:
-        key = key.astype(np.uint16)
     return key.argsort(kind="stable")

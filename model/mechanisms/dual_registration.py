@@ -95,20 +95,20 @@ class DualRegistration(Mechanism):
         hh, lay = model.households, model.layout
         model.volunteer_hours_week += self.outside_hours
         model.volunteer_hours_grid += self.outside_hours_grid
-        slot_hours = model.p["volunteer_hours_per_slot"]
         service = self.p["hours_per_week"] * (1.0 - self.p["organise_share"])
         if self.members.size == 0 or service <= 0:
             return
+        slot_hours = model.p["volunteer_hours_per_slot"]
         share = service / slot_hours
         if share >= 1.0:
             serving, hours_each = self.members, service
         else:
-            serving, hours_each = self.members[model.rng.random(self.members.size) < share], slot_hours
+            serving, hours_each = self.members.compress(model.rng.random(self.members.size) < share), slot_hours
         hh.volunteered_now[serving] = True
         hh.last_volunteer[serving] = model.week
         hours = serving.size * hours_each
         model.volunteer_hours_week += hours
-        model.volunteer_hours_grid += np.bincount(lay.grid_of[serving], minlength=lay.n_grids) * hours_each
+        model.volunteer_hours_grid += np.bincount(lay.grid_of.take(serving), minlength=lay.n_grids) * hours_each
 
     def weekly_cost(self, model: StreetModel) -> float:
         """Coordination cost in every community."""

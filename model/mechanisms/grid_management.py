@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.arrays import count_nonzero
 from model.domains import CARE, CULTURE, DISPUTE, ENVIRONMENT, SAFETY
 from model.issues import _group_cumsum_before
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
@@ -94,19 +93,24 @@ class GridManagement(Mechanism):
         if share <= 0 or found.size == 0:
             return
         iss, n_g = model.issues, model.layout.n_grids
-        hours = self.hours_each_grid - np.bincount(iss.grid[found], minlength=n_g) * self.p["hours_per_find"]
-        minor = found[~iss.cross[found] & _IS_MINOR[iss.kind[found]]]
-        able = minor[model.rng.random(minor.size) < share]
+        grid = iss.grid.take(found)
+        hours = self.hours_each_grid - np.bincount(grid, minlength=n_g) * self.p["hours_per_find"]
+        minor = _IS_MINOR.take(iss.kind.take(found)) > iss.cross.take(found)  # minor and not cross-boundary
+        able = minor.nonzero()[0]
+        able = able.compress(model.rng.random(able.size) < share)
         if able.size == 0:
             return
-        grid = iss.grid[able]
-        order = grid.argsort(kind="stable")
-        able, grid = able[order], grid[order]
-        need = iss.remaining[able]
-        done = _group_cumsum_before(grid, need) + need <= np.maximum(hours, 0.0)[grid]
-        iss.resolve(able[done], model.week)
-        self.settled_total += count_nonzero(done)
-        self.hours_settling_total += float(np.add.reduce(need[done]))
+        able, grid = found.take(able), grid.take(able)
+        if n_g > 1:
+            order = grid.argsort(kind="stable")
+            able, grid = able.take(order), grid.take(order)
+        need = iss.remaining.take(able)
+        np.maximum(hours, 0.0, out=hours)
+        done = _group_cumsum_before(grid, need) + need <= hours.take(grid)
+        iss.resolve(able.compress(done), model.week)
+        settled = need.compress(done)
+        self.settled_total += settled.size
+        self.hours_settling_total += float(np.add.reduce(settled))
 
     def weekly_cost(self, model: StreetModel) -> float:
         """Wages of every grid worker in the street."""

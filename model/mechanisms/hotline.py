@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.issues import OC, OPEN
+from model.issues import OPEN
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
@@ -68,10 +68,17 @@ class Hotline(Mechanism):
         self.taken_share = 0.0  # share of last week's household reports the operators took
         self.overtime_used = 0.0  # overtime hours bought this week
         self.cost_delta = 0.0  # this mechanism's current contribution to levers.report_cost_delta
-        self.owners_committees = model.holders.kind == OC  # holders that buy no overtime (fixed)
+        p, h = self.p, model.holders
+        self.first_oc = h.oc0  # holders from here on are owners' committees, which buy no overtime
+        # fixed for the run: operator hours, the reports they can take a week, overtime, running cost
+        self.operator_hours = per_1000(p["operator_hours"], model.layout.n_households)
+        self.quota = int(self.operator_hours / p["hours_per_report"])
+        self.overtime_budget = per_1000(p["overtime_hours"], model.layout.n_households)
+        self.fixed_cost = self.operator_hours * p["operator_wage"]
+        self.admin_cost = p["admin_cost_per_week"] * model.layout.n_communities
 
     def _operator_hours(self, model: StreetModel) -> float:
-        return per_1000(self.p["operator_hours"], model.layout.n_households)
+        return self.operator_hours
 
     def setup(self, model: StreetModel) -> None:
         self.taken_share = 1.0 if self._operator_hours(model) > 0 else 0.0
@@ -85,34 +92,35 @@ class Hotline(Mechanism):
     def issues_route(self, model: StreetModel) -> None:
         """The operators take this week's household reports, as many as their hours allow."""
         iss = model.issues
-        new = iss.week_events.household_reported_rows()  # reported this week (ascending), if still open
-        new = new.compress(iss.status[new] == OPEN)
-        quota = int(self._operator_hours(model) / self.p["hours_per_report"])
-        if quota <= 0:
-            new = new[:0]
-        elif new.size > quota:
-            new = new[model.rng.permutation(new.size)[:quota]]
-            new.sort()
-        iss.hotline[new] = True
         reported = iss.week_events.reported
-        self.taken_share = coverage(float(new.size), float(reported)) if reported else self.taken_share
+        quota = self.quota
+        if quota > 0 and reported:
+            new = iss.week_events.household_reported_rows()  # reported this week (ascending), if still open
+            new = new.compress(iss.status.take(new) == OPEN)
+            if new.size > quota:
+                new = new.take(model.rng.permutation(new.size)[:quota])
+                new.sort()
+            iss.hotline[new] = True
+            self.taken_share = coverage(float(new.size), float(reported))
+        elif reported:  # no operators: none taken
+            self.taken_share = coverage(0.0, float(reported))
 
     def queues(self, model: StreetModel) -> None:
         """Overtime for the holders with open hotline issues, in proportion to their hours."""
         self.overtime_used = 0.0
-        budget = per_1000(self.p["overtime_hours"], model.layout.n_households)
+        budget = self.overtime_budget
         if budget <= 0:
             return
         iss, h = model.issues, model.holders
         rows = iss.open_rows()
-        rows = rows.compress(iss.hotline[rows])
-        hold = iss.holder[rows]
+        rows = rows.compress(iss.hotline.take(rows))
+        hold = iss.holder.take(rows)
         held = hold >= 0
         rows, hold = rows.compress(held), hold.compress(held)
         if rows.size == 0:
             return
-        backlog = np.bincount(hold, weights=iss.remaining[rows], minlength=h.n)
-        backlog[self.owners_committees] = 0.0
+        backlog = np.bincount(hold, weights=iss.remaining.take(rows), minlength=h.n)
+        backlog[self.first_oc:] = 0.0
         total = np.add.reduce(backlog)
         if total <= 0:
             return
@@ -121,6 +129,5 @@ class Hotline(Mechanism):
         self.overtime_used = used
 
     def observe(self, model: StreetModel) -> None:
-        p = self.p
-        self.cost_this_week = (self._operator_hours(model) * p["operator_wage"] + self.overtime_used * p["overtime_price"]
-                               + p["admin_cost_per_week"] * model.layout.n_communities)
+        self.cost_this_week = (self.fixed_cost + self.overtime_used * self.p["overtime_price"]
+                               + self.admin_cost)

@@ -66,6 +66,7 @@ class Mediation(Mechanism):
         self.screening_hours = hours * p["screening_share"]
         self.screens = np.floor(self.screening_hours / p["hours_per_screen"])  # latent disputes found a week
         self.work = hours * (1.0 - p["screening_share"]) / p["dispute_hours_factor"]  # holder-hours equivalent
+        self.one_community = model.layout.n_communities == 1
 
     def issues_surface(self, model: StreetModel) -> None:
         """Screening: latent disputes found, as many as the screening hours allow per community."""
@@ -73,17 +74,21 @@ class Mediation(Mechanism):
             return
         iss = model.issues
         latent = iss.latent_rows()
-        latent = latent[iss.kind[latent] == DISPUTE]
-        latent = latent[model.rng.permutation(latent.size)]
-        if model.layout.n_communities == 1:  # the first ones drawn
-            found = latent[: int(self.screens)].copy()  # latent_rows is shared: sort a copy
-            found.sort()
+        latent = latent.compress(iss.kind.take(latent) == DISPUTE)
+        drawn = model.rng.permutation(latent.size)  # the order the screening comes upon them
+        if self.one_community:  # the first ones drawn
+            if self.screens < latent.size:
+                found = latent.take(drawn[: int(self.screens)])
+                found.sort()
+            else:  # all of them (ascending already)
+                found = latent
         else:  # by community, in the drawn order within each
-            comm = iss.community[latent]
+            latent = latent.take(drawn)
+            comm = iss.community.take(latent)
             order = comm.astype(np.uint16 if model.layout.n_communities <= 1 << 16 else np.int64).argsort(kind="stable")
-            latent, comm = latent[order], comm[order]
+            latent, comm = latent.take(order), comm.take(order)
             rank = np.arange(latent.size) - np.searchsorted(comm, comm)
-            found = latent[rank < self.screens]
+            found = latent.compress(rank < self.screens)
             found.sort()
         iss.surface(found, model.week, by_household=False)
         iss.week_events.discovered += found.size
@@ -96,15 +101,24 @@ class Mediation(Mechanism):
             return
         iss = model.issues
         rows = iss.open_rows()
-        rows = rows[(iss.kind[rows] == DISPUTE) & (iss.holder[rows] >= 0)]
+        rows = rows.compress(iss.kind.take(rows) == DISPUTE)
+        rows = rows.compress(iss.holder.take(rows) >= 0)
         if rows.size == 0:
             return
-        comm = iss.community[rows]
-        order = oldest_first(comm, iss.surfaced[rows])  # by community, then oldest (ties: rows ascending)
-        rows, comm = rows[order], comm[order]
-        need = iss.remaining[rows]
-        before = _group_cumsum_before(comm, need)
+        surfaced = iss.surfaced.take(rows)
+        if self.one_community:  # oldest first (ties: rows ascending); one running total
+            rows = rows.take(surfaced.argsort(kind="stable"))
+            need = iss.remaining.take(rows)
+            before = np.add.accumulate(need)
+            before -= need
+        else:
+            comm = iss.community.take(rows)
+            order = oldest_first(comm, surfaced)  # by community, then oldest (ties: rows ascending)
+            rows, comm = rows.take(order), comm.take(order)
+            need = iss.remaining.take(rows)
+            before = _group_cumsum_before(comm, need)
         done = before + need <= work
-        iss.resolve(rows[done], model.week)
-        partial = ~done & (before < work)
-        iss.remaining[rows[partial]] -= work - before[partial]
+        iss.resolve(rows.compress(done), model.week)
+        partial = before < work
+        partial &= ~done
+        iss.remaining[rows.compress(partial)] -= work - before.compress(partial)

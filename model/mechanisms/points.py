@@ -120,9 +120,10 @@ class Points(Mechanism):
             total_slots = model.slots_week
             self.env_share = min(1.0, self.slots_added * n_c / total_slots) if total_slots > 0 else 0.0
             # only households that volunteered or reported earn (few): their indices, not masks over all
-            who = (hh.volunteered_now | hh.reported_now).nonzero()[0]
-            earned_who = (hh.volunteered_now[who] * self._activity_points(model)
-                          + hh.reported_now[who] * p["points_per_report"])
+            who = np.flatnonzero(hh.volunteered_now | hh.reported_now)
+            activity_points, report_points = self._activity_points(model), p["points_per_report"]
+            earned_who = hh.volunteered_now.take(who) * activity_points
+            earned_who += hh.reported_now.take(who) * report_points
             earned = np.zeros(hh.n)  # the street's totals add every household's points, as they always did
             earned[who] = earned_who
             issued = np.add.reduce(earned)
@@ -136,7 +137,9 @@ class Points(Mechanism):
             hh.points += earned  # every household (+0 for most): cheaper than a gather and a scatter
             issued = float(issued)
             model.points_issued_week += issued
-            rewarded = who[earned_who > 0]
+            # each of them earned something unless a kind of points is worth nothing or nothing is funded
+            everyone = activity_points > 0 and report_points > 0 and self.funded_fraction > 1e-300
+            rewarded = who if everyone else who.compress(earned_who > 0)
             if rewarded.size:
                 hh.crowd_motivation(rewarded, p["crowding"], p["crowding_rate"])
             self.cost_this_week = issued * p["exchange_value"] + p["admin_cost_per_week"] * n_c

@@ -94,19 +94,31 @@ class RedBlackList(Mechanism):
         iss = model.issues
         # the firms' issues only; given-up ones count with outcome 0
         done = iss.week_events.resolved_rows()
-        done = done.compress(self.at_firm[iss.holder[done]])
+        done = done.compress(self.at_firm.take(iss.holder.take(done)))
         failed = iss.week_events.expired_open_rows()
-        failed = failed.compress(self.at_firm[iss.holder[failed]])
-        expect = model.p["expected_resolution_weeks"]
-        surfaced = iss.surfaced[done]
-        start = np.where(surfaced >= 0, surfaced, iss.created[done])
-        wait = (model.week - start).astype(np.float64)
-        outcome = 1.0 - 0.5 * np.maximum(0.0, wait - expect) / expect
-        clip(outcome, 0.0, 1.0, out=outcome)
-        grid = iss.grid[done]
+        if failed.size:
+            failed = failed.compress(self.at_firm.take(iss.holder.take(failed)))
+        if done.size == 0 and failed.size == 0:
+            return
         n = model.layout.n_grids
-        self.outcome_sum += np.bincount(grid, weights=outcome, minlength=n)  # + 0 for each given up
-        self.outcome_n += np.bincount(grid, minlength=n) + np.bincount(iss.grid[failed], minlength=n)
+        counts = np.bincount(iss.grid.take(failed), minlength=n) if failed.size else None
+        if done.size:
+            expect = model.p["expected_resolution_weeks"]
+            surfaced = iss.surfaced.take(done)
+            start = np.where(surfaced >= 0, surfaced, iss.created.take(done))
+            # 1 − 0.5·max(0, wait − expect)/expect, at most 1 and at least 0; the weeks are exact as float64
+            outcome = np.subtract(model.week, start, dtype=np.float64)
+            outcome -= expect
+            np.maximum(0.0, outcome, out=outcome)
+            outcome *= 0.5
+            outcome /= expect
+            np.subtract(1.0, outcome, out=outcome)
+            clip(outcome, 0.0, 1.0, out=outcome)
+            grid = iss.grid.take(done)
+            self.outcome_sum += np.bincount(grid, weights=outcome, minlength=n)  # + 0 for each given up
+            done_counts = np.bincount(grid, minlength=n)
+            counts = done_counts if counts is None else done_counts + counts
+        self.outcome_n += counts
 
     def observe(self, model: StreetModel) -> None:
         present_now = [f.present for f in model.firms]

@@ -91,42 +91,57 @@ class ThreePartyLinkage(Mechanism):
         self.stand_in_hours = p["oc_hours"] * per_grid * p["no_oc_effect"]  # building heads' own time
         self.agree_chance = p["coordination"] * np.where(self.has_oc, 1.0, p["no_oc_effect"])
         self.not_street = h.kind != STREET  # by holder: who may table an issue (the street's are not)
+        self.interval = p["meeting_interval"]
+        self.grids_per_community = lay.grids
+        self.one_grid = lay.n_grids == 1
 
     def queues(self, model: StreetModel) -> None:
         """Meeting weeks: take the parties' hours, work the compounds' cross-boundary issues."""
-        if model.week % self.p["meeting_interval"] != 0:
+        if model.week % self.interval != 0:
             return
-        lay, h, iss, p = model.layout, model.holders, model.issues, self.p
-        has_oc = self.has_oc
+        h, iss = model.holders, model.issues
+        has_oc, cap = self.has_oc, h.capacity
         # each party's hours, at most what it has this week (the committee serves several compounds)
-        firm = np.minimum(self.firm_hours, h.capacity[self.firm_ids])
-        h.capacity[self.firm_ids] -= firm
-        rc = np.minimum(self.rc_hours, h.capacity[self.rc_ids] / lay.grids)
-        np.subtract.at(h.capacity, self.rc_ids, rc)
-        oc = np.where(has_oc, np.minimum(self.oc_hours, h.capacity[self.oc_ids]), self.stand_in_hours)
-        h.capacity[self.oc_ids] -= np.where(has_oc, oc, 0.0)
-        pool = firm + rc + oc
+        firm = np.minimum(self.firm_hours, cap.take(self.firm_ids))
+        cap[self.firm_ids] -= firm
+        rc = np.minimum(self.rc_hours, cap.take(self.rc_ids) / self.grids_per_community)
+        np.subtract.at(cap, self.rc_ids, rc)
+        oc = np.where(has_oc, np.minimum(self.oc_hours, cap.take(self.oc_ids)), self.stand_in_hours)
+        cap[self.oc_ids] -= np.where(has_oc, oc, 0.0)
+        pool = firm + rc
+        pool += oc
         held = pool > 0
-        if count_nonzero(held):
-            self.hours_spent_total += float(np.add.reduce(pool))
-            rows = iss.open_rows()
-            rows = rows.compress(iss.cross[rows])
-            grid = iss.grid[rows]
-            keep = self.not_street[iss.holder[rows]] & held[grid]
-            rows, grid = rows.compress(keep), grid.compress(keep)
-            if rows.size:
-                order = oldest_first(grid, iss.surfaced[rows])  # by compound, then oldest (ties: rows ascending)
-                rows, grid = rows[order], grid[order]
-                need = iss.remaining[rows]
-                before = _group_cumsum_before(grid, need)
-                hours = pool[grid]
-                done = before + need <= hours
-                iss.resolve(rows[done], model.week)
-                self.settled_total += count_nonzero(done)
-                left = ~done
-                partial = left & (before < hours)
-                iss.remaining[rows[partial]] -= hours[partial] - before[partial]
-                tabled = rows[left]
-                chance = self.agree_chance[grid[left]]
-                iss.partner[tabled[model.rng.random(tabled.size) < chance]] = -1
-        self.cost_this_week = p["cost_per_meeting"] * count_nonzero(held)
+        meetings = count_nonzero(held)
+        self.cost_this_week = self.p["cost_per_meeting"] * meetings
+        if not meetings:
+            return
+        self.hours_spent_total += float(np.add.reduce(pool))
+        rows = iss.open_rows()
+        rows = rows.compress(iss.cross.take(rows))
+        keep = self.not_street.take(iss.holder.take(rows))
+        if meetings < held.size:
+            keep &= held.take(iss.grid.take(rows))
+        rows = rows.compress(keep)
+        if rows.size == 0:
+            return
+        surfaced = iss.surfaced.take(rows)
+        if self.one_grid:  # one compound: oldest first (ties: rows ascending)
+            rows = rows.take(surfaced.argsort(kind="stable"))
+            grid = np.zeros(rows.size, dtype=np.int32)
+        else:
+            grid = iss.grid.take(rows)
+            order = oldest_first(grid, surfaced)  # by compound, then oldest (ties: rows ascending)
+            rows, grid = rows.take(order), grid.take(order)
+        need = iss.remaining.take(rows)
+        before = _group_cumsum_before(grid, need)
+        hours = pool.take(grid)
+        done = before + need <= hours
+        settled = rows.compress(done)
+        iss.resolve(settled, model.week)
+        self.settled_total += settled.size
+        left = ~done
+        partial = left & (before < hours)
+        iss.remaining[rows.compress(partial)] -= hours.compress(partial) - before.compress(partial)
+        tabled = rows.compress(left)
+        chance = self.agree_chance.take(grid.compress(left))
+        iss.partner[tabled.compress(model.rng.random(tabled.size) < chance)] = -1

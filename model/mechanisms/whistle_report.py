@@ -71,9 +71,14 @@ class WhistleReport(Mechanism):
     def __init__(self, model: StreetModel, values: dict) -> None:
         super().__init__(model, values)
         self.window_weeks = 1  # oldest weeks whose due issues filled the room last time (many open issues)
+        p = self.p
+        # fixed for the run: the departments' hours a week, what they and the platform cost, the SLA room
+        self.hours = per_1000(p["priority_hours"], model.layout.n_households)
+        self.weekly_cost_yuan = self.hours * p["hour_cost"] + p["admin_cost_per_week"] * model.layout.n_communities
+        self.sla_room = self.hours * p["sla_weeks"]
 
     def _hours(self, model: StreetModel) -> float:
-        return per_1000(self.p["priority_hours"], model.layout.n_households)
+        return self.hours
 
     def setup(self, model: StreetModel) -> None:
         lv, p = model.levers, self.p
@@ -83,35 +88,39 @@ class WhistleReport(Mechanism):
         lv.street_priority_hours += self._hours(model)
 
     def queues(self, model: StreetModel) -> None:
-        iss, street, p = model.issues, model.holders.street, self.p
-        hours = self._hours(model)
-        self.cost_this_week = hours * p["hour_cost"] + p["admin_cost_per_week"] * model.layout.n_communities
-        if hours <= 0:
+        iss = model.issues
+        self.cost_this_week = self.weekly_cost_yuan
+        if self.hours <= 0:
             return
         rows = iss.open_rows()
-        whistled = iss.whistled[rows]
-        backlog = float(np.add.reduce(iss.remaining[rows.compress(whistled)]))
-        room = hours * p["sla_weeks"] - backlog
+        whistled = iss.whistled.take(rows)
+        backlog = float(np.add.reduce(iss.remaining.take(rows.compress(whistled))))
+        room = self.sla_room - backlog
         if room <= 0:
             return
-        surfaced = iss.surfaced[rows]
+        surfaced = iss.surfaced.take(rows)
         take = self._oldest_due_in_window(model, rows, surfaced, whistled, room) if rows.size >= _WINDOW_FROM else None
         if take is None:
             take = self._oldest_due(model, rows, surfaced, whistled, room)[0]
-        iss.escalate(take, street)
-        iss.whistled[take] = True
-        iss.partner[take] = -1  # departments that report take it over: no passing on
+        if take.size:
+            iss.escalate(take, model.holders.street)
+            iss.whistled[take] = True
+            iss.partner[take] = -1  # departments that report take it over: no passing on
 
     def _oldest_due(self, model: StreetModel, rows: np.ndarray, surfaced: np.ndarray, whistled: np.ndarray,
                     room: float) -> tuple[np.ndarray, int]:
         """The open `rows` due for the whistle taken oldest first (ties: rows ascending) as long as
         the departments' room lasts, and how many were due."""
-        iss, p = model.issues, self.p
-        age = model.week - surfaced
-        beyond = iss.cross[rows] & ((iss.kind[rows] == INFRASTRUCTURE) | (iss.partner[rows] == model.holders.street))
-        due = (beyond | (age > p["escalation_weeks"])) & ~whistled & (age < model.p["open_expiry_weeks"])
+        iss, week = model.issues, model.week
+        # age = week − surfaced, compared as surfaced weeks: older than the threshold, not yet given up
+        due = surfaced < week - self.p["escalation_weeks"]
+        beyond = iss.cross.take(rows)  # cross-boundary infrastructure issues, or ones whose other party is the street
+        beyond &= (iss.kind.take(rows) == INFRASTRUCTURE) | (iss.partner.take(rows) == model.holders.street)
+        due |= beyond
+        due &= surfaced > week - model.p["open_expiry_weeks"]
+        due &= ~whistled
         cand = rows.compress(due)
-        return oldest_within(cand, surfaced.compress(due), iss.remaining[cand], room), cand.size
+        return oldest_within(cand, surfaced.compress(due), iss.remaining.take(cand), room), cand.size
 
     def _oldest_due_in_window(self, model: StreetModel, rows: np.ndarray, surfaced: np.ndarray,
                               whistled: np.ndarray, room: float) -> np.ndarray | None:
@@ -136,8 +145,11 @@ class WhistleReport(Mechanism):
         return None
 
     def resolution(self, model: StreetModel) -> None:
-        iss, hh = model.issues, model.households
+        iss = model.issues
         done = iss.week_events.resolved_rows()
-        verified = iss.household[done[iss.whistled[done]]]
+        verified = iss.household.take(done.compress(iss.whistled.take(done)))
         if verified.size:
-            hh.trust_community[verified] += self.p["verify_trust"] * (1.0 - hh.trust_community[verified])
+            trust = model.households.trust_community
+            gap = 1.0 - trust.take(verified)
+            gap *= self.p["verify_trust"]
+            trust[verified] += gap
