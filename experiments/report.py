@@ -144,6 +144,20 @@ def scenario_label(s: Scenario, lang: str = "en") -> str:
     return (s.label_zh if lang == "zh" else s.label_en) or s.name
 
 
+def _mechanism_names(s: Scenario, lang: str) -> str:
+    """The mechanisms a scenario switches on: their keys, in 中文 their Chinese names."""
+    if lang != "zh":
+        return ", ".join(s.mechanisms)
+    from model.mechanisms import MECHANISMS
+
+    return "、".join(MECHANISMS[k].name_zh if k in MECHANISMS else k for k in s.mechanisms)
+
+
+def _description(s: Scenario, lang: str) -> str:
+    """A scenario's description in `lang` (in 中文 its ``description_zh`` when the file gives one)."""
+    return (s.description_zh if lang == "zh" else "") or s.description
+
+
 def _scen_head(s: Scenario, lang: str = "en") -> str:
     return f"{scenario_label(s, lang)} (`{s.name}`)"
 
@@ -151,7 +165,9 @@ def _scen_head(s: Scenario, lang: str = "en") -> str:
 def _mechanism_lines(s: Scenario, lang: str = "en") -> list[str]:
     from model.mechanisms import MECHANISMS
     from model.parameters import PARAMETERS
+    from model.units import unit_text
 
+    zh = lang == "zh"
     lines: list[str] = []
     if not s.mechanisms:
         lines.append("- 未启用任何共治机制。" if lang == "zh" else "- No co-governance mechanism is switched on.")
@@ -160,19 +176,21 @@ def _mechanism_lines(s: Scenario, lang: str = "en") -> list[str]:
         if cls is None:
             lines.append(f"- `{key}`")
             continue
-        lines.append(f"- **{cls.name_zh} / {cls.name_en}** (`{key}`): {cls.summary}")
+        lines.append(f"- **{cls.name_zh} / {cls.name_en}** (`{key}`): {cls.summary_zh if zh else cls.summary}")
         if cls.sources:
-            lines.append(f"  Sources: {'; '.join(cls.sources)}.")
+            lines.append(f"  来源：{'；'.join(cls.sources)}。" if zh else f"  Sources: {'; '.join(cls.sources)}.")
         settings = []
         for name, p in PARAMETERS.items():
             if not name.startswith(f"{key}.") or name.endswith(".enabled"):
                 continue
             if p.main or s.source_of.get(name):
                 value = s.params[name]
-                mark = "" if not s.source_of.get(name) else " (set by the scenario)"
-                settings.append(f"{p.label_en} {p.label_zh} = {value:g} {p.unit}".rstrip() + mark)
+                mark = "" if not s.source_of.get(name) else ("（情景设定）" if zh else " (set by the scenario)")
+                setting = (f"{p.label_zh} = {value:g} {unit_text(p.unit, lang)}" if zh
+                           else f"{p.label_en} {p.label_zh} = {value:g} {p.unit}")
+                settings.append(setting.rstrip() + mark)
         if settings:
-            lines.append(f"  Settings: {'; '.join(settings)}.")
+            lines.append(f"  设定：{'；'.join(settings)}。" if zh else f"  Settings: {'; '.join(settings)}.")
     others = []
     for name in s.source_of:
         p = PARAMETERS.get(name)
@@ -180,19 +198,25 @@ def _mechanism_lines(s: Scenario, lang: str = "en") -> list[str]:
             continue
         value = s.params[name]
         shown = str(value).lower() if isinstance(value, bool) else f"{value:g}"
-        others.append(f"{p.label_en} {p.label_zh} = {shown}")
+        others.append(f"{p.label_zh} = {shown}" if zh else f"{p.label_en} {p.label_zh} = {shown}")
     if others:
-        lines.append(f"- Other settings that differ from the defaults: {'; '.join(others)}.")
+        lines.append(f"- 与默认值不同的其他设定：{'；'.join(others)}。" if zh
+                     else f"- Other settings that differ from the defaults: {'; '.join(others)}.")
     for m in s.measures:
         lines.append(measure_line(m, lang))
     for g in s.gaps:
-        note = g.get("note", "").strip()
+        note = _note(g, lang)
         if lang == "zh":
             lines.append(f"- 未纳入模型：“{g.get('phrase', '')}”" + (f"：{note}" if note else "（模型不表示这一措施）"))
         else:
             lines.append(f"- Not represented: “{g.get('phrase', '')}”" + (f": {note}" if note else
                                                                            " (the model does not represent it)"))
     return lines
+
+
+def _note(item: dict[str, str], lang: str) -> str:
+    """A measure's or gap's note in `lang` (in 中文 the file's ``note_zh``, else its ``note``)."""
+    return ((item.get("note_zh") if lang == "zh" else None) or item.get("note", "")).strip()
 
 
 def measure_line(m: dict[str, str], lang: str = "en") -> str:
@@ -203,7 +227,7 @@ def measure_line(m: dict[str, str], lang: str = "en") -> str:
     from model.mechanisms import MECHANISMS
 
     keys = [k.strip() for k in m.get("mechanism", "").split(",") if k.strip()]
-    note = m.get("note", "").strip()
+    note = _note(m, lang)
     param = f" ({m['parameter']})" if m.get("parameter") else ""
     if not keys:
         what = note or ("dropped: the model does not represent it" if lang == "en" else "未纳入：模型不表示这一措施")
@@ -217,11 +241,12 @@ def measure_line(m: dict[str, str], lang: str = "en") -> str:
                 names.append("模型核心规则" if lang == "zh" else "the model's core rules")
                 continue
             names.append(f"{cls.name_zh if lang == 'zh' else cls.name_en} (`{k}`)")
-            does.append(cls.summary)
-        target = ", ".join(names)
-        what = note or " ".join(does) or ("represented by the model's core rules" if lang == "en" else "由模型核心规则表示")
-    prefix = "来源措施" if lang == "zh" else "Source measure"
-    return f"- {prefix} “{m.get('phrase', '')}” → {target}{param}: {what}"
+            does.append(cls.summary_zh if lang == "zh" else cls.summary)
+        target = ("、" if lang == "zh" else ", ").join(names)
+        what = note or ("" if lang == "zh" else " ").join(does) or ("represented by the model's core rules" if lang == "en" else "由模型核心规则表示")
+    if lang == "zh":
+        return f"- 来源措施 “{m.get('phrase', '')}” → {target}{param}：{what}"
+    return f"- Source measure “{m.get('phrase', '')}” → {target}{param}: {what}"
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -386,12 +411,12 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
         [L("Scenario", "情景"), L("Code name", "代号"), L("Mechanisms switched on", "启用的机制"),
          L("Households", "户数"), L("Description", "说明")],
         [[label[s.name] + (L(" (reference)", "（参照）") if s.name == ref else ""), f"`{s.name}`",
-          ", ".join(s.mechanisms) or L("none", "无"), f"{meta['households'][s.name]:,}", s.description]
+          _mechanism_names(s, lang) or L("none", "无"), f"{meta['households'][s.name]:,}", _description(s, lang)]
          for s in spec.scenarios])
     for s in spec.scenarios:
         out += ["", f"### {s.label_zh} / {s.label_en} (`{s.name}`)", ""]
-        if s.description:
-            out += [s.description, ""]
+        if _description(s, lang):
+            out += [_description(s, lang), ""]
         out += _mechanism_lines(s, lang)
 
     v = meta["versions"]

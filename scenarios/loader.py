@@ -21,10 +21,12 @@ A scenario file::
     [[measures]]                          # documentation: what a source document says, mapped
     phrase = "积分+"
     mechanism = "points"
-    note = "..."
+    note = "..."                          # optional: what the model does with it (default: the mechanism's summary)
+    note_zh = "..."                       # the note in 中文 (reports in 中文 show it)
     [[gaps]]                              # measures the model does not represent
     phrase = "..."
     note = "..."
+    note_zh = "..."
 
 Every key is checked against the parameter declaration; errors name the file, the key and what
 was expected, with the nearest valid key.
@@ -60,7 +62,7 @@ SCENARIO_DIR = Path(__file__).resolve().parent
 GROUP_SECTIONS = ("population", "compounds")
 TOP_KEYS = ("scenario", "population", "compounds", "parameters", "mechanisms", "measures", "gaps")
 HEADER_KEYS = ("name", "label_zh", "label_en", "description", "description_zh", "base", "sources")
-DOC_KEYS = ("phrase", "mechanism", "parameter", "note", "source")
+DOC_KEYS = ("phrase", "mechanism", "parameter", "note", "note_zh", "source")
 
 
 @dataclass(frozen=True)

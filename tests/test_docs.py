@@ -101,6 +101,8 @@ def test_every_mechanism_has_names_summary_and_sources() -> None:
             problems.append(f"{key}: no English name")
         if not cls.summary.strip():
             problems.append(f"{key}: no summary")
+        if not CJK.search(getattr(cls, "summary_zh", "")):
+            problems.append(f"{key}: summary_zh (the summary in 中文, for reports in 中文) missing or not Chinese")
         if not cls.sources or not all(isinstance(s, str) and s.strip() for s in cls.sources):
             problems.append(f"{key}: no sources (the SEEDS.md documents that name it)")
         elif not any(s.strip().startswith(SEED_IDS) for s in cls.sources):

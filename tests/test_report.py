@@ -22,7 +22,7 @@ def test_every_source_measure_line_says_what_the_model_does() -> None:
         for m in load_scenario(name).measures:
             for lang in ("en", "zh"):
                 line = measure_line(m, lang)
-                what = line.rsplit(": ", 1)[-1] if lang == "en" else line.split(": ", 1)[-1]
+                what = line.rsplit(": ", 1)[-1] if lang == "en" else line.split("→", 1)[1].split("：", 1)[1]
                 assert len(what.strip()) > 10, (name, line)
                 lines += 1
     assert lines > 20
@@ -60,3 +60,39 @@ def test_report_uses_labels_states_thresholds_and_comes_in_both_languages(tmp_pa
     assert zh.startswith("# 情景比较") and "## 注意事项" in zh and "满意度 ≥ 0.6" in zh
     assert scen["baseline"].label_zh in zh and "How to read" not in zh
     assert sum(1 for line in zh.splitlines() if line.startswith("- 来源措施")) == len(scen["qiaokou_shangcheng"].measures)
+
+
+#: Three or more English words in a row: a sentence nobody translated (identifiers in code font,
+#: quoted source phrases, citations and the bilingual names in bold are left out before looking).
+ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,;'’-]+[A-Za-z]{2,}){2,}")
+SEED_PACKAGES = ["baseline", "qiaokou_shangcheng", "qingyang_2018", "xiangyang_2024", "nanan_2021",
+                 "hangzhou_node_city"]
+
+
+def test_a_chinese_report_has_no_untranslated_mechanism_summary_note_or_description(tmp_path: Path) -> None:
+    """The five seed packages' 中文 report: each mechanism's summary in 中文 (its `summary_zh`), each
+    source measure's and gap's note and each scenario's description in 中文; the English report keeps
+    the English ones."""
+    from model.mechanisms import MECHANISMS
+
+    out = tmp_path / "zh"
+    result = compare(SEED_PACKAGES, reps=2, weeks=2, jobs=1, out=out, overrides=SMALL, lang="zh")
+    zh = (out / "report.md").read_text(encoding="utf-8")
+    compared = zh[zh.index("## 比较了什么"):zh.index("## 如何运行")]
+    summaries = 0
+    for line in compared.splitlines():
+        if line.startswith(("### ", "  来源：")) or not line.strip():
+            continue  # the bilingual heading; citations of the source documents
+        mechanism = re.match(r"- \*\*.+\*\* \(`(\w+)`\): (.*)$", line)
+        if mechanism:
+            assert mechanism.group(2) == MECHANISMS[mechanism.group(1)].summary_zh, line
+            summaries += 1
+        shown = re.sub(r"`[^`]*`|“[^”]*”|\*\*[^*]*\*\*", "", line)
+        assert not ENGLISH.search(shown), f"untranslated in the 中文 report: {line}"
+    assert summaries == sum(len(s.mechanisms) for s in result.spec.scenarios) > 20
+    assert compared.count("- 来源措施") == sum(len(s.measures) for s in result.spec.scenarios) > 20
+
+    meta = json.loads((out / "compare.json").read_text(encoding="utf-8"))
+    en = render(result.spec, result.summary, meta, [f.name for f in result.files], lang="en")
+    assert MECHANISMS["hotline"].summary in en and MECHANISMS["hotline"].summary_zh not in en
+    assert load_scenario("qingyang_2018").description in en

@@ -53,6 +53,7 @@ class Mechanism:
     name_zh: ClassVar[str]
     name_en: ClassVar[str]
     summary: ClassVar[str]  # one line: what it changes
+    summary_zh: ClassVar[str]  # the same line in 中文 (reports in 中文 show it)
     sources: ClassVar[tuple[str, ...]]  # source documents (docs/sources.md ids and the phrase used there)
     phases: ClassVar[tuple[str, ...]]
     parameters: ClassVar[tuple[MechParam, ...]] = ()

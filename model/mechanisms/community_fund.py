@@ -25,6 +25,7 @@ class CommunityFund(Mechanism):
     name_zh = "社区基金"
     name_en = "Community fund"
     summary = "Seed money plus trust-driven donations fund extra projects and buy social organisations' staff hours."
+    summary_zh = "种子资金加上随信任增长的捐赠，资助额外项目并购买社会组织的工作人员工时。"
     sources = (
         "001 Qingyang: 探索社区基金会运作机制, 建立社区基金会, 设立社区基金4个, 整合资源服务社区",
         "002 Xiangyang: 引导社会资本捐赠",

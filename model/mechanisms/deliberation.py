@@ -25,6 +25,7 @@ class Deliberation(Mechanism):
     name_zh = "议事协商"
     name_en = "Deliberation meetings"
     summary = "Monthly online + offline deliberation: more seats, attendees' needs steer projects, efficacy when carried out."
+    summary_zh = "每月线上+线下议事协商：席位更多，参会者的需求引导项目选择，议定事项落实后效能感提升。"
     sources = (
         "001 Qingyang: 规范党组织领导下的居民协商议事机制; 议事会",
         "002 Xiangyang: 实行“线上+线下”双覆盖的议事机制; “民情恳谈会”",

@@ -25,6 +25,7 @@ class DigitalPlatform(Mechanism):
     name_zh = "智慧社区/一网统管"
     name_en = "Smart-community platform"
     summary = "Cheaper online reporting, direct dispatch (less buck-passing), visible progress (trust follows performance), online deliberation."
+    summary_zh = "线上反映更省事、直接派单（推诿更少）、办理进度可见（信任随办理表现变化）、线上议事。"
     sources = (
         "000 Qiaokou: 数字赋能（智能化基础设施、一体化平台、数字智能算法）, “AI+社会治理”",
         "001 Qingyang: 智慧社区 (400万元平台, 24小时自助服务, “接办分离”)",

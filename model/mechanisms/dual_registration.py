@@ -30,6 +30,7 @@ class DualRegistration(Mechanism):
     name_zh = "双报到"
     name_en = "Dual registration of in-service Party members"
     summary = "Registered in-service Party members give the community volunteer hours and organise activities; residents among them take part."
+    summary_zh = "到社区报到的在职党员为社区提供志愿时长并组织活动，其中的本社区居民也参与其中。"
     sources = (
         "002 Xiangyang: 机关企事业单位党组织和在职党员到社区“双报到”",
         "003 Hangzhou node city: 在职党员“双联系双报到”, 需求、资源、项目“三张清单”",

@@ -24,6 +24,7 @@ class FundingMix(Mechanism):
     name_zh = "市场化运作"
     name_en = "Market operation and state-owned backstop"
     summary = "Private capital and state-owned money add project budget; a state-owned firm takes over unmanaged compounds."
+    summary_zh = "社会资本和国有资金增加项目预算；国有物业企业接管无人管理的小区。"
     sources = (
         "004 Nan'an: 发挥民营资本的灵活配置作用; 发挥国有资本的兜底保障作用; 发挥财政资金的杠杆撬动作用",
         "003 Hangzhou node city: 无物业、小区失管 (research on compounds without property management)",

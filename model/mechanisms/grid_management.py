@@ -33,6 +33,7 @@ class GridManagement(Mechanism):
     name_zh = "网格化管理"
     name_en = "Grid management"
     summary = "Grid workers find latent issues on their rounds before residents complain (未诉先办) and settle small ones out of their hours."
+    summary_zh = "网格员在巡查中于居民投诉之前发现潜在问题（未诉先办），并用自身工时就地解决小问题。"
     sources = (
         "001 Qingyang: 社区网格; 平安“1+3+N”（网格员、楼栋单元长）",
         "002 Xiangyang: “未诉先办”",

@@ -26,6 +26,7 @@ class Hotline(Mechanism):
     name_zh = "接诉即办"
     name_en = "Hotline: handle complaints on receipt"
     summary = "Hotline operators take reports; assessed holders work hotline issues first and buy overtime."
+    summary_zh = "热线接线员受理反映；被考核的责任方优先办理热线诉求，并以加班补足工时。"
     sources = ("002 Xiangyang: “接诉即办、未诉先办”",)
     phases = ("setup", "issues_surface", "issues_route", "queues", "observe")
     parameters = (

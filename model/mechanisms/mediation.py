@@ -26,6 +26,7 @@ class Mediation(Mechanism):
     name_zh = "三官一师/调解"
     name_en = "Mediation (judges, prosecutors, police, lawyers)"
     summary = "Professional mediators' hours find latent disputes early and settle open ones (枫桥经验: settle disputes locally)."
+    summary_zh = "专业调解人员的工时及早发现潜在纠纷并化解已有纠纷（枫桥经验：矛盾就地化解）。"
     sources = (
         "003 Hangzhou node city: “三官一师”（法官、检察官、警官和律师）兼任副书记/调解",
         "002 Xiangyang: “睦邻调解工作室”",

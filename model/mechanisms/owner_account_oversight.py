@@ -25,6 +25,7 @@ class OwnerAccountOversight(Mechanism):
     name_zh = "业账社管/共管"
     name_en = "Community oversight of owners' accounts"
     summary = "Firm accounts audited and published: trust in the firm follows the share of fees spent on service, and so does payment."
+    summary_zh = "物业账目经审计后公开：对物业的信任随物业费用于服务的比例变化，缴费意愿也随之变化。"
     sources = ("003 Hangzhou node city: 分类推行“业账社管”“业账共管”",)
     phases = ("property",)
     parameters = (

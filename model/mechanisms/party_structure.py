@@ -23,6 +23,7 @@ class PartyStructure(Mechanism):
     name_zh = "党组织下沉"
     name_en = "Party structure pushed down"
     summary = "Building Party groups and Party-member households: more mobilisation, more activities, Party members as role models."
+    summary_zh = "楼栋党小组和党员户：动员更多、活动更多，党员发挥示范作用。"
     sources = (
         "002 Xiangyang: 社区党委—网格党支部—楼栋党小组—党员中心户",
         "003 Hangzhou node city: 解决基层党组织弱化、虚化、边缘化; 红色楼道长",

@@ -26,6 +26,7 @@ class Points(Mechanism):
     name_zh = "积分制"
     name_en = "Points-based incentives"
     summary = "Points for volunteering, reports and environment actions; crowding of motivation; optional stop week."
+    summary_zh = "志愿服务、问题反映和环境行动可得积分；积分会挤出内在动机；可设定停止的周。"
     sources = ("002 Xiangyang: “积分+”积分兑换 (environment work, volunteering, rule-abiding scored)",)
     phases = ("issues_surface", "activities", "attitudes")
     parameters = (

@@ -21,6 +21,7 @@ class ProfessionalSupport(Mechanism):
     name_zh = "三师进社区"
     name_en = "Planner, strategist and designer in the community"
     summary = "Community planner, strategist and designer: better-matched projects with larger effects."
+    summary_zh = "社区规划师、策划师和设计师：项目与需求更匹配，效果更大。"
     sources = ("004 Nan'an: 引入社区(村)规划师、策划师、设计师; “三师”运作经费",)
     phases = ("setup",)
     parameters = (

@@ -31,6 +31,7 @@ class RedBlackList(Mechanism):
     name_zh = "物业红黑榜"
     name_en = "Red/black list of property firms"
     summary = "Quarterly public rating of firms from the survey and resolution: black-listed firms pay to rectify, under margin pressure, or are replaced."
+    summary_zh = "每季度依据民意调查和诉求办结情况公开评议物业：上黑榜的物业需出钱整改、承受利润压力，或被更换。"
     sources = ("003 Hangzhou node city: 物业企业“红黑榜”等机制",)
     phases = ("resolution", "observe")
     parameters = (

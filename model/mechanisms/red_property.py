@@ -23,6 +23,7 @@ class RedProperty(Mechanism):
     name_zh = "红色物业"
     name_en = "Red property management"
     summary = "Party group in every property firm: a smaller margin for service, Party branch hours on the firm's issues, less buck-passing."
+    summary_zh = "每家物业企业都建党组织：服务利润率更低，党支部工时用于物业诉求，推诿更少。"
     sources = (
         "003 Hangzhou node city: 抓实“红色物业”; 加大在业委会、物业公司中组建党组织力度; “红管家”",
         "002 Xiangyang: 在社区物业、社区社会组织、业委会等横向设立党小组",

@@ -28,6 +28,7 @@ class RenewalProjects(Mechanism):
     name_zh = "城市更新/民生项目"
     name_en = "Urban renewal and livelihood projects"
     summary = "Demand list + project library + timeline: need-ranked project choice, faster building, extra renewal money."
+    summary_zh = "需求清单+项目库+时间表：按需求排序选择项目，建设更快，更新资金更多。"
     sources = (
         "004 Nan'an: 建立一张群众需求清单; 民生供给的“项目库”; 实施一张建设时序清单",
         "001 Qingyang: 建立社区营造项目化推进机制",

@@ -24,6 +24,7 @@ class SatisfactionSurvey(Mechanism):
     name_zh = "第三方民意调查"
     name_en = "Third-party satisfaction survey"
     summary = "Quarterly third-party survey: larger sample, less measurement error; its per-compound results steer project targeting and the red/black list."
+    summary_zh = "每季度第三方民意调查：样本更大、测量误差更小；分小区的结果引导项目投放和红黑榜。"
     sources = (
         "004 Nan'an: 按季度开展第三方满意度调查, 把群众满意度转化为考核指标",
     )

@@ -25,6 +25,7 @@ class SocialOrgSupport(Mechanism):
     name_zh = "社会组织培育"
     name_en = "Social-organisation support"
     summary = "Incubation money founds social organisations (toward e.g. 6 per community); grants buy their staff hours."
+    summary_zh = "孵化资金培育社会组织（例如每社区达到 6 个）；项目资助购买其工作人员工时。"
     sources = (
         "001 Qingyang: 各社区拥有社会组织不低于6个; 社会组织服务平台, 专项资金扶持不低于100万元; 社会组织孵化基地",
     )

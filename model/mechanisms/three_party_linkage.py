@@ -29,6 +29,7 @@ class ThreePartyLinkage(Mechanism):
     name_zh = "三方联动"
     name_en = "Three-party linkage"
     summary = "Joint meetings settle cross-boundary issues out of the three parties' hours and end buck-passing of tabled issues."
+    summary_zh = "联席会议用三方的工时解决跨边界诉求，上会的诉求不再推诿。"
     sources = (
         "001 Qingyang: 社区党组织、小区党组织、业委会、物业服务企业联席协商平台",
         "002 Xiangyang: 居委会、业委会、物业服务企业三方联动",

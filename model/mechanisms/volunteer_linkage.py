@@ -26,6 +26,7 @@ class VolunteerLinkage(Mechanism):
     name_zh = "五社联动"
     name_en = "Five-society linkage"
     summary = "Social workers organise activities and match volunteers to them; charity money buys social organisations' hours."
+    summary_zh = "社会工作者组织活动并为活动匹配志愿者；慈善资金购买社会组织的工时。"
     sources = (
         "002 Xiangyang: “五社联动”（社区、社会组织、社会工作者、社区志愿者、社会慈善资源）",
         "003 Hangzhou node city: 五社联动",

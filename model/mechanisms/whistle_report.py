@@ -31,6 +31,7 @@ class WhistleReport(Mechanism):
     name_zh = "街道吹哨、部门报到"
     name_en = "Street whistles, departments report"
     summary = "Overdue and out-of-authority issues whistled up to departments that report with priority hours, an SLA and verification."
+    summary_zh = "逾期和超出权限的诉求向上“吹哨”，部门以优先工时、办理时限和核验“报到”。"
     sources = (
         "002 Xiangyang: 问题收集→街道吹哨→部门报到→处理反馈→核实结项→综合评价, 对报到部门动态监测",
     )
