@@ -33,6 +33,7 @@ from model.collection import RunCollector, recorded_reporters
 from model.domains import (
     INFRASTRUCTURE,
 )
+from model.event_log import Event, event
 from model.issue_flow import IssueFlow
 from model.issues import (
     MAX_SO,
@@ -112,7 +113,7 @@ class CoGovernanceModel(mesa.Model):
         p = self.p
         self.week = -p["warmup_weeks"]  # the warm-up runs weeks −warmup_weeks+1 … 0
         self.levers = Levers()
-        self.events: list[tuple[int, str, str]] = []  # (week, kind, text) for the app's log
+        self.events: list[Event] = []  # the event log (model.event_log)
         self._setup_space()
         self._setup_households()
         self._setup_organisations()
@@ -301,9 +302,9 @@ class CoGovernanceModel(mesa.Model):
         if p["forced_exit_week"] and self.week == p["forced_exit_week"] and self.firms[0].present:
             self.firms[0].leave()
             self.firm_exits += 1
-            self.events.append((self.week, "firm_exit", "compound 0: property firm left (scenario shock, 小区失管)"))
+            self.events.append(event(self.week, "firm_exit", compound=0, cause="scenario_shock"))
         if p["budget_cut_week"] and self.week == p["budget_cut_week"]:
-            self.events.append((self.week, "budget_cut", f"budgets cut to {p['budget_cut_factor']:.0%} (预算削减)"))
+            self.events.append(event(self.week, "budget_cut", factor=p["budget_cut_factor"]))
 
     def run(self, weeks: int | None = None) -> None:
         """Run `weeks` more weeks (default: the scenario's horizon, ``weeks``), past the horizon if asked."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.calendar import WEEKS_PER_QUARTER
+from model.event_log import event
 from model.mechanisms.base import per_1000
 from model.projects import Project, ProjectType
 from model.protocol import StreetModel
@@ -159,8 +160,8 @@ class ProjectCycle:
             hh.efficacy[recent] += m.levers.deliberation_efficacy * (1.0 - hh.efficacy[recent])
             book.completed += 1
             book.completed_log.append((m.week, proj.kind.key, proj.community))
-            m.events.append((m.week, "project_completed", f"community {proj.community}: {proj.kind.name_zh} "
-                             f"({proj.kind.key}) completed"))
+            m.events.append(event(m.week, "project_completed", community=proj.community, project_zh=proj.kind.name_zh,
+                                  project=proj.kind.key))
         book.active = still
 
     def depreciate_projects(self) -> None:

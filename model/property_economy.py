@@ -17,6 +17,7 @@ import numpy as np
 
 from agents import OwnersCommittee
 from agents.resident import sigmoid
+from model.event_log import event
 from model.protocol import StreetModel
 
 __all__ = ["PropertyEconomy"]
@@ -58,7 +59,7 @@ class PropertyEconomy:
                 if firm.should_exit(p["exit_weeks"]):
                     firm.leave()
                     m.firm_exits += 1
-                    m.events.append((m.week, "firm_exit", f"compound {g}: property firm left (小区失管)"))
+                    m.events.append(event(m.week, "firm_exit", compound=g, cause="losses"))
                 elif oc is not None and oc.calls_vote(firm.quality, p["oc_vote_threshold"], rng):
                     self._replacement_vote(g, oc)
             else:
@@ -79,24 +80,24 @@ class PropertyEconomy:
         turnout = (m.rng.random(p_turn.size) < p_turn) & owners
         favour = (hh.trust_property[block] < p["vote_distrust_threshold"])[turnout].mean() if turnout.any() else 0.0
         if oc.vote_passes(turnout.sum() / owners.sum(), favour):
-            self.hire_firm(g, "owners' committee vote (双过半) replaced the property firm")
+            self.hire_firm(g, "owners_vote")
 
     def _find_new_firm(self, g: int, oc: OwnersCommittee | None) -> None:
         m = self.model
         lv = m.levers
         if lv.backstop_firm:
-            self.hire_firm(g, "state-owned backstop firm took over (国企兜底)", backstop=True)
+            self.hire_firm(g, "backstop", backstop=True)
         elif oc is not None and m.rng.random() < m.p["oc_hire_prob"] * oc.active + lv.replacement_support:
-            self.hire_firm(g, "owners' committee hired a new property firm")
+            self.hire_firm(g, "owners_hired")
         elif m.rng.random() < lv.replacement_support:
-            self.hire_firm(g, "community found a new property firm")
+            self.hire_firm(g, "community_found")
 
-    def hire_firm(self, g: int, text: str, backstop: bool = False) -> None:
+    def hire_firm(self, g: int, how: str, backstop: bool = False) -> None:
         """A new property firm (a state-owned backstop firm if `backstop`) takes over compound `g`;
-        `text` says why, in the event log."""
+        `how` (a key of model.event_log.PHRASES["how"]) says how, in the event log."""
         m = self.model
         p, firm = m.p, m.firms[g]
         cash = p["initial_cash_months"] * p["fee"] * firm.units * max(p["margin_target"], 0.05)
         firm.restart(p["replacement_quality"], cash, p["margin_target"], backstop=backstop)
         m.firm_replacements += 1
-        m.events.append((m.week, "firm_replaced", f"compound {g}: {text}"))
+        m.events.append(event(m.week, "firm_replaced", compound=g, how=how))

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from model.event_log import Event
 from model.issues import Holders, IssueTable
 from model.levers import Levers
 from model.projects import ProjectBook
@@ -44,7 +45,7 @@ class FirmHiring(Protocol):
     """What mechanisms ask of the model's property economy (``model.property_economy``, a
     `model.property_economy.PropertyEconomy`)."""
 
-    def hire_firm(self, g: int, text: str, backstop: bool = False) -> None: ...
+    def hire_firm(self, g: int, how: str, backstop: bool = False) -> None: ...
 
 
 class ProjectPlanning(Protocol):
@@ -80,7 +81,7 @@ class StreetModel(Protocol):
     rng: np.random.Generator  # the run's one Generator
     week: int  # 0 = the post-warm-up state; negative during the warm-up
     steps: int  # Mesa's step counter
-    events: list[tuple[int, str, str]]  # (week, kind, text) for the app's log
+    events: list[Event]  # the event log (model.event_log)
     # space and people
     layout: StreetLayout
     network: SocialNetwork

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import math
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -21,11 +20,12 @@ from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 from solara.alias import rw
 
+from model.event_log import EVENT_KINDS, Event
 from model.mechanisms import MECHANISMS
 from viz import mesa_shim, session
 from viz.controls import CogovInputs
 from viz.figures import CHARTS, MAP_VARIABLES, ChartRenderer, MapRenderer, metric_label, series
-from viz.i18n import EVENT_KINDS, current, pick, tr
+from viz.i18n import current, pick, tr
 from viz.params import explore_model_params
 
 __all__ = ["ExplorePage", "KPIS", "kpi_figures", "COMPONENTS", "event_text"]
@@ -156,39 +156,24 @@ def _chart_component(key: str) -> Callable[..., Any]:
 CHART_COMPONENTS = {key: _chart_component(key) for key in ("satisfaction", "participation", "issues", "fee", "firm")}
 
 
-_CJK_ASIDE = re.compile(r"\s*\(([^()]*[\u3400-\u9fff][^()]*)\)")
-_CJK_RUN = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff·、]*")
-_PLACE = re.compile(r"^(compound|community) (\d+): ")
+def event_text(event: Event, lang: str) -> str:
+    """An event's detail in one language, from its kind's declared texts (model.event_log), places
+    numbered from 1 as on the map; the English view without the Chinese terms."""
+    text = event.describe(lang, first_place=1, chinese_terms=False)
+    return text if lang == "zh" else text[:1].upper() + text[1:]
 
 
-def event_text(text: str, lang: str) -> str:
-    """An event's detail in one language. The model writes it in English with the Chinese term in
-    brackets ("compound 2: property firm left (小区失管)") or inline (a project's 中文 name): the
-    English view drops the Chinese, the Chinese view keeps the place and the Chinese terms. Places
-    are numbered from 1, as on the map."""
-    place = _PLACE.match(text)
-    where = f"{tr(place.group(1), lang)} {int(place.group(2)) + 1}" if place else ""
-    rest = text[place.end():] if place else text
-    if lang != "zh":
-        rest = re.sub(r"\s{2,}", " ", _CJK_RUN.sub("", _CJK_ASIDE.sub("", rest))).strip()
-        rest = re.sub(r"^\(([^()]*)\)", r"\1", rest)  # an English gloss left first: "(elevator) completed"
-        return f"{where}: {rest}" if where else rest
-    terms = [a.split(",")[-1].strip() for a in _CJK_ASIDE.findall(rest)] or _CJK_RUN.findall(rest)
-    if not terms:  # English only: the event column already names the kind of event
-        return where
-    return (f"{where}：" if where else "") + "；".join(terms)
-
-
-def events_html(events: list[tuple[int, str, str]], lang: str, limit: int = EVENTS_SHOWN) -> str:
+def events_html(events: list[Event], lang: str, limit: int = EVENTS_SHOWN) -> str:
     """The event log as an HTML table, newest first."""
     if not events:
         return f"<p style='color:#666'>{html.escape(tr('no_events', lang))}</p>"
     rows = []
-    for week, kind, text in list(reversed(events))[:limit]:
-        label = pick(*EVENT_KINDS[kind], lang) if kind in EVENT_KINDS else kind
-        rows.append(f"<tr><td style='text-align:right;padding-right:8px'>{week}</td>"
+    for ev in list(reversed(events))[:limit]:
+        kind = EVENT_KINDS.get(ev.kind)
+        label = pick(kind.name_zh, kind.name_en, lang) if kind else ev.kind
+        rows.append(f"<tr><td style='text-align:right;padding-right:8px'>{ev.week}</td>"
                     f"<td style='padding-right:8px;white-space:nowrap'>{html.escape(label)}</td>"
-                    f"<td>{html.escape(event_text(text, lang))}</td></tr>")
+                    f"<td>{html.escape(event_text(ev, lang) if kind else ev.text)}</td></tr>")
     more = len(events) - limit
     tail = f"<p style='color:#666'>{html.escape(tr('events_more', lang, n=more))}</p>" if more > 0 else ""
     head = "".join(f"<th style='text-align:left'>{html.escape(tr(k, lang))}</th>"

@@ -13,7 +13,7 @@ from typing import Any
 
 import solara
 
-__all__ = ["LANGUAGES", "language", "tr", "pick", "mesa_text", "UI", "MESA_UI", "EVENT_KINDS"]
+__all__ = ["LANGUAGES", "language", "tr", "pick", "mesa_text", "UI", "MESA_UI"]
 
 #: Language code -> the name shown on the switch.
 LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}
@@ -160,16 +160,6 @@ _MESA_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, str]], ...] = (
     (re.compile(r"^Page 0$"), ("总览", "Overview")),
     (re.compile(r"^Page (?P<n>\d+)$"), ("第 {n} 页", "Page {n}")),
 )
-
-#: Event kinds of ``model.events`` -> (中文, English). Unknown kinds are shown as their key.
-EVENT_KINDS: dict[str, tuple[str, str]] = {
-    "firm_exit": ("物业退出", "Firm exit"),
-    "firm_replaced": ("物业更换", "Firm replaced"),
-    "project_completed": ("项目完工", "Project completed"),
-    "points_stopped": ("积分制停止", "Points scheme stopped"),
-    "demand_list": ("需求清单", "Demand list"),
-    "black_list": ("物业黑榜", "Firm black-listed"),
-}
 
 
 def current() -> str:

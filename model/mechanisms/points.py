@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.event_log import event
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
@@ -111,7 +112,7 @@ class Points(Mechanism):
         lv.extra_slots_per_community += slots - self.slots_added
         self.slots_added = slots
         if not on and not self.stopped_logged:
-            model.events.append((model.week, "points_stopped", "points scheme withdrawn (积分停止)"))
+            model.events.append(event(model.week, "points_stopped"))
             self.stopped_logged = True
 
     def attitudes(self, model: StreetModel) -> None:

@@ -6,6 +6,7 @@ import numpy as np
 
 from model.arrays import clip
 from model.calendar import WEEKS_PER_QUARTER
+from model.event_log import event
 from model.issues import FIRM
 from model.mechanisms.base import Mechanism, MechParam, register
 from model.priors import Prior
@@ -140,13 +141,12 @@ class RedBlackList(Mechanism):
         full_quarter = self.since <= model.week - WEEKS_PER_QUARTER
         self.black_run = np.where(self.black, self.black_run + full_quarter, 0)
         for g in np.flatnonzero(self.black):
-            model.events.append((model.week, "black_list", f"compound {g}: property firm black-listed (物业黑榜), "
-                                 f"rating {rating[g]:.2f}"))
+            model.events.append(event(model.week, "black_list", compound=int(g), rating=float(rating[g])))
         due = np.flatnonzero(self.black & (self.black_run >= p["replace_after"]))
         if due.size:
             replace = due[model.rng.random(due.size) < p["replace_prob"]]
             for g in replace:
-                model.property_economy.hire_firm(int(g), "street replaced a black-listed firm by re-tender (红黑榜清退)")
+                model.property_economy.hire_firm(int(g), "black_list_retender")
                 self.black[g] = False
                 self.black_run[g] = 0
                 self.since[g] = model.week

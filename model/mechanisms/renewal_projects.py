@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.calendar import WEEKS_PER_QUARTER
-from model.domains import DOMAINS
+from model.event_log import event
 from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
@@ -84,8 +84,7 @@ class RenewalProjects(Mechanism):
         for rc in model.committees:
             row = need_c[rc.community]
             rc.demand_list = [(int(d), float(row[d])) for d in np.argsort(-row, kind="stable")]
-        model.events.append((model.week, "demand_list", "demand list (需求清单) updated: top need "
-                             + ", ".join(DOMAINS[d] for d, _ in model.committees[0].demand_list[:2])))
+        model.events.append(event(model.week, "demand_list", top=tuple(d for d, _ in model.committees[0].demand_list[:2])))
 
     def weekly_cost(self, model: StreetModel) -> float:
         return self.running_cost

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from model.event_log import Event, event
 from model.mechanisms import MECHANISMS
 from model.parameters import PARAMETERS
 from scenarios import list_scenarios, load_scenario
@@ -187,21 +188,25 @@ def test_chart_blitting_matches_a_fresh_drawing(key: str) -> None:
 def test_kpis_and_event_log(model: ExploreModel) -> None:
     kpis = kpi_figures(model, "en")
     assert len(kpis) == 8 and all(k["value"] for k in kpis)
-    text = events_html([(3, "firm_exit", "compound 1 <left>"), (5, "new_kind", "x")], "en")
-    assert "Firm exit" in text and "&lt;left&gt;" in text and "new_kind" in text
+    text = events_html([event(3, "firm_exit", compound=1, cause="losses"), Event(5, "new_kind", "x <y>", {})], "en")
+    assert "Firm exit" in text and "Compound 2: property firm left" in text and "new_kind" in text
+    assert "x &lt;y&gt;" in text  # a kind nobody declared shows its key and its text, escaped
     assert "暂无事件" in events_html([], "zh")
 
 
-@pytest.mark.parametrize(("text", "zh", "en"), [
-    ("compound 0: property firm left (scenario shock, 小区失管)", "小区 1：小区失管", "Compound 1: property firm left"),
-    ("compound 3: property firm black-listed (物业黑榜), rating 0.31", "小区 4：物业黑榜",
+@pytest.mark.parametrize(("made", "zh", "en"), [
+    (event(52, "firm_exit", compound=0, cause="scenario_shock"), "小区 1：物业公司退出（情景设定的冲击，小区失管）",
+     "Compound 1: property firm left"),
+    (event(13, "black_list", compound=3, rating=0.3125), "小区 4：物业公司列入黑榜，评分 0.31",
      "Compound 4: property firm black-listed, rating 0.31"),
-    ("community 0: 加装电梯 (elevator) completed", "社区 1：加装电梯", "Community 1: elevator completed"),
-    ("points scheme withdrawn (积分停止)", "积分停止", "points scheme withdrawn"),
-    ("compound 2: new firm found", "小区 3", "Compound 3: new firm found"),
+    (event(8, "project_completed", community=0, project_zh="加装电梯", project="lift"), "社区 1：加装电梯完工",
+     "Community 1: lift completed"),
+    (event(104, "points_stopped"), "积分制停止", "Points scheme withdrawn"),
+    (event(9, "firm_replaced", compound=2, how="community_found"), "小区 3：社区找到了新物业公司",
+     "Compound 3: community found a new property firm"),
 ])  # fmt: skip
-def test_event_details_in_one_language(text: str, zh: str, en: str) -> None:
-    assert event_text(text, "zh") == zh and event_text(text, "en") == en
+def test_event_details_in_one_language(made: Event, zh: str, en: str) -> None:
+    assert event_text(made, "zh") == zh and event_text(made, "en") == en
 
 
 def test_step_redraw_benchmark_reports_its_figures() -> None:
