@@ -148,11 +148,13 @@ class Households:
     def report_probability(self, p: dict, cost: float, reward_yuan: float) -> np.ndarray:
         """Weekly probability of reporting a latent issue (docs/specification.md §3 step 2):
         σ(base + w_t·trust + w_e·efficacy − w_c·cost + w_p·reward), summed in that order (built negated,
-        in two arrays: `_sigmoid_of_negated`)."""
-        negated = np.multiply(self.trust_community, -p["report_trust_weight"])
+        in one (2, n) array: `_sigmoid_of_negated`)."""
+        # efficacy and trust are adjacent rows of `attitudes`: both weighted terms in one product
+        terms = np.multiply(self.attitudes[_EFFICACY:_TRUST_COMMUNITY + 1],
+                            self._column("_report_weights", -p["report_efficacy_weight"], -p["report_trust_weight"]))
+        negated = terms[1]
         negated -= p["report_base"]
-        term = np.multiply(self.efficacy, -p["report_efficacy_weight"])
-        negated += term
+        negated += terms[0]
         negated += p["report_cost_weight"] * cost
         negated -= p["report_points_weight"] * reward_yuan
         return _sigmoid_of_negated(negated)
@@ -178,7 +180,7 @@ class Households:
     ) -> np.ndarray:
         """Probability of taking part this week when offered (docs/specification.md §8, Participation):
         σ(base + w_m·motivation + w_e·efficacy + w_t·trust + w_s·neighbours + w_p·party member·mobilisation
-        + w_r·reward − cost − cost_delta), summed term by term in that order (built negated, in two arrays:
+        + w_r·reward − cost − cost_delta), summed term by term in that order (built negated, in few arrays:
         `_sigmoid_of_negated`)."""
         return self.participation_probabilities(p, neighbour_share, mobilisation, reward_yuan, (cost_delta,))[0]
 
@@ -194,11 +196,12 @@ class Households:
         before the cost delta are summed once."""
         negated = np.multiply(self.motivation, -p["part_motivation_weight"])
         negated -= p["part_base"]
-        term = np.multiply(self.efficacy, -p["part_efficacy_weight"])
-        negated += term
-        np.multiply(self.trust_community, -p["part_trust_weight"], out=term)
-        negated += term
-        np.multiply(neighbour_share, -p["social_influence"], out=term)
+        # efficacy and trust are adjacent rows of `attitudes`: both weighted terms in one product
+        terms = np.multiply(self.attitudes[_EFFICACY:_TRUST_COMMUNITY + 1],
+                            self._column("_participation_weights", -p["part_efficacy_weight"], -p["part_trust_weight"]))
+        negated += terms[0]
+        negated += terms[1]
+        term = np.multiply(neighbour_share, -p["social_influence"], out=terms[0])
         negated += term
         negated -= self._party_term(p["part_party_weight"], mobilisation)
         reward = p["part_reward_weight"] * reward_yuan

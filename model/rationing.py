@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.arrays import count_nonzero
+
 __all__ = ["MANY_CROWDED", "ration", "smallest", "smallest_by_block"]
 
 
 def smallest(key: np.ndarray, q: int) -> np.ndarray:
     """Mask of the `q` smallest values of `key`, equal values taken by position (a stable sort's first q)."""
-    take = np.zeros(key.size, dtype=bool)
     if q <= 0:
-        return take
-    threshold = np.partition(key, q - 1)[q - 1]
-    np.less(key, threshold, out=take)
-    short = q - int(np.count_nonzero(take))
+        return np.zeros(key.size, dtype=bool)
+    part = key.copy()  # np.partition(key, q − 1) without its Python layer
+    part.partition(q - 1)
+    threshold = part[q - 1]
+    take = np.less(key, threshold)
+    short = q - count_nonzero(take)
     if short:
         take[(key == threshold).nonzero()[0][:short]] = True
     return take
@@ -65,6 +68,9 @@ def ration(wanting: np.ndarray, slots: np.ndarray, community_start: np.ndarray,
     whole = np.floor(slots)
     quota = whole + (rng.random(slots.size) < slots - whole)  # whole numbers (as floats)
     key = rng.random(idx.size)
+    if community_start.size == 2:  # one community: every household who wants a slot is in it
+        q = quota[0]
+        return idx if idx.size <= q else idx.compress(smallest(key, int(q)))
     # households come in blocks by community (StreetLayout): community c's are from c's first on
     bounds = idx.searchsorted(community_start)
     crowded = ((bounds[1:] - bounds[:-1]) > quota).nonzero()[0]
