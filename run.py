@@ -47,61 +47,20 @@ def parse_sets(items: list[str] | None) -> dict[str, Any]:
 
 # -- list -------------------------------------------------------------------------------------
 def cmd_list(args: argparse.Namespace) -> int:
-    from model.mechanisms import MECHANISMS
-    from scenarios import list_scenarios, load_scenario
+    from docgen.listing import list_lines
 
-    print("Scenarios 情景")
-    for name in list_scenarios():
-        s = load_scenario(name)
-        mechs = ", ".join(s.mechanisms) or "—"
-        print(f"  {name:24s} {s.label_zh} / {s.label_en}")
-        print(f"  {'':24s} {s.description}  [mechanisms: {mechs}]")
-    print("\nMechanisms 机制")
-    for key, cls in MECHANISMS.items():
-        print(f"  {key:26s} {cls.name_zh} / {cls.name_en}")
-        print(f"  {'':26s} {cls.summary}")
+    print("\n".join(list_lines()))
     return 0
 
 
 # -- describe ---------------------------------------------------------------------------------
 def cmd_describe(args: argparse.Namespace) -> int:
+    from docgen.listing import describe_lines
     from model.model import resolve_parameters
-    from model.parameters import GROUPS, PARAMETERS, provenance_counts
 
-    scen, params = resolve_parameters(args.scenario, parse_sets(args.set), where="--set", how_to_enable=SET_SWITCH)
-    print(f"{scen.name}: {scen.label_zh} / {scen.label_en}")
-    if scen.description:
-        print(scen.description)
-    print(f"mechanisms on: {', '.join(scen.mechanisms) or '—'}\n")
-    overridden = set(parse_sets(args.set))
-    print(f"{'parameter':40s} {'value':>12s}  {'unit':22s} {'range':18s} {'set by':14s} label")
-    groups = list(GROUPS) + sorted({p.group for p in PARAMETERS.values()} - set(GROUPS))
-    for group in groups:
-        names = [n for n, p in PARAMETERS.items() if p.group == group]
-        if not names:
-            continue
-        mech = group.split(":", 1)[1] if group.startswith("mechanism:") else None
-        if mech and not params[f"{mech}.enabled"] and not args.all:
-            continue
-        zh, en = GROUPS.get(group, (group, group))
-        print(f"\n[{en} · {zh}]")
-        for name in names:
-            p = PARAMETERS[name]
-            value = params[name]
-            shown = str(value).lower() if isinstance(value, bool) else f"{value:g}"
-            rng = "" if p.kind is bool else f"[{p.low:g}, {p.high:g}]"
-            source = "--set" if name in overridden else scen.source_of.get(name, "default")
-            source = "default" if source == "default" else ("--set" if source == "--set" else f"scenario:{source}")
-            print(f"{name:40s} {shown:>12s}  {p.unit:22s} {rng:18s} {source:14s} {p.label_zh} / {p.label_en}")
-            if args.all:
-                prior = "none (switch)" if p.kind is bool else str(p.prior) if p.prior else "none (structural)"
-                print(f"{'':4s}prior {prior}; {p.basis}")
-    if not args.all:
-        print("\n(mechanisms that are off are hidden; --all shows every parameter with its prior and source)")
-    else:
-        c = provenance_counts()
-        print(f"\n{len(PARAMETERS)} parameters: {c['sourced']} sourced, {c['calibrated']} calibrated, "
-              f"{c['assumed']} assumed, {c['undocumented']} undocumented; {c['with_prior']} with a prior")
+    overrides = parse_sets(args.set)
+    scen, params = resolve_parameters(args.scenario, overrides, where="--set", how_to_enable=SET_SWITCH)
+    print("\n".join(describe_lines(scen, params, set(overrides), args.all)))
     return 0
 
 

@@ -22,7 +22,8 @@ Sections (in the order they appear in the file):
 
 Modules, one reason to change each: `markdown` (how Markdown is written), `code_reading` (what code
 reads and changes on the model, from its source), `schedule` (the week's phases, from the source),
-`sections` (what each section says), `odd` (splicing the sections into the file), `cli`.
+`sections` (what each section says), `odd` (splicing the sections into the file), `cli`; and
+`listing`: what `run.py list` and `run.py describe` print from the same declarations.
 
 Regenerate in place (only text between markers changes; the file is replaced atomically)::
 

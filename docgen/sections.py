@@ -13,6 +13,7 @@ from typing import Any
 
 from docgen import markdown as md
 from docgen.code_reading import analyse_mechanism, lever_comments, normalise
+from docgen.listing import parameter_groups
 from docgen.schedule import schedule
 
 __all__ = ["SECTIONS", "PHASE_DOC", "MODEL_MD_MECHANISMS", "SOURCE_DOCS", "PATTERN_TESTS", "render_patterns",
@@ -228,7 +229,6 @@ def render_parameters() -> str:
     from model.mechanisms import MECHANISMS
     from model.parameters import GROUPS, PARAMETERS, provenance_counts
 
-    groups = list(GROUPS) + sorted({p.group for p in PARAMETERS.values()} - set(GROUPS))
     c = provenance_counts()
     core = [p for p in PARAMETERS.values() if p.mechanism is None]
     core_counts = {k: sum(p.provenance == k for p in core) for k in ("sourced", "calibrated", "assumed")}
@@ -247,10 +247,7 @@ def render_parameters() -> str:
            f"validity range, used by sampling and calibration); {c['switches']} switches and "
            f"{c['structural']} structural settings the user chooses have none. `python run.py describe "
            "--all` prints the same."]
-    for group in groups:
-        names = [n for n, p in PARAMETERS.items() if p.group == group]
-        if not names:
-            continue
+    for group, names in parameter_groups():
         if group.startswith("mechanism:"):
             key = group.split(":", 1)[1]
             cls = MECHANISMS.get(key)
