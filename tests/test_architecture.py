@@ -4,6 +4,7 @@ imported first, and the model satisfies what its parts need of it (model.protoco
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,6 +81,52 @@ def test_no_import_cycles() -> None:
     graph = import_graph()
     assert {"model.model", "model.protocol", "viz.controls", "scenarios.loader"} <= set(graph)
     assert cycles(graph) == []
+
+
+def architecture_layers() -> dict[str, int]:
+    """Module or package -> its layer in docs/ARCHITECTURE.md's "Import direction" list (1 = first)."""
+    text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    section = text[text.index("## Import direction"):text.index("## Contracts")]
+    layers: dict[str, int] = {}
+    for number, body in re.findall(r"^(\d+)\. (.*?)(?=^\d+\. |\Z)", section, flags=re.M | re.S):
+        for name in re.findall(r"`([a-z_.]+)`", body):
+            if name.split(".")[0] in PACKAGES:
+                layers.setdefault(name, int(number))
+    return layers
+
+
+def layer_of(module: str, layers: dict[str, int]) -> int | None:
+    """The layer of the longest listed name that is `module` or a package holding it."""
+    holders = [name for name in layers if module == name or module.startswith(name + ".")]
+    return layers[max(holders, key=len)] if holders else None
+
+
+def layer_violations(graph: dict[str, set[str]], layers: dict[str, int]) -> list[str]:
+    """Imports from a later layer than the importer's own."""
+    found = []
+    for module, targets in sorted(graph.items()):
+        own = layer_of(module, layers)
+        for target in sorted(targets):
+            other = layer_of(target, layers)
+            if own is not None and other is not None and other > own:
+                found.append(f"{module} (layer {own}) imports {target} (layer {other})")
+    return found
+
+
+def test_imports_follow_the_layers_architecture_md_lists() -> None:
+    """Every module is in a layer of docs/ARCHITECTURE.md's import direction (package faces aside) and
+    imports nothing of a later layer."""
+    graph, layers = import_graph(), architecture_layers()
+    assert layers["model.model"] > layers["model.mechanisms"] > layers["model.protocol"] > layers["model.errors"]
+    unlisted = sorted(m for m in graph if layer_of(m, layers) is None and m not in {"model", "storage"})
+    assert not unlisted, f"add to docs/ARCHITECTURE.md's import direction: {', '.join(unlisted)}"
+    assert layer_violations(graph, layers) == []
+
+
+def test_the_layer_check_can_fail() -> None:
+    layers = {"model.errors": 1, "model.model": 7, "experiments": 8}
+    graph = {"model.errors": {"model.model"}, "experiments.sweep": {"model.model"}, "model.model": {"model.errors"}}
+    assert layer_violations(graph, layers) == ["model.errors (layer 1) imports model.model (layer 7)"]
 
 
 def test_the_simulation_imports_no_tooling() -> None:
