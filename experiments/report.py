@@ -1,252 +1,37 @@
 """The comparison's ``report.md``: a self-contained Markdown report for policy researchers.
 
-It says what was compared (scenarios with their Chinese names and the mechanisms each switches on),
-how (replicates, seeds, weeks, wall time, versions), what came out (levels and paired differences
-with 95 % intervals, in words), embeds the plots, and lists the caveats.
-
->>> from experiments.report import fmt_value
->>> fmt_value(0.1234, "share")
-'12.3 %'
+It says what was compared (scenarios with their Chinese names and the mechanisms each switches on:
+`experiments.report_scenarios`), how (replicates, seeds, weeks, wall time, versions), what came out
+(levels and paired differences with 95 % intervals, in words: `experiments.report_numbers`), embeds
+the plots, and lists the caveats.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
+
+from experiments.report_numbers import (
+    diff_text,
+    fmt_diff,
+    interval_span,
+    level_text,
+    metric_name,
+    verdict,
+)
+from experiments.report_scenarios import (
+    mechanism_lines,
+    mechanism_names,
+    scenario_description,
+    scenario_head,
+    scenario_label,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from experiments.compare_spec import CompareSpec
-    from scenarios import Scenario
 
-__all__ = ["render", "fmt_value", "fmt_diff", "verdict", "measure_line", "metric_label", "scenario_label",
-           "unit_label", "HIGHER_IS_BETTER", "LOWER_IS_BETTER"]
-
-HIGHER_IS_BETTER = frozenset({
-    "satisfaction_mean", "satisfied_share", "survey_satisfied_share", "participation_monthly",
-    "satisfaction_youth", "satisfaction_working", "satisfaction_retired", "satisfaction_owners",
-    "satisfaction_renters", "participation_youth", "participation_working", "participation_retired",
-    "participation_owners", "participation_renters", "volunteer_hours_per_100", "deliberation_attendance",
-    "fee_collection_rate", "firm_quality_mean", "trust_community_mean", "trust_property_mean",
-    "motivation_mean", "efficacy_mean",
-})
-LOWER_IS_BETTER = frozenset({
-    "resolution_weeks_mean", "resolution_weeks_p90", "cross_resolution_weeks_mean", "buck_passing_events",
-    "issues_open", "escalations", "satisfaction_gini", "satisfaction_grid_sd", "firms_in_loss", "firm_exits",
-})
-
-
-def _nan(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
-
-
-def fmt_value(v: float, unit: str, signed: bool = False) -> str:
-    """A level in its unit's one format (never depending on the size of the number): shares as per
-    cent with one decimal, 0–1 scales and indices with three decimals, weeks with one, money in whole
-    yuan, counts and rates with one decimal. With `signed`, a difference: a leading sign, and shares
-    in percentage points.
-
-    >>> fmt_value(0.5, "share"), fmt_value(-48.654, "issues", signed=True), fmt_value(1234.5, "yuan")
-    ('50.0 %', '-48.7', '1,234')
-    """
-    if _nan(v):
-        return "—"
-    sign = "+" if signed else ""
-    if unit == "share":
-        return f"{100 * v:{sign}.1f} " + ("pp" if signed else "%")
-    if unit.startswith("yuan"):
-        return f"{v:{sign},.0f}"
-    if unit in ("0–1", "index"):
-        return f"{v:{sign}.3f}"
-    return f"{v:{sign},.1f}"
-
-
-def fmt_diff(v: float, unit: str) -> str:
-    """A difference with its sign; shares in percentage points."""
-    return fmt_value(v, unit, signed=True)
-
-
-VERDICT_ZH = {
-    "not measured": "未测得", "no interval": "无区间", "identical": "完全相同", "no clear difference": "无明显差异",
-    "higher": "更高", "lower": "更低", " (better)": "（更好）", " (worse)": "（更差）",
-}
-
-
-def verdict(metric: str, diff: float, low: float, high: float, lang: str = "en") -> str:
-    """Plain words for a paired difference and its 95 % interval (``lang`` "en" or "zh")."""
-    if _nan(diff):
-        words = ["not measured"]
-    elif _nan(low):
-        words = ["no interval"]
-    elif low == high == diff == 0.0:
-        words = ["identical"]
-    elif low <= 0.0 <= high:
-        words = ["no clear difference"]
-    else:
-        up = low > 0.0
-        words = ["higher" if up else "lower"]
-        if metric in HIGHER_IS_BETTER:
-            words.append(" (better)" if up else " (worse)")
-        elif metric in LOWER_IS_BETTER:
-            words.append(" (worse)" if up else " (better)")
-    return "".join(VERDICT_ZH[w] if lang == "zh" else w for w in words)
-
-
-def _span(low: str, high: str, lang: str) -> str:
-    return f"{low} 至 {high}" if lang == "zh" else f"{low} to {high}"
-
-
-def _level(r: Any, lang: str = "en") -> str:
-    """Mean (interval); an interval of zero width (e.g. no cost in the reference) is left out."""
-    u = r["unit"]
-    if not _nan(r["ci_low"]) and r["ci_low"] == r["ci_high"]:
-        return fmt_value(r["mean"], u)
-    return f"{fmt_value(r['mean'], u)} ({_span(fmt_value(r['ci_low'], u), fmt_value(r['ci_high'], u), lang)})"
-
-
-def _diff(r: Any, lang: str = "en") -> str:
-    u = r["unit"]
-    if not _nan(r["diff_ci_low"]) and r["diff_ci_low"] == r["diff_ci_high"]:
-        return fmt_diff(r["diff"], u)
-    return f"{fmt_diff(r['diff'], u)} ({_span(fmt_diff(r['diff_ci_low'], u), fmt_diff(r['diff_ci_high'], u), lang)})"
-
-
-def unit_label(unit: str, lang: str = "en") -> str:
-    """How a unit is shown next to a measure's name: shares in %, 0–1 scales named as such."""
-    from model.units import unit_text
-
-    if unit == "share":
-        return "%"
-    if unit == "0–1":
-        return "0–1 分值" if lang == "zh" else "0–1 scale"
-    return unit_text(unit, lang) if unit else ""
-
-
-def metric_label(metric: str, zh: str, en: str, unit: str, lang: str = "en",
-                 params: dict[str, Any] | None = None) -> str:
-    """A measure's name in `lang` with its unit and, for thresholded shares, the threshold."""
-    name = zh if lang == "zh" else en
-    if metric == "satisfied_share":
-        threshold = (params or {}).get("satisfied_threshold", 0.6)
-        name += f"（满意度 ≥ {threshold:g}）" if lang == "zh" else f" (satisfaction ≥ {threshold:g})"
-    shown = unit_label(unit, lang)
-    return f"{name}, {shown}" if shown else name
-
-
-def _metric_name(r: Any, lang: str = "en", params: dict[str, Any] | None = None) -> str:
-    return metric_label(r.name[1] if isinstance(r.name, tuple) else "", r["metric_zh"], r["metric_en"],
-                        r["unit"], lang, params)
-
-
-def scenario_label(s: Scenario, lang: str = "en") -> str:
-    """A scenario's label in `lang` (its name when it has none)."""
-    return (s.label_zh if lang == "zh" else s.label_en) or s.name
-
-
-def _mechanism_names(s: Scenario, lang: str) -> str:
-    """The mechanisms a scenario switches on: their keys, in 中文 their Chinese names."""
-    if lang != "zh":
-        return ", ".join(s.mechanisms)
-    from model.mechanisms import MECHANISMS
-
-    return "、".join(MECHANISMS[k].name_zh if k in MECHANISMS else k for k in s.mechanisms)
-
-
-def _description(s: Scenario, lang: str) -> str:
-    """A scenario's description in `lang` (in 中文 its ``description_zh`` when the file gives one)."""
-    return (s.description_zh if lang == "zh" else "") or s.description
-
-
-def _scen_head(s: Scenario, lang: str = "en") -> str:
-    return f"{scenario_label(s, lang)} (`{s.name}`)"
-
-
-def _mechanism_lines(s: Scenario, lang: str = "en") -> list[str]:
-    from model.mechanisms import MECHANISMS
-    from model.parameters import PARAMETERS
-    from model.units import unit_text
-
-    zh = lang == "zh"
-    lines: list[str] = []
-    if not s.mechanisms:
-        lines.append("- 未启用任何共治机制。" if lang == "zh" else "- No co-governance mechanism is switched on.")
-    for key in s.mechanisms:
-        cls = MECHANISMS.get(key)
-        if cls is None:
-            lines.append(f"- `{key}`")
-            continue
-        lines.append(f"- **{cls.name_zh} / {cls.name_en}** (`{key}`): {cls.summary_zh if zh else cls.summary}")
-        if cls.sources:
-            lines.append(f"  来源：{'；'.join(cls.sources)}。" if zh else f"  Sources: {'; '.join(cls.sources)}.")
-        settings = []
-        for name, p in PARAMETERS.items():
-            if not name.startswith(f"{key}.") or name.endswith(".enabled"):
-                continue
-            if p.main or s.source_of.get(name):
-                value = s.params[name]
-                mark = "" if not s.source_of.get(name) else ("（情景设定）" if zh else " (set by the scenario)")
-                setting = (f"{p.label_zh} = {value:g} {unit_text(p.unit, lang)}" if zh
-                           else f"{p.label_en} {p.label_zh} = {value:g} {p.unit}")
-                settings.append(setting.rstrip() + mark)
-        if settings:
-            lines.append(f"  设定：{'；'.join(settings)}。" if zh else f"  Settings: {'; '.join(settings)}.")
-    others = []
-    for name in s.source_of:
-        p = PARAMETERS.get(name)
-        if p is None or p.mechanism is not None:
-            continue
-        value = s.params[name]
-        shown = str(value).lower() if isinstance(value, bool) else f"{value:g}"
-        others.append(f"{p.label_zh} = {shown}" if zh else f"{p.label_en} {p.label_zh} = {shown}")
-    if others:
-        lines.append(f"- 与默认值不同的其他设定：{'；'.join(others)}。" if zh
-                     else f"- Other settings that differ from the defaults: {'; '.join(others)}.")
-    for m in s.measures:
-        lines.append(measure_line(m, lang))
-    for g in s.gaps:
-        note = _note(g, lang)
-        if lang == "zh":
-            lines.append(f"- 未纳入模型：“{g.get('phrase', '')}”" + (f"：{note}" if note else "（模型不表示这一措施）"))
-        else:
-            lines.append(f"- Not represented: “{g.get('phrase', '')}”" + (f": {note}" if note else
-                                                                           " (the model does not represent it)"))
-    return lines
-
-
-def _note(item: dict[str, str], lang: str) -> str:
-    """A measure's or gap's note in `lang` (in 中文 the file's ``note_zh``, else its ``note``)."""
-    return ((item.get("note_zh") if lang == "zh" else None) or item.get("note", "")).strip()
-
-
-def measure_line(m: dict[str, str], lang: str = "en") -> str:
-    """“Source measure → mechanism: what the model does with it”, or that it was dropped.
-
-    The scenario file's note says it when given; otherwise the mechanism's own summary does.
-    """
-    from model.mechanisms import MECHANISMS
-
-    keys = [k.strip() for k in m.get("mechanism", "").split(",") if k.strip()]
-    note = _note(m, lang)
-    param = f" ({m['parameter']})" if m.get("parameter") else ""
-    if not keys:
-        what = note or ("dropped: the model does not represent it" if lang == "en" else "未纳入：模型不表示这一措施")
-        target = "—"
-    else:
-        names = []
-        does = []
-        for k in keys:
-            cls = MECHANISMS.get(k)
-            if k == "model" or cls is None:
-                names.append("模型核心规则" if lang == "zh" else "the model's core rules")
-                continue
-            names.append(f"{cls.name_zh if lang == 'zh' else cls.name_en} (`{k}`)")
-            does.append(cls.summary_zh if lang == "zh" else cls.summary)
-        target = ("、" if lang == "zh" else ", ").join(names)
-        what = note or ("" if lang == "zh" else " ").join(does) or ("represented by the model's core rules" if lang == "en" else "由模型核心规则表示")
-    if lang == "zh":
-        return f"- 来源措施 “{m.get('phrase', '')}” → {target}{param}：{what}"
-    return f"- Source measure “{m.get('phrase', '')}” → {target}{param}: {what}"
+__all__ = ["render"]
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -338,7 +123,7 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
         return idx.loc[key] if key in idx.index else None
 
     def mname(r: Any) -> str:
-        return _metric_name(r, lang, params)
+        return metric_name(r, lang, params)
 
     def short(r: Any) -> str:
         return r["metric_zh"] if zh else r["metric_en"].lower()
@@ -353,12 +138,12 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
         L(f"This report compares {len(spec.names)} governance scenario(s) of a simulated street over {week} weeks "
           f"(about {years:.1f} years), {' or '.join(f'{h:,}' for h in hh)} households. Each scenario was run "
           f"{spec.reps} times with the same {spec.reps} random seeds (*common random numbers*), so each difference "
-          f"from the reference **{_scen_head(by_name[ref], lang)}** is a paired comparison: run *r* of a scenario is "
+          f"from the reference **{scenario_head(by_name[ref], lang)}** is a paired comparison: run *r* of a scenario is "
           f"set against run *r* of the reference, which removes much of the chance variation that unpaired runs "
           f"would show.",
           f"本报告比较一个模拟街道中的 {len(spec.names)} 个治理情景，模拟 {week} 周（约 {years:.1f} 年），"
           f"{' 或 '.join(f'{h:,}' for h in hh)} 户。每个情景用同样的 {spec.reps} 个随机种子各运行 {spec.reps} 次"
-          f"（*共同随机数*），因此与参照情景 **{_scen_head(by_name[ref], lang)}** 的差异是配对比较：情景的第 *r* 次"
+          f"（*共同随机数*），因此与参照情景 **{scenario_head(by_name[ref], lang)}** 的差异是配对比较：情景的第 *r* 次"
           f"运行与参照情景的第 *r* 次运行相比，去掉了大部分偶然波动。"),
         "",
         L("## At a glance", "## 概览"),
@@ -374,7 +159,7 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
             if r is None:
                 continue
             v = verdict(metric, r["diff"], r["diff_ci_low"], r["diff_ci_high"], lang)
-            span = _span(fmt_diff(r["diff_ci_low"], r["unit"]), fmt_diff(r["diff_ci_high"], r["unit"]), lang)
+            span = interval_span(fmt_diff(r["diff_ci_low"], r["unit"]), fmt_diff(r["diff_ci_high"], r["unit"]), lang)
             parts.append(L(f"{short(r)} differs by **{fmt_diff(r['diff'], r['unit'])}** (95 % interval {span}: {v})",
                            f"{short(r)}相差 **{fmt_diff(r['diff'], r['unit'])}**（95% 区间 {span}：{v}）"))
         clear = []
@@ -411,13 +196,13 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
         [L("Scenario", "情景"), L("Code name", "代号"), L("Mechanisms switched on", "启用的机制"),
          L("Households", "户数"), L("Description", "说明")],
         [[label[s.name] + (L(" (reference)", "（参照）") if s.name == ref else ""), f"`{s.name}`",
-          _mechanism_names(s, lang) or L("none", "无"), f"{meta['households'][s.name]:,}", _description(s, lang)]
+          mechanism_names(s, lang) or L("none", "无"), f"{meta['households'][s.name]:,}", scenario_description(s, lang)]
          for s in spec.scenarios])
     for s in spec.scenarios:
         out += ["", f"### {s.label_zh} / {s.label_en} (`{s.name}`)", ""]
-        if _description(s, lang):
-            out += [_description(s, lang), ""]
-        out += _mechanism_lines(s, lang)
+        if scenario_description(s, lang):
+            out += [scenario_description(s, lang), ""]
+        out += mechanism_lines(s, lang)
 
     v = meta["versions"]
     seeds = ", ".join(str(x) for x in spec.seeds)
@@ -494,7 +279,7 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
         first = row(spec.names[0], metric)
         if first is None:
             continue
-        rows.append([mname(first)] + [_level(row(n, metric), lang) for n in spec.names])
+        rows.append([mname(first)] + [level_text(row(n, metric), lang) for n in spec.names])
     out += _table(header, rows)
     if others:
         out += ["", L(f"### Differences from {label[ref]} (paired, 95 % interval)",
@@ -507,7 +292,7 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
             cells = []
             for n in others:
                 r = row(n, metric)
-                cells.append(f"{_diff(r, lang)}: {verdict(metric, r['diff'], r['diff_ci_low'], r['diff_ci_high'], lang)}")
+                cells.append(f"{diff_text(r, lang)}: {verdict(metric, r['diff'], r['diff_ci_low'], r['diff_ci_high'], lang)}")
             rows.append([mname(first)] + cells)
         out += _table([L("Measure", "指标")] + [label[n] for n in others], rows)
     out += ["", f"![{L('Differences from', '差异：对比')} {label[ref]}](forest.png)", "",
@@ -521,9 +306,9 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
             cells = [label[n], str(w)]
             for metric in ("satisfaction_mean", "satisfied_share", "participation_monthly"):
                 r = row(n, metric, w)
-                cells.append("—" if r is None else _level(r, lang))
+                cells.append("—" if r is None else level_text(r, lang))
                 if n != ref:
-                    cells.append("—" if r is None else _diff(r, lang))
+                    cells.append("—" if r is None else diff_text(r, lang))
             rows.append(cells)
     sat = L(f"Share satisfied (≥ {threshold:g}), %", f"满意率（≥ {threshold:g}），%")
     if others:
@@ -549,9 +334,9 @@ def render(spec: CompareSpec, summary: pd.DataFrame, meta: dict[str, Any], files
             cells = [mname(first)]
             for n in spec.names:
                 r = row(n, metric)
-                cell = _level(r, lang)
+                cell = level_text(r, lang)
                 if n != ref:
-                    cell += f"; Δ {_diff(r, lang)}"
+                    cell += f"; Δ {diff_text(r, lang)}"
                 cells.append(cell)
             rows.append(cells)
     out += _table([L("Group and measure", "群体与指标")] + [label[n] for n in spec.names], rows)

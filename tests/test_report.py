@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from experiments.compare import compare
-from experiments.report import fmt_value, measure_line, render
+from experiments.report import render
+from experiments.report_numbers import fmt_value
+from experiments.report_scenarios import measure_line
 from scenarios import list_scenarios, load_scenario
 
 SMALL = {"grids": 2, "buildings_per_grid": 3, "households_per_building": 10}

@@ -16,7 +16,7 @@ from typing import Any
 
 import solara
 
-from experiments.report import HIGHER_IS_BETTER, LOWER_IS_BETTER, fmt_value
+from experiments.report_numbers import HIGHER_IS_BETTER, LOWER_IS_BETTER, fmt_value
 from model.errors import UserError
 from model.parameters import PARAMETERS
 from model.units import unit_text
@@ -115,7 +115,7 @@ COUNT_UNITS = frozenset({"issues", "firms", "compounds", "cumulative", "projects
 
 
 def number_text(value: float, unit: str, lang: str, signed: bool = False) -> str:
-    """A level or a signed difference with fixed decimals for its unit (``experiments.report``'s
+    """A level or a signed difference with fixed decimals for its unit (``experiments.report_numbers``'s
     rules: shares in % and differences of shares in percentage points, money in whole yuan)."""
     if unit in COUNT_UNITS:  # counts averaged over replicates: one decimal
         text = "—" if not math.isfinite(value) else f"{value:{'+' if signed else ''}.1f}"
