@@ -278,19 +278,20 @@ class IssueTable:
         self._closed_in_active = True
         self.expired_total += rows.size
 
-    def pass_on(self, rows: np.ndarray, week: int) -> None:
+    def pass_on(self, rows: np.ndarray, week: int) -> tuple[np.ndarray, np.ndarray]:
         """Buck-passing: the holder hands the issue to its partner, where it joins the back of the
-        queue (`passed_week`); the pass is recorded for the model's trust and hours accounting."""
-        if rows.size == 0:
-            return
+        queue (`passed_week`); the pass is recorded for the model's trust and hours accounting.
+        Returns the passers and the receivers (the rows' new partners and holders)."""
         holder = self.holder.take(rows)  # a copy
-        self.holder[rows] = self.partner.take(rows)
+        partner = self.partner.take(rows)
+        self.holder[rows] = partner
         self.partner[rows] = holder
         self.passes[rows] += 1
         self.passed_week[rows] = week
         self.passes_total += rows.size
         self.week_events.passes += rows.size
         self.week_events.passed.append(rows)
+        return holder, partner
 
     def escalate(self, rows: np.ndarray, street: int) -> None:
         if rows.size == 0:
@@ -317,12 +318,12 @@ class IssueTable:
         rows = open_rows.compress(self.passed_week.take(open_rows) <= week - max(pass_delay_weeks, 1))
         if rows.size == 0:
             return
-        hold = self.holder[rows]
-        tier = 2 - self.hotline[rows].view(np.int8)  # 1: hotline issue, 2: the rest
+        hold = self.holder.take(rows)
+        tier = 2 - self.hotline.take(rows).view(np.int8)  # 1: hotline issue, 2: the rest
         if sla_weeks > 0:  # 0: whistled and past the SLA
-            late = self.whistled[rows] & ((week - self.surfaced[rows]) >= sla_weeks)
+            late = self.whistled.take(rows) & ((week - self.surfaced.take(rows)) >= sla_weeks)
             tier = np.where(late, np.int8(0), tier)
-        queued = np.maximum(self.surfaced[rows], self.passed_week[rows])  # a passed issue starts at the back
+        queued = np.maximum(self.surfaced.take(rows), self.passed_week.take(rows))  # a passed issue starts at the back
         order = _queue_order(hold, tier, queued, holders.n, week)
         rows, hold = rows.take(order), hold.take(order)
         cap = holders.capacity.take(hold)
@@ -330,29 +331,28 @@ class IssueTable:
         starts = _holder_starts(hold, holders.n)
         before = _cumsum_before(need, starts)
         # buck-passing among cross-boundary issues the holder would start on this week
-        cand = np.flatnonzero(before < cap)
+        cand = (before < cap).nonzero()[0]
         head = rows.take(cand)  # the cross-boundary issues with a partner among them
         cand = cand.compress(self.cross.take(head) & (self.partner.take(head) >= 0))
         drop = cand.compress(rng.random(cand.size) < pass_prob_of(rows.take(cand))) if cand.size else cand
         if drop.size:  # else nothing was passed on: queues, hours and `before` stay as they are
-            passed = rows.take(drop)
-            self.pass_on(passed, week)
+            passers, receivers = self.pass_on(rows.take(drop), week)
             keep = np.ones(rows.size, dtype=bool)
             keep[drop] = False
             rows, hold, need = rows.compress(keep), hold.compress(keep), need.compress(keep)
             if pass_hours > 0:
                 # hours at both ends: the passer (now the partner) and the receiver (now the holder)
-                spent = np.bincount(self.holder[passed], minlength=holders.n) * pass_hours
-                spent += np.bincount(self.partner[passed], minlength=holders.n) * pass_hours
+                spent = np.bincount(receivers, minlength=holders.n) * pass_hours
+                spent += np.bincount(passers, minlength=holders.n) * pass_hours
                 left = np.maximum(holders.capacity - spent, 0.0)
-                self.week_events.pass_hours += float((holders.capacity - left).sum())
+                self.week_events.pass_hours += float(np.add.reduce(holders.capacity - left))
                 cap = left.take(hold)
             else:
                 cap = cap.compress(keep)
             before = _cumsum_before(need, _holder_starts(hold, holders.n))
         done = before + need <= cap
         self.resolve(rows.compress(done), week)
-        partial = np.flatnonzero((~done) & (before < cap))
+        partial = ((~done) & (before < cap)).nonzero()[0]
         self.remaining[rows.take(partial)] -= cap.take(partial) - before.take(partial)
 
 
@@ -442,7 +442,7 @@ def _queue_order(hold: np.ndarray, tier: np.ndarray, queued: np.ndarray, n_holde
     ``np.lexsort((queued, tier, hold))`` gives. Packed into one 16-bit key where it fits (numpy
     radix-sorts 16-bit keys), else two stable 16-bit passes (queued week, then holder and tier),
     else one 64-bit key."""
-    lo = int(queued.min())
+    lo = int(np.minimum.reduce(queued))
     span = week - lo + 1
     holder_tier = hold * 3 + tier  # int32: holders < 2**29
     if 3 * n_holders * span <= 1 << 16:
