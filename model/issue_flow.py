@@ -15,8 +15,8 @@ import numpy as np
 
 from agents.resident import sums_by_household
 from model.arrays import clip, count_nonzero
-from model.domains import INFRASTRUCTURE, KIND_DOMAIN, PROPERTY, kind_hours, kind_shares
-from model.issues import FIRM, NO_WEEK, SO_DOMAIN_KIND, route
+from model.domains import DOMAINS, INFRASTRUCTURE, KIND_DOMAIN, PROPERTY, kind_hours, kind_shares
+from model.issues import FIRM, SO_DOMAIN_KIND, route
 from model.protocol import StreetModel
 
 __all__ = ["IssueFlow"]
@@ -40,9 +40,11 @@ class IssueFlow:
         self._cell_grid = np.repeat(np.arange(lay.n_grids), 7)
         self._cell_kind = np.tile(np.arange(7), lay.n_grids)
         self._cell_community = lay.grid_community[self._cell_grid]
-        # weekly issue rate per household by kind (1, 7) and the old-compound factor by grid (g, 1)
-        self._arise_rate = (p["issue_rate_per_year"] / 52.0 * self._kind_shares)[None, :]
-        self._arise_old = (1.0 + p["old_issue_factor"] * model.grid_old)[:, None]
+        # by cell: the quality it depends on (index into the flat (g, domains) quality), the weekly issue
+        # rate per household of its kind and the old-compound factor of its grid
+        self._cell_quality = self._cell_grid * len(DOMAINS) + KIND_DOMAIN[self._cell_kind]
+        self._arise_rate = np.tile(p["issue_rate_per_year"] / 52.0 * self._kind_shares, lay.n_grids)
+        self._arise_old = np.repeat(1.0 + p["old_issue_factor"] * model.grid_old, 7)
         # look-up tables, remade when the organisations change (see each method)
         self._route_cells: tuple[tuple, tuple[np.ndarray, np.ndarray]] | None = None
         self._so_table: tuple[int, np.ndarray] | None = None
@@ -55,11 +57,12 @@ class IssueFlow:
         m = self.model
         lay, p, rng = m.layout, m.p, m.rng
         hpg = lay.households_per_grid
-        rate = 1.5 - m.quality[:, KIND_DOMAIN]  # (g, 7)
+        rate = m.quality.take(self._cell_quality)  # q_d of the (g, 7) cells, flat
+        np.subtract(1.5, rate, out=rate)
         rate *= self._arise_rate  # λ_d·(1.5 − q_d)·old-compound factor·households, in that order
         rate *= self._arise_old
         rate *= hpg
-        per_cell = rng.poisson(rate).ravel()  # (g, 7) cells, flat
+        per_cell = rng.poisson(rate)
         total = int(np.add.reduce(per_cell))
         if total == 0:
             return
@@ -130,9 +133,11 @@ class IssueFlow:
         if latent.size == 0:
             return latent
         n_grids = m.layout.n_grids
-        whole = np.floor(expected).astype(np.int64)
+        whole = expected.astype(np.int64)  # ⌊expected⌋: hours are not negative
         quota = whole + (m.rng.random(n_grids) < expected - whole)
         shuffled = m.rng.permutation(latent.size)
+        if n_grids == 1 or not count_nonzero(quota):  # one grid, or none finds any: no sorting by grid
+            return shuffled[: int(quota[0]) if n_grids == 1 else 0]
         grid = m.issues.grid.take(latent).take(shuffled)
         # a stable sort by grid; as int16 (grids < 32768) numpy radix-sorts it, the same permutation
         srt = (grid.astype(np.int16) if n_grids < 32768 else grid).argsort(kind="stable")
@@ -222,7 +227,7 @@ class IssueFlow:
         overdue = open_rows.compress((surfaced < m.week - p["escalation_weeks"]) & (surfaced > given_up)
                                      & (iss.holder.take(open_rows) != m.holders.street))
         esc_prob = p["escalation_prob"] if lv.escalation_prob is None else lv.escalation_prob
-        iss.escalate(overdue[rng.random(overdue.size) < esc_prob], m.holders.street)
+        iss.escalate(overdue.compress(rng.random(overdue.size) < esc_prob), m.holders.street)
         iss.work_queues(m.holders, m.week, rng, self._pass_probability, sla_weeks=lv.street_sla_weeks,
                         pass_delay_weeks=p["buck_pass_delay_weeks"], pass_hours=p["buck_pass_hours"])
         self._buck_passing_erodes_trust()
@@ -299,9 +304,11 @@ class IssueFlow:
         done = iss.week_events.resolved_rows()
         failed = iss.week_events.expired_open_rows()
         expect = p["expected_resolution_weeks"]
-        surfaced, created = iss.surfaced.take(done), iss.created.take(done)
-        # weeks as float64 straight from the int32 fields (exact), without an int32 difference first
-        wait = np.subtract(m.week, np.where(surfaced > NO_WEEK, surfaced, created), dtype=np.float64)
+        created = iss.created.take(done)
+        # waited since surfacing (since creation for issues closed before they surfaced: those have
+        # surfaced = `NO_WEEK`, and a surfaced issue surfaced no earlier than it was created); weeks as
+        # float64 straight from the int32 fields (exact), without an int32 difference first
+        wait = np.subtract(m.week, np.maximum(iss.surfaced.take(done), created), dtype=np.float64)
         late = np.subtract(wait, expect)
         np.maximum(late, 0.0, out=late)
         late *= p["lateness_penalty"]
@@ -323,7 +330,7 @@ class IssueFlow:
         mine_outcomes = outcomes.compress(mine)
         hh.gain_efficacy(households.compress(mine), mine_outcomes, p["efficacy_gain"])
         on_time = wait <= expect
-        np.add.at(hh.resolved_recent, iss.household.take(done.compress(on_time)), 1.0)
+        np.add.at(hh.resolved_recent, households[: done.size].compress(on_time), 1.0)
         mine_done = mine[: done.size]  # the given-up ones are never resolved, nor on time
         self._log_hotline_closures(mine_outcomes, count_nonzero(mine_done),
                                    count_nonzero(wait.compress(mine_done) <= p["ontime_limit_weeks"]))
