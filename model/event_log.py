@@ -101,15 +101,17 @@ def _render(kind: EventKind, values: Mapping[str, Any], lang: str, first_place: 
     return (kind.text_zh if zh else kind.text_en).format(**shown)
 
 
-_NAMED = re.compile(r"[\u3400-\u9fff][^()]*?\s*\(([^()\u3400-\u9fff]+)\)")  # 加装电梯 (lift)
-_ASIDE = re.compile(r"\s*\([^()]*[\u3400-\u9fff][^()]*\)")  # (小区失管), (scenario shock, 小区失管)
-_RUN = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff·、/]*")
+# Patterns of `english_only`, compiled on first use (re caches them): a character class over the CJK
+# range costs ~20 ms to compile, too much for every start of the model.
+_NAMED = r"[\u3400-\u9fff][^()]*?\s*\(([^()\u3400-\u9fff]+)\)"  # 加装电梯 (lift)
+_ASIDE = r"\s*\([^()]*[\u3400-\u9fff][^()]*\)"  # (小区失管), (scenario shock, 小区失管)
+_RUN = r"[\u3400-\u9fff][\u3400-\u9fff·、/]*"
 
 
 def english_only(text: str) -> str:
     """An English event text without its Chinese terms: a Chinese name followed by its English key in
     brackets becomes the key, a bracketed aside with Chinese in it goes."""
-    text = _RUN.sub("", _ASIDE.sub("", _NAMED.sub(r"\1", text)))
+    text = re.sub(_RUN, "", re.sub(_ASIDE, "", re.sub(_NAMED, r"\1", text)))
     return re.sub(r"\s{2,}", " ", text).strip()
 
 
