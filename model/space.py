@@ -7,6 +7,7 @@ block: household h lives in building h // households_per_building, and so on. Gr
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,21 +133,56 @@ class SocialNetwork:
         order of addition gives exactly, so they are added as small integers (bytes gathered, not
         8-byte floats) and divided by the degree once, as `neighbour_mean` divides its float counts."""
         own = np.ascontiguousarray(mask, dtype=np.bool_).view(np.uint8)  # no copy for a boolean array
-        total = self._building_counts(own)
-        if self._tie_rows is not None:
-            total += self._tie_counts(own)
-        elif self.k:
-            total += np.add.reduce(own[self.ties], axis=1, dtype=total.dtype)
+        if self._tie_rows is not None and self.degree < 256:
+            # the ties' bytes in rows 0..k−1 and the building mates' count in row k (bytes: a household
+            # has fewer than 256 neighbours), added in one reduction
+            lay = self.layout
+            counts = self._count_rows(np.uint8)
+            own.take(self._tie_rows, mode="wrap", out=counts[:-1])
+            by_building = own.reshape(lay.n_buildings, lay.households_per_building)
+            np.subtract(np.add.reduce(by_building, axis=1, dtype=np.uint8)[:, None], by_building,
+                        out=counts[-1].reshape(lay.n_buildings, lay.households_per_building))
+            total = np.add.reduce(counts, axis=0, dtype=np.uint8)
+        else:
+            total = self._building_counts(own)
+            if self._tie_rows is not None:
+                total += self._tie_counts(own)
+            elif self.k:
+                total += np.add.reduce(own[self.ties], axis=1, dtype=total.dtype)
         return np.divide(total, max(self.degree, 1), dtype=np.float64)
+
+    def _count_rows(self, dtype: type = np.uint8) -> np.ndarray:
+        """A (k + 1, n) work array of small integers for the counts (kept: it is filled anew each call)."""
+        buffers = self.__dict__.setdefault("_count_buffers", {})
+        buffer = buffers.get(dtype)
+        if buffer is None:
+            buffer = buffers[dtype] = np.empty((self.k + 1, self.layout.n_households), dtype=dtype)
+        return buffer
 
     def neighbour_counts(self, mask: np.ndarray, subset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """How many of each household's network neighbours (self excluded) `mask` holds, and how many of those
         `subset` holds too (both boolean), as small integers: ``neighbour_share(mask)`` and
-        ``neighbour_share(mask & subset)`` are these divided by ``max(degree, 1)``. One gather over the
-        interest ties serves both: each household's byte holds mask + 8·(mask & subset), and a tie sum of
-        fewer than 8 such bytes keeps the two counts apart (low three bits, the rest)."""
+        ``neighbour_share(mask & subset)`` are these divided by ``max(degree, 1)``. Both are counted at once:
+        each household's two bytes, mask and mask & subset, are one 16-bit number (mask + 256·both), and
+        sums of fewer than 256 such numbers keep the two counts apart, one in each byte; the interest ties
+        and the building mates are then counted as in `neighbour_share`."""
         own = np.ascontiguousarray(mask, dtype=np.bool_).view(np.uint8)  # no copy for a boolean array
-        both = np.bitwise_and(own, np.ascontiguousarray(subset, dtype=np.bool_).view(np.uint8))
+        subset_bytes = np.ascontiguousarray(subset, dtype=np.bool_).view(np.uint8)
+        if self._tie_rows is not None and self.degree < 256 and sys.byteorder == "little":
+            lay = self.layout
+            n = lay.n_households
+            pair = np.empty(n, dtype=np.uint16)
+            halves = pair.view(np.uint8).reshape(n, 2)  # low byte: mask; high byte: mask & subset
+            halves[:, 0] = own
+            np.bitwise_and(own, subset_bytes, out=halves[:, 1])
+            counts = self._count_rows(np.uint16)
+            pair.take(self._tie_rows, mode="wrap", out=counts[:-1])
+            by_building = pair.reshape(lay.n_buildings, lay.households_per_building)
+            np.subtract(np.add.reduce(by_building, axis=1, dtype=np.uint16)[:, None], by_building,
+                        out=counts[-1].reshape(lay.n_buildings, lay.households_per_building))
+            totals = np.add.reduce(counts, axis=0, dtype=np.uint16).view(np.uint8).reshape(n, 2)
+            return totals[:, 0], totals[:, 1]
+        both = np.bitwise_and(own, subset_bytes)
         total = self._building_counts(own)
         total_both = self._building_counts(both)
         if self._tie_rows is not None:
@@ -199,10 +235,7 @@ class SocialNetwork:
         """For every household, the sum of `own` (bytes) over its k < 8 interest ties, in bytes (the caller
         keeps each sum under 256)."""
         ties = own.take(self._tie_rows, mode="wrap")  # (k < 8, n) bytes
-        tied = ties[0]
-        for row in ties[1:]:
-            tied = tied + row  # bytes: cheaper than a reduction with a cast
-        return tied
+        return np.add.reduce(ties, axis=0, dtype=np.uint8)  # in bytes, without a cast
 
     def neighbours(self, household: int) -> np.ndarray:
         """Indices of one household's neighbours (for inspection, not used in the weekly step)."""
