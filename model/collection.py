@@ -32,7 +32,8 @@ from agents.resident import Resident
 from model.errors import UserError
 from model.parameter_registry import suggest
 from model.protocol import StreetModel
-from model.reporters import REPORTER_GROUPS, REPORTERS
+from model.reporters import REPORTERS
+from model.weekly_record import WeeklyRecord
 
 __all__ = ["HOUSEHOLD_REPORTERS", "HOUSEHOLD_INFO", "RunCollector", "household_sample", "recorded_reporters"]
 
@@ -112,37 +113,50 @@ def recorded_reporters(record: Sequence[str] | None, where: str = "CoGovernanceM
 class RunCollector(mesa.DataCollector):
     """Mesa's DataCollector with the model reporters the run records (every one unless the model was
     given ``record``) and, when ``household_sample`` > 0, the household reporters over the sampled
-    households only (Mesa would otherwise visit every agent)."""
+    households only (Mesa would otherwise visit every agent).
+
+    Each week `collect` keeps a snapshot of what the recorded reporters read (`model.weekly_record`);
+    their values are computed for a chunk of weeks at once, when the chunk is full and whenever the
+    table is read: `model_vars` (which ``get_model_vars_dataframe``, ``mesa.batch_run`` and the app
+    read) and pickling first compute every waiting week, so a read mid-run sees every week so far."""
 
     def __init__(self, model: StreetModel, record: Sequence[str] | None = None) -> None:
+        self._waiting: WeeklyRecord | None = None
         self.sample = household_sample(model.layout.n_households, model.p["household_sample"])
         super().__init__(model_reporters=recorded_reporters(record),
                          agent_reporters=dict(HOUSEHOLD_REPORTERS) if self.sample.size else None)
-        # what `collect` calls each week: each recorded group's shared computation once
-        # (`model.reporters.REPORTER_GROUPS`), with where its values go, and every other reporter
-        grouped = set()
-        self._groups: list[tuple[Callable[[Any], Any], list[tuple[int, list]]]] = []
-        for compute, names in REPORTER_GROUPS:
-            targets = [(i, self.model_vars[name]) for i, name in enumerate(names) if name in self.model_vars]
-            if targets:
-                self._groups.append((compute, targets))
-                grouped.update(names)
-        self._singles = [(self.model_vars[name], reporter) for name, reporter in self.model_reporters.items()
-                         if name not in grouped]
+        self._waiting = WeeklyRecord(model, list(self.model_reporters))
+        self._columns = list(self._model_vars.items())
+
+    @property
+    def model_vars(self) -> dict[str, list]:
+        """Reporter name -> its weekly values so far (the waiting weeks computed first)."""
+        self.flush()
+        return self._model_vars
+
+    @model_vars.setter
+    def model_vars(self, value: dict[str, list]) -> None:
+        self._model_vars = value
+
+    def flush(self) -> None:
+        """Compute the waiting weeks' values and append them to the table."""
+        waiting = self._waiting
+        if waiting is not None and waiting.pending:
+            values = waiting.compute()
+            for name, column in self._columns:
+                column.extend(values[name])
 
     def collect(self, model: StreetModel) -> None:
-        """Record each model reporter's value (and the household sample). The same records as
-        Mesa's ``collect``, without its per-value type checks and deep copies: every model reporter
-        is a plain function returning a float; reporters of one group take their values from one call
-        of the group's computation."""
-        for values, reporter in self._singles:
-            values.append(reporter(model))
-        for compute, targets in self._groups:
-            shared = compute(model)
-            for i, values in targets:
-                values.append(shared[i])
+        """Record this week: the model reporters' snapshot (their values are computed with the rest of
+        the chunk) and the household sample."""
+        if self._waiting.take(model):
+            self.flush()
         if self.agent_reporters:
             self._agent_records[model.steps] = list(self._record_agents(model))
+
+    def __getstate__(self) -> dict[str, Any]:
+        self.flush()
+        return self.__dict__
 
     def _record_agents(self, model: StreetModel):
         reporters = list(self.agent_reporters.values())

@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["gini", "mean", "moran_of_mask", "morans_i_by_building", "percentile_linear", "share", "sorted_unit"]
+__all__ = ["block_sums_by_row", "counts_by_row", "gini", "ginis_unit", "mean", "means_of_parts", "moran_of_mask", "morans_i_by_building",
+           "morans_of_masks", "percentile_linear", "percentiles_of_parts", "share", "sorted_unit"]
 
 # Reporters run every week, so these avoid numpy's Python-level wrappers where a direct call gives the
 # same bits: `mean` is what ndarray.mean does (numpy's pairwise sum, then one division), a share of a
@@ -130,3 +131,90 @@ def moran_of_mask(mask: np.ndarray, layout: Any, w_total: float) -> float:
     sums *= sums
     sums -= squares
     return float(n / w_total * float(_sum(sums)) / (active * on + (n - active) * off))
+
+
+# -- the same statistics for several weeks at once: one row of a 2-D array per week ----------------
+# A reduction along the rows' own axis (axis=1) sums each row pairwise exactly as a reduction of the
+# row alone does, so each week's value has the bits its 1-D statistic gives.
+def counts_by_row(mask: np.ndarray) -> np.ndarray:
+    """The number of True in each row of a 2-D boolean array (``np.count_nonzero`` of each row, whose
+    vectorised count beats a reduction from a few hundred values a row on)."""
+    if mask.shape[1] < 256:
+        return _sum(mask, axis=1, dtype=np.intp)
+    return np.array([np.count_nonzero(row) for row in mask], dtype=np.intp)
+
+
+def block_sums_by_row(x: np.ndarray, groups: int, size: int) -> np.ndarray:
+    """(weeks, groups) sums of consecutive blocks of `size` values of each row, each added left to right
+    from 0.0 as ``np.bincount(group_of, weights=row)`` adds them (`StreetLayout.per_grid`)."""
+    blocks = np.ascontiguousarray(x.reshape(x.shape[0], groups, size).transpose(2, 0, 1))
+    return np.add.reduce(blocks, axis=0, initial=0.0)  # row after row: each block's sum is built in order
+
+
+def ginis_unit(x: np.ndarray) -> np.ndarray:
+    """`gini` (``unit=True``) of each row of `x` (values in [0, 1]), with `sorted_unit`'s sort done for
+    every row at once (same sorted rows, so the same bits)."""
+    weeks, n = x.shape
+    if n == 0:
+        return np.zeros(weeks)
+    if n > 16_384:
+        return np.array([gini(row, unit=True) for row in x])
+    order = np.multiply(x, 65535.0).astype(np.uint16).argsort(axis=1, kind="stable")
+    order += (np.arange(weeks) * n)[:, None]  # positions in the rows laid end to end
+    s = np.ascontiguousarray(x).reshape(-1).take(order)
+    s.sort(axis=1, kind="stable")
+    total = _sum(s, axis=1)
+    weights = _GINI_WEIGHTS.get(n)
+    if weights is None:
+        weights = _GINI_WEIGHTS[n] = 2.0 * np.arange(1, n + 1) - n - 1
+    return np.divide(_sum(np.multiply(weights, s, out=s), axis=1), n * total, out=np.zeros(weeks), where=total != 0)
+
+
+def morans_of_masks(mask: np.ndarray, layout: Any, w_total: float) -> list[float]:
+    """`moran_of_mask` of each row of a (weeks, households) boolean array."""
+    weeks, n = mask.shape
+    size = layout.households_per_building
+    counts = np.add.reduce(mask.view(np.uint8).reshape(weeks, layout.n_buildings, size), axis=2, dtype=np.float64)
+    active = np.add.reduce(counts, axis=1).tolist()  # whole numbers: exact
+    shares = [a / n for a in active]
+    on = np.array([(1.0 - s) ** 2 for s in shares])  # z² of an active household (Python's pow, as alone)
+    off = np.array([s * s for s in shares])  # ... and of an inactive one
+    sums = counts - np.multiply(size, shares)[:, None]
+    squares = counts * on[:, None]
+    squares += (size - counts) * off[:, None]
+    sums *= sums
+    sums -= squares
+    total = _sum(sums, axis=1).tolist()
+    return [0.0 if a == 0 or a == n or not w_total else float(n / w_total * t / (a * o + (n - a) * f))
+            for a, t, o, f in zip(active, total, on.tolist(), off.tolist(), strict=True)]
+
+
+def means_of_parts(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """`mean` of each of consecutive parts (of `lengths`) of `values`, NaN for an empty part, for
+    whole numbers (their sums are exact in any order, so one bincount gives `mean`'s bits)."""
+    labels = np.repeat(np.arange(lengths.size), lengths)
+    sums = np.bincount(labels, weights=values, minlength=lengths.size)
+    return np.divide(sums, lengths, out=np.full(lengths.size, np.nan), where=lengths > 0)  # `mean`'s NaN
+
+
+def percentiles_of_parts(values: np.ndarray, lengths: np.ndarray, q: float) -> np.ndarray:
+    """`percentile_linear` of each of consecutive parts (of `lengths`) of `values` (NaN for an empty
+    part): every part sorted by one lexsort, then each part's two order statistics and numpy's lerp."""
+    parts = lengths.size
+    if parts == 1:
+        return np.array([percentile_linear(values, q) if values.size else np.nan])
+    labels = np.repeat(np.arange(parts), lengths)
+    s = values.take(np.lexsort((values, labels)))
+    starts = np.cumsum(lengths) - lengths
+    virtual = (lengths - 1) * (q / 100)
+    below = np.floor(virtual).astype(np.intp)
+    last = np.maximum(lengths - 1, 0)
+    at = np.minimum(starts + below, starts + last)
+    a = s.take(np.minimum(at, max(s.size - 1, 0))) if s.size else np.zeros(parts)
+    b = s.take(np.minimum(np.minimum(at + 1, starts + last), max(s.size - 1, 0))) if s.size else np.zeros(parts)
+    gamma = virtual - below
+    diff = b - a
+    out = np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
+    out = np.where(virtual >= lengths - 1, b, out)  # the largest value (one value, or q = 100)
+    out[lengths == 0] = np.nan
+    return out

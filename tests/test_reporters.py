@@ -17,7 +17,7 @@ from model.domains import DOMAINS
 from model.issues import LATENT, OPEN
 from model.model import CoGovernanceModel
 from model.rationing import smallest, smallest_by_block
-from model.reporters import REPORTER_GROUPS, REPORTERS, collecting
+from model.reporters import REPORTERS
 from model.space import SocialNetwork, StreetLayout
 from model.statistics import (
     gini,
@@ -129,15 +129,16 @@ def test_rationing_many_communities_at_once_takes_what_each_takes_alone(blocks: 
     assert np.array_equal(smallest_by_block(key, bounds, quota, crowded), expected)
 
 
-def test_reporter_groups_record_what_each_reporter_reports_alone() -> None:
-    """A run records a group's values from one call of its computation (`REPORTER_GROUPS`): the same
-    bits as calling each reporter by itself, in a full run and in one that records only some of them."""
+def test_a_run_records_what_each_reporter_reports_alone() -> None:
+    """A run computes its reporters for chunks of weeks at once (`model.weekly_record`): the last week's
+    values have the bits of calling each reporter by itself then, in a full run and in one that records
+    only some of them."""
     model = CoGovernanceModel("co_governance_full", seed=5, n_communities=2)
     model.run(14)
     frame = model.datacollector.get_model_vars_dataframe()
-    for _, names in REPORTER_GROUPS:
-        for name in names:
-            assert _bits(frame[name].iloc[-1]) == _bits(REPORTERS[name](model)), name
+    for name, reporter in REPORTERS.items():
+        assert _bits(frame[name].iloc[-1]) == _bits(reporter(model)), name
+        assert type(frame[name].iloc[-1].item()) is type(reporter(model)), name
     model.remove()
     few = CoGovernanceModel("co_governance_full", seed=5, n_communities=2, record=["quality_care", "issues_open"])
     few.run(14)
@@ -239,17 +240,16 @@ def test_shared_subgroup_values_equal_each_group_computed_alone() -> None:
     hh, groups = model.households, [np.flatnonzero(model.households.age_group == g) for g in range(3)]
     groups += [np.flatnonzero(hh.owner), np.flatnonzero(~hh.owner)]
     names = ["youth", "working", "retired", "owners", "renters"]
-    with collecting(model):
-        for name, idx in zip(names, groups, strict=True):
-            assert _bits(REPORTERS[f"satisfaction_{name}"](model)) == _bits(hh.satisfaction[idx].mean())
-            assert _bits(REPORTERS[f"participation_{name}"](model)) == _bits(model.active_mask[idx].mean())
-        for d, domain in enumerate(DOMAINS):
-            assert _bits(REPORTERS[f"quality_{domain}"](model)) == _bits(model.quality[:, d].mean())
-        assert REPORTERS["issues_open"](model) == model.issues.count(OPEN)
-        assert REPORTERS["issues_latent"](model) == model.issues.count(LATENT)
-        log = model.hotline_log
-        for column, name in ((1, "hotline_resolution_rate"), (2, "hotline_satisfaction_rate")):
-            assert _bits(REPORTERS[name](model)) == _bits(log[:, column].sum() / log[:, 0].sum())
+    for name, idx in zip(names, groups, strict=True):
+        assert _bits(REPORTERS[f"satisfaction_{name}"](model)) == _bits(hh.satisfaction[idx].mean())
+        assert _bits(REPORTERS[f"participation_{name}"](model)) == _bits(model.active_mask[idx].mean())
+    for d, domain in enumerate(DOMAINS):
+        assert _bits(REPORTERS[f"quality_{domain}"](model)) == _bits(model.quality[:, d].mean())
+    assert REPORTERS["issues_open"](model) == model.issues.count(OPEN)
+    assert REPORTERS["issues_latent"](model) == model.issues.count(LATENT)
+    log = model.hotline_log
+    for column, name in ((1, "hotline_resolution_rate"), (2, "hotline_satisfaction_rate")):
+        assert _bits(REPORTERS[name](model)) == _bits(log[:, column].sum() / log[:, 0].sum())
     model.remove()
 
 

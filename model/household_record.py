@@ -1,0 +1,227 @@
+"""The parts of the weekly record (`model.weekly_record`) that read household arrays: the means of
+satisfaction, trust, motivation, efficacy and aspiration and the points held (`HouseholdSums`, summed in
+the week), and what needs every household's value (`Satisfaction`, `Activity`: kept in a buffer of
+weeks, or read in place when a chunk is one week)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from operator import attrgetter
+from typing import Any
+
+import numpy as np
+
+from model.protocol import StreetModel as M
+from model.record_part import Part
+from model.statistics import block_sums_by_row, counts_by_row, ginis_unit, morans_of_masks
+
+__all__ = ["GROUP_NAMES", "Activity", "HouseholdArrays", "HouseholdSums", "Satisfaction"]
+
+_sum = np.add.reduce
+GROUP_NAMES = ("youth", "working", "retired", "owners", "renters")
+_ACTIVE = ("last_volunteer", "last_deliberation")  # taking part: volunteering or deliberation
+
+
+class _Groups:
+    """Indices of the households of each reported group (fixed for a run), and per-run constants.
+
+    The five groups of the subgroup reporters (age groups 0, 1, 2, owners, renters) are laid end to end
+    in `order`, so one gather gives every group's values as contiguous slices (`bounds`): a slice holds
+    the same values in the same order as a gather of that group alone, so its mean has the same bits.
+    `code` (age group·2 + owner) lets one count give the active households of every group."""
+
+    def __init__(self, m: M) -> None:
+        hh, lay = m.households, m.layout
+        members = [*(np.flatnonzero(hh.age_group == g) for g in range(3)), np.flatnonzero(hh.owner),
+                   np.flatnonzero(~hh.owner)]
+        self.order = np.concatenate(members)
+        ends = np.cumsum([len(g) for g in members]).tolist()
+        self.bounds = list(zip([0, *ends[:-1]], ends, strict=True))
+        self.code = hh.age_group.astype(np.intp) * 2 + hh.owner
+        self.sizes = np.diff([0, *ends])
+        sizes = np.bincount(lay.building_of, minlength=lay.n_buildings).astype(np.float64)
+        self.moran_w_total = float((sizes * (sizes - 1)).sum())
+
+
+    def shares(self, sums: np.ndarray) -> list[list[float]]:
+        """Each group's column of (weeks, 5) `sums` over the group's size (NaN for an empty group)."""
+        k = sums.shape[0]
+        return np.divide(sums, self.sizes, out=np.full((k, 5), np.nan), where=self.sizes > 0).T.tolist()
+
+
+#: Which of the six cells (age group·2 + owner) each reported group counts: ages 0, 1, 2, owners, renters.
+_GROUPS_OF_CODE = np.array([[1, 0, 0, 0, 1], [1, 0, 0, 1, 0], [0, 1, 0, 0, 1], [0, 1, 0, 1, 0], [0, 0, 1, 0, 1],
+                            [0, 0, 1, 1, 0]])
+
+
+class HouseholdArrays(Part):
+    """A part that reads household arrays: ``fields`` (attributes of `model.households`) needed by each
+    name; kept in a (weeks, fields, households) buffer, or used in place when a chunk is one week."""
+
+    fields_of: dict[str, tuple[str, ...]] = {}
+    dtype: type = np.float64
+
+    def __init__(self, m: M, wanted: Sequence[str], weeks: int) -> None:
+        super().__init__(m, wanted, weeks)
+        used = {f for name in self.wanted for f in self.fields_of[name]}
+        self.fields = [f for f in dict.fromkeys(f for fs in self.fields_of.values() for f in fs) if f in used]
+        self.index = {f: i for i, f in enumerate(self.fields)}
+        self.n = m.layout.n_households
+        self._get = attrgetter(*self.fields) if self.fields else None
+        self._now: tuple[np.ndarray, ...] = ()
+        self._buffer: np.ndarray | None = None
+
+    def bytes_per_week(self, m: M) -> int:
+        return len(self.fields) * self.n * np.dtype(self.dtype).itemsize
+
+    def take(self, m: M, k: int) -> None:
+        if not self.fields:
+            return
+        values = self._get(m.households)
+        if len(self.fields) == 1:
+            values = (values,)
+        if self.weeks == 1:  # computed before the model moves on: no copy
+            self._now = values
+            return
+        if self._buffer is None:
+            self._buffer = np.empty((self.weeks, len(self.fields), self.n), dtype=self.dtype)
+            self._rows = [row.reshape(-1) for row in self._buffer]
+        np.concatenate(values, out=self._rows[k])
+
+    def field(self, name: str, k: int) -> np.ndarray:
+        """The (weeks, households) values of field `name` for weeks 0..k−1."""
+        if self.weeks == 1:
+            return self._now[self.index[name]][None, :]
+        return self._buffer[:k, self.index[name]]
+
+    def clear(self) -> None:
+        self._now = ()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the row views would come back as copies: the buffer is made again when next needed
+        return {**self.__dict__, "_buffer": None, "_rows": None}
+
+
+class HouseholdSums(Part):
+    """Means of the households' satisfaction, trust, motivation, efficacy and aspiration, and the points
+    they hold: each array's sum is taken in the week (one reduction for all of them on a small street)."""
+
+    fields_of = {"satisfaction_mean": "satisfaction", "trust_community_mean": "trust_community",
+                 "trust_property_mean": "trust_property", "motivation_mean": "motivation", "efficacy_mean": "efficacy",
+                 "aspiration_mean": "aspiration", "points_outstanding": "points"}
+    names = tuple(fields_of)
+
+    def __init__(self, m: M, wanted: Sequence[str], weeks: int) -> None:
+        super().__init__(m, wanted, weeks)
+        self.n = n = m.layout.n_households
+        fields = [self.fields_of[name] for name in self.wanted]
+        self._get = attrgetter(*fields)
+        self._single = len(fields) == 1
+        self._sums = np.empty((weeks, len(fields)))
+        # laid end to end, one reduction sums each array as it is summed alone (while they fit in a cache)
+        self._scratch = np.empty((len(fields), n)) if len(fields) > 1 and len(fields) * n <= 4096 else None
+
+    def take(self, m: M, k: int) -> None:
+        values = self._get(m.households)
+        if self._single:
+            self._sums[k, 0] = _sum(values)
+        elif self._scratch is not None:
+            _sum(np.concatenate(values, out=self._scratch.reshape(-1)).reshape(self._scratch.shape), axis=1,
+                 out=self._sums[k])
+        else:
+            self._sums[k] = [_sum(v) for v in values]
+
+    def compute(self, k: int) -> dict[str, list]:
+        sums = self._sums[:k].T
+        return {name: (column if name == "points_outstanding" else column / self.n).tolist()
+                for name, column in zip(self.wanted, sums, strict=True)}
+
+
+class Satisfaction(HouseholdArrays):
+    """The share satisfied, the mean satisfaction of age groups and of owners and renters, its spread
+    across compounds and its inequality."""
+
+    names = ("satisfied_share", *(f"satisfaction_{g}" for g in GROUP_NAMES), "satisfaction_grid_sd",
+             "satisfaction_gini")
+    fields_of = dict.fromkeys(names, ("satisfaction",))
+
+    def __init__(self, m: M, wanted: Sequence[str], weeks: int) -> None:
+        super().__init__(m, wanted, weeks)
+        self.threshold = m.p["satisfied_threshold"]
+        self.layout = m.layout
+        self.groups = _Groups(m) if any(n in self.wanted for n in self.names[1:6]) else None
+
+    def compute(self, k: int) -> dict[str, list]:
+        out: dict[str, list] = {}
+        n, wanted = self.n, self.wanted
+        s = self.field("satisfaction", k)
+        if "satisfied_share" in wanted:
+            out["satisfied_share"] = (counts_by_row(s >= self.threshold) / n).tolist()
+        if self.groups is not None:
+            values = s.take(self.groups.order, axis=1, mode="wrap")  # valid indices; the cheapest take
+            sums = np.stack([_sum(values[:, a:b], axis=1) for a, b in self.groups.bounds], axis=1)
+            out.update(zip((f"satisfaction_{g}" for g in GROUP_NAMES), self.groups.shares(sums), strict=True))
+        if "satisfaction_grid_sd" in wanted:
+            lay = self.layout
+            by_grid = block_sums_by_row(s, lay.n_grids, lay.households_per_grid) / lay.households_per_grid
+            deviation = by_grid - (_sum(by_grid, axis=1) / lay.n_grids)[:, None]  # ndarray.std() bit for bit
+            deviation *= deviation
+            out["satisfaction_grid_sd"] = np.sqrt(_sum(deviation, axis=1) / lay.n_grids).tolist()
+        if "satisfaction_gini" in wanted:
+            out["satisfaction_gini"] = ginis_unit(s).tolist()  # satisfaction is clipped to [0, 1] every week
+        return out
+
+
+class Activity(HouseholdArrays):
+    """Who took part, volunteered or reported lately: from the week each household last did so."""
+
+    names = ("participation_monthly", "participation_annual", "volunteer_share_annual", "reporting_share_month",
+             *(f"participation_{g}" for g in GROUP_NAMES), "participation_morans_i")
+    active = _ACTIVE
+    fields_of = {**dict.fromkeys(names, _ACTIVE), "volunteer_share_annual": ("last_volunteer",),
+                 "reporting_share_month": ("last_report",)}
+    dtype = np.int32
+
+    def __init__(self, m: M, wanted: Sequence[str], weeks: int) -> None:
+        super().__init__(m, wanted, weeks)
+        self.layout = m.layout
+        self.groups = _Groups(m) if set(self.wanted) - {"participation_monthly", *self.names[1:4]} else None
+        self._cells: np.ndarray | None = None
+        self.week: list[int] = []
+
+    def take(self, m: M, k: int) -> None:
+        super().take(m, k)
+        self.week.append(m.week)
+
+    def clear(self) -> None:
+        super().clear()
+        self.week = []
+
+    def compute(self, k: int) -> dict[str, list]:
+        out: dict[str, list] = {}
+        n, wanted = self.n, self.wanted
+        # each week's number, for its row (one week: a number, which numpy compares with faster)
+        since = self.week[0] if k == 1 else np.array(self.week[:k])[:, None]
+        last = {"last_volunteer": None, "last_report": None}
+        if "last_deliberation" in self.index:  # the last week of either activity
+            last["active"] = np.maximum(self.field("last_volunteer", k), self.field("last_deliberation", k))
+        share = {"participation_annual": ("active", 52), "volunteer_share_annual": ("last_volunteer", 52),
+                 "reporting_share_month": ("last_report", 4)}
+        for name, (field, weeks) in share.items():
+            if name in wanted:
+                within = (last[field] if last[field] is not None else self.field(field, k)) > since - weeks
+                out[name] = (counts_by_row(within) / n).tolist()
+        if not set(wanted) - set(share):
+            return out
+        active = last["active"] > since - 4  # the model's active_mask of each week
+        if "participation_monthly" in wanted:
+            out["participation_monthly"] = (counts_by_row(active) / n).tolist()
+        if "participation_morans_i" in wanted:
+            out["participation_morans_i"] = morans_of_masks(active, self.layout, self.groups.moran_w_total)
+        if any(name.startswith("participation_") and name[14:] in GROUP_NAMES for name in wanted):
+            if self._cells is None:  # each household's cell (age group·2 + owner) in each week's row
+                self._cells = (self.groups.code + 6 * np.arange(self.weeks)[:, None]).reshape(-1)
+            cells = np.bincount(self._cells[: k * n].compress(active.reshape(-1)), minlength=6 * k).reshape(k, 6)
+            shares = self.groups.shares(cells @ _GROUPS_OF_CODE)  # whole numbers: each group's mean
+            out.update(zip((f"participation_{g}" for g in GROUP_NAMES), shares, strict=True))
+        return out
