@@ -338,7 +338,8 @@ class CoGovernanceModel(mesa.Model):
         n_c = lay.n_communities
         offers = self.activity_offers
         slots = offers.organisation_slots(lv.mobilisation_bonus)
-        slots += lv.extra_slots_per_community
+        if lv.extra_slots_per_community:  # x + 0.0 is x (a sum from 0.0 of offers is never −0)
+            slots += lv.extra_slots_per_community
         self.slots_week = float(np.add.reduce(slots))  # slots.sum() without its Python wrapper
         self.mobilisation_h = offers.mobilisation_by_household(lv.mobilisation_bonus)
         seen = hh.volunteered_last_month(self.week)
@@ -360,8 +361,11 @@ class CoGovernanceModel(mesa.Model):
         hh.last_volunteer[volunteers] = self.week
         hours = p["volunteer_hours_per_slot"]
         self.volunteer_hours_week = volunteers.size * hours
-        self.volunteer_hours_grid = p["volunteer_memory"] * self.volunteer_hours_grid + np.bincount(
-            lay.grid_of[volunteers], minlength=lay.n_grids) * hours
+        if volunteers.size:
+            self.volunteer_hours_grid = p["volunteer_memory"] * self.volunteer_hours_grid + np.bincount(
+                lay.grid_of.take(volunteers), minlength=lay.n_grids) * hours
+        else:  # + 0.0 (no hours anywhere) changes nothing: the hours are never −0
+            self.volunteer_hours_grid = p["volunteer_memory"] * self.volunteer_hours_grid
         self.deliberation_attendees_week = 0
         if meeting:
             seats = np.full(n_c, self.deliberation_base_seats() + lv.deliberation_seats_extra)

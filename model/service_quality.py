@@ -39,20 +39,21 @@ class ServiceQuality:
         firm_q, environment = self._firm_service([f.quality if f.present else p["unmanaged_quality"]
                                                   for f in m.firms])
         q[:, PROPERTY] = firm_q
-        q[:, ENVIRONMENT] += environment
+        q += environment  # the firm's environment effect, 0 in the other domains (x + 0.0 is x: never −0 here)
         q += self._volunteer_service()
         q += self._organisation_service()
         m.quality = clip(q, 0.0, 1.0, out=q)
 
     def _firm_service(self, by_grid: list[float]) -> tuple[np.ndarray, np.ndarray]:
         """Property quality by compound (the firm's, or the unmanaged level where none serves) and what it
-        adds to the environment, e·(q − 0.5). Firms' quality changes monthly at most, so both are made
-        again only when it has changed."""
+        adds to the environment, e·(q − 0.5), as a (grids, 6) array that is 0 in the other domains. Firms'
+        quality changes monthly at most, so both are made again only when it has changed."""
         effect = self.model.p["firm_environment_effect"]
         cached = self._firm_cache
         if cached is None or cached[0] != by_grid or cached[1] != effect:
             firm_q = np.array(by_grid)
-            environment = effect * (firm_q - 0.5)
+            environment = np.zeros((firm_q.size, 6))
+            environment[:, ENVIRONMENT] = effect * (firm_q - 0.5)
             firm_q.flags.writeable = environment.flags.writeable = False
             cached = self._firm_cache = (by_grid, effect, firm_q, environment)
         return cached[2], cached[3]
