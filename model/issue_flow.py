@@ -49,6 +49,8 @@ class IssueFlow:
         self._route_cells: tuple[tuple, tuple[np.ndarray, np.ndarray]] | None = None
         self._so_table: tuple[int, np.ndarray] | None = None
         self._so_ids: np.ndarray | None = None
+        self._pass_table: tuple[tuple[float, float], np.ndarray] | None = None
+        self._holder_is_firm = model.holders.kind == FIRM  # by holder: a property firm
 
     # 1 ------------------------------------------------------------------------------------
     def issues_arise(self) -> None:
@@ -136,9 +138,13 @@ class IssueFlow:
         whole = expected.astype(np.int64)  # ⌊expected⌋: hours are not negative
         quota = whole + (m.rng.random(n_grids) < expected - whole)
         shuffled = m.rng.permutation(latent.size)
-        if n_grids == 1 or not count_nonzero(quota):  # one grid, or none finds any: no sorting by grid
+        finding = count_nonzero(quota)
+        if n_grids == 1 or finding == 0:  # one grid, or none finds any: no sorting by grid
             return shuffled[: int(quota[0]) if n_grids == 1 else 0]
         grid = m.issues.grid.take(latent).take(shuffled)
+        if finding == 1:  # one grid finds some: its first in the shuffled order
+            g = int(quota.nonzero()[0][0])
+            return shuffled.compress(grid == g)[: int(quota[g])]
         # a stable sort by grid; as int16 (grids < 32768) numpy radix-sorts it, the same permutation
         srt = (grid.astype(np.int16) if n_grids < 32768 else grid).argsort(kind="stable")
         shuffled = shuffled.take(srt)
@@ -220,11 +226,10 @@ class IssueFlow:
         iss, p, lv, rng = m.issues, m.p, m.levers, m.rng
         open_rows = iss.open_rows()
         surfaced = iss.surfaced.take(open_rows)  # age = week − surfaced, compared as surfaced weeks
-        given_up = m.week - p["open_expiry_weeks"]
-        old = surfaced <= given_up
-        if count_nonzero(old):
-            iss.expire(open_rows.compress(old), were_open=True)
-        overdue = open_rows.compress((surfaced < m.week - p["escalation_weeks"]) & (surfaced > given_up)
+        alive = surfaced > m.week - p["open_expiry_weeks"]  # the others are given up
+        if count_nonzero(alive) < open_rows.size:
+            iss.give_up(open_rows, alive)
+        overdue = open_rows.compress((surfaced < m.week - p["escalation_weeks"]) & alive
                                      & (iss.holder.take(open_rows) != m.holders.street))
         esc_prob = p["escalation_prob"] if lv.escalation_prob is None else lv.escalation_prob
         iss.escalate(overdue.compress(rng.random(overdue.size) < esc_prob), m.holders.street)
@@ -238,7 +243,7 @@ class IssueFlow:
         the property firm where one of them is the firm, trust in the community otherwise (committee,
         owners' committee, social organisation, street office); several passes compound."""
         m = self.model
-        iss, hh, h = m.issues, m.households, m.holders
+        iss, hh = m.issues, m.households
         loss = m.p["buck_pass_trust_loss"]
         rows = iss.week_events.passed_rows()
         if loss <= 0 or rows.size == 0:
@@ -249,7 +254,7 @@ class IssueFlow:
         who = iss.household.take(rows)
         factor = 1.0 - loss
         for holder in (iss.holder.take(rows), iss.partner.take(rows)):
-            firm = h.kind.take(holder) == FIRM
+            firm = self._holder_is_firm.take(holder)
             at_firm = count_nonzero(firm)
             # trust in the firm for passes where this end is the firm, in the community for the others;
             # often every pass is at a firm, or none is
@@ -260,13 +265,17 @@ class IssueFlow:
                 hit, _, hits = sums_by_household(passers, None, hh.n)
                 trust[hit] *= factor ** hits  # households and their passes
 
-    def _pass_probability(self, rows: np.ndarray) -> np.ndarray:
-        """Buck-passing probability of the given open issues, after coordination mechanisms."""
+    def _pass_probability(self, holders: np.ndarray) -> np.ndarray:
+        """Buck-passing probability of open issues held by `holders`, after coordination mechanisms
+        (by holder from a table remade when the probabilities change)."""
         m = self.model
-        lv, iss = m.levers, m.issues
+        lv = m.levers
         prob = m.p["buck_pass_prob"] * lv.buck_pass_factor
-        at_firm = m.holders.kind[iss.holder[rows]] == FIRM
-        return np.where(at_firm, prob * lv.firm_buck_pass_factor, prob)
+        key = (prob, prob * lv.firm_buck_pass_factor)
+        cached = self._pass_table
+        if cached is None or cached[0] != key:
+            cached = self._pass_table = (key, np.where(m.holders.kind == FIRM, key[1], prob))
+        return cached[1].take(holders)
 
     def set_capacities(self) -> None:
         """This week's issue hours of every holder: its own staff's hours, plus hours mechanisms pay
@@ -303,6 +312,11 @@ class IssueFlow:
         iss, hh, p = m.issues, m.households, m.p
         done = iss.week_events.resolved_rows()
         failed = iss.week_events.expired_open_rows()
+        if done.size == 0 and failed.size == 0:  # nothing closed: what the steps below record for no issues
+            m.resolution_weeks, m.cross_resolution_weeks = np.zeros(0), np.zeros(0)
+            m.closed_outcome_mean = float("nan")
+            m.hotline_log[m.week % len(m.hotline_log)] = (0, 0, 0.0, 0)
+            return
         expect = p["expected_resolution_weeks"]
         created = iss.created.take(done)
         # waited since surfacing (since creation for issues closed before they surfaced: those have
@@ -323,7 +337,7 @@ class IssueFlow:
             rows, outcomes = done, outcome
         # the mean as ndarray.mean computes it (the same pairwise sum, then ÷ n), without its Python layer
         m.closed_outcome_mean = float(np.add.reduce(outcomes)) / outcomes.size if outcomes.size else float("nan")
-        about_property = m.holders.kind.take(iss.holder.take(rows)) == FIRM
+        about_property = self._holder_is_firm.take(iss.holder.take(rows))
         households = iss.household.take(rows)
         hh.learn_from_outcomes(households, outcomes, about_property, p["trust_rate"])
         mine = iss.by_household.take(rows)

@@ -28,6 +28,7 @@ LATENT, OPEN, RESOLVED, EXPIRED = 0, 1, 2, 3
 NO_WEEK = -1_000_000
 # Hot paths select rows with `x.compress(mask)` or `x[np.flatnonzero(mask)]`: the same rows in the
 # same order as `x[mask]`, but several times faster for masks that mix True and False.
+#: Buck-passing probability of issues, given their holders.
 PassProbability = Callable[[np.ndarray], np.ndarray]
 RC, FIRM, SO, STREET, OC = 0, 1, 2, 3, 4
 HOLDER_KINDS = ("residents_committee", "property_firm", "social_organisation", "street_office", "owners_committee")
@@ -293,6 +294,13 @@ class IssueTable:
         self.week_events.passed.append(rows)
         return holder, partner
 
+    def give_up(self, open_rows: np.ndarray, keep: np.ndarray) -> None:
+        """The open rows (`open_rows()`) not marked in `keep` expire, given up (and kept for feedback);
+        the rows marked stay the open rows."""
+        self.expire(open_rows.compress(~keep), were_open=True)
+        self._open = open_rows.compress(keep)
+        self._open.flags.writeable = False
+
     def escalate(self, rows: np.ndarray, street: int) -> None:
         if rows.size == 0:
             return
@@ -307,7 +315,7 @@ class IssueTable:
                     pass_hours: float = 0.0) -> None:
         """Each holder works its open queue oldest first within its capacity; an uncoordinated
         cross-boundary issue reaching the head of a queue is passed on with the probability
-        `pass_prob_of(rows)` gives. A passed issue joins the back of the receiver's queue (it queues
+        `pass_prob_of(holders)` gives for their holders. A passed issue joins the back of the receiver's queue (it queues
         from the week it was passed, not from when it surfaced) and waits `pass_delay_weeks` before
         the receiver can take it up; each pass takes `pass_hours` effective hours of the passing and
         of the receiving holder this week (explaining, re-reading, handing over the file). With
@@ -334,7 +342,7 @@ class IssueTable:
         cand = (before < cap).nonzero()[0]
         head = rows.take(cand)  # the cross-boundary issues with a partner among them
         cand = cand.compress(self.cross.take(head) & (self.partner.take(head) >= 0))
-        drop = cand.compress(rng.random(cand.size) < pass_prob_of(rows.take(cand))) if cand.size else cand
+        drop = cand.compress(rng.random(cand.size) < pass_prob_of(hold.take(cand))) if cand.size else cand
         if drop.size:  # else nothing was passed on: queues, hours and `before` stay as they are
             passers, receivers = self.pass_on(rows.take(drop), week)
             keep = np.ones(rows.size, dtype=bool)
@@ -430,11 +438,14 @@ def _cumsum_before(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
 
 
 def _holder_starts(hold: np.ndarray, n_holders: int) -> np.ndarray:
-    """For rows sorted by holder: each row's holder's first row (from the holders' counts)."""
-    counts = np.bincount(hold, minlength=n_holders)
-    first = _accumulate(counts)
-    first -= counts
-    return first.take(hold)
+    """For rows sorted by holder: each row's holder's first row (where each holder's rows begin)."""
+    ids = _HOLDER_IDS.get((n_holders, hold.dtype))
+    if ids is None:
+        ids = _HOLDER_IDS[n_holders, hold.dtype] = np.arange(n_holders, dtype=hold.dtype)
+    return hold.searchsorted(ids).take(hold)
+
+
+_HOLDER_IDS: dict[tuple[int, np.dtype], np.ndarray] = {}  # 0..n−1 by (n, dtype), for `_holder_starts`
 
 
 def _queue_order(hold: np.ndarray, tier: np.ndarray, queued: np.ndarray, n_holders: int, week: int) -> np.ndarray:
