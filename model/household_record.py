@@ -13,7 +13,7 @@ import numpy as np
 
 from model.protocol import StreetModel as M
 from model.record_part import Part
-from model.statistics import block_sums_by_row, counts_by_row, ginis_unit, morans_of_masks
+from model.statistics import counts_by_row, ginis_unit, morans_of_masks
 
 __all__ = ["GROUP_NAMES", "Activity", "HouseholdArrays", "HouseholdSums", "Satisfaction"]
 
@@ -41,7 +41,6 @@ class _Groups:
         self.sizes = np.diff([0, *ends])
         sizes = np.bincount(lay.building_of, minlength=lay.n_buildings).astype(np.float64)
         self.moran_w_total = float((sizes * (sizes - 1)).sum())
-
 
     def shares(self, sums: np.ndarray) -> list[list[float]]:
         """Each group's column of (weeks, 5) `sums` over the group's size (NaN for an empty group)."""
@@ -104,7 +103,8 @@ class HouseholdArrays(Part):
 
 class HouseholdSums(Part):
     """Means of the households' satisfaction, trust, motivation, efficacy and aspiration, and the points
-    they hold: each array's sum is taken in the week (one reduction for all of them on a small street)."""
+    they hold: each array's sum is taken in the week. Those that are adjacent rows of `Households.attitudes`
+    are summed by one reduction along the rows (each row summed as it is alone)."""
 
     fields_of = {"satisfaction_mean": "satisfaction", "trust_community_mean": "trust_community",
                  "trust_property_mean": "trust_property", "motivation_mean": "motivation", "efficacy_mean": "efficacy",
@@ -113,63 +113,103 @@ class HouseholdSums(Part):
 
     def __init__(self, m: M, wanted: Sequence[str], weeks: int) -> None:
         super().__init__(m, wanted, weeks)
-        self.n = n = m.layout.n_households
+        self.n = m.layout.n_households
         fields = [self.fields_of[name] for name in self.wanted]
-        self._get = attrgetter(*fields)
-        self._single = len(fields) == 1
-        self._sums = np.empty((weeks, len(fields)))
-        # laid end to end, one reduction sums each array as it is summed alone (while they fit in a cache)
-        self._scratch = np.empty((len(fields), n)) if len(fields) > 1 and len(fields) * n <= 4096 else None
+        rows = getattr(m.households, "ATTITUDE_ROWS", ())
+        block = sorted(rows.index(f) for f in fields if f in rows)
+        self.block = slice(block[0], block[-1] + 1) if len(block) > 1 else None
+        in_block = {rows[r] for r in block} if self.block else set()
+        # where each field's weekly sum is kept: its row of the block's sums, or its column of the others'
+        self.others = [f for f in fields if f not in in_block]
+        self.where = {f: ("block", rows.index(f) - block[0]) if f in in_block else ("other", self.others.index(f))
+                      for f in fields}
+        self._get = attrgetter(*self.others) if self.others else None
+        self._block_sums = np.empty((weeks, block[-1] + 1 - block[0])) if self.block else None
+        self._other_sums = np.empty((weeks, len(self.others)))
 
     def take(self, m: M, k: int) -> None:
-        values = self._get(m.households)
-        if self._single:
-            self._sums[k, 0] = _sum(values)
-        elif self._scratch is not None:
-            _sum(np.concatenate(values, out=self._scratch.reshape(-1)).reshape(self._scratch.shape), axis=1,
-                 out=self._sums[k])
-        else:
-            self._sums[k] = [_sum(v) for v in values]
+        hh = m.households
+        if self.block is not None:
+            _sum(hh.attitudes[self.block], axis=1, out=self._block_sums[k])
+        if self._get is not None:
+            values = self._get(hh)
+            self._other_sums[k] = [_sum(values)] if len(self.others) == 1 else [_sum(v) for v in values]
 
     def compute(self, k: int) -> dict[str, list]:
-        sums = self._sums[:k].T
-        return {name: (column if name == "points_outstanding" else column / self.n).tolist()
-                for name, column in zip(self.wanted, sums, strict=True)}
+        out = {}
+        for name in self.wanted:
+            kind, i = self.where[self.fields_of[name]]
+            column = (self._block_sums if kind == "block" else self._other_sums)[:k, i]
+            out[name] = (column if name == "points_outstanding" else column / self.n).tolist()
+        return out
 
 
-class Satisfaction(HouseholdArrays):
+class Satisfaction(Part):
     """The share satisfied, the mean satisfaction of age groups and of owners and renters, its spread
-    across compounds and its inequality."""
+    across compounds and its inequality. Each week keeps the households' satisfaction gathered in the
+    groups' order (`_Groups.order`: the age groups, which hold every household once, then owners and
+    renters), so each group is a slice, and the sums by compound (which add in the households' order)."""
 
     names = ("satisfied_share", *(f"satisfaction_{g}" for g in GROUP_NAMES), "satisfaction_grid_sd",
              "satisfaction_gini")
-    fields_of = dict.fromkeys(names, ("satisfaction",))
 
     def __init__(self, m: M, wanted: Sequence[str], weeks: int) -> None:
         super().__init__(m, wanted, weeks)
         self.threshold = m.p["satisfied_threshold"]
-        self.layout = m.layout
-        self.groups = _Groups(m) if any(n in self.wanted for n in self.names[1:6]) else None
+        self.layout = lay = m.layout
+        self.n = n = lay.n_households
+        self.groups = _Groups(m)
+        assert self.groups.bounds[2][1] == n, "the age groups hold every household once"
+        self.by_group = any(name in self.wanted for name in self.names[1:6])
+        self.width = len(self.groups.order) if self.by_group else n  # values kept a week
+        self.by_grid = "satisfaction_grid_sd" in self.wanted
+        self.everyone = self.by_group or len(set(self.wanted) - {"satisfaction_grid_sd"}) > 0
+        self._values: np.ndarray | None = None
+        self._live: np.ndarray | None = None
+        self._grid = np.empty((weeks, lay.n_grids)) if self.by_grid else None
+
+    def bytes_per_week(self, m: M) -> int:
+        return self.width * 8 if self.everyone else 0
+
+    def take(self, m: M, k: int) -> None:
+        s = m.households.satisfaction
+        if self.weeks == 1:  # computed before the model moves on: the array itself (a large street)
+            self._live = s
+            if self.by_group:
+                self._values = s.take(self.groups.order, mode="wrap")[None, :]
+        elif self.everyone:
+            if self._values is None:
+                self._values = np.empty((self.weeks, self.width))
+            if self.by_group:
+                s.take(self.groups.order, out=self._values[k], mode="wrap")  # valid indices; the cheapest take
+            else:
+                self._values[k] = s
+        if self.by_grid:
+            self._grid[k] = self.layout.per_grid(s)
 
     def compute(self, k: int) -> dict[str, list]:
         out: dict[str, list] = {}
         n, wanted = self.n, self.wanted
-        s = self.field("satisfaction", k)
+        # each household once (in some order: a sorted copy, a count, are the same whatever the order)
+        everyone = self._live[None, :] if self.weeks == 1 else self._values[:k, :n] if self.everyone else None
         if "satisfied_share" in wanted:
-            out["satisfied_share"] = (counts_by_row(s >= self.threshold) / n).tolist()
-        if self.groups is not None:
-            values = s.take(self.groups.order, axis=1, mode="wrap")  # valid indices; the cheapest take
+            out["satisfied_share"] = (counts_by_row(everyone >= self.threshold) / n).tolist()
+        if self.by_group:
+            values = self._values[:k]
             sums = np.stack([_sum(values[:, a:b], axis=1) for a, b in self.groups.bounds], axis=1)
             out.update(zip((f"satisfaction_{g}" for g in GROUP_NAMES), self.groups.shares(sums), strict=True))
-        if "satisfaction_grid_sd" in wanted:
+        if self.by_grid:
             lay = self.layout
-            by_grid = block_sums_by_row(s, lay.n_grids, lay.households_per_grid) / lay.households_per_grid
+            by_grid = self._grid[:k] / lay.households_per_grid
             deviation = by_grid - (_sum(by_grid, axis=1) / lay.n_grids)[:, None]  # ndarray.std() bit for bit
             deviation *= deviation
             out["satisfaction_grid_sd"] = np.sqrt(_sum(deviation, axis=1) / lay.n_grids).tolist()
         if "satisfaction_gini" in wanted:
-            out["satisfaction_gini"] = ginis_unit(s).tolist()  # satisfaction is clipped to [0, 1] every week
+            out["satisfaction_gini"] = ginis_unit(everyone).tolist()  # satisfaction is clipped to [0, 1] every week
         return out
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_values": None, "_live": None}  # made again when next needed
 
 
 class Activity(HouseholdArrays):

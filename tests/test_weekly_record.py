@@ -96,17 +96,18 @@ def test_the_chunk_shrinks_as_the_street_grows_and_memory_stays_bounded(monkeypa
     monkeypatch.setattr(weekly_record, "CHUNK_BYTES", 256 << 10)
     small = CoGovernanceModel("baseline", seed=1, grids=1, buildings_per_grid=1)
     assert small.datacollector._waiting.weeks == weekly_record.MAX_WEEKS
-    for communities, weeks in ((1, 6), (10, 1)):  # 1,920 and 19,200 households
+    for communities, many in ((1, True), (10, False)):  # 1,920 and 19,200 households
         model = CoGovernanceModel("baseline", seed=1, n_communities=communities, warmup_weeks=0)
         waiting = model.datacollector._waiting
-        copies = [p for p in waiting.parts if isinstance(p, weekly_record.HouseholdArrays)]
-        assert waiting.weeks == weeks
-        assert sum(p.bytes_per_week(model) for p in copies) * (weeks + 1) > weekly_record.CHUNK_BYTES  # the most
+        per_week = sum(p.bytes_per_week(model) for p in waiting.parts)
+        weeks = waiting.weeks
+        assert (weeks > 1) == many and weeks == max(1, weekly_record.CHUNK_BYTES // per_week)  # as many as fit
         model.run(2)
-        if weeks > 1:
-            assert sum(p._buffer.nbytes for p in copies) <= weekly_record.CHUNK_BYTES
-        else:  # computed each week from the model's own arrays: nothing copied
-            assert all(p._buffer is None for p in copies)
+        kept = [getattr(p, name) for p in waiting.parts for name in ("_buffer", "_values")
+                if getattr(p, name, None) is not None]
+        assert sum(a.nbytes for a in kept) <= max(weekly_record.CHUNK_BYTES, per_week)
+        if weeks == 1:  # participation from the model's own arrays, uncopied
+            assert all(p._buffer is None for p in waiting.parts if isinstance(p, weekly_record.HouseholdArrays))
         model.remove()
     small.remove()
 
