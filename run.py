@@ -66,10 +66,10 @@ def cmd_describe(args: argparse.Namespace) -> int:
 
 # -- run --------------------------------------------------------------------------------------
 def cmd_run(args: argparse.Namespace) -> int:
+    from experiments.one_run import run_scenario, summary_table
     from model.model import resolve_parameters
     from model.parameters import validate_value
-    from model.runner import households_in, run_scenario, summary_table
-    from storage.inputs import check_out, check_seed
+    from storage.inputs import check_out, check_seed, households
     from storage.outputs import staged_folder, versions, write_run_outputs
 
     seed = check_seed(args.seed)
@@ -83,7 +83,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     meta = {
         "scenario": scen.name, "scenario_file": str(scen.path), "seed": seed, "weeks": params["weeks"],
-        "households": households_in(params), "overrides": overrides,
+        "households": households(params), "overrides": overrides,
         "parameters": params, "versions": versions(), "wall_seconds": round(elapsed, 3),
     }
     with staged_folder(out) as stage:  # the three files appear together or not at all

@@ -52,7 +52,7 @@ OBSERVED = (("satisfaction_mean", 0.02), ("survey_satisfied_share", 0.04), ("hot
 def observations(folder: Path) -> None:
     """obs.csv: the default baseline's yearly values (seed 99), with the stated sds."""
     from experiments.calibration.simulate import target_value
-    from model.runner import run_scenario
+    from experiments.one_run import run_scenario
 
     frame = run_scenario("baseline", seed=TRUTH_SEED, weeks=156)
     lines = ["metric,week,window,value,sd"]

@@ -52,7 +52,7 @@ def default_cases(large: bool = True) -> list[Case]:
 
 def fingerprints(cases: list[Case]) -> dict[str, str]:
     """Case name -> fingerprint of its `run_scenario` table."""
-    from model.runner import run_scenario
+    from experiments.one_run import run_scenario
 
     return {
         case_name(c): fingerprint(run_scenario(c[0], seed=c[1], weeks=c[2], overrides=c[3])) for c in cases

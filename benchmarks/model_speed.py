@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from benchmarks.config import LAYOUTS, BenchConfig, fresh, log, summary
-from model.runner import run_scenario
+from experiments.one_run import run_scenario
 
 __all__ = ["time_full_model", "time_reference", "measure_sizes", "measure_default", "measure_memory"]
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from benchmarks.config import BenchConfig, fresh, log, summary
 from experiments.engine import RunTask, _run_one, execute, make_executor
+from experiments.one_run import run_scenario
 from experiments.sweep import (
     build_design,
     load_sweep,
@@ -26,7 +27,6 @@ from experiments.sweep import (
     run_task,
     tasks_from_manifest,
 )
-from model.runner import run_scenario
 
 __all__ = ["sweep_run", "measure_sweep_fixed", "measure_sweep", "FIXED_SWEEP"]
 

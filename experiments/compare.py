@@ -224,7 +224,7 @@ def make_tasks(spec: CompareSpec) -> tuple[list[RunTask], dict[str, tuple[str, i
 
 def compare_run(task: RunTask) -> pd.DataFrame:
     """Worker: one run of the model, its weekly wide frame (`run_scenario` releases the model)."""
-    from model.runner import run_scenario
+    from experiments.one_run import run_scenario
 
     return run_scenario(task.scenario, seed=task.seed, weeks=task.weeks, overrides=dict(task.overrides))
 

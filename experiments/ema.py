@@ -160,8 +160,8 @@ def simulate(scenario: str = "baseline", weeks: int = 156, seed: int = 1, outcom
     The function EMA Workbench calls for every experiment (module level, so it pickles). Values EMA
     passes as numpy scalars are converted to the declared kinds first.
     """
+    from experiments.one_run import run_scenario
     from model.parameters import PARAMETERS, kwarg_to_name
-    from model.runner import run_scenario
 
     overrides: dict[str, Any] = {}
     for key, value in params.items():

@@ -96,7 +96,7 @@ _SETTLE_S = 30.0  # how long to let a broken pool fail its remaining futures
 _DASK_CONNECT_TIMEOUT = "5s"
 #: Modules a local pool loads before its workers start (the model and what a run's result file needs:
 #: pandas' Parquet writer imports pyarrow.pandas_compat on first use, in every worker).
-PRELOAD: tuple[str, ...] = ("model.model", "model.runner", "pyarrow.parquet", "pyarrow.pandas_compat")
+PRELOAD: tuple[str, ...] = ("model.model", "experiments.one_run", "pyarrow.parquet", "pyarrow.pandas_compat")
 
 
 @dataclass

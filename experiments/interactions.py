@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from model.runner import run_scenario
+from experiments.one_run import run_scenario
 from scenarios import load_scenario
 from storage.outputs import atomic_write
 

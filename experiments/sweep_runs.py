@@ -196,7 +196,7 @@ def run_task(task: RunTask, outcomes: tuple[Outcome, ...], series: str = "outcom
     """
     import pandas as pd
 
-    from model.runner import run_scenario
+    from experiments.one_run import run_scenario
 
     frame = run_scenario(task.scenario, seed=task.seed, weeks=task.weeks, overrides=task.overrides)
     parts = [

@@ -23,7 +23,7 @@ __all__ = ["CoGovernanceModel", "Scenario", "__version__", "load_scenario", "mak
 #: public name -> module that defines it
 _EXPORTS = {
     "CoGovernanceModel": "model.model",
-    "run_scenario": "model.runner",
+    "run_scenario": "experiments.one_run",  # one run joins a scenario to the model: above both
     "Scenario": "scenarios.loader",
     "load_scenario": "scenarios.loader",
     "make_scenario": "scenarios.loader",

@@ -7,7 +7,7 @@
 ``draw(k)`` is deterministic: the k-th draw picks a particle of the final generation by weight with
 ``SeedSequence(draw_seed, spawn_key=(k,))``, where ``draw_seed`` is stored in the folder's calibration.json.
 Lives beside the scenario loader because a posterior, like a scenario, is a set of parameter values for runs
-(`model.runner.run_scenario(..., posterior=DIR, draw=k)` reads it; the sampler is in `experiments.calibration`).
+(`experiments.one_run.run_scenario(..., posterior=DIR, draw=k)` reads it; the sampler is in `experiments.calibration`).
 """
 
 from __future__ import annotations

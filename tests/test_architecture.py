@@ -138,6 +138,22 @@ def test_the_simulation_imports_no_tooling() -> None:
     assert {name: targets for name, targets in wrong.items() if targets} == {}
 
 
+def importers_of(package: str, graph: dict[str, set[str]], within: str) -> set[str]:
+    """Modules of package `within` that import any module of `package` (at the top, in a function or
+    under TYPE_CHECKING alike)."""
+    return {name for name, targets in graph.items()
+            if name.split(".")[0] == within and any(t.split(".")[0] == package for t in targets)}
+
+
+def test_one_run_of_a_scenario_sits_above_the_model_and_the_scenarios() -> None:
+    """Running a named or loaded scenario (with a posterior) joins `scenarios` to the model, so it lives
+    above both (experiments.one_run): of model/, only model.model reads a scenario (CoGovernanceModel
+    takes one by name), and nothing of model/ reads a posterior."""
+    graph = import_graph()
+    assert importers_of("scenarios", graph, within="model") == {"model.model"}
+    assert graph["model.model"] & {"scenarios.posterior", "scenarios.loader"} == set()
+
+
 def test_the_cycle_check_can_fail() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 

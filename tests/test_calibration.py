@@ -180,7 +180,7 @@ def test_early_rejection_accepts_exactly_what_full_runs_accept(tmp_path):
 
 def test_a_particles_runs_side_by_side_give_each_seeds_own_values():
     from experiments.calibration.simulate import observed_values, simulate_particle
-    from model.runner import run_scenario
+    from experiments.one_run import run_scenario
 
     targets = (("satisfaction_mean", 6, 0), ("issues_new", 13, 4), ("hotline_resolution_rate", 13, 13))
     args = ("baseline", 13, {"warmup_weeks": 0, "issue_rate_per_year": 3.0})
@@ -301,7 +301,7 @@ def test_a_folder_another_calibration_is_writing_is_refused_and_left_alone(tmp_p
 
 
 def test_run_scenario_under_a_posterior_draw(tiny_runs):
-    from model.runner import run_scenario
+    from experiments.one_run import run_scenario
 
     out = tiny_runs["one"]["out"]
     post = load_posterior(out)
@@ -324,7 +324,7 @@ def test_compare_with_posterior_pairs_draws_and_seeds_and_says_so(tiny_runs, tmp
     runs = pd.read_parquet(out / "runs.parquet")
     # replicate r of baseline is exactly the single run under draw r and seed r
     seed0 = int(runs[runs["replicate"] == 0]["seed"].iloc[0])
-    from model.runner import run_scenario
+    from experiments.one_run import run_scenario
 
     alone = run_scenario("baseline", seed=seed0, weeks=8, posterior=post, draw=0)
     mine = runs[(runs["scenario"] == "baseline") & (runs["replicate"] == 0) & (runs["metric"] == "satisfaction_mean")]
@@ -349,8 +349,8 @@ def test_a_drawn_parameter_of_a_mechanism_that_is_off_is_left_out_and_said(tiny_
     scenarios that switch the hotline on; the compare report names what it left out where."""
     import shutil
 
+    from experiments.one_run import run_scenario
     from model.parameters import PARAMETERS
-    from model.runner import run_scenario
     from scenarios.posterior import not_applied
 
     defaults = {n: p.default for n, p in PARAMETERS.items()}
@@ -387,7 +387,7 @@ def _recovery(folder: Path, truth: float, truth_seed: int, calib_seed: int) -> p
     Both from a cold start (``warmup_weeks = 0`` in the run and in [fixed]): the claim is about the method,
     and the warm-up would be 104 of every 117 weeks simulated."""
     from experiments.calibration.simulate import target_value
-    from model.runner import run_scenario
+    from experiments.one_run import run_scenario
 
     frame = run_scenario("baseline", seed=truth_seed, weeks=13, overrides={"issue_rate_per_year": truth, "warmup_weeks": 0})
     rows = ["metric,week,value,sd"]

@@ -27,7 +27,7 @@ def _python(code: str, **env: str) -> dict:
 
 RUN_THEN_TOUCH = """
 import json, sys
-from model.runner import run_scenario
+from experiments.one_run import run_scenario
 from model.deferred_imports import is_deferred
 frame = run_scenario("co_governance_full", seed=3, weeks=4)
 after_run = {"space": is_deferred("mesa.space"), "continuous": is_deferred("mesa.experimental.continuous_space"),

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from model.runner import run_scenario
+from experiments.one_run import run_scenario
 
 SEEDS = tuple(range(1, 21))
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.fingerprint import case_name, default_cases, fingerprint, fingerprints
-from model.runner import run_scenario
+from experiments.one_run import run_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = [("baseline", 1, 52, {}), ("points", 2, 30, {})]

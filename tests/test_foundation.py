@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from experiments.one_run import run_scenario
 from model.issues import EXPIRED, LATENT, OPEN, RESOLVED
 from model.model import CoGovernanceModel
 from model.parameters import PARAMETERS
-from model.runner import run_scenario
 from scenarios import list_scenarios, load_scenario
 
 SMALL = {"grids": 3, "buildings_per_grid": 3, "households_per_building": 12}

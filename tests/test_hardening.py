@@ -20,9 +20,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 import run  # noqa: E402
+from experiments.one_run import run_scenario  # noqa: E402
 from model.errors import UserError  # noqa: E402
 from model.model import CoGovernanceModel  # noqa: E402
-from model.runner import run_scenario  # noqa: E402
 from storage import inputs as input_checks  # noqa: E402
 
 TINY = ["--set", "grids=1", "--set", "buildings_per_grid=2", "--set", "households_per_building=10"]

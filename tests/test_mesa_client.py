@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 from mesa.batchrunner import batch_run
 
+from experiments.one_run import run_scenario
 from model.model import CoGovernanceModel
-from model.runner import run_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = {"grids": 2, "buildings_per_grid": 3, "households_per_building": 10}

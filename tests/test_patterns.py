@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from model.runner import run_scenario
+from experiments.one_run import run_scenario
 from scenarios import load_scenario
 
 SEEDS = range(1, 21)

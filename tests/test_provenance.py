@@ -11,9 +11,10 @@ import pyarrow.parquet as pq
 import pytest
 
 import run
+from experiments.one_run import run_scenario
 from model.reporters import COUNT_METRICS, METRIC_INFO
-from model.runner import households_in, run_scenario
 from scenarios import load_scenario
+from storage.inputs import households
 from storage.outputs import package_git_commit
 
 
@@ -37,7 +38,7 @@ def test_run_outputs_carry_scenario_seed_units_and_integer_counts(tmp_path: Path
         assert str(frame[metric].dtype) == "int64", metric
 
     info = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    assert info["households"] == households_in(load_scenario("old_compound").params) > 0
+    assert info["households"] == households(load_scenario("old_compound").params) > 0
     assert info["units"]["issues_open"] == METRIC_INFO["issues_open"][2]
     assert {"cogov", "python", "mesa", "numpy", "pandas", "pyarrow"} <= set(info["versions"])
 

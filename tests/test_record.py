@@ -9,10 +9,10 @@ import pickle
 import numpy as np
 import pytest
 
+from experiments.one_run import run_scenario
 from model.errors import UserError
 from model.model import CoGovernanceModel
 from model.reporters import REPORTERS
-from model.runner import run_scenario
 
 WEEKS = 14  # past a quarter: surveys, projects and the monthly steps all ran
 

@@ -411,8 +411,8 @@ def test_memory_stays_flat_over_300_runs_in_one_process() -> None:
     import mesa
     import psutil
 
+    from experiments.one_run import run_model
     from model.model import CoGovernanceModel
-    from model.runner import run_model
 
     outcomes = (Outcome("p", "participation_monthly", "mean"),)
     cold = {**TINY, "warmup_weeks": 0}
@@ -457,8 +457,8 @@ def test_memory_stays_flat_over_300_runs_in_one_process() -> None:
 def test_mesa_batch_run_works_with_keyword_parameters() -> None:
     from mesa.batchrunner import batch_run
 
+    from experiments.one_run import run_scenario
     from model.model import CoGovernanceModel
-    from model.runner import run_scenario
 
     # Mesa 3.3.1's batch_run has no seed handling: seeds go in as a parameter (a list), iterations = 1.
     # It steps while model.steps <= max_steps (one step more than max_steps) and reports rows up to

@@ -124,7 +124,7 @@ def simulate_series(scenario: str, seed: int, weeks: int, overrides: dict[str, A
                     metrics: tuple[str, ...]) -> np.ndarray:
     """Run the model once, recording only ``metrics``; return their raw weekly series, shape
     (metrics, weeks + 1)."""
-    from model.runner import run_scenario
+    from experiments.one_run import run_scenario
 
     frame = run_scenario(scenario, seed=seed, weeks=weeks, overrides=overrides, record=tuple(dict.fromkeys(metrics)))
     return np.vstack([frame[m].to_numpy(dtype=float) for m in metrics])

@@ -1,6 +1,9 @@
-"""Running one scenario (what its outputs are written with lives in `storage.outputs`).
+"""One run of a scenario, what every experiment is made of: a scenario (by name, file or loaded, from
+`scenarios`, with an optional calibration posterior from `scenarios.posterior`) joined to the model
+(`model.model`). It sits above both, so neither imports the other for it. What its outputs are
+written with lives in `storage.outputs`.
 
->>> from model.runner import run_scenario
+>>> from experiments.one_run import run_scenario
 >>> df = run_scenario("baseline", seed=1, weeks=4)
 >>> list(df["week"])
 [0, 1, 2, 3, 4]
@@ -14,8 +17,11 @@ from typing import Any
 import pandas as pd
 
 from model.errors import UserError
+from model.model import CoGovernanceModel
+from scenarios import as_scenario
+from scenarios.posterior import load_posterior, not_applied
 
-__all__ = ["run_scenario", "run_model", "households_in", "SUMMARY_WEEKS", "summary_table"]
+__all__ = ["run_scenario", "run_model", "SUMMARY_WEEKS", "summary_table"]
 
 SUMMARY_WEEKS = (0, 52, 104, 156)
 SUMMARY_METRICS = (
@@ -32,8 +38,6 @@ SUMMARY_METRICS = (
 def run_model(scenario: Any = "baseline", seed: int = 1, weeks: int | None = None,
               overrides: dict[str, Any] | None = None):
     """Build and run a model; returns it (call ``model.remove()`` when done with it)."""
-    from model.model import CoGovernanceModel
-
     model = CoGovernanceModel(scenario, seed=seed, **(overrides or {}))
     model.run(weeks)
     return model
@@ -54,12 +58,7 @@ def run_scenario(scenario: Any = "baseline", seed: int = 1, weeks: int | None = 
     A pure function of its arguments: the same arguments give a bit-identical frame. The model is
     released afterwards, so thousands of calls in one process don't accumulate memory.
     """
-    from model.model import CoGovernanceModel
-
     if posterior is not None:
-        from scenarios import as_scenario
-        from scenarios.posterior import load_posterior, not_applied
-
         drawn = load_posterior(posterior, flag="posterior").draw(0 if draw is None else draw)
         idle = not_applied(drawn, {**as_scenario(scenario).params, **(overrides or {})})
         overrides = {**{n: v for n, v in drawn.items() if n not in idle}, **(overrides or {})}
@@ -74,11 +73,6 @@ def run_scenario(scenario: Any = "baseline", seed: int = 1, weeks: int | None = 
     finally:
         model.remove()
 
-
-def households_in(params: dict[str, Any]) -> int:
-    """Households in a street with these layout parameters."""
-    return int(params["n_communities"] * params["grids"] * params["buildings_per_grid"]
-               * params["households_per_building"])
 
 
 def summary_table(frame: pd.DataFrame) -> str:
