@@ -227,11 +227,14 @@ class Activity(HouseholdArrays):
         self.layout = m.layout
         self.groups = _Groups(m) if set(self.wanted) - {"participation_monthly", *self.names[1:4]} else None
         self._cells: np.ndarray | None = None
+        self._active_now: np.ndarray | None = None
         self.week: list[int] = []
 
     def take(self, m: M, k: int) -> None:
         super().take(m, k)
         self.week.append(m.week)
+        if self.weeks == 1:  # the model's own mask of those active in the last 4 weeks (`observe` made it)
+            self._active_now = m.active_mask
 
     def clear(self) -> None:
         super().clear()
@@ -243,7 +246,8 @@ class Activity(HouseholdArrays):
         # each week's number, for its row (one week: a number, which numpy compares with faster)
         since = self.week[0] if k == 1 else np.array(self.week[:k])[:, None]
         last = {"last_volunteer": None, "last_report": None}
-        if "last_deliberation" in self.index:  # the last week of either activity
+        monthly = set(wanted) - {"participation_annual", "volunteer_share_annual", "reporting_share_month"}
+        if "participation_annual" in wanted or (monthly and self.weeks > 1):  # the last week of either activity
             last["active"] = np.maximum(self.field("last_volunteer", k), self.field("last_deliberation", k))
         share = {"participation_annual": ("active", 52), "volunteer_share_annual": ("last_volunteer", 52),
                  "reporting_share_month": ("last_report", 4)}
@@ -253,7 +257,8 @@ class Activity(HouseholdArrays):
                 out[name] = (counts_by_row(within) / n).tolist()
         if not set(wanted) - set(share):
             return out
-        active = last["active"] > since - 4  # the model's active_mask of each week
+        # the model's active_mask of each week (one week: the mask itself)
+        active = self._active_now[None, :] if self.weeks == 1 else last["active"] > since - 4
         if "participation_monthly" in wanted:
             out["participation_monthly"] = (counts_by_row(active) / n).tolist()
         if "participation_morans_i" in wanted:

@@ -141,7 +141,7 @@ def counts_by_row(mask: np.ndarray) -> np.ndarray:
     vectorised count beats a reduction from a few hundred values a row on)."""
     if mask.shape[1] < 256:
         return _sum(mask, axis=1, dtype=np.intp)
-    return np.array([np.count_nonzero(row) for row in mask], dtype=np.intp)
+    return np.fromiter(map(np.count_nonzero, mask), dtype=np.intp, count=mask.shape[0])
 
 
 def block_sums_by_row(x: np.ndarray, groups: int, size: int) -> np.ndarray:
