@@ -166,23 +166,12 @@ class SocialNetwork:
         each household's two bytes, mask and mask & subset, are one 16-bit number (mask + 256·both), and
         sums of fewer than 256 such numbers keep the two counts apart, one in each byte; the interest ties
         and the building mates are then counted as in `neighbour_share`."""
-        own = np.ascontiguousarray(mask, dtype=np.bool_).view(np.uint8)  # no copy for a boolean array
-        subset_bytes = np.ascontiguousarray(subset, dtype=np.bool_).view(np.uint8)
-        if self._tie_rows is not None and self.degree < 256 and sys.byteorder == "little":
-            lay = self.layout
-            n = lay.n_households
-            pair = np.empty(n, dtype=np.uint16)
-            halves = pair.view(np.uint8).reshape(n, 2)  # low byte: mask; high byte: mask & subset
-            halves[:, 0] = own
-            np.bitwise_and(own, subset_bytes, out=halves[:, 1])
-            counts = self._count_rows(np.uint16)
-            pair.take(self._tie_rows, mode="wrap", out=counts[:-1])
-            by_building = pair.reshape(lay.n_buildings, lay.households_per_building)
-            np.subtract(np.add.reduce(by_building, axis=1, dtype=np.uint16)[:, None], by_building,
-                        out=counts[-1].reshape(lay.n_buildings, lay.households_per_building))
-            totals = np.add.reduce(counts, axis=0, dtype=np.uint16).view(np.uint8).reshape(n, 2)
+        packed = self._packed_counts(mask, subset)
+        if packed is not None:
+            totals = packed.view(np.uint8).reshape(-1, 2)  # low byte: mask; high byte: mask & subset
             return totals[:, 0], totals[:, 1]
-        both = np.bitwise_and(own, subset_bytes)
+        own = np.ascontiguousarray(mask, dtype=np.bool_).view(np.uint8)  # no copy for a boolean array
+        both = np.bitwise_and(own, np.ascontiguousarray(subset, dtype=np.bool_).view(np.uint8))
         total = self._building_counts(own)
         total_both = self._building_counts(both)
         if self._tie_rows is not None:
@@ -196,15 +185,50 @@ class SocialNetwork:
             total_both += np.add.reduce(both[self.ties], axis=1, dtype=total.dtype)
         return total, total_both
 
+    def _packed_counts(self, mask: np.ndarray, subset: np.ndarray) -> np.ndarray | None:
+        """`neighbour_counts` as one 16-bit number a household, count + 256·count of the subset (None where
+        the counts do not fit a byte each, without interest ties below 8, or on a big-endian machine)."""
+        if self._tie_rows is None or self.degree >= 256 or sys.byteorder != "little":
+            return None
+        lay = self.layout
+        n = lay.n_households
+        own = np.ascontiguousarray(mask, dtype=np.bool_).view(np.uint8)  # no copy for a boolean array
+        pair = np.empty(n, dtype=np.uint16)
+        halves = pair.view(np.uint8).reshape(n, 2)  # low byte: mask; high byte: mask & subset
+        halves[:, 0] = own
+        np.bitwise_and(own, np.ascontiguousarray(subset, dtype=np.bool_).view(np.uint8), out=halves[:, 1])
+        counts = self._count_rows(np.uint16)
+        pair.take(self._tie_rows, mode="wrap", out=counts[:-1])
+        by_building = pair.reshape(lay.n_buildings, lay.households_per_building)
+        np.subtract(np.add.reduce(by_building, axis=1, dtype=np.uint16)[:, None], by_building,
+                    out=counts[-1].reshape(lay.n_buildings, lay.households_per_building))
+        return np.add.reduce(counts, axis=0, dtype=np.uint16)
+
     def role_model_share(self, mask: np.ndarray, subset: np.ndarray, weight: float) -> np.ndarray:
         """Share of each household's network neighbours for whom boolean `mask` holds, a neighbour whom
         `subset` holds too counting as 1 + `weight` neighbours: (s + w·b) / (1 + w·b), s and b the shares
         ``neighbour_share(mask)`` and ``neighbour_share(mask & subset)``. It stays in [0, 1] and is s where
         b is 0. Looked up from the two counts (`neighbour_counts`) in `role_model_table`, with the bits of
         the array expression."""
-        count, subset_count = self.neighbour_counts(mask, subset)
         table = self.role_model_table(weight)
+        packed = self._packed_counts(mask, subset)
+        if packed is not None:
+            # the table laid out by the packed number: entry count + 256·subset count (made once per weight)
+            return self._packed_table(weight, table).take(packed)
+        count, subset_count = self.neighbour_counts(mask, subset)
         return table.take(np.multiply(count, table.shape[1], dtype=np.intp) + subset_count)
+
+    def _packed_table(self, weight: float, table: np.ndarray) -> np.ndarray:
+        """`role_model_table` (rows: count, columns: subset count) as a flat array indexed by
+        count + 256·subset count, for `_packed_counts`."""
+        cached = self.__dict__.get("_packed_table_cache")
+        if cached is None or cached[0] != weight:
+            flat = np.zeros((table.shape[1], 256))
+            flat[:, :table.shape[0]] = table.T
+            flat = flat.reshape(-1)
+            flat.flags.writeable = False
+            cached = self._packed_table_cache = (weight, flat)
+        return cached[1]
 
     def role_model_table(self, weight: float) -> np.ndarray:
         """(s + w·b) / (1 + w·b) for every pair of neighbour counts (row: all who count, column: those of

@@ -309,3 +309,4 @@ def test_role_model_share_from_its_table_is_the_array_expression() -> None:
         share, extra = model.network.neighbour_share(seen), model.network.neighbour_share(seen & party)
         extra *= weight
         assert looked_up.tobytes() == (np.add(share, extra) / (extra + 1.0)).tobytes()
+        assert model.network.role_model_share(seen, party, weight).tobytes() == looked_up.tobytes()
