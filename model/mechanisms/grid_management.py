@@ -107,11 +107,17 @@ class GridManagement(Mechanism):
             able, grid = able.take(order), grid.take(order)
         need = iss.remaining.take(able)
         np.maximum(hours, 0.0, out=hours)
-        done = _group_cumsum_before(grid, need) + need <= hours.take(grid)
-        iss.resolve(able.compress(done), model.week)
-        settled = need.compress(done)
+        total = float(np.add.reduce(need))
+        if total * (1.0 + 1e-9) < float(hours.min()):
+            # all of them fit in the grid that has the fewest hours left: each running total within its
+            # grid (at most the total, up to rounding far below the margin) is within its grid's hours
+            settled, hours_settled = able, total
+        else:
+            done = _group_cumsum_before(grid, need) + need <= hours.take(grid)
+            settled, hours_settled = able.compress(done), float(np.add.reduce(need.compress(done)))
+        iss.resolve(settled, model.week)
         self.settled_total += settled.size
-        self.hours_settling_total += float(np.add.reduce(settled))
+        self.hours_settling_total += hours_settled
 
     def weekly_cost(self, model: StreetModel) -> float:
         """Wages of every grid worker in the street."""

@@ -77,8 +77,13 @@ class RedBlackList(Mechanism):
     def __init__(self, model: StreetModel, values: dict) -> None:
         super().__init__(model, values)
         g = model.layout.n_grids
-        self.outcome_sum = np.zeros(g)  # this quarter's issue outcomes of each compound's firm
+        self.outcome_sum = np.zeros(g)  # this quarter's issue outcomes of each compound's firm (see _tally)
         self.outcome_n = np.zeros(g)
+        # the quarter's weeks not yet tallied: each week's waits and grids of the firms' resolved
+        # issues, and the grids of those they gave up (tallied at once when the quarter is rated)
+        self._waits: list[np.ndarray] = []
+        self._done_grids: list[np.ndarray] = []
+        self._failed_grids: list[np.ndarray] = []
         self.rating = np.full(g, np.nan)  # last published rating
         self.black = np.zeros(g, dtype=bool)
         self.red = np.zeros(g, dtype=bool)
@@ -92,7 +97,7 @@ class RedBlackList(Mechanism):
         self.at_firm = model.holders.kind == FIRM  # by holder (fixed for the run)
 
     def resolution(self, model: StreetModel) -> None:
-        """Record the outcomes of issues the firms resolved or gave up this week."""
+        """Note the issues the firms resolved (their weeks of waiting) or gave up this week."""
         iss = model.issues
         # the firms' issues only; given-up ones count with outcome 0
         done = iss.week_events.resolved_rows()
@@ -100,27 +105,39 @@ class RedBlackList(Mechanism):
         failed = iss.week_events.expired_open_rows()
         if failed.size:
             failed = failed.compress(self.at_firm.take(iss.holder.take(failed)))
-        if done.size == 0 and failed.size == 0:
-            return
-        n = model.layout.n_grids
-        counts = np.bincount(iss.grid.take(failed), minlength=n) if failed.size else None
+            if failed.size:
+                self._failed_grids.append(iss.grid.take(failed))
         if done.size:
-            expect = model.p["expected_resolution_weeks"]
             surfaced = iss.surfaced.take(done)
             start = np.where(surfaced >= 0, surfaced, iss.created.take(done))
-            # 1 − 0.5·max(0, wait − expect)/expect, at most 1 and at least 0; the weeks are exact as float64
-            outcome = np.subtract(model.week, start, dtype=np.float64)
+            self._waits.append(np.subtract(model.week, start, dtype=np.float64))  # exact as float64
+            self._done_grids.append(iss.grid.take(done))
+
+    def _tally(self, n: int) -> None:
+        """Add the untallied weeks' outcomes to `outcome_sum` and `outcome_n`, as if each week had
+        been added in its own week: 1 − 0.5·max(0, wait − expect)/expect, between 0 and 1, summed by
+        grid within each week in row order, the weeks' sums added one after the other (one
+        bincount over (week, grid) cells and one addition per week, not a dozen calls per week)."""
+        waits, grids = self._waits, self._done_grids
+        if waits:
+            expect = self.model.p["expected_resolution_weeks"]
+            outcome = np.concatenate(waits)
             outcome -= expect
             np.maximum(0.0, outcome, out=outcome)
             outcome *= 0.5
             outcome /= expect
             np.subtract(1.0, outcome, out=outcome)
             clip(outcome, 0.0, 1.0, out=outcome)
-            grid = iss.grid.take(done)
-            self.outcome_sum += np.bincount(grid, weights=outcome, minlength=n)  # + 0 for each given up
-            done_counts = np.bincount(grid, minlength=n)
-            counts = done_counts if counts is None else done_counts + counts
-        self.outcome_n += counts
+            grid = np.concatenate(grids)
+            cell = np.repeat(np.arange(0, len(grids) * n, n), [g.size for g in grids])
+            cell += grid
+            by_week = np.bincount(cell, weights=outcome, minlength=len(grids) * n).reshape(len(grids), n)
+            for week_sums in by_week:  # one week after the other, as the weekly additions did
+                self.outcome_sum += week_sums
+            self.outcome_n += np.bincount(grid, minlength=n)
+        if self._failed_grids:
+            self.outcome_n += np.bincount(np.concatenate(self._failed_grids), minlength=n)  # + 0 for each given up
+        self._waits, self._done_grids, self._failed_grids = [], [], []
 
     def observe(self, model: StreetModel) -> None:
         present_now = [f.present for f in model.firms]
@@ -130,6 +147,7 @@ class RedBlackList(Mechanism):
             self.was_present, self.present_list = present, present_now
         if model.week % WEEKS_PER_QUARTER != 0:
             return
+        self._tally(len(self.outcome_sum))
         present = self.was_present
         p, lv = self.p, model.levers
         resolution = np.where(self.outcome_n > 0, self.outcome_sum / np.maximum(self.outcome_n, 1), 0.5)
