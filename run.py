@@ -69,7 +69,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from experiments.one_run import run_scenario, summary_table
     from model.model import resolve_parameters
     from model.parameters import validate_value
-    from storage.inputs import check_out, check_seed, households
+    from model.run_inputs import check_seed, households
+    from storage.inputs import check_out
     from storage.outputs import staged_folder, versions, write_run_outputs
 
     seed = check_seed(args.seed)
@@ -191,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
     parser = build_parser(next((w for w in words if not w.startswith("-")), None))
     args = parser.parse_args(words)
-    from storage.inputs import one_line
+    from model.errors import one_line
     from storage.outputs import DiskFull, is_disk_full
 
     try:

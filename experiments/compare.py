@@ -87,7 +87,8 @@ def plan(scenarios: list[Any], reference: str = "baseline", reps: int = DEFAULT_
     draw (and the same seed), so intervals include parameter uncertainty.
     """
     from model.parameters import kwarg_to_name, validate_value
-    from storage.inputs import cap_jobs, check_out, check_runs, check_seed
+    from model.run_inputs import check_runs, check_seed
+    from storage.inputs import cap_jobs, check_out
 
     if reps < 2:
         raise UserError(f"--reps {reps}: need at least 2 replicates for an interval")

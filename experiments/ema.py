@@ -169,7 +169,7 @@ def simulate(scenario: str = "baseline", weeks: int = 156, seed: int = 1, outcom
         kind = PARAMETERS[name].kind if name in PARAMETERS else None
         overrides[name] = kind(value) if kind in (bool, int, float) and value is not None else value
     # EMA samples every lever: a mechanism's parameters in an experiment that switches it off do nothing
-    # and are dropped (run_scenario refuses a parameter of a mechanism that is off, storage.inputs).
+    # and are dropped (run_scenario refuses a parameter of a mechanism that is off, model.run_inputs).
     for name in [n for n in overrides if "." in n and not n.endswith(".enabled")]:
         if overrides.get(f"{name.split('.', 1)[0]}.enabled") is False:
             del overrides[name]

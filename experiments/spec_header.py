@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import UserError
-from storage.inputs import MAX_SEED
+from model.run_inputs import MAX_SEED
 from storage.toml_fields import Fields, section
 
 __all__ = ["SpecHeader", "read_header", "param_names", "resolve_scenario"]

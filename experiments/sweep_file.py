@@ -298,7 +298,7 @@ def load_sweep(path_text: str | Path, overrides: dict[str, int] | None = None) -
     """
     import model.mechanisms  # noqa: F401  (declares mechanism parameters)
     from model.parameters import PARAMETERS
-    from storage.inputs import check_mechanisms_on, check_runs
+    from model.run_inputs import check_mechanisms_on, check_runs
 
     path = Path(path_text)
     raw, data = _read(path)
@@ -368,7 +368,7 @@ def load_sweep(path_text: str | Path, overrides: dict[str, int] | None = None) -
     check_runs(design_size(method, factors, options) * replicates, f"{where}: [design] x replicates")
 
     # A mechanism parameter needs its mechanism on (scenario, [fixed], or KEY.enabled swept in the grid):
-    # the same rule as --set and the Python API (storage.inputs.check_mechanisms_on).
+    # the same rule as --set and the Python API (model.run_inputs.check_mechanisms_on).
     swept = set(params)
     on_by_sweep = {f"{PARAMETERS[n].mechanism}.enabled": True for n in swept if n.endswith(".enabled")}
     hint = '"{switch}" = true in [fixed]'

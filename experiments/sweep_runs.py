@@ -62,7 +62,7 @@ def build_design(spec: SweepSpec) -> Design:
     """The design points of a sweep, checked for cross-parameter rules (e.g. youth + retired share ≤ 1)."""
     from experiments import designs
     from model.model import check_consistency
-    from storage.inputs import check_households
+    from model.run_inputs import check_households
 
     seed = design_seed(spec.seed)
     if spec.method == "grid":

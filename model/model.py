@@ -48,16 +48,10 @@ from model.project_cycle import ProjectCycle
 from model.projects import ProjectBook, library
 from model.property_economy import PropertyEconomy
 from model.rationing import ration
+from model.run_inputs import PYTHON_SWITCH, SIZE_PARAMETERS, check_households, check_mechanisms_on, check_seed
 from model.service_quality import ServiceQuality
 from model.space import SocialNetwork, StreetLayout
 from scenarios import as_scenario
-from storage.inputs import (
-    PYTHON_SWITCH,
-    SIZE_PARAMETERS,
-    check_households,
-    check_mechanisms_on,
-    check_seed,
-)
 
 __all__ = ["CoGovernanceModel", "resolve_parameters"]
 
@@ -69,7 +63,7 @@ def resolve_parameters(scenario: Any = "baseline", overrides: dict[str, Any] | N
     Override names may use ``.`` or ``__`` (``points.crowding`` or ``points__crowding``). Changing a
     parameter of a mechanism that is off is refused (it would be ignored); `how_to_enable` words the
     hint for the caller (``--set {switch}=true`` on the command line, ``{kwarg}=True`` in Python).
-    The size of the street is checked here, before anything is built (storage.inputs).
+    The size of the street is checked here, before anything is built (model.run_inputs).
     """
     scen = as_scenario(scenario, where=where)
     params = dict(scen.params)

@@ -50,10 +50,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from model.errors import UserError
+from model.errors import UserError, one_line, shown
 from model.mechanisms import MECHANISMS
 from model.parameters import PARAMETERS, check_constraints, defaults, kwarg_to_name, suggest, validate_value
-from storage.inputs import PYTHON_SWITCH, check_mechanisms_on, check_name, one_line, read_toml, shown
+from model.run_inputs import PYTHON_SWITCH, check_mechanisms_on
+from storage.inputs import check_name, read_toml
 from storage.toml_fields import SCENARIO_FORM, Fields, check_keys, section
 
 __all__ = ["Scenario", "load_scenario", "list_scenarios", "make_scenario", "as_scenario", "SCENARIO_DIR"]

@@ -26,7 +26,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from model import __version__
 from model.errors import UserError
+from model.metric_info import METRIC_INFO
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -138,9 +140,7 @@ def versions() -> dict[str, str]:
     import pandas as pd
     import pyarrow
 
-    import model as cogov
-
-    info = {"cogov": cogov.__version__, "python": platform.python_version(), "mesa": mesa.__version__,
+    info = {"cogov": __version__, "python": platform.python_version(), "mesa": mesa.__version__,
             "numpy": numpy.__version__, "pandas": pd.__version__, "pyarrow": pyarrow.__version__}
     commit = package_git_commit()
     if commit:
@@ -167,9 +167,7 @@ def package_git_commit(root: Path | None = None) -> str | None:
 
 
 def metric_units(columns: Any) -> dict[str, str]:
-    """Unit of each metric among `columns` (``week`` in weeks), from ``model.reporters.METRIC_INFO``."""
-    from model.reporters import METRIC_INFO
-
+    """Unit of each metric among `columns` (``week`` in weeks), from ``model.metric_info.METRIC_INFO``."""
     units = {"week": "week", "seed": "", "scenario": "", "replicate": ""}
     return {str(c): (units[c] if c in units else METRIC_INFO.get(c, ("", "", ""))[2]) for c in columns}
 
@@ -179,8 +177,6 @@ def write_parquet(frame: pd.DataFrame, path: Path, provenance: dict[str, Any]) -
     `provenance`, e.g. scenario, seed, versions) and, per column, its ``unit`` and labels."""
     import pyarrow as pa
     import pyarrow.parquet as pq
-
-    from model.reporters import METRIC_INFO
 
     table = pa.Table.from_pandas(frame, preserve_index=False)
     units = metric_units(frame.columns)

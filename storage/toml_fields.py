@@ -23,9 +23,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from model.errors import UserError
+from model.errors import UserError, shown
 from model.parameter_registry import suggest
-from storage.inputs import shown
 
 __all__ = ["Fields", "section", "check_keys", "SWEEP_FORM", "CALIBRATION_FORM", "SCENARIO_FORM"]
 

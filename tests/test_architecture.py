@@ -154,6 +154,22 @@ def test_one_run_of_a_scenario_sits_above_the_model_and_the_scenarios() -> None:
     assert graph["model.model"] & {"scenarios.posterior", "scenarios.loader"} == set()
 
 
+def test_storage_sits_above_the_model() -> None:
+    """Reading and writing files sits above the simulation: storage/ reads the model's declarations
+    (errors, parameter registry, metrics) and nothing of model/ imports storage/ (the values a run is
+    given are checked by model.run_inputs)."""
+    graph = import_graph()
+    assert importers_of("storage", graph, within="model") == set()
+    assert {"model.errors", "model.metric_info"} <= graph["storage.outputs"]
+
+
+def test_the_package_check_can_fail() -> None:
+    graph = {"model.model": {"scenarios", "model.errors"}, "model.runner": {"scenarios.posterior"},
+             "scenarios.loader": {"model.parameters"}}
+    assert importers_of("scenarios", graph, within="model") == {"model.model", "model.runner"}
+    assert importers_of("storage", graph, within="model") == set()
+
+
 def test_the_cycle_check_can_fail() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 

@@ -21,7 +21,7 @@ if str(REPO) not in sys.path:
 
 import run  # noqa: E402
 from experiments.one_run import run_scenario  # noqa: E402
-from model.errors import UserError  # noqa: E402
+from model.errors import UserError, one_line, shown  # noqa: E402
 from model.model import CoGovernanceModel  # noqa: E402
 from storage import inputs as input_checks  # noqa: E402
 
@@ -210,8 +210,8 @@ def test_read_text_file_helpers(tmp_path: Path) -> None:
         fh.truncate(input_checks.MAX_FILE_BYTES + 1)
     with pytest.raises(UserError, match="bytes; expected a text file of at most"):
         input_checks.read_text_file(big)
-    assert input_checks.one_line("a\nb\rc\x00") == "a\\nb\\rc\\x00"
-    assert len(input_checks.shown("x" * 500)) == 60
+    assert one_line("a\nb\rc\x00") == "a\\nb\\rc\\x00"
+    assert len(shown("x" * 500)) == 60
 
 
 # --------------------------------------------------------------------------- validation order

@@ -13,8 +13,8 @@ import pytest
 import run
 from experiments.one_run import run_scenario
 from model.reporters import COUNT_METRICS, METRIC_INFO
+from model.run_inputs import households
 from scenarios import load_scenario
-from storage.inputs import households
 from storage.outputs import package_git_commit
 
 
