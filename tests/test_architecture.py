@@ -84,11 +84,12 @@ def test_no_import_cycles() -> None:
 
 
 def architecture_layers() -> dict[str, int]:
-    """Module or package -> its layer in docs/ARCHITECTURE.md's "Import direction" list (1 = first)."""
+    """Module or package -> its layer in docs/ARCHITECTURE.md's "Import direction" list (1 = first; the
+    list ends at the first blank line after it)."""
     text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
     section = text[text.index("## Import direction"):text.index("## Contracts")]
     layers: dict[str, int] = {}
-    for number, body in re.findall(r"^(\d+)\. (.*?)(?=^\d+\. |\Z)", section, flags=re.M | re.S):
+    for number, body in re.findall(r"^(\d+)\. (.*?)(?=^\d+\. |\n\n|\Z)", section, flags=re.M | re.S):
         for name in re.findall(r"`([a-z_.]+)`", body):
             if name.split(".")[0] in PACKAGES:
                 layers.setdefault(name, int(number))
@@ -161,6 +162,23 @@ def test_storage_sits_above_the_model() -> None:
     graph = import_graph()
     assert importers_of("storage", graph, within="model") == set()
     assert {"model.errors", "model.metric_info"} <= graph["storage.outputs"]
+
+
+def test_agents_use_only_the_simulations_vocabulary() -> None:
+    """agents/ imports only layer 1 of model/ (domains, arrays: the vocabulary), never what runs a
+    model; model.protocol names the agents' classes for type checkers only (docs/ARCHITECTURE.md says
+    why agents and model import each other at package level)."""
+    graph, layers = import_graph(), architecture_layers()
+    used = {t for name, targets in graph.items() if name.split(".")[0] == "agents"
+            for t in targets if t.split(".")[0] == "model"}
+    assert used and {t: layer_of(t, layers) for t in used} == dict.fromkeys(used, 1)
+    tree = ast.parse((ROOT / "model" / "protocol.py").read_text(encoding="utf-8"))
+    type_only = {id(node) for block in ast.walk(tree)
+                 if isinstance(block, ast.If) and ast.unparse(block.test) == "TYPE_CHECKING"
+                 for node in ast.walk(block)}
+    of_agents = [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                 and (node.module or "").split(".")[0] == "agents"]
+    assert of_agents and all(id(node) in type_only for node in of_agents)
 
 
 def test_the_package_check_can_fail() -> None:
