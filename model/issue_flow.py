@@ -92,11 +92,11 @@ class IssueFlow:
         if latent.size == 0:
             return
         cost = max(0.0, p["report_cost"] + lv.report_cost_delta)
-        p_rep = hh.report_probability(p, cost, lv.report_reward_yuan)[iss.household[latent]]
+        p_rep = hh.report_probability(p, cost, lv.report_reward_yuan).take(iss.household.take(latent))
         draw = rng.random(latent.size)
         reported = latent.compress(draw < p_rep)
         iss.surface(reported, m.week, by_household=True)
-        reporters = iss.household[reported]
+        reporters = iss.household.take(reported)
         hh.last_report[reporters] = m.week
         hh.reported_now[reporters] = True
         iss.week_events.reported = reported.size
@@ -253,6 +253,9 @@ class IssueFlow:
             return
         who = iss.household.take(rows)
         factor = 1.0 - loss
+        # usually no household had two reports passed this week: each is hit once, by factor (= factor ** 1)
+        ordered = np.sort(who)
+        once = who.size == 1 or not count_nonzero(ordered[1:] == ordered[:-1])
         for holder in (iss.holder.take(rows), iss.partner.take(rows)):
             firm = self._holder_is_firm.take(holder)
             at_firm = count_nonzero(firm)
@@ -262,8 +265,11 @@ class IssueFlow:
                 if count == 0:
                     continue
                 passers = who if count == who.size else who.compress(firm if at else ~firm)
-                hit, _, hits = sums_by_household(passers, None, hh.n)
-                trust[hit] *= factor ** hits  # households and their passes
+                if once:
+                    trust[passers] *= factor
+                else:
+                    hit, _, hits = sums_by_household(passers, None, hh.n)
+                    trust[hit] *= factor ** hits  # households and their passes
 
     def _pass_probability(self, holders: np.ndarray) -> np.ndarray:
         """Buck-passing probability of open issues held by `holders`, after coordination mechanisms
