@@ -328,10 +328,10 @@ class IssueTable:
             return
         hold = self.holder.take(rows)
         tier = 2 - self.hotline.take(rows).view(np.int8)  # 1: hotline issue, 2: the rest
-        if sla_weeks > 0:  # 0: whistled and past the SLA
-            late = self.whistled.take(rows) & ((week - self.surfaced.take(rows)) >= sla_weeks)
-            tier = np.where(late, np.int8(0), tier)
-        queued = np.maximum(self.surfaced.take(rows), self.passed_week.take(rows))  # a passed issue starts at the back
+        surfaced = self.surfaced.take(rows)
+        if sla_weeks > 0:  # 0: whistled and past the SLA (surfaced at least `sla_weeks` ago)
+            tier[self.whistled.take(rows) & (surfaced <= week - sla_weeks)] = 0
+        queued = np.maximum(surfaced, self.passed_week.take(rows))  # a passed issue starts at the back
         order = _queue_order(hold, tier, queued, holders.n, week)
         rows, hold = rows.take(order), hold.take(order)
         cap = holders.capacity.take(hold)
