@@ -246,12 +246,14 @@ class IssueTable:
 
     # -- flow operations -----------------------------------------------------------------------
     def surface(self, rows: np.ndarray, week: int, by_household: bool) -> None:
+        """Latent rows become open this week, reported by their household or found by others (a
+        latent row's ``by_household`` is False already)."""
         if by_household:
             self.week_events.reported_rows.append(rows)
+            self.by_household[rows] = True
         self.status[rows] = OPEN
         self._latent = self._open = None
         self.surfaced[rows] = week
-        self.by_household[rows] = by_household
 
     def resolve(self, rows: np.ndarray, week: int) -> None:
         """Mark rows resolved this week and record them for feedback."""
