@@ -109,14 +109,21 @@ class Mediation(Mechanism):
         surfaced = iss.surfaced.take(rows)
         if self.one_community:  # oldest first (ties: rows ascending); one running total
             rows = rows.take(surfaced.argsort(kind="stable"))
-            need = iss.remaining.take(rows)
-            before = np.add.accumulate(need)
-            before -= need
+            comm = None
         else:
             comm = iss.community.take(rows)
             order = oldest_first(comm, surfaced)  # by community, then oldest (ties: rows ascending)
             rows, comm = rows.take(order), comm.take(order)
-            need = iss.remaining.take(rows)
+        need = iss.remaining.take(rows)
+        if float(np.add.reduce(need)) * (1.0 + 1e-9) < work:
+            # all of them fit in each community's hours (the street's total does; each running total is
+            # at most the total, up to rounding far below the margin): settled, in that order
+            iss.resolve(rows, model.week)
+            return
+        if comm is None:
+            before = np.add.accumulate(need)
+            before -= need
+        else:
             before = _group_cumsum_before(comm, need)
         done = before + need <= work
         iss.resolve(rows.compress(done), model.week)

@@ -121,27 +121,24 @@ class Points(Mechanism):
         if self.running(model):
             total_slots = model.slots_week
             self.env_share = min(1.0, self.slots_added * n_c / total_slots) if total_slots > 0 else 0.0
-            # only households that volunteered or reported earn (few): their indices, not masks over all
-            who = np.flatnonzero(hh.volunteered_now | hh.reported_now)
+            # only households that volunteered or reported earn (+0 for the others: x·0 + y·0 is 0.0)
             activity_points, report_points = self._activity_points(model), p["points_per_report"]
-            earned_who = hh.volunteered_now.take(who) * activity_points
-            earned_who += hh.reported_now.take(who) * report_points
-            earned = np.zeros(hh.n)  # the street's totals add every household's points, as they always did
-            earned[who] = earned_who
-            issued = np.add.reduce(earned)
+            earned = hh.volunteered_now * activity_points
+            earned += hh.reported_now * report_points
+            issued = np.add.reduce(earned)  # the street's totals add every household's points, as they always did
             total_yuan = issued * p["exchange_value"]
             budget = per_1000(p["budget_per_week"], model.layout.n_households) * model.budget_factor()
             self.funded_fraction = min(1.0, budget / total_yuan) if total_yuan > 0 else float(budget > 0)
             if self.funded_fraction != 1.0:  # the budget pays a share of the points earned
-                earned_who *= self.funded_fraction
-                earned[who] = earned_who
+                earned *= self.funded_fraction
                 issued = np.add.reduce(earned)
-            hh.points += earned  # every household (+0 for most): cheaper than a gather and a scatter
+            hh.points += earned
             issued = float(issued)
             model.points_issued_week += issued
+            who = (hh.volunteered_now | hh.reported_now).nonzero()[0]
             # each of them earned something unless a kind of points is worth nothing or nothing is funded
             everyone = activity_points > 0 and report_points > 0 and self.funded_fraction > 1e-300
-            rewarded = who if everyone else who.compress(earned_who > 0)
+            rewarded = who if everyone else who.compress(earned.take(who) > 0)
             if rewarded.size:
                 hh.crowd_motivation(rewarded, p["crowding"], p["crowding_rate"])
             self.cost_this_week = issued * p["exchange_value"] + p["admin_cost_per_week"] * n_c
