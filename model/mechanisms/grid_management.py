@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.domains import CARE, CULTURE, DISPUTE, ENVIRONMENT, SAFETY
-from model.issues import _group_cumsum_before
-from model.mechanisms.base import Mechanism, MechParam, per_1000, register
+from model.mechanisms.base import Mechanism, MechParam, per_1000, register, running_before
 from model.priors import Prior
 from model.protocol import StreetModel
 
@@ -113,7 +112,7 @@ class GridManagement(Mechanism):
             # grid (at most the total, up to rounding far below the margin) is within its grid's hours
             settled, hours_settled = able, total
         else:
-            done = _group_cumsum_before(grid, need) + need <= hours.take(grid)
+            done = running_before(grid, need) + need <= hours.take(grid)
             settled, hours_settled = able.compress(done), float(np.add.reduce(need.compress(done)))
         iss.resolve(settled, model.week)
         self.settled_total += settled.size

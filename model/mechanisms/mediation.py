@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.domains import DISPUTE
-from model.issues import _group_cumsum_before
-from model.mechanisms.base import Mechanism, MechParam, oldest_first, per_1000, register
+from model.mechanisms.base import Mechanism, MechParam, oldest_first, per_1000, register, running_before
 from model.priors import Prior
 from model.protocol import StreetModel
 
@@ -124,7 +123,7 @@ class Mediation(Mechanism):
             before = np.add.accumulate(need)
             before -= need
         else:
-            before = _group_cumsum_before(comm, need)
+            before = running_before(comm, need)
         done = before + need <= work
         iss.resolve(rows.compress(done), model.week)
         partial = before < work

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from model.arrays import count_nonzero
-from model.issues import STREET, _group_cumsum_before
-from model.mechanisms.base import Mechanism, MechParam, oldest_first, per_1000, register
+from model.issues import STREET
+from model.mechanisms.base import Mechanism, MechParam, oldest_first, per_1000, register, running_before
 from model.priors import Prior
 from model.protocol import StreetModel
 
@@ -134,7 +134,7 @@ class ThreePartyLinkage(Mechanism):
             order = oldest_first(grid, surfaced)  # by compound, then oldest (ties: rows ascending)
             rows, grid = rows.take(order), grid.take(order)
         need = iss.remaining.take(rows)
-        before = _group_cumsum_before(grid, need)
+        before = running_before(grid, need)
         hours = pool.take(grid)
         done = before + need <= hours
         settled = rows.compress(done)
