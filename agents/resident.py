@@ -317,7 +317,7 @@ class Households:
         table = np.einsum("ij,ij->i", quality_by_building.repeat(len(self._age_table), axis=0), weights)
         if scale is not None:
             table *= scale
-        return table.take(rows, out=out)
+        return table.take(rows, out=out, mode="wrap")  # valid rows; "wrap" spares the buffer "raise" takes for out
 
     def _building_age_rows(self, n_buildings: int, building_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The age groups' weights repeated for every building, (n_buildings·3, 6), and each household's
