@@ -85,6 +85,21 @@ def test_a_model_pickles_and_goes_on_identically() -> None:
                                   copy.datacollector.get_agent_vars_dataframe())
 
 
+def test_household_state_names_stay_rows_of_their_blocks_after_unpickling() -> None:
+    """A household attribute the rules update as a row of a block (`Households.attitudes`, `did_now`,
+    `perceived`) is that row, also in an unpickled copy: writing through the name writes the block."""
+    m = CoGovernanceModel("baseline", seed=2, **SMALL)
+    m.run(2)
+    copy = pickle.loads(pickle.dumps(m))
+    for hh in (m.households, copy.households):
+        blocks = [(hh.attitudes, hh.ATTITUDE_ROWS), (hh.did_now, hh.DID_NOW_ROWS),
+                  (hh.perceived, ("experience", "neighbour_satisfaction"))]
+        for block, names in blocks:
+            for i, name in enumerate(names):
+                row = getattr(hh, name)
+                assert np.shares_memory(row, block[i]) and row.shape == block[i].shape, name
+
+
 def test_readme_batch_run_example_runs_as_a_script(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = next(b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "batch_run" in b)
