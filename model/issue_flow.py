@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from agents.resident import sums_by_household
+from agents.households import sums_by_household
 from model.arrays import clip, count_nonzero
 from model.domains import DOMAINS, INFRASTRUCTURE, KIND_DOMAIN, PROPERTY, kind_hours, kind_shares
 from model.issues import FIRM, SO_DOMAIN_KIND, route

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents import OwnersCommittee
-from agents.resident import sigmoid
+from agents.households import sigmoid
 from model.event_log import event
 from model.protocol import StreetModel
 

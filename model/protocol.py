@@ -36,7 +36,8 @@ if TYPE_CHECKING:  # types only: see the module docstring (no cycle: agents neve
         SocialOrganisation,
         StreetOffice,
     )
-    from agents.resident import Households, ResidentViews
+    from agents.households import Households
+    from agents.resident import ResidentViews
 
 __all__ = ["FirmHiring", "ProjectPlanning", "QualityProvision", "StreetModel"]
 

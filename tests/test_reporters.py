@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from agents.resident import sigmoid, sums_by_household
+from agents.households import sigmoid, sums_by_household
 from model.arrays import clip
 from model.domains import DOMAINS
 from model.issues import LATENT, OPEN
