@@ -5,7 +5,7 @@
 Observations are simulated from the default parameters (baseline, seed 99: mean satisfaction, share
 satisfied in the quarterly survey and the hotline resolution rate, yearly), so the problem has a known
 answer. Everything is written to a temporary folder (or ``--keep DIR``); the checkout stays clean. Prints
-wall time, model runs, runs per second and the CPU seconds the runs took (driver and workers), which on a
+wall time (and when the 2,000th sampler run finished), model runs, runs per second and the CPU seconds the runs took (driver and workers), which on a
 busy machine says more than the wall time; also the runs kept and not kept, and the weeks early rejection
 saved (``--no-early-rejection`` runs every run to the end: the same posterior, for comparison). Not a timed test.
 """
@@ -87,8 +87,15 @@ def main(argv: list[str] | None = None) -> int:
         load_before = os.getloadavg()[0]
         started = time.perf_counter()
         cpu_before = _cpu_seconds()
+        finished = [0, None]  # sampler runs finished, wall seconds when the 2,000th finished
+
+        def count(n: int) -> None:
+            finished[0] += n
+            if finished[1] is None and finished[0] >= 2000:
+                finished[1] = time.perf_counter() - started
+
         done = run_calibration(work / "bench4.toml", work / "out", jobs=args.jobs, progress=True,
-                               early_rejection=not args.no_early_rejection)
+                               early_rejection=not args.no_early_rejection, on_runs=count)
         wall = time.perf_counter() - started
         cpu = _cpu_seconds() - cpu_before
         result = done["result"]
@@ -97,13 +104,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  generations {len(result.generations)}, sampler runs {result.simulations} "
               f"(+{done['spec'].method.predictive_draws} predictive); stopped: {result.stop_reason}")
         kept = sum(g.simulations for g in result.generations)
+        past = sum(g.past_full for g in result.generations)
         weeks = done["spec"].weeks
         simulated = sum(g.run_weeks for g in result.generations)
-        print(f"  runs kept {kept}, not kept {result.discarded_simulations}; final population {len(result.last.weights)}"
-              f"{' (cut short by the budget)' if result.last.partial else ''}; early rejection: "
+        last = result.last
+        print("  generations: " + ", ".join(f"{g.index}: {len(g.weights)} of {g.proposals} at ε {g.tolerance:.3g}, "
+                                             f"{g.simulations} runs" for g in result.generations))
+        print(f"  runs kept {kept} (of them {past} handed out after a population was complete), not kept "
+              f"{result.discarded_simulations}, budget left {done['spec'].method.max_simulations - result.simulations}; "
+              f"final population {len(last.weights)}{' (cut short by the budget)' if last.partial else ''}, "
+              f"ε {last.tolerance:.3g}, ESS {last.ess:.0f}; early rejection: "
               f"{sum(g.stopped_early for g in result.generations)} particles stopped early, the kept generations' runs "
-              f"simulated {simulated} of {kept * weeks} weeks after the warm-up")
-        print(f"  wall {wall:.0f} s ({wall * 2000 / runs / 60:.1f} min per 2,000 runs), {runs / wall:.2f} runs/s; "
+              f"simulated {simulated} of {(kept - past) * weeks} weeks after the warm-up")
+        at_2000 = "not reached" if finished[1] is None else f"{finished[1] / 60:.1f} min"
+        print(f"  wall {wall:.0f} s, the 2,000th sampler run finished after {at_2000} "
+              f"({wall * 2000 / runs / 60:.1f} min per 2,000 runs on average), {runs / wall:.2f} runs/s; "
               f"CPU {cpu:.0f} s (driver + workers), {cpu / runs:.3f} CPU-s per run: on {args.jobs} otherwise idle "
               f"cores about {cpu / args.jobs:.0f} s ({cpu * 2000 / runs / args.jobs / 60:.1f} min per 2,000 runs)")
         print(f"  the run got {cpu / wall:.2f} CPU-s per second of {args.jobs} workers' worth; load average "

@@ -393,35 +393,76 @@ class WorkerPool:
         with ``retries`` the pool is rebuilt and the calls in flight run again (each charged an attempt),
         without, `BrokenExecutor` is raised (and the next use starts new workers). ``on_done(i)`` is
         called as call ``i`` finishes."""
-        return self._map(fn, [(item,) for item in items], retries, on_done, max_in_flight)
+        return self._map(fn, [(item,) for item in items], retries, on_done, max_in_flight)[0]
 
     def starmap(self, fn: Callable[..., Any], calls: Iterable[tuple[Any, ...]], *, retries: int = 0,
                 on_done: Callable[[int], None] | None = None, max_in_flight: int | None = None) -> list[Any]:
         """`map` for functions of several arguments: ``[fn(*args) for args in calls]``."""
-        return self._map(fn, [tuple(args) for args in calls], retries, on_done, max_in_flight)
+        return self._map(fn, [tuple(args) for args in calls], retries, on_done, max_in_flight)[0]
+
+    def starmap_until(self, fn: Callable[..., Any], calls: Iterable[tuple[Any, ...]],
+                      until: Callable[[int, Any], bool], *, lookahead: int, retries: int = 0,
+                      on_done: Callable[[int], None] | None = None) -> tuple[list[Any], int]:
+        """`starmap` that ends at the first call, in input order, for which ``until(i, result)`` is true;
+        returns the results up to and including that call, and how many calls were *handed out*.
+
+        ``until`` sees the results in input order (call i once calls 0..i have finished). Call i is handed
+        to the workers only when every call up to i − ``lookahead`` has finished and none of them ended the
+        map. So if call j ends it, exactly the calls before j + ``lookahead`` were handed out, whatever the
+        number of workers, the engine or the order calls finish in: the second value, min(len(calls),
+        j + lookahead), depends on the results only (a caller can count those calls against a budget and
+        stay reproducible). Calls handed out after j are cancelled where they have not started (a local
+        pool or Dask), and the results of those that ran are dropped. At most ``lookahead`` calls are in
+        flight at once (and never more than `map`'s window): a cluster of W workers wants ``lookahead``
+        ≥ 2 W. Without an ending call every call runs and the second value is len(calls)."""
+        if lookahead < 1:
+            raise ValueError("lookahead must be >= 1")
+        return self._map(fn, [tuple(args) for args in calls], retries, on_done, None, until, lookahead)
 
     def _map(self, fn: Callable[..., Any], calls: list[tuple[Any, ...]], retries: int,
-             on_done: Callable[[int], None] | None, max_in_flight: int | None) -> list[Any]:
+             on_done: Callable[[int], None] | None, max_in_flight: int | None,
+             until: Callable[[int, Any], bool] | None = None, lookahead: int | None = None
+             ) -> tuple[list[Any], int]:
         if retries < 0:
             raise ValueError("retries must be >= 0")
-        todo = list(range(len(calls)))
+        n = len(calls)
+        todo = list(range(n))
         todo.reverse()  # popped from the end: submitted in input order
-        results: list[Any] = [None] * len(calls)
-        attempts = [0] * len(calls)
+        results: list[Any] = [None] * n
+        attempts = [0] * n
         inflight: dict[Future, int] = {}
+        complete = [False] * n
+        judged = 0  # calls 0..judged-1 have finished and been passed to `until`, in input order
+        ended: int | None = None  # the call for which `until` was true
+
+        def limit() -> int:
+            """Calls with a smaller index may be handed out now."""
+            return n if lookahead is None else min(n, judged + lookahead)
+
+        def settle(i: int, result: Any) -> None:
+            nonlocal judged, ended
+            results[i], complete[i] = result, True
+            if on_done is not None:
+                on_done(i)
+            while until is not None and ended is None and judged < n and complete[judged]:
+                if until(judged, results[judged]):
+                    ended = judged
+                judged += 1
 
         def charge(i: int, exc: BaseException) -> None:
+            if ended is not None and i > ended:
+                return  # past the end of a `starmap_until`: its result is not wanted
             attempts[i] += 1
             if attempts[i] > retries or isinstance(exc, UserError):
                 raise exc
             todo.append(i)  # next to be submitted again
 
         try:
-            while todo or inflight:
+            while (todo or inflight) and ended is None:
                 executor = self()
                 window = max_in_flight or max(2, 2 * _worker_count(executor))
                 broken = False
-                while todo and len(inflight) < window:
+                while todo and len(inflight) < window and todo[-1] < limit():
                     i = todo.pop()
                     try:
                         inflight[executor.submit(fn, *calls[i])] = i
@@ -441,9 +482,7 @@ class WorkerPool:
                         if exc is not None:
                             charge(i, exc)
                             continue
-                        results[i] = fut.result()
-                        if on_done is not None:
-                            on_done(i)
+                        settle(i, fut.result())
                 if broken:  # a worker died: what was in flight with it runs again on new workers
                     wait(list(inflight), timeout=_SETTLE_S)
                     settled = list(inflight.items())
@@ -452,9 +491,7 @@ class WorkerPool:
                     for fut, i in settled:
                         exc = None if fut.cancelled() or not fut.done() else fut.exception()
                         if fut.done() and not fut.cancelled() and exc is None:
-                            results[i] = fut.result()
-                            if on_done is not None:
-                                on_done(i)
+                            settle(i, fut.result())
                         elif exc is not None and not isinstance(exc, BrokenExecutor):
                             charge(i, exc)  # raised on its own
                         else:
@@ -468,7 +505,11 @@ class WorkerPool:
             for fut in inflight:
                 fut.cancel()
             raise
-        return results
+        if ended is None:
+            return results, n
+        for fut in inflight:  # handed out past the end: not started ones are cancelled, the others' results dropped
+            fut.cancel()
+        return results[: ended + 1], min(n, ended + (lookahead or n))
 
     def close(self, graceful: bool = True) -> None:
         """Stop the workers, waiting for what runs (``graceful=False``: end local workers at once, e.g.

@@ -94,3 +94,11 @@ def driver_main(out_dir: str, n: int, sleep: float, jobs: int) -> None:
         progress=False,
     )
     print(f"done {len(report.completed)} skipped {report.skipped}", file=sys.stderr)
+
+
+def marked_sleep(x: int, folder: str) -> int:
+    """x, after leaving a file named x in ``folder`` (so a test can count the calls that ran) and sleeping
+    a time that varies with x (so calls finish out of order)."""
+    Path(folder, str(x)).touch()
+    time.sleep(0.004 * ((x * 7) % 5))
+    return x

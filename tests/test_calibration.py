@@ -74,6 +74,7 @@ def write_calibration(folder: Path, *, parameters: str = "issue_rate_per_year = 
         ({"method": "[method]\npopulation = 100\nmax_simulations = 50\n"}, "less than one generation"),
         ({"method": "[method]\nquantile = 0\n"}, "'quantile'"),
         ({"method": "[method]\npopulaton = 10\n"}, "unknown key 'populaton'"),
+        ({"method": "[method]\nlookahead = 0\n"}, "'lookahead': expected an integer in [1"),
         ({"obs_extra": ""}, "no 'sd' for satisfaction_mean"),
         ({"parameters": "\"points.enabled\" = {}\n"}, "true/false switch cannot be calibrated"),
         ({"parameters": "\"hotline.report_cost_reduction\" = {}\n"}, "which is off in scenario 'baseline'"),
@@ -152,6 +153,31 @@ def test_same_posterior_bit_for_bit_with_1_and_2_workers(tiny_runs):
         assert x == y
 
 
+def test_runs_past_a_full_population_are_not_handed_out_and_the_posterior_stays_the_same_for_any_workers(tiny_runs, tmp_path):
+    """A batch ends at the proposal that completes the population: at most `lookahead` - 1 particles after it
+    were handed to the workers (and charged), the same number with 1 or 2 workers; which particles are accepted
+    does not depend on it (only the runs charged, and so what the budget leaves, do)."""
+    text = tiny_runs["path"].read_text().replace("[method]\n", "[method]\nlookahead = 2\n")
+    path = tiny_runs["path"].with_name("ahead.toml")
+    path.write_text(text)
+    one = run_calibration(path, tmp_path / "one", jobs=1, progress=False)
+    two = run_calibration(path, tmp_path / "two", jobs=2, progress=False)
+    gens_one, gens_two = one["result"].generations, two["result"].generations
+    for x, y in zip(gens_one, gens_two, strict=True):
+        a, b = x.to_json(), y.to_json()
+        a.pop("seconds"), b.pop("seconds")
+        assert a == b
+    assert one["result"].simulations == two["result"].simulations
+    for g in gens_one[1:]:
+        assert 0 <= g.past_full <= (2 - 1) * 2  # (lookahead - 1) particles x 2 seeds
+    assert sum(g.past_full for g in gens_one) > 0
+    default = tiny_runs["one"]["result"].generations  # lookahead 8: more handed out, the same particles accepted
+    for x, y in zip(gens_one[:2], default[:2], strict=True):
+        np.testing.assert_array_equal(x.particles, y.particles)
+        np.testing.assert_array_equal(x.distances, y.distances)
+        assert x.simulations - x.past_full == y.simulations - y.past_full
+
+
 def test_early_rejection_accepts_exactly_what_full_runs_accept(tmp_path):
     """Runs stopped as soon as the partial distance exceeds the tolerance: the same particles, weights,
     distances and posterior, bit for bit, as running every run to the end; and fewer weeks simulated."""
@@ -173,7 +199,9 @@ def test_early_rejection_accepts_exactly_what_full_runs_accept(tmp_path):
     assert early["result"].simulations == full["result"].simulations
     assert early["result"].stop_reason == full["result"].stop_reason
     assert sum(g.stopped_early for g in a_gens) > 0 and sum(g.stopped_early for g in b_gens) == 0
-    assert sum(g.run_weeks for g in a_gens) < sum(g.run_weeks for g in b_gens) == full["result"].simulations * 13
+    # every run up to the particle that completed a population was simulated, to the end without early rejection
+    past_full = sum(g.past_full for g in b_gens)
+    assert sum(g.run_weeks for g in a_gens) < sum(g.run_weeks for g in b_gens) == (full["result"].simulations - past_full) * 13
     pd.testing.assert_frame_equal(pd.read_parquet(early["out"] / "predictive.parquet"),
                                   pd.read_parquet(full["out"] / "predictive.parquet"), check_exact=True)
 

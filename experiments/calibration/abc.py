@@ -34,6 +34,7 @@ import json
 import math
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,9 @@ class Generation:
     run_weeks: int = 0  # weeks the runs simulated after the warm-up (less than simulations x weeks if stopped early)
     stopped_early: int = 0  # particles whose runs stopped early, certainly rejected (see `distance.EarlyRejection`)
     partial: bool = False  # cut short by the budget: fewer particles than the population (then the last generation)
+    #: runs handed out after the particle that completed the population (`WorkerPool.starmap_until`: cancelled if
+    #: not started, else their results dropped); charged to the budget (in ``simulations``), not in ``run_weeks``
+    past_full: int = 0
 
     @property
     def acceptance_rate(self) -> float:
@@ -105,6 +109,7 @@ class Generation:
             "batches": self.batches, "seconds": self.seconds, "sigma": self.sigma.tolist(),
             "seed_sd": self.seed_sd.tolist(), "acceptance_rate": self.acceptance_rate, "ess": self.ess,
             "run_weeks": self.run_weeks, "stopped_early": self.stopped_early, "partial": self.partial,
+            "past_full": self.past_full,
         }
 
     @classmethod
@@ -118,7 +123,7 @@ class Generation:
             simulations=int(data["simulations"]), batches=int(data["batches"]), seconds=float(data["seconds"]),
             sigma=np.array(data["sigma"], dtype=float), seed_sd=np.array(data["seed_sd"], dtype=float),
             run_weeks=int(data.get("run_weeks", 0)), stopped_early=int(data.get("stopped_early", 0)),
-            partial=bool(data.get("partial", False)),
+            partial=bool(data.get("partial", False)), past_full=int(data.get("past_full", 0)),
         )
 
 
@@ -186,6 +191,17 @@ def _kernel_mixture(theta: np.ndarray, prev: Generation, chol: np.ndarray) -> np
 # --------------------------------------------------------------------------- the sampler
 
 
+class _Completes:
+    """Called on a batch's particles in proposal order: true at the one that completes the population."""
+
+    def __init__(self, need: int, distance: Callable[[np.ndarray], float], tolerance: float) -> None:
+        self.need, self.distance, self.tolerance, self.accepted = need, distance, tolerance, 0
+
+    def __call__(self, row: int, values: np.ndarray) -> bool:
+        self.accepted += bool(self.distance(values) <= self.tolerance)
+        return self.accepted == self.need
+
+
 class _Sampler:
     def __init__(self, spec: CalibrationSpec, out: Path, pool: WorkerPool | None, progress: bool,
                  early_rejection: bool = True) -> None:
@@ -203,6 +219,7 @@ class _Sampler:
         self.obs_week = obs["week"].to_numpy(dtype=int)
         self.base = {**spec.scenario_params, **spec.fixed}
         self.bar: Any = None
+        self.on_runs: Callable[[int], None] | None = None
 
     # -- priors and constraints
     def prior_pdf(self, theta: np.ndarray) -> np.ndarray:
@@ -247,24 +264,41 @@ class _Sampler:
 
     # -- runs
     def evaluate(self, theta: np.ndarray, valid: np.ndarray, seeds: np.ndarray,
-                 early: EarlyRejection | None = None) -> tuple[np.ndarray, int, int]:
-        """The runs of every valid proposal (its seeds side by side, one task a particle): (n, k, M) values
-        (NaN rows for invalid proposals and for particles stopped early, certainly rejected), the weeks
-        simulated after the warm-up, and how many particles stopped early."""
+                 early: EarlyRejection | None = None,
+                 enough: Callable[[int, np.ndarray], bool] | None = None) -> tuple[np.ndarray, int, int, int, int]:
+        """The runs of the valid proposals (its seeds side by side, one task a particle): (n, k, M) values
+        (NaN rows for invalid proposals, for particles stopped early, certainly rejected, and for proposals
+        after the end), the weeks simulated after the warm-up (of the particles up to the end), how many of
+        those stopped early, how many particles were handed to the workers (charged to the budget), and how
+        many of these came after the end.
+
+        With ``enough(row, values)``, called in proposal order, the batch ends at the first row for which it
+        is true: the particles before that row + ``method.lookahead`` may have been handed out
+        (`WorkerPool.starmap_until`), the same number whatever the workers, and they are charged."""
         k = seeds.shape[1]
         rows = np.flatnonzero(valid)
         calls = [(self.spec.scenario, tuple(int(x) for x in seeds[i]), self.spec.weeks, self.overrides(theta[i]),
                   self.targets, early) for i in rows]
         assert self.pool is not None
-        done = self.pool.starmap(simulate_particle, calls, retries=RETRIES,
-                                 on_done=lambda _i: self.bar.update(k) if self.bar else None)
+        def progress(_call: int) -> None:
+            if self.bar is not None:
+                self.bar.update(k)
+            if self.on_runs is not None:
+                self.on_runs(k)
+
+        if enough is None:
+            done, handed = self.pool.starmap(simulate_particle, calls, retries=RETRIES, on_done=progress), len(calls)
+        else:
+            done, handed = self.pool.starmap_until(
+                simulate_particle, calls, lambda c, result: enough(int(rows[c]), result[0]),
+                lookahead=self.method.lookahead, retries=RETRIES, on_done=progress)
         out = np.full((len(theta), k, len(self.targets)), np.nan)
         weeks = stopped = 0
-        for i, (values, ran) in zip(rows, done, strict=True):
+        for i, (values, ran) in zip(rows, done, strict=False):
             out[i] = values
             weeks += k * int(ran)
             stopped += int(ran) < self.spec.weeks
-        return out, weeks, stopped
+        return out, weeks, stopped, handed, handed - len(done)
 
     def distance(self, stats: np.ndarray, sigma: np.ndarray) -> np.ndarray:
         return distances(stats, self.observed, sigma, self.fitted)
@@ -288,7 +322,7 @@ class _Sampler:
                 f"{self.spec.path}: [parameters] the priors and the joint constraints leave (almost) no "
                 f"admissible parameter set ({int((~valid).sum())} of {n} prior draws failed {MAX_TRIES} times)"
             )
-        runs, run_weeks, _ = self.evaluate(theta, valid, seeds)
+        runs, run_weeks, _, _, _ = self.evaluate(theta, valid, seeds)
         with np.errstate(invalid="ignore"):
             stats = np.nanmean(runs, axis=1) if k else runs[:, 0]
             per_particle_var = np.nanvar(runs, axis=1, ddof=1)
@@ -322,7 +356,7 @@ class _Sampler:
         acc_stats: list[np.ndarray] = []
         acc_dist: list[float] = []
         acc_seeds: list[np.ndarray] = []
-        considered = spent = run_weeks = stopped_early = 0
+        considered = spent = run_weeks = stopped_early = past_full = 0
         b = 0
         early = EarlyRejection(tolerance, self.observed, prev.sigma, self.fitted, self.obs_week) \
             if self.early_rejection and math.isfinite(tolerance) else None
@@ -345,8 +379,11 @@ class _Sampler:
                 return None, spent
             rng, seeds = self.batch_streams(g, b, size)
             theta, valid = self.propose(rng, size, prev, chol)
-            runs, weeks, stopped = self.evaluate(theta, valid, seeds, early)
-            spent += int(valid.sum()) * k
+            enough = _Completes(need, lambda values: self.distance(particle_means(values[None]), prev.sigma)[0],
+                                tolerance)
+            runs, weeks, stopped, handed, unused = self.evaluate(theta, valid, seeds, early, enough)
+            spent += handed * k
+            past_full += unused * k
             run_weeks += weeks
             stopped_early += stopped
             b += 1
@@ -371,6 +408,7 @@ class _Sampler:
             stats=np.array(acc_stats), seeds=np.array(acc_seeds, dtype=np.int64), proposals=considered,
             simulations=spent, batches=b, seconds=time.perf_counter() - started, sigma=prev.sigma,
             seed_sd=prev.seed_sd, run_weeks=run_weeks, stopped_early=stopped_early, partial=len(acc_theta) < n_pop,
+            past_full=past_full,
         )
         return gen, spent
 
@@ -400,12 +438,13 @@ def _write_generation(out: Path, gen: Generation) -> None:
 
 def run_abc(spec: CalibrationSpec, out: Path, pool: WorkerPool | None, *, progress: bool = True,
             existing: list[Generation] | None = None, stop_after: int | None = None,
-            early_rejection: bool = True) -> AbcResult:
+            early_rejection: bool = True, on_runs: Callable[[int], None] | None = None) -> AbcResult:
     """Run (or continue) the sampler, writing each generation to ``out/generations`` as it completes.
 
     ``stop_after`` ends after that many generations have been written (tests use it to simulate a kill).
     ``early_rejection`` stops a particle's runs as soon as it is certainly rejected (the same particles are
     accepted either way; off, every run goes to the end: for tests and measurements).
+    ``on_runs(n)`` is called as n more model runs of the sampler finish.
     """
     from tqdm import tqdm
 
@@ -414,6 +453,7 @@ def run_abc(spec: CalibrationSpec, out: Path, pool: WorkerPool | None, *, progre
     used = sum(g.simulations for g in gens)
     discarded = 0
     sampler = _Sampler(spec, out, pool, progress, early_rejection)
+    sampler.on_runs = on_runs
     (out / GENERATIONS_DIR).mkdir(parents=True, exist_ok=True)
     sampler.bar = tqdm(total=method.max_simulations, initial=used, unit="run", desc="calibrate", disable=not progress,
                        dynamic_ncols=True, file=sys.stderr, mininterval=0.5)

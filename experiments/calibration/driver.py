@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -141,12 +142,14 @@ def run_calibration(
     progress: bool = True,
     stop_after: int | None = None,
     early_rejection: bool = True,
+    on_runs: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Calibrate and write every output in ``out``; returns a summary (result, summary table, files, seconds).
 
     Everything is validated before the first byte is written. ``stop_after`` (tests) stops the sampler
     after that many generations exist and writes nothing else, as a kill would. ``early_rejection=False``
-    runs every model run to the end (the posterior is the same; for tests and measurements).
+    runs every model run to the end (the posterior is the same; for tests and measurements). ``on_runs(n)``
+    is called as the sampler's model runs finish, n at a time (e.g. to time the 2,000th run).
     """
     from storage.inputs import cap_jobs, check_out
 
@@ -171,7 +174,7 @@ def run_calibration(
                 text = json.dumps(_manifest(spec), indent=1) + "\n"
                 atomic_write(manifest_path, lambda p: p.write_text(text, encoding="utf-8"))
             result = run_abc(spec, out_dir, pool, progress=progress, existing=existing, stop_after=stop_after,
-                             early_rejection=early_rejection)
+                             early_rejection=early_rejection, on_runs=on_runs)
             if stop_after is not None and result.stop_reason == "stopped on request":
                 graceful = True
                 return {"out": out_dir, "result": result, "complete": False}
@@ -227,7 +230,7 @@ def _write_outputs(spec: CalibrationSpec, result: AbcResult, out: Path, particle
             {"generation": g.index, "tolerance": None if np.isinf(g.tolerance) else g.tolerance,
              "accepted": len(g.weights), "proposals": g.proposals, "acceptance_rate": g.acceptance_rate,
              "ess": g.ess, "simulations": g.simulations, "run_weeks": g.run_weeks, "stopped_early": g.stopped_early,
-             "partial": g.partial, "seconds": round(g.seconds, 2)}
+             "past_full": g.past_full, "partial": g.partial, "seconds": round(g.seconds, 2)}
             for g in result.generations
         ],
         "stop_reason": result.stop_reason,

@@ -228,10 +228,16 @@ def _early_line(spec: CalibrationSpec, result: AbcResult) -> str:
     if not stopped:
         return ""
     weeks = sum(g.run_weeks for g in result.generations)
-    full = sum(g.simulations for g in result.generations) * spec.weeks
+    full = sum(g.simulations - g.past_full for g in result.generations) * spec.weeks
     return (f" Early rejection: the runs of {stopped} particles stopped as soon as the observations known so far put "
             f"them beyond the tolerance (the same particles are accepted as with full runs); the kept generations' runs "
             f"simulated {weeks:,} of {full:,} weeks after the warm-up ({100 * (1 - weeks / full):.0f} % saved).")
+
+
+def _past_full_line(result: AbcResult) -> str:
+    past = sum(g.past_full for g in result.generations)
+    return (f" ({past} handed to the workers after a generation's population was complete: cancelled if not "
+            "started, else not used)" if past else "")
 
 
 def render_report(spec: CalibrationSpec, result: AbcResult, summary: pd.DataFrame, coverage: pd.DataFrame,
@@ -272,6 +278,7 @@ def render_report(spec: CalibrationSpec, result: AbcResult, summary: pd.DataFram
         "",
         f"Stopped: {result.stop_reason}. Model runs: {result.simulations} in the sampler"
         + (f" ({result.discarded_simulations} of them in a generation that was not kept)" if result.discarded_simulations else "")
+        + _past_full_line(result)
         + f", {meta['predictive_runs']} posterior-predictive; wall time {meta['wall_seconds']:.0f} s "
         f"with {meta['workers']} worker(s)." + _early_line(spec, result),
         "",

@@ -31,6 +31,7 @@ A calibration file (TOML; examples in ``scenarios/calibration/``)::
     quantile = 0.5                      # next tolerance = this weighted quantile of the last distances
     min_acceptance_rate = 0.01          # stop when a generation accepts less than this share
     predictive_draws = 100              # posterior-predictive runs for the fit plot and coverage
+    lookahead = 8                       # particles in flight at most (≥ 2 x the workers of a cluster)
 
 Every problem is one `UserError` line naming the file, the key and what was expected.
 """
@@ -57,7 +58,7 @@ HEAD_KEYS = ("name", "description", "scenario", "weeks", "seed")
 OBS_KEYS = ("file", "default_sd")
 METHOD_KEYS = (
     "name", "population", "max_simulations", "seeds_per_particle", "max_generations", "min_tolerance",
-    "quantile", "min_acceptance_rate", "predictive_draws",
+    "quantile", "min_acceptance_rate", "predictive_draws", "lookahead",
 )
 METHODS = ("abc-smc",)
 OBS_COLUMNS = ("metric", "week", "value")
@@ -91,6 +92,7 @@ class MethodSettings:
     quantile: float = 0.5
     min_acceptance_rate: float = 0.01
     predictive_draws: int = 100
+    lookahead: int = 8  # particles handed out past the oldest unfinished one (see WorkerPool.starmap_until)
 
 
 @dataclass
@@ -160,6 +162,7 @@ def _method(table: dict[str, Any], where: str) -> MethodSettings:
         quantile=fields.number("quantile", 0.5, 0.0, 1.0, open_low=True),
         min_acceptance_rate=fields.number("min_acceptance_rate", 0.01, 0.0, 1.0),
         predictive_draws=fields.integer("predictive_draws", min(100, population), 10, 100_000),
+        lookahead=fields.integer("lookahead", 8, 1, 10_000),
     )
 
 
