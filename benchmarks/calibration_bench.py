@@ -116,8 +116,8 @@ def main(argv: list[str] | None = None) -> int:
               f"ε {last.tolerance:.3g}, ESS {last.ess:.0f}; early rejection: "
               f"{sum(g.stopped_early for g in result.generations)} particles stopped early, the kept generations' runs "
               f"simulated {simulated} of {(kept - past) * weeks} weeks after the warm-up")
-        at_2000 = "not reached" if finished[1] is None else f"{finished[1] / 60:.1f} min"
-        print(f"  wall {wall:.0f} s, the 2,000th sampler run finished after {at_2000} "
+        at_2000 = "not reached" if finished[1] is None else f"finished after {finished[1] / 60:.1f} min"
+        print(f"  wall {wall:.0f} s, the 2,000th sampler run {at_2000} "
               f"({wall * 2000 / runs / 60:.1f} min per 2,000 runs on average), {runs / wall:.2f} runs/s; "
               f"CPU {cpu:.0f} s (driver + workers), {cpu / runs:.3f} CPU-s per run: on {args.jobs} otherwise idle "
               f"cores about {cpu / args.jobs:.0f} s ({cpu * 2000 / runs / args.jobs / 60:.1f} min per 2,000 runs)")

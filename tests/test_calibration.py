@@ -522,10 +522,11 @@ def test_a_generation_the_budget_cuts_short_is_kept_as_a_smaller_weighted_popula
 
 
 def test_a_generation_that_cannot_reach_half_the_population_is_not_kept_and_resume_does_not_redo_it(tmp_path):
-    path = write_calibration(tmp_path / "in", method=_budget_method(160, 0.02), fixed=COLD)
+    # the rate expected of generation 1 (0.25) says 160 runs would give it 20 particles; it accepts fewer
+    path = write_calibration(tmp_path / "in", method=_budget_method(240, 0.25), fixed=COLD)
     first = run_calibration(path, tmp_path / "out", jobs=1, progress=False)
     result = first["result"]
-    assert result.simulations <= 160  # never past the budget, not even within a generation
+    assert result.simulations <= 240  # never past the budget, not even within a generation
     # generation 1 accepted too few for a final population: it stopped, and its runs were not kept
     assert "would not give generation 1" in result.stop_reason and result.discarded_simulations > 0
     assert len(result.generations) == 1 and not result.last.partial
@@ -542,3 +543,22 @@ def outputs_posterior(done: dict) -> pd.DataFrame:
     from experiments.calibration.outputs import posterior_frame
 
     return posterior_frame(done["spec"], done["result"])
+
+
+def test_the_last_generation_starts_when_the_budget_can_give_it_a_final_population(tmp_path):
+    """Budget 140 at population 40 x 2 seeds: after generation 0 (80 runs) the 60 left cannot complete generation
+    1, but can give it the 20 particles a final population needs at the rate expected: it runs, the whole budget
+    is used and what it accepted is the posterior (before, those 60 runs were left unused)."""
+    from experiments.calibration.abc import expected_acceptance
+
+    path = write_calibration(tmp_path / "in", method=_budget_method(140, 0.9), fixed=COLD)
+    result = run_calibration(path, tmp_path / "out", jobs=2, progress=False)["result"]
+    assert result.simulations == 140 and result.discarded_simulations == 0
+    last = result.last
+    assert last.index == 1 and last.partial and 20 <= len(last.weights) < 40
+    assert expected_acceptance(result.generations[:1], 0.9) == 0.9  # generation 0 keeps all: it counts as the quantile
+    # a fall in the acceptance rate is expected to go on: 0.9 -> 0.6 gives 0.6 x 0.6 / 0.9
+    rates = [result.generations[0], last]
+    object.__setattr__(last, "proposals", round(len(last.weights) / 0.6))
+    assert expected_acceptance(rates, 0.9) == pytest.approx(len(last.weights) / last.proposals * min(
+        1.0, len(last.weights) / last.proposals / 0.9))

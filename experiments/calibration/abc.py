@@ -14,15 +14,19 @@ that the posterior is the same, bit for bit, for any number of workers.
 - Reproducible in parallel: every random number of generation t, batch b comes from
   ``SeedSequence(seed, spawn_key=(t, b))`` (proposals, then model seeds), fixed before any run starts;
   runs are evaluated in any order, acceptance is decided in proposal order, and the first
-  ``population`` accepted are kept (the rest of the batch is discarded). Batch sizes depend only on
-  earlier results. Each generation is written atomically; resuming continues at the first missing one.
+  ``population`` accepted are kept. Batch sizes depend only on earlier results. A batch ends at the
+  particle that completes the population (`WorkerPool.starmap_until`): particles are handed out in proposal
+  order, at most ``lookahead`` past the oldest unfinished one, so the particles that may have been handed out
+  (and are charged to the budget) are the same for any workers; the rest are never handed out. Each
+  generation is written atomically; resuming continues at the first missing one.
 - Early rejection (`distance.EarlyRejection`): in generations t ≥ 1 a particle's runs stop after the first
   observed week at which the observations known so far already exceed ε_t; exact (the same particles are
   accepted), and a stopped run still counts one run of the budget, so batch sizes do not change.
 - Stops at ``max_generations``, when ε ≤ ``min_tolerance``, when a generation accepts less than
   ``min_acceptance_rate``, or when the simulation budget is spent. A generation starts only if the budget
-  left would complete it at the previous generation's acceptance rate. If its own rate is lower and the
-  budget runs out first, the particles it accepted (in proposal order, from every proposal considered) are
+  left would give it at least a final population's worth (below) at the acceptance rate expected of it
+  (`expected_acceptance`: the previous generation's, times the fall from the one before), so the last
+  generation uses the budget. If the budget runs out before it has the whole population, the particles it accepted (in proposal order, from every proposal considered) are
   kept as a smaller final population with the usual importance weights, provided they are at least
   ``MIN_FINAL_SHARE`` of the population and ``MIN_FINAL_PARTICLES``; it is abandoned (its runs not kept) as soon as the rate seen says
   it cannot reach that many. The budget is never exceeded, not even within a generation.
@@ -51,6 +55,7 @@ from storage.outputs import atomic_write
 __all__ = [
     "Generation", "AbcResult", "run_abc", "load_generations", "weighted_quantile", "weighted_cov",
     "GENERATIONS_DIR", "MAX_TRIES", "MIN_FINAL_PARTICLES", "MIN_FINAL_SHARE", "RETRIES", "min_final_population",
+    "expected_acceptance",
 ]
 
 GENERATIONS_DIR = "generations"
@@ -171,6 +176,17 @@ def min_final_population(population: int) -> int:
     return min(population, max(MIN_FINAL_PARTICLES, math.ceil(MIN_FINAL_SHARE * population)))
 
 
+def expected_acceptance(gens: list[Generation], quantile: float) -> float:
+    """The acceptance rate the start rule expects of the generation after ``gens``: the last one's, times the
+    fall from the one before (rates fall as the tolerance shrinks). Generation 0 keeps every particle, so
+    it counts as ``quantile`` (a draw from generation 0 itself passes the next tolerance with about that
+    probability)."""
+    rates = [min(g.acceptance_rate, quantile) if g.index == 0 else g.acceptance_rate for g in gens[-2:]]
+    if len(rates) == 1:
+        return rates[0]
+    return rates[1] * min(1.0, rates[1] / max(rates[0], 1e-9))
+
+
 def _kernel_cholesky(prev: Generation, prior_var: np.ndarray) -> np.ndarray:
     cov = 2.0 * weighted_cov(prev.particles, prev.weights)
     # a parameter that collapsed onto one value would make the kernel singular: keep a sliver of prior spread
@@ -280,6 +296,7 @@ class _Sampler:
         calls = [(self.spec.scenario, tuple(int(x) for x in seeds[i]), self.spec.weeks, self.overrides(theta[i]),
                   self.targets, early) for i in rows]
         assert self.pool is not None
+
         def progress(_call: int) -> None:
             if self.bar is not None:
                 self.bar.update(k)
@@ -347,8 +364,11 @@ class _Sampler:
             seconds=time.perf_counter() - started, sigma=sigma, seed_sd=seed_sd, run_weeks=run_weeks,
         )
 
-    def next_generation(self, prev: Generation, g: int, tolerance: float, budget: int) -> tuple[Generation | None, int]:
-        """Generation g at ``tolerance``; (None, runs spent) if the budget ran out first."""
+    def next_generation(self, prev: Generation, g: int, tolerance: float, budget: int,
+                        expected: float | None = None) -> tuple[Generation | None, int]:
+        """Generation g at ``tolerance``; (None, runs spent) if the budget ran out first, or (None, 0) if the
+        budget would not give it a final population at the ``expected`` acceptance rate (default: the
+        previous generation's)."""
         started = time.perf_counter()
         n_pop, k = self.method.population, self.method.seeds_per_particle
         chol = _kernel_cholesky(prev, self.prior_var)
@@ -361,8 +381,8 @@ class _Sampler:
         early = EarlyRejection(tolerance, self.observed, prev.sigma, self.fitted, self.obs_week) \
             if self.early_rejection and math.isfinite(tolerance) else None
         n_min = min_final_population(n_pop)
-        if math.ceil(n_pop / max(prev.acceptance_rate, 1e-3)) * k > budget:
-            return None, 0  # would not complete even at the last generation's acceptance rate: not started
+        if math.ceil(n_min / max(prev.acceptance_rate if expected is None else expected, 1e-3)) * k > budget:
+            return None, 0  # not even a final population at the acceptance rate expected: not started
         while len(acc_theta) < n_pop:
             need = n_pop - len(acc_theta)
             short = n_min - len(acc_theta)
@@ -479,7 +499,8 @@ def run_abc(spec: CalibrationSpec, out: Path, pool: WorkerPool | None, *, progre
                 tol = float(weighted_quantile(gens[-1].distances, gens[-1].weights, method.quantile))
                 tol = max(tol, method.min_tolerance)
                 sampler.bar.set_postfix_str(sampler._postfix(g, tol, gens[-1].acceptance_rate), refresh=False)
-                gen, spent = sampler.next_generation(gens[-1], g, tol, method.max_simulations - used)
+                gen, spent = sampler.next_generation(gens[-1], g, tol, method.max_simulations - used,
+                                                     expected_acceptance(gens, method.quantile))
             used += spent
             if gen is None:
                 discarded += spent
@@ -487,8 +508,10 @@ def run_abc(spec: CalibrationSpec, out: Path, pool: WorkerPool | None, *, progre
                 reason = (f"the simulation budget ({method.max_simulations}) would not give generation {g} "
                           f"the {n_min} accepted particles a final population needs, at the acceptance rate seen; "
                           f"stopped after {spent} of its runs (not kept)" if spent else
-                          f"the simulation budget ({method.max_simulations}) would not complete generation {g} at the "
-                          "previous generation's acceptance rate; not started")
+                          f"the simulation budget ({method.max_simulations}) would not give generation {g} the {n_min} "
+                          "accepted particles a final population needs, at the acceptance rate expected of it "
+                          "(expected_acceptance); "
+                          f"not started ({method.max_simulations - used} runs left)")
                 _write_budget_stop(out, g, reason, spent)
                 break
             _write_generation(out, gen)
@@ -529,6 +552,7 @@ def _stop_reason(gens: list[Generation], method: Any, used: int) -> str:
         return f"tolerance reached min_tolerance ({method.min_tolerance:g})"
     if last.index > 0 and last.acceptance_rate < method.min_acceptance_rate:
         return f"acceptance rate {last.acceptance_rate:.3f} fell below min_acceptance_rate ({method.min_acceptance_rate:g})"
-    if method.max_simulations - used < method.population * method.seeds_per_particle:
-        return f"simulation budget ({method.max_simulations}) cannot complete another generation"
+    if method.max_simulations - used < min_final_population(method.population) * method.seeds_per_particle:
+        return (f"simulation budget ({method.max_simulations}) cannot give another generation even a final population "
+                f"({method.max_simulations - used} runs left)")
     return ""
