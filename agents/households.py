@@ -30,6 +30,8 @@ ATTITUDE_ROWS = ("aspiration", "satisfaction", "efficacy", "trust_community", "t
 _ASPIRATION, _SATISFACTION, _EFFICACY, _TRUST_COMMUNITY, _TRUST_PROPERTY, _RESOLVED, _BENEFIT = range(7)
 #: This week's activities, rows of one boolean (3, n) array (`Households.did_now`), cleared together.
 DID_NOW_ROWS = ("volunteered_now", "deliberated_now", "reported_now")
+#: Every name that is a row view of a stacked array (`Households._bind_rows`).
+_ROW_NAMES = frozenset(ATTITUDE_ROWS + DID_NOW_ROWS + ("experience", "neighbour_satisfaction"))
 
 
 def sums_by_household(households: np.ndarray, weights: np.ndarray | None, n: int
@@ -110,10 +112,17 @@ class Households:
             setattr(self, name, self.did_now[i])
         self.experience, self.neighbour_satisfaction = self.perceived
 
+    def __setattr__(self, name: str, value: object) -> None:
+        """Assigning to a row name once bound (``hh.satisfaction = x``) writes into its block in place,
+        so the name can never be cut loose from the array the rules update together."""
+        if name in _ROW_NAMES and name in self.__dict__:
+            self.__dict__[name][...] = value
+        else:
+            object.__setattr__(self, name, value)
+
     def __getstate__(self) -> dict:
         # the row views are made again on unpickling (pickle would copy each one apart from its block)
-        skip = set(self.ATTITUDE_ROWS) | set(self.DID_NOW_ROWS) | {"experience", "neighbour_satisfaction"}
-        return {k: v for k, v in self.__dict__.items() if k not in skip}
+        return {k: v for k, v in self.__dict__.items() if k not in _ROW_NAMES}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)

@@ -111,3 +111,20 @@ def test_readme_batch_run_example_runs_as_a_script(tmp_path: Path) -> None:
                             timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "satisfaction_mean" in result.stdout and "0.5" in result.stdout
+
+
+def test_assigning_a_household_row_name_writes_its_block_in_place() -> None:
+    """``hh.satisfaction = values`` (a researcher's own rule, a notebook) must reach the block the model's
+    rules read (`Households.attitudes`), not rebind the name to a loose array the rules never see."""
+    m = CoGovernanceModel("baseline", seed=2, **SMALL)
+    hh = m.households
+    values = np.linspace(0.1, 0.9, hh.n)
+    hh.satisfaction = values
+    hh.reported_now = True
+    assert np.shares_memory(hh.satisfaction, hh.attitudes)
+    assert np.array_equal(hh.attitudes[hh.ATTITUDE_ROWS.index("satisfaction")], values)
+    assert hh.did_now[hh.DID_NOW_ROWS.index("reported_now")].all()
+    hh.motivation = np.zeros(hh.n)  # an attribute that is not a row view is set as usual
+    assert not np.shares_memory(hh.motivation, hh.attitudes)
+    m.run(1)  # the rules read what was assigned: last week's satisfaction moved from `values`
+    assert not np.array_equal(hh.satisfaction, values)
