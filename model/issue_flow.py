@@ -163,11 +163,13 @@ class IssueFlow:
         m = self.model
         iss = m.issues
         open_rows = iss.open_rows()
-        new = open_rows.compress(iss.holder[open_rows] < 0)
+        new = open_rows.compress(iss.holder.take(open_rows) < 0)
         present = [f.present for f in m.firms]
         if new.size:
             holder, partner = self._route_table(present)
-            cell = (iss.grid[new] * 7 + iss.kind[new]) * 2 + iss.cross[new]
+            cell = iss.grid.take(new) * 14
+            cell += iss.kind.take(new) * 2
+            cell += iss.cross.take(new)
             iss.holder[new] = holder.take(cell)
             iss.partner[new] = partner.take(cell)
         if all(present):  # no firm has left: nothing is held by, or waits on, an absent firm
@@ -329,9 +331,8 @@ class IssueFlow:
         # surfaced = `NO_WEEK`, and a surfaced issue surfaced no earlier than it was created); weeks as
         # float64 straight from the int32 fields (exact), without an int32 difference first
         wait = np.subtract(m.week, np.maximum(iss.surfaced.take(done), created), dtype=np.float64)
-        late = np.subtract(wait, expect)
-        np.maximum(late, 0.0, out=late)
-        late *= p["lateness_penalty"]
+        late = np.subtract(wait, expect)  # early (< 0) gives an outcome above 1, clipped to 1 as for 0
+        late *= p["lateness_penalty"]  # (penalty ≥ 0, expected time > 0: declared bounds)
         late /= expect
         outcome = clip(np.subtract(1.0, late, out=late), 0.0, 1.0, out=late)
         m.resolution_weeks = np.subtract(m.week, created, dtype=np.float64)
