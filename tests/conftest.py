@@ -32,7 +32,7 @@ FILE_SECONDS = {
     "test_calibration.py": 49, "test_patterns.py": 48, "test_cli.py": 27, "test_viz_parts.py": 25,
     "test_explore.py": 25, "test_compare_page.py": 20, "test_compare.py": 18, "test_hardening_folders.py": 17,
     "test_dynamics.py": 17, "test_ema.py": 16, "test_bench.py": 16, "test_walk.py": 15, "test_research_loop.py": 15,
-    "test_scale_free.py": 15, "test_foundation.py": 12, "test_offline_assets.py": 10, "test_executor.py": 10,
+    "test_scale_free.py": 15, "test_calibration_engine.py": 14, "test_foundation.py": 12, "test_offline_assets.py": 10, "test_executor.py": 10,
 }
 
 
