@@ -144,13 +144,19 @@ class Households:
         return np.maximum(self.last_volunteer, self.last_deliberation) > week - 4
 
     # -- decisions ----------------------------------------------------------------------------
-    def report_probability(self, p: dict, cost: float, reward_yuan: float) -> np.ndarray:
+    def report_probability(self, p: dict, cost: float, reward_yuan: float,
+                           households: np.ndarray | None = None) -> np.ndarray:
         """Weekly probability of reporting a latent issue (docs/specification.md §3 step 2):
         σ(base + w_t·trust + w_e·efficacy − w_c·cost + w_p·reward), summed in that order (built negated,
-        in one (2, n) array: `_sigmoid_of_negated`)."""
+        in one (2, n) array: `_sigmoid_of_negated`). With `households` (indices, repeats allowed), only
+        theirs, in that order: the same elementwise arithmetic, so the same bits as gathering them from
+        the whole street's probabilities."""
         # efficacy and trust are adjacent rows of `attitudes`: both weighted terms in one product
-        terms = np.multiply(self.attitudes[_EFFICACY:_TRUST_COMMUNITY + 1],
-                            self._column("_report_weights", -p["report_efficacy_weight"], -p["report_trust_weight"]))
+        rows = self.attitudes[_EFFICACY:_TRUST_COMMUNITY + 1]
+        if households is not None:
+            rows = rows.take(households, axis=1)
+        terms = np.multiply(rows, self._column("_report_weights", -p["report_efficacy_weight"],
+                                               -p["report_trust_weight"]), out=None if households is None else rows)
         negated = terms[1]
         negated -= p["report_base"]
         negated += terms[0]

@@ -92,7 +92,7 @@ class IssueFlow:
         if latent.size == 0:
             return
         cost = max(0.0, p["report_cost"] + lv.report_cost_delta)
-        p_rep = hh.report_probability(p, cost, lv.report_reward_yuan).take(iss.household.take(latent))
+        p_rep = hh.report_probability(p, cost, lv.report_reward_yuan, iss.household.take(latent))
         draw = rng.random(latent.size)
         reported = latent.compress(draw < p_rep)
         iss.surface(reported, m.week, by_household=True)

@@ -195,6 +195,8 @@ def test_decision_probabilities_equal_their_plain_formulas_bit_for_bit(seed: int
     z = (p["report_base"] + p["report_trust_weight"] * hh.trust_community + p["report_efficacy_weight"] * hh.efficacy
          - p["report_cost_weight"] * 0.7 + p["report_points_weight"] * reward)
     assert hh.report_probability(p, 0.7, reward).tobytes() == plain_sigmoid(z).tobytes()
+    some = np.concatenate([rng.integers(0, hh.n, 40), [0, 0, hh.n - 1]])  # repeats, as latent issues' households
+    assert hh.report_probability(p, 0.7, reward, some).tobytes() == plain_sigmoid(z)[some].tobytes()
     z = (p["part_motivation_weight"] * hh.motivation + p["part_base"] + p["part_efficacy_weight"] * hh.efficacy
          + p["part_trust_weight"] * hh.trust_community + p["social_influence"] * nbr
          + p["part_party_weight"] * hh.party_member * mob + p["part_reward_weight"] * reward
