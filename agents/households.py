@@ -359,12 +359,15 @@ class Households:
     def update_attitudes(self, p: dict, rng: np.random.Generator, transparency: float = 0.0,
                          closed_outcome_mean: float = float("nan")) -> None:
         """Phase 9 for the households, after `update_experience` and with this week's
-        `neighbour_satisfaction`: satisfaction and aspiration (`update_satisfaction`'s rule), motivation
-        relaxes (`relax_motivation`), and with `transparency` > 0 trust in the community moves toward this
+        `neighbour_satisfaction`: satisfaction and aspiration move (`_move_satisfaction`), the two decaying
+        records decay, motivation relaxes (`relax_motivation`), and with `transparency` > 0 trust in the community moves toward this
         week's mean outcome of closed issues (when there is one: not NaN); then aspiration, satisfaction,
         efficacy and trust in the community are clipped to [0, 1] (one call: adjacent rows of
         `attitudes`; nothing in between reads what a clip would change)."""
         self._move_satisfaction(p, rng)
+        # the two decaying records, one row each: one product with a column of their memories
+        records = self.attitudes[_RESOLVED:_BENEFIT + 1]
+        records *= self._column("_memories", p["resolved_memory"], p["project_benefit_memory"])
         self.relax_motivation(p["motivation_relax_rate"])
         if transparency > 0 and closed_outcome_mean == closed_outcome_mean:
             # visible progress: trust moves toward the mean outcome of the issues closed this week
@@ -375,17 +378,10 @@ class Households:
         bounded = self.attitudes[_ASPIRATION:_TRUST_COMMUNITY + 1]
         clip(bounded, 0.0, 1.0, out=bounded)
 
-    def update_satisfaction(self, neighbour_mean: np.ndarray, p: dict, rng: np.random.Generator) -> None:
-        """s moves toward x + κ·(x − a) (level plus surprise), toward neighbours (`neighbour_mean`), with
-        noise; aspiration adapts to experience (hedonic adaptation); both stay in [0, 1]."""
-        self.neighbour_satisfaction[:] = neighbour_mean
-        self._move_satisfaction(p, rng)
-        moved = self.attitudes[_ASPIRATION:_SATISFACTION + 1]
-        clip(moved, 0.0, 1.0, out=moved)
-
     def _move_satisfaction(self, p: dict, rng: np.random.Generator) -> None:
-        """`update_satisfaction` without its clip of aspiration and satisfaction (the caller clips): the
-        clip of the aspiration moves after the change of satisfaction, which does not read it."""
+        """s moves toward x + κ·(x − a) (level plus surprise), toward the neighbours' mean satisfaction, with
+        noise; aspiration adapts to experience (hedonic adaptation). Unclipped: the caller clips both (the
+        clip of the aspiration comes after the change of satisfaction, which does not read it)."""
         # s += rate·(target − s) + weight·(neighbours − s), target = x + κ·(x − a) + disposition, and
         # a += rate_a·(x − a): the same operations in the same order. (x, neighbours) and (a, s) are
         # each two rows of one array, so the two differences, their two weights and the two updates
@@ -408,9 +404,6 @@ class Households:
             noise = rng.standard_normal(out=change)
             noise *= p["satisfaction_noise"]
             s += noise
-        # the two decaying records, one row each: one product with a column of their memories
-        records = self.attitudes[_RESOLVED:_BENEFIT + 1]
-        records *= self._column("_memories", p["resolved_memory"], p["project_benefit_memory"])
 
     def _column(self, name: str, *values: float) -> np.ndarray:
         """`values` as a column (len(values), 1), kept under `name` while they stay the same."""
