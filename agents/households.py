@@ -3,7 +3,7 @@
 Households are many, so their state is a struct of arrays (:class:`Households`) and their rules are
 vectorised methods on it; :mod:`agents.resident` gives each household a Mesa agent that views its row.
 State that the same rules update together is kept as rows of one 2-D array, each row named by an
-attribute viewing it (`ATTITUDE_ROWS`, `DID_NOW_ROWS`, ``perceived``), so one numpy call serves them all.
+attribute viewing it (`ATTITUDE_ROWS`, `DID_NOW_ROWS`, `TARGET_ROWS`), so one numpy call serves them all.
 These rules know nothing about which mechanisms are on; the model passes in what they need.
 """
 
@@ -12,26 +12,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from numpy._core import multiarray as _multiarray
 
 from model.arrays import clip
 from model.domains import age_weights
 
-__all__ = ["ATTITUDE_ROWS", "DID_NOW_ROWS", "NEVER", "Households", "sigmoid", "sums_by_household"]
+__all__ = ["ATTITUDE_ROWS", "DID_NOW_ROWS", "NEVER", "TARGET_ROWS", "Households", "sigmoid", "sums_by_household"]
 
 NEVER = -10_000  # "week last did X" before anything happened
 
 #: Float state of the households that the same rules update, clip or decay together, as rows of one
 #: (rows, n) array (`Households.attitudes`); each name is an attribute viewing its row. Adjacent rows
-#: serve one call: aspiration … trust in the community are clipped together at the end of phase 9
-#: (`Households.update_attitudes`), the two trusts after learning from outcomes, the two decaying
-#: records decay together.
-ATTITUDE_ROWS = ("aspiration", "satisfaction", "efficacy", "trust_community", "trust_property",
+#: serve one call: motivation, aspiration and satisfaction move toward their `TARGET_ROWS` together,
+#: aspiration … trust in the community are clipped together at the end of phase 9
+#: (`Households.update_attitudes`; motivation, outside that range, is not clipped), the two trusts after
+#: learning from outcomes, the two decaying records decay together.
+ATTITUDE_ROWS = ("motivation", "aspiration", "satisfaction", "efficacy", "trust_community", "trust_property",
                  "resolved_recent", "project_benefit")
-_ASPIRATION, _SATISFACTION, _EFFICACY, _TRUST_COMMUNITY, _TRUST_PROPERTY, _RESOLVED, _BENEFIT = range(7)
+(_MOTIVATION, _ASPIRATION, _SATISFACTION, _EFFICACY, _TRUST_COMMUNITY, _TRUST_PROPERTY, _RESOLVED,
+ _BENEFIT) = range(8)
+#: What the first three `ATTITUDE_ROWS` move toward in phase 9, rows of one (3, n) array
+#: (`Households.targets`): motivation's lasting baseline, this week's experience (`update_experience`)
+#: and the neighbours' mean satisfaction (which the model writes).
+TARGET_ROWS = ("motivation0", "experience", "neighbour_satisfaction")
 #: This week's activities, rows of one boolean (3, n) array (`Households.did_now`), cleared together.
 DID_NOW_ROWS = ("volunteered_now", "deliberated_now", "reported_now")
 #: Every name that is a row view of a stacked array (`Households._bind_rows`).
-_ROW_NAMES = frozenset(ATTITUDE_ROWS + DID_NOW_ROWS + ("experience", "neighbour_satisfaction"))
+_ROW_NAMES = frozenset(ATTITUDE_ROWS + DID_NOW_ROWS + TARGET_ROWS)
 
 
 def sums_by_household(households: np.ndarray, weights: np.ndarray | None, n: int
@@ -66,19 +73,26 @@ def _sigmoid_of_negated(negated: np.ndarray) -> np.ndarray:
     return np.divide(1.0, negated, out=negated)
 
 
+def _row_products(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Every row of `a` (m, k) dotted with every row of `b` (r, k), as a new contiguous (m, r) array:
+    ``np.einsum("ij,ij->i", a.repeat(r, axis=0), np.tile(b, (m, 1))).reshape(m, r)`` bit for bit (each
+    sum over k by the same einsum kernel, in the same order; tests/test_households.py), without the
+    repeated and tiled copies and ``np.einsum``'s Python layer."""
+    return _multiarray.c_einsum("ij,kj->ik", a, b)
+
+
 class Households:
     """State of every household as arrays (docs/specification.md §2, Resident), and the households' own rules."""
 
     ATTITUDE_ROWS = ATTITUDE_ROWS
     DID_NOW_ROWS = DID_NOW_ROWS
+    TARGET_ROWS = TARGET_ROWS
 
     def __init__(self, n: int, params: dict, rng: np.random.Generator) -> None:
         self.n = n
         self.attitudes = np.zeros((len(self.ATTITUDE_ROWS), n))
         self.did_now = np.zeros((len(self.DID_NOW_ROWS), n), dtype=bool)
-        # what each household perceives in phase 9, rows of one array: its experience (`update_experience`)
-        # and its neighbours' mean satisfaction (`neighbour_satisfaction`, which the model writes)
-        self.perceived = np.zeros((2, n))
+        self.targets = np.zeros((len(self.TARGET_ROWS), n))
         self._bind_rows()
         youth, retired = params["youth_share"], params["retired_share"]
         self.age_group = rng.choice(3, size=n, p=[youth, 1.0 - youth - retired, retired]).astype(np.int8)
@@ -88,7 +102,7 @@ class Households:
         self.trust_community[:] = rng.beta(params["init_trust_a"], params["init_trust_b"], n)
         self.trust_property[:] = rng.beta(params["init_trust_a"], params["init_trust_b"], n)
         self.motivation = rng.beta(params["init_motivation_a"], params["init_motivation_b"], n)
-        self.motivation0 = self.motivation.copy()
+        self.motivation0 = self.motivation  # copied into its row of `targets`
         self.efficacy[:] = rng.beta(params["init_efficacy_a"], params["init_efficacy_b"], n)
         self.aspiration[:] = np.nan  # set to first experience at set-up
         self.points = np.zeros(n)
@@ -110,7 +124,8 @@ class Households:
             setattr(self, name, self.attitudes[i])
         for i, name in enumerate(self.DID_NOW_ROWS):
             setattr(self, name, self.did_now[i])
-        self.experience, self.neighbour_satisfaction = self.perceived
+        for i, name in enumerate(self.TARGET_ROWS):
+            setattr(self, name, self.targets[i])
 
     def __setattr__(self, name: str, value: object) -> None:
         """Assigning to a row name once bound (``hh.satisfaction = x``) writes into its block in place,
@@ -265,12 +280,6 @@ class Households:
             m += -crowding * rate * (1.0 - m)
         self.motivation[rewarded] = m
 
-    def relax_motivation(self, rate: float) -> None:
-        """Without reward, motivation relaxes slowly toward its baseline m0."""
-        change = np.subtract(self.motivation0, self.motivation)
-        change *= rate
-        self.motivation += change
-
     def learn_from_outcomes(
         self, households: np.ndarray, outcomes: np.ndarray, about_property: np.ndarray, rate: float
     ) -> None:
@@ -315,31 +324,28 @@ class Households:
                          scale: float | None = None, out: np.ndarray | None = None) -> np.ndarray:
         """Σ_d w_d·q_d for every household (its age group's weights, its building's quality (n_buildings,
         6)), times `scale` if given: the same sums (and products) as over an (n, 6) array, made once per
-        building and age group. The age weights laid out per (building, age group) and each household's
-        row in that table are fixed for a run, so they are made once (`_building_age_rows`). In `out` (n
-        floats) if given."""
-        weights, rows = self._building_age_rows(len(quality_by_building), building_of)
-        table = np.einsum("ij,ij->i", quality_by_building.repeat(len(self._age_table), axis=0), weights)
+        building and age group, as one (n_buildings, 3) table (`_row_products`). Each household's row in
+        that table is fixed for a run, so it is made once (`_building_age_rows`). In `out` (n floats) if
+        given."""
+        rows = self._building_age_rows(len(quality_by_building), building_of)
+        table = _row_products(quality_by_building, self._age_table)
         if scale is not None:
             table *= scale
         return table.take(rows, out=out, mode="wrap")  # valid rows; "wrap" spares the buffer "raise" takes for out
 
-    def _building_age_rows(self, n_buildings: int, building_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The age groups' weights repeated for every building, (n_buildings·3, 6), and each household's
-        row (building, age group) in it."""
-        cached = self.__dict__.get("_weights_by_building_age")
+    def _building_age_rows(self, n_buildings: int, building_of: np.ndarray) -> np.ndarray:
+        """Each household's row (building, age group) in the flattened (n_buildings, 3) table."""
+        cached = self.__dict__.get("_rows_by_building_age")
         if cached is None or cached[0] != n_buildings or cached[1] is not building_of:
-            groups = len(self._age_table)
-            rows = building_of.astype(np.intp) * groups + self.age_group
-            cached = self._weights_by_building_age = (n_buildings, building_of,
-                                                      np.tile(self._age_table, (n_buildings, 1)), rows)
-        return cached[2], cached[3]
+            rows = building_of.astype(np.intp) * len(self._age_table) + self.age_group
+            cached = self._rows_by_building_age = (n_buildings, building_of, rows)
+        return cached[2]
 
     def update_experience(self, quality_by_building: np.ndarray, building_of: np.ndarray, p: dict) -> np.ndarray:
         """x = Σ_d w_d·q_d (age-group weights of the household's building's quality; `weighted_quality`)
         − penalty·old pending + bonus·resolved on time + project benefit, plus a share for trust in the
         community (docs/specification.md §8, Satisfaction). Written into `experience` (a row of
-        `perceived`) and returned."""
+        `targets`) and returned."""
         # written with two arrays and `out=`, as (1 − tw)·wq + tw·trust − penalty·min(pending, cap)
         # + (bonus·min(resolved, cap) + benefit), term by term in that order; (1 − tw)·wq is taken per
         # building and age group (the same products) before it is spread over the households
@@ -359,8 +365,8 @@ class Households:
     def update_attitudes(self, p: dict, rng: np.random.Generator, transparency: float = 0.0,
                          closed_outcome_mean: float = float("nan")) -> None:
         """Phase 9 for the households, after `update_experience` and with this week's
-        `neighbour_satisfaction`: satisfaction and aspiration move (`_move_satisfaction`), the two decaying
-        records decay, motivation relaxes (`relax_motivation`), and with `transparency` > 0 trust in the community moves toward this
+        `neighbour_satisfaction`: satisfaction, aspiration and motivation move (`_move_satisfaction`), the two decaying
+        records decay, and with `transparency` > 0 trust in the community moves toward this
         week's mean outcome of closed issues (when there is one: not NaN); then aspiration, satisfaction,
         efficacy and trust in the community are clipped to [0, 1] (one call: adjacent rows of
         `attitudes`; nothing in between reads what a clip would change)."""
@@ -368,7 +374,6 @@ class Households:
         # the two decaying records, one row each: one product with a column of their memories
         records = self.attitudes[_RESOLVED:_BENEFIT + 1]
         records *= self._column("_memories", p["resolved_memory"], p["project_benefit_memory"])
-        self.relax_motivation(p["motivation_relax_rate"])
         if transparency > 0 and closed_outcome_mean == closed_outcome_mean:
             # visible progress: trust moves toward the mean outcome of the issues closed this week
             tc = self.trust_community
@@ -380,24 +385,26 @@ class Households:
 
     def _move_satisfaction(self, p: dict, rng: np.random.Generator) -> None:
         """s moves toward x + κ·(x − a) (level plus surprise), toward the neighbours' mean satisfaction, with
-        noise; aspiration adapts to experience (hedonic adaptation). Unclipped: the caller clips both (the
-        clip of the aspiration comes after the change of satisfaction, which does not read it)."""
-        # s += rate·(target − s) + weight·(neighbours − s), target = x + κ·(x − a) + disposition, and
-        # a += rate_a·(x − a): the same operations in the same order. (x, neighbours) and (a, s) are
-        # each two rows of one array, so the two differences, their two weights and the two updates
-        # are one call each: change + social = social + change, a + rate_a·gap as before
+        noise; aspiration adapts to experience (hedonic adaptation); without reward, motivation relaxes
+        slowly toward its baseline m0. Unclipped: the caller clips aspiration and satisfaction (the clip of
+        the aspiration comes after the change of satisfaction, which does not read it)."""
+        # s += rate·(target − s) + weight·(neighbours − s), target = x + κ·(x − a) + disposition,
+        # a += rate_a·(x − a) and m += rate_m·(m0 − m): the same operations in the same order. (m0, x,
+        # neighbours) and (m, a, s) are each three rows of one array, so the three differences, their
+        # three weights and the three updates are one call each: change + social = social + change,
+        # a + rate_a·gap and m + rate_m·gap as before
         x, s = self.experience, self.satisfaction
-        moved = self.attitudes[_ASPIRATION:_SATISFACTION + 1]
-        gaps = np.subtract(self.perceived, moved)  # x − a, neighbours − s
-        change = np.multiply(gaps[0], p["surprise_weight"])
+        moved = self.attitudes[_MOTIVATION:_SATISFACTION + 1]
+        gaps = np.subtract(self.targets, moved)  # m0 − m, x − a, neighbours − s
+        change = np.multiply(gaps[1], p["surprise_weight"])
         np.add(x, change, out=change)
         change += self.disposition
         change -= s
         change *= p["satisfaction_rate"]
-        gaps *= self._column("_gap_weights", p["aspiration_rate"], p["neighbour_weight"])
-        social = gaps[1]
+        gaps *= self._column("_gap_weights", p["motivation_relax_rate"], p["aspiration_rate"], p["neighbour_weight"])
+        social = gaps[2]
         social += change
-        moved += gaps  # a += rate_a·(x − a); s += change + weight·(neighbours − s)
+        moved += gaps  # m += rate_m·(m0 − m); a += rate_a·(x − a); s += change + weight·(neighbours − s)
         if p["satisfaction_noise"] > 0:
             # rng.normal(0, σ, n) is 0 + σ·z of the same standard normal draws z: the same numbers
             # (0 + σ·z = σ·z unless σ·z is −0, i.e. a draw of exactly 0), from numpy's faster fill loop

@@ -87,13 +87,13 @@ def test_a_model_pickles_and_goes_on_identically() -> None:
 
 def test_household_state_names_stay_rows_of_their_blocks_after_unpickling() -> None:
     """A household attribute the rules update as a row of a block (`Households.attitudes`, `did_now`,
-    `perceived`) is that row, also in an unpickled copy: writing through the name writes the block."""
+    `targets`) is that row, also in an unpickled copy: writing through the name writes the block."""
     m = CoGovernanceModel("baseline", seed=2, **SMALL)
     m.run(2)
     copy = pickle.loads(pickle.dumps(m))
     for hh in (m.households, copy.households):
         blocks = [(hh.attitudes, hh.ATTITUDE_ROWS), (hh.did_now, hh.DID_NOW_ROWS),
-                  (hh.perceived, ("experience", "neighbour_satisfaction"))]
+                  (hh.targets, hh.TARGET_ROWS)]
         for block, names in blocks:
             for i, name in enumerate(names):
                 row = getattr(hh, name)
@@ -124,7 +124,7 @@ def test_assigning_a_household_row_name_writes_its_block_in_place() -> None:
     assert np.shares_memory(hh.satisfaction, hh.attitudes)
     assert np.array_equal(hh.attitudes[hh.ATTITUDE_ROWS.index("satisfaction")], values)
     assert hh.did_now[hh.DID_NOW_ROWS.index("reported_now")].all()
-    hh.motivation = np.zeros(hh.n)  # an attribute that is not a row view is set as usual
-    assert not np.shares_memory(hh.motivation, hh.attitudes)
+    hh.points = np.zeros(hh.n)  # an attribute that is not a row view is set as usual
+    assert not np.shares_memory(hh.points, hh.attitudes)
     m.run(1)  # the rules read what was assigned: last week's satisfaction moved from `values`
     assert not np.array_equal(hh.satisfaction, values)

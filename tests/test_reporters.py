@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from agents.households import sigmoid, sums_by_household
+from agents.households import _row_products, sigmoid, sums_by_household
 from model.arrays import clip
 from model.domains import DOMAINS
 from model.issues import LATENT, OPEN
@@ -212,6 +212,29 @@ def test_decision_probabilities_equal_their_plain_formulas_bit_for_bit(seed: int
     model.remove()
 
 
+def test_phase_9_moves_motivation_aspiration_and_satisfaction_as_the_plain_expressions() -> None:
+    """Motivation, aspiration and satisfaction move in one stacked pass (`Households._move_satisfaction`):
+    the bits of the rules written one array at a time, motivation unclipped, the others clipped."""
+    model = CoGovernanceModel("baseline", seed=4, n_communities=2)
+    model.run(3)
+    hh, p = model.households, model.p
+    hh.motivation = np.linspace(0.0, 1.2, hh.n)  # out of [0, 1]: relaxing must not clip it
+    m, m0, a, s = (hh.motivation.copy(), hh.motivation0.copy(), hh.aspiration.copy(), hh.satisfaction.copy())
+    x, nbr = hh.experience.copy(), hh.neighbour_satisfaction.copy()
+    rng_state = model.rng.bit_generator.state  # the draws the rule will make
+    noise = model.rng.normal(0.0, p["satisfaction_noise"], hh.n)
+    model.rng.bit_generator.state = rng_state
+    target = x + p["surprise_weight"] * (x - a) + hh.disposition
+    s_new = s + (p["satisfaction_rate"] * (target - s) + p["neighbour_weight"] * (nbr - s)) + noise
+    a_new = a + p["aspiration_rate"] * (x - a)
+    m_new = m + p["motivation_relax_rate"] * (m0 - m)
+    hh.update_attitudes(p, model.rng)
+    assert hh.motivation.tobytes() == m_new.tobytes() and hh.motivation.max() > 1.0
+    assert hh.aspiration.tobytes() == clip(a_new, 0.0, 1.0).tobytes()
+    assert hh.satisfaction.tobytes() == clip(s_new, 0.0, 1.0).tobytes()
+    model.remove()
+
+
 def test_weighted_quality_by_building_equals_the_per_household_sum() -> None:
     model = CoGovernanceModel("old_compound", seed=3, n_communities=2)
     model.run(3)
@@ -220,6 +243,22 @@ def test_weighted_quality_by_building_equals_the_per_household_sum() -> None:
     fast = hh.weighted_quality(model.service_quality.by_building(), model.layout.building_of)
     assert per_household.tobytes() == fast.tobytes()
     model.remove()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 400), st.integers(1, 4), st.integers(1, 9), st.integers(0, 2**31), st.booleans())
+def test_row_products_are_the_einsum_of_repeated_rows_bit_for_bit(m: int, r: int, k: int, seed: int,
+                                                                   zeros: bool) -> None:
+    """The (building, age group) table of `Households.weighted_quality` has the bits of the einsum over
+    every building's row repeated for each age group (the form it replaced)."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.random((m, k)), rng.normal(size=(r, k))
+    if zeros:
+        a[:, rng.integers(k)] = 0.0
+    expected = np.einsum("ij,ij->i", a.repeat(r, axis=0), np.tile(b, (m, 1)))
+    table = _row_products(a, b)
+    assert table.shape == (m, r) and table.flags.c_contiguous
+    assert table.reshape(-1).tobytes() == expected.tobytes()
 
 
 @settings(max_examples=100, deadline=None)
