@@ -79,10 +79,13 @@ class Holders:
 class IssueTable:
     """All issues of a run, as growable arrays, with the weekly flow operations."""
 
+    #: Fields that index other arrays (households, grids, communities, holders) are platform integers
+    #: (intp): numpy indexes with those as they are, where int32 indices are cast first (each gather,
+    #: scatter and bincount with them pays a conversion). Weeks and counts stay small.
     FIELDS = {
-        "household": np.int32, "grid": np.int32, "community": np.int32, "kind": np.int8,
+        "household": np.intp, "grid": np.intp, "community": np.intp, "kind": np.int8,
         "cross": bool, "created": np.int32, "surfaced": np.int32, "expires": np.int32,
-        "holder": np.int32, "partner": np.int32, "status": np.int8, "passes": np.int16,
+        "holder": np.intp, "partner": np.intp, "status": np.int8, "passes": np.int16,
         "resolved": np.int32, "remaining": np.float64, "by_household": bool, "escalated": bool,
         "passed_week": np.int32, "hotline": bool, "whistled": bool,
     }
@@ -457,7 +460,7 @@ def _queue_order(hold: np.ndarray, tier: np.ndarray, queued: np.ndarray, n_holde
     else one 64-bit key."""
     lo = int(np.minimum.reduce(queued))
     span = week - lo + 1
-    holder_tier = hold * 3 + tier  # int32: holders < 2**29
+    holder_tier = hold * 3 + tier
     if 3 * n_holders * span <= 1 << 16:
         key = holder_tier * span
         key += queued
