@@ -13,13 +13,12 @@ import numpy as np
 
 from model.protocol import StreetModel as M
 from model.record_part import Part
-from model.statistics import counts_by_row, ginis_unit, morans_of_masks
+from model.statistics import block_sums_by_row, counts_by_row, ginis_unit, morans_of_counts
 
 __all__ = ["GROUP_NAMES", "Activity", "HouseholdArrays", "HouseholdSums", "Satisfaction"]
 
 _sum = np.add.reduce
 GROUP_NAMES = ("youth", "working", "retired", "owners", "renters")
-_ACTIVE = ("last_volunteer", "last_deliberation")  # taking part: volunteering or deliberation
 
 
 class _Groups:
@@ -54,8 +53,9 @@ _GROUPS_OF_CODE = np.array([[1, 0, 0, 0, 1], [1, 0, 0, 1, 0], [0, 1, 0, 0, 1], [
 
 
 class HouseholdArrays(Part):
-    """A part that reads household arrays: ``fields`` (attributes of `model.households`) needed by each
-    name; kept in a (weeks, fields, households) buffer, or used in place when a chunk is one week."""
+    """A part that reads household arrays: ``fields`` (attribute paths on the model, e.g.
+    ``households.last_report``) needed by each name; kept in a (weeks, fields, households) buffer, or used
+    in place when a chunk is one week."""
 
     fields_of: dict[str, tuple[str, ...]] = {}
     dtype: type = np.float64
@@ -76,7 +76,7 @@ class HouseholdArrays(Part):
     def take(self, m: M, k: int) -> None:
         if not self.fields:
             return
-        values = self._get(m.households)
+        values = self._get(m)
         if len(self.fields) == 1:
             values = (values,)
         if self.weeks == 1:  # computed before the model moves on: no copy
@@ -146,9 +146,10 @@ class HouseholdSums(Part):
 
 class Satisfaction(Part):
     """The share satisfied, the mean satisfaction of age groups and of owners and renters, its spread
-    across compounds and its inequality. Each week keeps the households' satisfaction gathered in the
-    groups' order (`_Groups.order`: the age groups, which hold every household once, then owners and
-    renters), so each group is a slice, and the sums by compound (which add in the households' order)."""
+    across compounds and its inequality. Each week keeps the households' satisfaction (a row copy, or the
+    model's array itself when a chunk is one week); the chunk's rows are gathered in the groups' order
+    (`_Groups.order`: the age groups, which hold every household once, then owners and renters) by one
+    take, so each group is a slice, and summed by compound left to right (as ``np.bincount`` adds them)."""
 
     names = ("satisfied_share", *(f"satisfaction_{g}" for g in GROUP_NAMES), "satisfaction_grid_sd",
              "satisfaction_gini")
@@ -161,72 +162,82 @@ class Satisfaction(Part):
         self.groups = _Groups(m)
         assert self.groups.bounds[2][1] == n, "the age groups hold every household once"
         self.by_group = any(name in self.wanted for name in self.names[1:6])
-        self.width = len(self.groups.order) if self.by_group else n  # values kept a week
-        self.by_grid = "satisfaction_grid_sd" in self.wanted
-        self.everyone = self.by_group or len(set(self.wanted) - {"satisfaction_grid_sd"}) > 0
         self._values: np.ndarray | None = None
-        self._live: np.ndarray | None = None
-        self._grid = np.empty((weeks, lay.n_grids)) if self.by_grid else None
 
     def bytes_per_week(self, m: M) -> int:
-        return self.width * 8 if self.everyone else 0
+        return self.n * 8 if self.wanted else 0
 
     def take(self, m: M, k: int) -> None:
         s = m.households.satisfaction
         if self.weeks == 1:  # computed before the model moves on: the array itself (a large street)
-            self._live = s
-            if self.by_group:
-                self._values = s.take(self.groups.order, mode="wrap")[None, :]
-        elif self.everyone:
-            if self._values is None:
-                self._values = np.empty((self.weeks, self.width))
-            if self.by_group:
-                s.take(self.groups.order, out=self._values[k], mode="wrap")  # valid indices; the cheapest take
-            else:
-                self._values[k] = s
-        if self.by_grid:
-            self._grid[k] = self.layout.per_grid(s)
+            self._values = s[None, :]
+            return
+        if self._values is None:
+            self._values = np.empty((self.weeks, self.n))
+        self._values[k] = s
 
     def compute(self, k: int) -> dict[str, list]:
         out: dict[str, list] = {}
-        n, wanted = self.n, self.wanted
-        # each household once (in some order: a sorted copy, a count, are the same whatever the order)
-        everyone = self._live[None, :] if self.weeks == 1 else self._values[:k, :n] if self.everyone else None
+        n, wanted, lay = self.n, self.wanted, self.layout
+        values = self._values[:k]  # (weeks, households)
         if "satisfied_share" in wanted:
-            out["satisfied_share"] = (counts_by_row(everyone >= self.threshold) / n).tolist()
-        if self.by_group:
-            values = self._values[:k]
-            sums = np.stack([_sum(values[:, a:b], axis=1) for a, b in self.groups.bounds], axis=1)
-            out.update(zip((f"satisfaction_{g}" for g in GROUP_NAMES), self.groups.shares(sums), strict=True))
-        if self.by_grid:
-            lay = self.layout
-            by_grid = self._grid[:k] / lay.households_per_grid
+            out["satisfied_share"] = (counts_by_row(values >= self.threshold) / n).tolist()
+        if "satisfaction_grid_sd" in wanted:  # the compounds' sums as `StreetLayout.per_grid` adds them
+            by_grid = block_sums_by_row(values, lay.n_grids, lay.households_per_grid)
+            by_grid /= lay.households_per_grid
             deviation = by_grid - (_sum(by_grid, axis=1) / lay.n_grids)[:, None]  # ndarray.std() bit for bit
             deviation *= deviation
             out["satisfaction_grid_sd"] = np.sqrt(_sum(deviation, axis=1) / lay.n_grids).tolist()
         if "satisfaction_gini" in wanted:
-            out["satisfaction_gini"] = ginis_unit(everyone).tolist()  # satisfaction is clipped to [0, 1] every week
-        return out
+            out["satisfaction_gini"] = ginis_unit(values).tolist()  # satisfaction is clipped to [0, 1] every week
+        if self.by_group:
+            gathered = values.take(self.groups.order, axis=1, mode="wrap")  # valid indices; the cheapest take
+            sums = np.stack([_sum(gathered[:, a:b], axis=1) for a, b in self.groups.bounds], axis=1)
+            out.update(zip((f"satisfaction_{g}" for g in GROUP_NAMES), self.groups.shares(sums), strict=True))
+        return {name: out[name] for name in wanted}
+
+    def clear(self) -> None:
+        if self.weeks == 1:
+            self._values = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_values": None, "_live": None}  # made again when next needed
+        return {**self.__dict__, "_values": None}  # made again when next needed
 
 
 class Activity(HouseholdArrays):
-    """Who took part, volunteered or reported lately: from the week each household last did so."""
+    """Who took part, volunteered or reported lately: from the week each household last did so (the model's
+    `last_active`, the later of volunteering and deliberation, which `observe` keeps with `active_mask`).
+
+    The active households of each week are counted once by cell (age group·2 + owner) and building, one
+    bincount: the counts by building give Moran's I, by cell the groups' shares, in all the share active."""
 
     names = ("participation_monthly", "participation_annual", "volunteer_share_annual", "reporting_share_month",
              *(f"participation_{g}" for g in GROUP_NAMES), "participation_morans_i")
-    active = _ACTIVE
-    fields_of = {**dict.fromkeys(names, _ACTIVE), "volunteer_share_annual": ("last_volunteer",),
-                 "reporting_share_month": ("last_report",)}
+    fields_of = {**dict.fromkeys(names, ("last_active",)), "volunteer_share_annual": ("households.last_volunteer",),
+                 "reporting_share_month": ("households.last_report",)}
     dtype = np.int32
+    #: name -> (field, weeks): the share of households whose last week of it is within the last `weeks`
+    within = {"participation_annual": ("last_active", 52), "volunteer_share_annual": ("households.last_volunteer", 52),
+              "reporting_share_month": ("households.last_report", 4)}
 
     def __init__(self, m: M, wanted: Sequence[str], weeks: int) -> None:
         super().__init__(m, wanted, weeks)
-        self.layout = m.layout
-        self.groups = _Groups(m) if set(self.wanted) - {"participation_monthly", *self.names[1:4]} else None
-        self._cells: np.ndarray | None = None
+        if self.weeks == 1 and "participation_annual" not in self.wanted:
+            self.fields = [f for f in self.fields if f != "last_active"]  # one week: the mask is the model's
+            self.index = {f: i for i, f in enumerate(self.fields)}
+            self._get = attrgetter(*self.fields) if self.fields else None
+        self.layout = lay = m.layout
+        self.by_group = any(f"participation_{g}" in self.wanted for g in GROUP_NAMES)
+        self.by_building = "participation_morans_i" in self.wanted
+        self.by_cell = self.by_group or self.by_building
+        if self.by_cell:
+            self.groups = _Groups(m)
+            # each household's cell and building, counted in week w's block of (6, buildings or 1) counts
+            self.buildings = lay.n_buildings if self.by_building else 1
+            self.per_week = 6 * self.buildings
+            code = self.groups.code * self.buildings + (lay.building_of if self.by_building else 0)
+            self._codes = (code + self.per_week * np.arange(weeks)[:, None]).reshape(-1).astype(
+                np.min_scalar_type(self.per_week * weeks - 1))
         self._active_now: np.ndarray | None = None
         self.week: list[int] = []
 
@@ -239,34 +250,34 @@ class Activity(HouseholdArrays):
     def clear(self) -> None:
         super().clear()
         self.week = []
+        self._active_now = None
 
     def compute(self, k: int) -> dict[str, list]:
         out: dict[str, list] = {}
         n, wanted = self.n, self.wanted
         # each week's number, for its row (one week: a number, which numpy compares with faster)
-        since = self.week[0] if k == 1 else np.array(self.week[:k])[:, None]
-        last = {"last_volunteer": None, "last_report": None}
-        monthly = set(wanted) - {"participation_annual", "volunteer_share_annual", "reporting_share_month"}
-        if "participation_annual" in wanted or (monthly and self.weeks > 1):  # the last week of either activity
-            last["active"] = np.maximum(self.field("last_volunteer", k), self.field("last_deliberation", k))
-        share = {"participation_annual": ("active", 52), "volunteer_share_annual": ("last_volunteer", 52),
-                 "reporting_share_month": ("last_report", 4)}
-        for name, (field, weeks) in share.items():
+        since = self.week[0] if k == 1 else np.array(self.week[:k], dtype=self.dtype)[:, None]
+        for name, (field, weeks) in self.within.items():
             if name in wanted:
-                within = (last[field] if last[field] is not None else self.field(field, k)) > since - weeks
-                out[name] = (counts_by_row(within) / n).tolist()
-        if not set(wanted) - set(share):
+                out[name] = (counts_by_row(self.field(field, k) > since - weeks) / n).tolist()
+        if not set(wanted) - set(self.within):
             return out
         # the model's active_mask of each week (one week: the mask itself)
-        active = self._active_now[None, :] if self.weeks == 1 else last["active"] > since - 4
-        if "participation_monthly" in wanted:
+        active = self._active_now[None, :] if self.weeks == 1 else self.field("last_active", k) > since - 4
+        if not self.by_cell:
             out["participation_monthly"] = (counts_by_row(active) / n).tolist()
-        if "participation_morans_i" in wanted:
-            out["participation_morans_i"] = morans_of_masks(active, self.layout, self.groups.moran_w_total)
-        if any(name.startswith("participation_") and name[14:] in GROUP_NAMES for name in wanted):
-            if self._cells is None:  # each household's cell (age group·2 + owner) in each week's row
-                self._cells = (self.groups.code + 6 * np.arange(self.weeks)[:, None]).reshape(-1)
-            cells = np.bincount(self._cells[: k * n].compress(active.reshape(-1)), minlength=6 * k).reshape(k, 6)
-            shares = self.groups.shares(cells @ _GROUPS_OF_CODE)  # whole numbers: each group's mean
+            return out
+        cells = np.bincount(self._codes[: k * n].compress(active.reshape(-1)), minlength=k * self.per_week)
+        cells = cells.reshape(k, 6, self.buildings)  # whole numbers: exact sums in any order
+        by_cell = _sum(cells, axis=2)
+        if "participation_monthly" in wanted:
+            out["participation_monthly"] = (_sum(by_cell, axis=1) / n).tolist()
+        if self.by_building:
+            counts = _sum(cells, axis=1, dtype=np.float64)
+            lay = self.layout
+            out["participation_morans_i"] = morans_of_counts(counts, n, lay.households_per_building,
+                                                             self.groups.moran_w_total)
+        if self.by_group:
+            shares = self.groups.shares(by_cell @ _GROUPS_OF_CODE)  # whole numbers: each group's mean
             out.update(zip((f"participation_{g}" for g in GROUP_NAMES), shares, strict=True))
-        return out
+        return {name: out[name] for name in wanted}

@@ -446,8 +446,12 @@ class CoGovernanceModel(mesa.Model):
         return np.where(count > 0, hits / np.maximum(count, 1), np.nan)
 
     def _observe_week(self) -> None:
-        """Per-week aggregates that several reporters share."""
-        self.active_mask = self.households.active_last_month(self.week)
+        """Per-week aggregates that several reporters share: the last week each household volunteered or
+        deliberated (`last_active`) and whether that is within the last 4 weeks (`active_mask`, as
+        `Households.active_last_month`)."""
+        hh = self.households
+        self.last_active = np.maximum(hh.last_volunteer, hh.last_deliberation)
+        self.active_mask = self.last_active > self.week - 4
 
     # ------------------------------------------------------------------------------ helpers
     def firm_in_loss(self) -> int:

@@ -89,6 +89,7 @@ class StreetModel(Protocol):
     households: Households
     residents: ResidentViews
     active_mask: np.ndarray  # households that took part in the last 4 weeks
+    last_active: np.ndarray  # the last week each household volunteered or deliberated
     quality: np.ndarray  # (grid, domain) service quality
     grid_old: np.ndarray  # compounds that are old (more issues, worse infrastructure)
     building_old: np.ndarray  # buildings in old compounds

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["block_sums_by_row", "counts_by_row", "gini", "ginis_unit", "mean", "means_of_parts", "moran_of_mask", "morans_i_by_building",
-           "morans_of_masks", "percentile_linear", "percentiles_of_parts", "share", "sorted_unit"]
+           "morans_of_counts", "percentile_linear", "percentiles_of_parts", "share", "sorted_unit"]
 
 # Reporters run every week, so these avoid numpy's Python-level wrappers where a direct call gives the
 # same bits: `mean` is what ndarray.mean does (numpy's pairwise sum, then one division), a share of a
@@ -137,10 +137,11 @@ def moran_of_mask(mask: np.ndarray, layout: Any, w_total: float) -> float:
 # A reduction along the rows' own axis (axis=1) sums each row pairwise exactly as a reduction of the
 # row alone does, so each week's value has the bits its 1-D statistic gives.
 def counts_by_row(mask: np.ndarray) -> np.ndarray:
-    """The number of True in each row of a 2-D boolean array (``np.count_nonzero`` of each row, whose
-    vectorised count beats a reduction from a few hundred values a row on)."""
-    if mask.shape[1] < 256:
-        return _sum(mask, axis=1, dtype=np.intp)
+    """The number of True in each row of a 2-D boolean array (``np.count_nonzero`` of each row): rows
+    shorter than 65,536 summed as bytes into 16-bit counts (one vectorised reduction), longer rows each
+    counted by ``np.count_nonzero``."""
+    if mask.shape[1] < 65_536:
+        return _sum(mask.view(np.uint8), axis=1, dtype=np.uint16)
     return np.fromiter(map(np.count_nonzero, mask), dtype=np.intp, count=mask.shape[0])
 
 
@@ -170,11 +171,9 @@ def ginis_unit(x: np.ndarray) -> np.ndarray:
     return np.divide(_sum(np.multiply(weights, s, out=s), axis=1), n * total, out=np.zeros(weeks), where=total != 0)
 
 
-def morans_of_masks(mask: np.ndarray, layout: Any, w_total: float) -> list[float]:
-    """`moran_of_mask` of each row of a (weeks, households) boolean array."""
-    weeks, n = mask.shape
-    size = layout.households_per_building
-    counts = np.add.reduce(mask.view(np.uint8).reshape(weeks, layout.n_buildings, size), axis=2, dtype=np.float64)
+def morans_of_counts(counts: np.ndarray, n: int, size: int, w_total: float) -> list[float]:
+    """`moran_of_mask` of each week from its row of (weeks, buildings) `counts` (float64 whole numbers: the
+    active households of each building, every building `size` households, `n` in all)."""
     active = np.add.reduce(counts, axis=1).tolist()  # whole numbers: exact
     shares = [a / n for a in active]
     on = np.array([(1.0 - s) ** 2 for s in shares])  # z² of an active household (Python's pow, as alone)
