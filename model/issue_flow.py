@@ -48,7 +48,7 @@ class IssueFlow:
         # look-up tables, remade when the organisations change (see each method)
         self._route_cells: tuple[tuple, tuple[np.ndarray, np.ndarray]] | None = None
         self._so_table: tuple[int, np.ndarray] | None = None
-        self._so_ids: np.ndarray | None = None
+        self._so_ids: list[int] | None = None
         self._pass_table: tuple[tuple[float, float], np.ndarray] | None = None
         self._holder_is_firm = model.holders.kind == FIRM  # by holder: a property firm
 
@@ -291,24 +291,28 @@ class IssueFlow:
         holders' hours (joint meetings) or buy more (overtime) adjust them in their ``queues`` hook."""
         m = self.model
         lv, h = m.levers, m.holders
-        # one assignment per kind of holder (committees by community, firms and owners' committees
-        # by grid, in holder order); the hours themselves are each organisation's own rule
-        h.capacity[:] = 0.0
-        h.capacity[h.rc0:h.firm0] = [rc.effective_hours() for rc in m.committees]
+        # the hours themselves are each organisation's own rule, asked in this order; they go into one
+        # list in holder order (committees by community, firms by grid, the social-organisation slots,
+        # the street office, owners' committees by grid), written to the array in one assignment
+        hours = [rc.effective_hours() for rc in m.committees]
         extra = lv.firm_extra_hours.tolist()
-        h.capacity[h.firm0:h.so0] = [firm.weekly_issue_hours() + (extra[firm.grid] if firm.present else 0.0)
-                                     for firm in m.firms]
-        h.capacity[self._so_holder_ids()] = [so.issue_hours() for so in m.social_orgs]
-        h.capacity[h.oc0:] = [oc.effective_hours() if oc is not None else 0.0 for oc in m.owners_committees]
-        h.capacity[h.street] = m.street_office.effective_hours(lv.street_priority_hours)
+        hours += [firm.weekly_issue_hours() + (extra[firm.grid] if firm.present else 0.0) for firm in m.firms]
+        slots = [0.0] * (h.street - h.so0)  # a slot without an organisation has no hours
+        for slot, so in zip(self._so_slots(), m.social_orgs, strict=True):
+            slots[slot] = so.issue_hours()
+        owners = [oc.effective_hours() if oc is not None else 0.0 for oc in m.owners_committees]
+        hours += slots
+        hours.append(m.street_office.effective_hours(lv.street_priority_hours))
+        hours += owners
+        h.capacity[:] = hours
 
-    def _so_holder_ids(self) -> np.ndarray:
-        """Holder ids of `social_orgs`, in their order (remade only when one was added)."""
+    def _so_slots(self) -> list[int]:
+        """Slots of `social_orgs` among the holders' social-organisation slots (holder id − first
+        slot's), in their order (remade only when one was added)."""
         m = self.model
         cached = self._so_ids
-        if cached is None or cached.size != len(m.social_orgs):
-            cached = self._so_ids = np.array([m.holders.so(so.community, so.slot) for so in m.social_orgs],
-                                             dtype=np.int64)
+        if cached is None or len(cached) != len(m.social_orgs):
+            cached = self._so_ids = [m.holders.so(so.community, so.slot) - m.holders.so0 for so in m.social_orgs]
         return cached
 
     # 5 ------------------------------------------------------------------------------------

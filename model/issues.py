@@ -332,10 +332,13 @@ class IssueTable:
         if rows.size == 0:
             return
         hold = self.holder.take(rows)
-        tier = 2 - self.hotline.take(rows).view(np.int8)  # 1: hotline issue, 2: the rest
+        hotline = self.hotline.take(rows)
         surfaced = self.surfaced.take(rows)
-        if sla_weeks > 0:  # 0: whistled and past the SLA (surfaced at least `sla_weeks` ago)
-            tier[self.whistled.take(rows) & (surfaced <= week - sla_weeks)] = 0
+        tier = None  # every issue in the same tier (none taken by the hotline, no SLA): by holder and week only
+        if sla_weeks > 0 or count_nonzero(hotline):
+            tier = 2 - hotline.view(np.int8)  # 1: hotline issue, 2: the rest
+            if sla_weeks > 0:  # 0: whistled and past the SLA (surfaced at least `sla_weeks` ago)
+                tier[self.whistled.take(rows) & (surfaced <= week - sla_weeks)] = 0
         queued = np.maximum(surfaced, self.passed_week.take(rows))  # a passed issue starts at the back
         order = _queue_order(hold, tier, queued, holders.n, week)
         rows, hold = rows.take(order), hold.take(order)
@@ -453,20 +456,25 @@ def _holder_starts(hold: np.ndarray, n_holders: int) -> np.ndarray:
 _HOLDER_IDS: dict[tuple[int, np.dtype], np.ndarray] = {}  # 0..n−1 by (n, dtype), for `_holder_starts`
 
 
-def _queue_order(hold: np.ndarray, tier: np.ndarray, queued: np.ndarray, n_holders: int, week: int) -> np.ndarray:
-    """The stable order of rows by holder, then tier (0–2), then queued week (at most `week`): what
-    ``np.lexsort((queued, tier, hold))`` gives. Packed into one 16-bit key where it fits (numpy
-    radix-sorts 16-bit keys), else two stable 16-bit passes (queued week, then holder and tier),
-    else one 64-bit key."""
+def _queue_order(hold: np.ndarray, tier: np.ndarray | None, queued: np.ndarray, n_holders: int,
+                 week: int) -> np.ndarray:
+    """The stable order of rows by holder, then tier (0–2; None: all in one tier), then queued week
+    (at most `week`): what ``np.lexsort((queued, tier, hold))`` gives. Packed into one 16-bit key
+    where it fits (numpy radix-sorts 16-bit keys), else two stable 16-bit passes (queued week, then
+    holder and tier), else one 64-bit key. Keys that order the same pairs the same way and tie on the
+    same pairs give the same stable order, so one tier needs no tier in the key."""
     lo = int(np.minimum.reduce(queued))
     span = week - lo + 1
-    holder_tier = hold * 3 + tier
-    if 3 * n_holders * span <= 1 << 16:
+    if tier is None:
+        holder_tier, groups = hold, n_holders
+    else:
+        holder_tier, groups = hold * 3 + tier, 3 * n_holders
+    if groups * span <= 1 << 16:
         key = holder_tier * span
         key += queued
         key -= lo
         return key.astype(np.uint16).argsort(kind="stable")
-    if 3 * n_holders <= 1 << 16 and span <= 1 << 16:
+    if groups <= 1 << 16 and span <= 1 << 16:
         by_week = (queued - lo).astype(np.uint16).argsort(kind="stable")
         return by_week.take(holder_tier.take(by_week).astype(np.uint16).argsort(kind="stable"))
     # queued − NO_WEEK lies in [0, 2**32), so the 64-bit key is exact

@@ -39,18 +39,21 @@ def test_folding_closed_issues_changes_no_result_and_bounds_the_table() -> None:
 def test_queue_order_is_holder_tier_queued_week_then_row_at_every_size() -> None:
     """Queues are worked by holder, then tier, then the week an issue joined the queue, then row; the
     packed sort keys (one 16-bit key, two 16-bit passes, one 64-bit key, by street size) all give
-    that order."""
+    that order; without tiers (``None``: every issue in one tier) the order by holder and week."""
     from model.issues import _queue_order
 
     rng = np.random.default_rng(7)
     for n_holders, weeks_back in ((26, 40), (1_251, 40), (30_000, 40), (26, 70_000)):
         n = 3_000
-        hold = rng.integers(0, n_holders, n).astype(np.int32)
+        hold = rng.integers(0, n_holders, n)
         tier = rng.integers(0, 3, n).astype(np.int8)
         week = 500
         queued = (week - rng.integers(0, weeks_back, n)).astype(np.int32)
         expected = np.lexsort((np.arange(n), queued, tier, hold))
         assert np.array_equal(_queue_order(hold, tier, queued, n_holders, week), expected)
+        one_tier = np.lexsort((np.arange(n), queued, hold))
+        assert np.array_equal(_queue_order(hold, None, queued, n_holders, week), one_tier)
+        assert np.array_equal(_queue_order(hold, np.full(n, 2, dtype=np.int8), queued, n_holders, week), one_tier)
 
 
 def test_cumulative_hours_before_each_issue_restart_at_each_holder() -> None:
