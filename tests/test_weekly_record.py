@@ -5,6 +5,7 @@ the app after every step, after pickling), every week's row has the bits a repor
 from __future__ import annotations
 
 import pickle
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -17,6 +18,8 @@ from model.statistics import (
     gini,
     ginis_unit,
     means_of_parts,
+    moran_of_mask,
+    morans_of_counts,
     percentile_linear,
     percentiles_of_parts,
 )
@@ -92,6 +95,19 @@ def test_each_reporter_alone_gives_the_weeks_row() -> None:
     model.remove()
 
 
+def test_the_models_activity_record_is_the_households() -> None:
+    """`observe` keeps the last week of either activity and the mask of the last 4 weeks that the
+    participation reporters read: both are the households' own."""
+    model = CoGovernanceModel("co_governance_full", seed=2, grids=2, buildings_per_grid=3)
+    hh = model.households
+    for _ in range(12):
+        model.step()
+        assert np.array_equal(model.last_active, np.maximum(hh.last_volunteer, hh.last_deliberation))
+        assert np.array_equal(model.active_mask, hh.active_last_month(model.week))
+    assert model.active_mask.any()
+    model.remove()
+
+
 def test_the_chunk_shrinks_as_the_street_grows_and_memory_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(weekly_record, "CHUNK_BYTES", 256 << 10)
     small = CoGovernanceModel("baseline", seed=1, grids=1, buildings_per_grid=1)
@@ -121,6 +137,15 @@ def test_row_statistics_equal_the_statistic_of_each_row() -> None:
         assert ginis_unit(x).tobytes() == np.array([gini(row, unit=True) for row in x]).tobytes()
         mask = x > 0.4
         assert np.array_equal(counts_by_row(mask), [np.count_nonzero(row) for row in mask])
+    wide = rng.random((2, 70_000)) > 0.3  # rows of 65,536 and more are counted one by one
+    assert np.array_equal(counts_by_row(wide), [np.count_nonzero(row) for row in wide])
+    layout = SimpleNamespace(n_buildings=12, households_per_building=5)
+    masks = rng.random((5, 60)) > rng.random((5, 1))
+    masks[0], masks[1] = False, True  # nobody and everybody active: no variance
+    counts = masks.reshape(5, 12, 5).sum(axis=2).astype(np.float64)
+    w_total = 12 * 5 * 4.0
+    expected = [moran_of_mask(row, layout, w_total) for row in masks]
+    assert np.array(morans_of_counts(counts, 60, 5, w_total)).tobytes() == np.array(expected).tobytes()
     lengths = np.array([0, 1, 2, 9, 0, 130, 3])
     values = rng.integers(0, 60, lengths.sum()).astype(np.float64)
     parts = np.split(values, np.cumsum(lengths)[:-1])
