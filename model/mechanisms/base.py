@@ -126,11 +126,14 @@ _PACK_FROM = 384
 _INT16 = np.iinfo(np.int16)
 
 
-def stable_order(weeks: np.ndarray) -> np.ndarray:
+def stable_order(weeks: np.ndarray, bounds: tuple[int, int] | None = None) -> np.ndarray:
     """``weeks.argsort(kind="stable")`` for integer weeks: as int16 where they fit (numpy radix-sorts
-    16-bit keys, several times faster than its merge sort of 32-bit ones), the same permutation."""
-    if weeks.size > 16 and weeks.dtype.itemsize > 2 and _INT16.min <= int(weeks.min()) and int(weeks.max()) <= _INT16.max:
-        return weeks.astype(np.int16).argsort(kind="stable")
+    16-bit keys, several times faster than its merge sort of 32-bit ones), the same permutation.
+    `bounds`, when the caller knows them: weeks lie within (lowest, highest) (spares finding them)."""
+    if weeks.size > 16 and weeks.dtype.itemsize > 2:
+        lo, hi = (int(weeks.min()), int(weeks.max())) if bounds is None else bounds
+        if _INT16.min <= lo and hi <= _INT16.max:
+            return weeks.astype(np.int16).argsort(kind="stable")
     return weeks.argsort(kind="stable")
 
 
@@ -145,12 +148,14 @@ def running_before(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
     return before - before.take(groups.searchsorted(groups))
 
 
-def oldest_within(rows: np.ndarray, surfaced: np.ndarray, need: np.ndarray, room: float) -> np.ndarray:
+def oldest_within(rows: np.ndarray, surfaced: np.ndarray, need: np.ndarray, room: float,
+                  bounds: tuple[int, int] | None = None) -> np.ndarray:
     """The `rows` taken oldest first (by `surfaced`; equal weeks in the order given) while the
     running total of their `need` stays within `room`: ``rows[order][cumsum(need[order]) <= room]``
     with ``order`` the stable sort by `surfaced`, bit for bit. Many rows: the sort and the running
     total are made only over the oldest weeks whose total can reach `room`, a prefix of that order
-    (needs are ≥ 0, so once the running total passes `room` it stays past it)."""
+    (needs are ≥ 0, so once the running total passes `room` it stays past it). `bounds`: weeks
+    `surfaced` is known to lie within (`stable_order`)."""
     if rows.size >= _NARROW_FROM and need.min() >= 0.0:
         first = surfaced.min()
         by_week = np.bincount(surfaced - first, weights=need)
@@ -163,7 +168,7 @@ def oldest_within(rows: np.ndarray, surfaced: np.ndarray, need: np.ndarray, room
             total = need[inside][order].cumsum()
             if total[-1] > room:  # the rows left out come later and cannot fit either
                 return rows[inside][order][total <= room]
-    order = stable_order(surfaced)
+    order = stable_order(surfaced, bounds)
     return rows.take(order).compress(need.take(order).cumsum() <= room)
 
 

@@ -113,13 +113,11 @@ class Hotline(Mechanism):
         if budget <= 0:
             return
         iss, h = model.issues, model.holders
-        rows = iss.open_rows()
+        rows = iss.open_rows()  # all routed to a holder (issues_route runs before the queues)
         rows = rows.compress(iss.hotline.take(rows))
-        hold = iss.holder.take(rows)
-        held = hold >= 0
-        rows, hold = rows.compress(held), hold.compress(held)
         if rows.size == 0:
             return
+        hold = iss.holder.take(rows)
         backlog = np.bincount(hold, weights=iss.remaining.take(rows), minlength=h.n)
         backlog[self.first_oc:] = 0.0
         total = np.add.reduce(backlog)

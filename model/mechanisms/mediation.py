@@ -100,9 +100,8 @@ class Mediation(Mechanism):
         if work == 0:
             return
         iss = model.issues
-        rows = iss.open_rows()
+        rows = iss.open_rows()  # all routed to a holder (issues_route runs before the queues)
         rows = rows.compress(iss.kind.take(rows) == DISPUTE)
-        rows = rows.compress(iss.holder.take(rows) >= 0)
         if rows.size == 0:
             return
         surfaced = iss.surfaced.take(rows)

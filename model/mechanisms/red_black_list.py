@@ -79,9 +79,12 @@ class RedBlackList(Mechanism):
         g = model.layout.n_grids
         self.outcome_sum = np.zeros(g)  # this quarter's issue outcomes of each compound's firm (see _tally)
         self.outcome_n = np.zeros(g)
-        # the quarter's weeks not yet tallied: each week's waits and grids of the firms' resolved
-        # issues, and the grids of those they gave up (tallied at once when the quarter is rated)
-        self._waits: list[np.ndarray] = []
+        # the quarter's weeks not yet tallied: each week's week, weeks surfaced and created and grids
+        # of the firms' resolved issues, and the grids of those they gave up (tallied at once when
+        # the quarter is rated)
+        self._done_weeks: list[int] = []
+        self._done_surfaced: list[np.ndarray] = []
+        self._done_created: list[np.ndarray] = []
         self._done_grids: list[np.ndarray] = []
         self._failed_grids: list[np.ndarray] = []
         self.rating = np.full(g, np.nan)  # last published rating
@@ -108,20 +111,24 @@ class RedBlackList(Mechanism):
             if failed.size:
                 self._failed_grids.append(iss.grid.take(failed))
         if done.size:
-            surfaced = iss.surfaced.take(done)
-            start = np.where(surfaced >= 0, surfaced, iss.created.take(done))
-            self._waits.append(np.subtract(model.week, start, dtype=np.float64))  # exact as float64
+            self._done_weeks.append(model.week)
+            self._done_surfaced.append(iss.surfaced.take(done))
+            self._done_created.append(iss.created.take(done))
             self._done_grids.append(iss.grid.take(done))
 
     def _tally(self, n: int) -> None:
         """Add the untallied weeks' outcomes to `outcome_sum` and `outcome_n`, as if each week had
         been added in its own week: 1 − 0.5·max(0, wait − expect)/expect, between 0 and 1, summed by
         grid within each week in row order, the weeks' sums added one after the other (one
-        bincount over (week, grid) cells and one addition per week, not a dozen calls per week)."""
-        waits, grids = self._waits, self._done_grids
-        if waits:
+        bincount over (week, grid) cells and one addition per week, not a dozen calls per week). The
+        wait runs from the week surfaced (from the week created for issues surfaced in no week)."""
+        grids = self._done_grids
+        if grids:
             expect = self.model.p["expected_resolution_weeks"]
-            outcome = np.concatenate(waits)
+            sizes = [g.size for g in grids]
+            surfaced = np.concatenate(self._done_surfaced)
+            start = np.where(surfaced >= 0, surfaced, np.concatenate(self._done_created))
+            outcome = np.subtract(np.repeat(self._done_weeks, sizes), start, dtype=np.float64)  # exact as float64
             outcome -= expect
             np.maximum(0.0, outcome, out=outcome)
             outcome *= 0.5
@@ -129,7 +136,7 @@ class RedBlackList(Mechanism):
             np.subtract(1.0, outcome, out=outcome)
             clip(outcome, 0.0, 1.0, out=outcome)
             grid = np.concatenate(grids)
-            cell = np.repeat(np.arange(0, len(grids) * n, n), [g.size for g in grids])
+            cell = np.repeat(np.arange(0, len(grids) * n, n), sizes)
             cell += grid
             by_week = np.bincount(cell, weights=outcome, minlength=len(grids) * n).reshape(len(grids), n)
             for week_sums in by_week:  # one week after the other, as the weekly additions did
@@ -137,7 +144,8 @@ class RedBlackList(Mechanism):
             self.outcome_n += np.bincount(grid, minlength=n)
         if self._failed_grids:
             self.outcome_n += np.bincount(np.concatenate(self._failed_grids), minlength=n)  # + 0 for each given up
-        self._waits, self._done_grids, self._failed_grids = [], [], []
+        self._done_weeks, self._done_surfaced, self._done_created = [], [], []
+        self._done_grids, self._failed_grids = [], []
 
     def observe(self, model: StreetModel) -> None:
         present_now = [f.present for f in model.firms]

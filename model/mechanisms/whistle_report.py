@@ -110,19 +110,24 @@ class WhistleReport(Mechanism):
             iss.partner[take] = -1  # departments that report take it over: no passing on
 
     def _oldest_due(self, model: StreetModel, rows: np.ndarray, surfaced: np.ndarray, whistled: np.ndarray,
-                    room: float) -> tuple[np.ndarray, int]:
+                    room: float, bounds: tuple[int, int] | None = None) -> tuple[np.ndarray, int]:
         """The open `rows` due for the whistle taken oldest first (ties: rows ascending) as long as
-        the departments' room lasts, and how many were due."""
+        the departments' room lasts, and how many were due. `bounds`: the weeks `surfaced` is known
+        to lie within (oldest, newest), which spares the tests every row passes."""
         iss, week = model.issues, model.week
         # age = week − surfaced, compared as surfaced weeks: older than the threshold, not yet given up
-        due = surfaced < week - self.p["escalation_weeks"]
-        beyond = iss.cross.take(rows)  # cross-boundary infrastructure issues, or ones whose other party is the street
-        beyond &= (iss.kind.take(rows) == INFRASTRUCTURE) | (iss.partner.take(rows) == model.holders.street)
-        due |= beyond
-        due &= surfaced > week - model.p["open_expiry_weeks"]
-        due &= ~whistled
+        old_before, alive_after = week - self.p["escalation_weeks"], week - model.p["open_expiry_weeks"]
+        if bounds is not None and bounds[1] < old_before:  # all older than the threshold: due unless given up
+            due = ~whistled if bounds[0] > alive_after else np.greater(surfaced, alive_after) > whistled
+        else:
+            due = surfaced < old_before
+            beyond = iss.cross.take(rows)  # cross-boundary infrastructure issues, or ones whose other party is the street
+            beyond &= (iss.kind.take(rows) == INFRASTRUCTURE) | (iss.partner.take(rows) == model.holders.street)
+            due |= beyond
+            due &= surfaced > alive_after
+            due = due > whistled  # and not whistled yet (a > b is a and not b for booleans)
         cand = rows.compress(due)
-        return oldest_within(cand, surfaced.compress(due), iss.remaining.take(cand), room), cand.size
+        return oldest_within(cand, surfaced.compress(due), iss.remaining.take(cand), room, bounds), cand.size
 
     def _oldest_due_in_window(self, model: StreetModel, rows: np.ndarray, surfaced: np.ndarray,
                               whistled: np.ndarray, room: float) -> np.ndarray | None:
@@ -139,7 +144,7 @@ class WhistleReport(Mechanism):
         while 2 * weeks <= span:
             inside = surfaced < first + weeks
             take, due = self._oldest_due(model, rows.compress(inside), surfaced.compress(inside),
-                                         whistled.compress(inside), room)
+                                         whistled.compress(inside), room, (first, first + weeks - 1))
             if take.size < due:
                 self.window_weeks = weeks
                 return take
