@@ -94,25 +94,30 @@ class GridManagement(Mechanism):
             return
         iss, n_g = model.issues, model.layout.n_grids
         grid = iss.grid.take(found)
-        hours = self.hours_each_grid - np.bincount(grid, minlength=n_g) * self.p["hours_per_find"]
         minor = _IS_MINOR.take(iss.kind.take(found)) > iss.cross.take(found)  # minor and not cross-boundary
         able = minor.nonzero()[0]
         able = able.compress(model.rng.random(able.size) < share)
         if able.size == 0:
             return
+        # the hours each grid has left after its finds (hours_per_find each), at least 0; the fewest
+        # are those of the grid with the most finds
+        hours_per_find = self.p["hours_per_find"]
+        finds = np.bincount(grid, minlength=n_g) if n_g > 1 else None
+        fewest_hours = max(self.hours_each_grid - (found.size if finds is None else int(finds.max())) * hours_per_find, 0.0)
         able, grid = found.take(able), grid.take(able)
         if n_g > 1:
             order = grid.argsort(kind="stable")
             able, grid = able.take(order), grid.take(order)
         need = iss.remaining.take(able)
-        np.maximum(hours, 0.0, out=hours)
         total = float(np.add.reduce(need))
-        if total * (1.0 + 1e-9) < float(hours.min()):
+        if total * (1.0 + 1e-9) < fewest_hours:
             # all of them fit in the grid that has the fewest hours left: each running total within its
             # grid (at most the total, up to rounding far below the margin) is within its grid's hours
             settled, hours_settled = able, total
         else:
-            done = running_before(grid, need) + need <= hours.take(grid)
+            hours = (np.maximum(self.hours_each_grid - finds * hours_per_find, 0.0).take(grid) if n_g > 1
+                     else fewest_hours)
+            done = running_before(grid, need) + need <= hours
             settled, hours_settled = able.compress(done), float(np.add.reduce(need.compress(done)))
         iss.resolve(settled, model.week)
         self.settled_total += settled.size

@@ -83,9 +83,11 @@ class ThreePartyLinkage(Mechanism):
         lay, h, p = model.layout, model.holders, self.p
         per_grid = per_1000(1.0, lay.households_per_grid)
         self.has_oc = np.array([oc is not None for oc in model.owners_committees])
-        self.firm_ids = h.firm(np.arange(lay.n_grids))
+        self.all_oc = bool(self.has_oc.all())
+        # firms and owners' committees are one holder per compound, in compound order: ranges of holders
+        self.firms = slice(h.firm(0), h.firm(lay.n_grids))
         self.rc_ids = h.rc(lay.grid_community)
-        self.oc_ids = h.oc(np.arange(lay.n_grids))
+        self.ocs = slice(h.oc(0), h.oc(lay.n_grids))
         self.firm_hours = p["firm_hours"] * per_grid
         self.rc_hours = p["rc_hours"] * per_grid
         self.oc_hours = p["oc_hours"] * per_grid
@@ -103,12 +105,17 @@ class ThreePartyLinkage(Mechanism):
         h, iss = model.holders, model.issues
         has_oc, cap = self.has_oc, h.capacity
         # each party's hours, at most what it has this week (the committee serves several compounds)
-        firm = np.minimum(self.firm_hours, cap.take(self.firm_ids))
-        cap[self.firm_ids] -= firm
+        firm_cap, oc_cap = cap[self.firms], cap[self.ocs]  # views: the firms' and owners' committees' hours
+        firm = np.minimum(self.firm_hours, firm_cap)
+        firm_cap -= firm
         rc = np.minimum(self.rc_hours, cap.take(self.rc_ids) / self.grids_per_community)
         np.subtract.at(cap, self.rc_ids, rc)
-        oc = np.where(has_oc, np.minimum(self.oc_hours, cap.take(self.oc_ids)), self.stand_in_hours)
-        cap[self.oc_ids] -= np.where(has_oc, oc, 0.0)
+        if self.all_oc:
+            oc = np.minimum(self.oc_hours, oc_cap)
+            oc_cap -= oc
+        else:  # building heads stand in where there is no owners' committee, out of their own time
+            oc = np.where(has_oc, np.minimum(self.oc_hours, oc_cap), self.stand_in_hours)
+            oc_cap -= np.where(has_oc, oc, 0.0)
         pool = firm + rc
         pool += oc
         held = pool > 0
