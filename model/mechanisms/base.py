@@ -124,14 +124,18 @@ _NARROW_FROM = 4096
 #: From this many rows on, `oldest_first` sorts one packed 16-bit key (below, `np.lexsort` is faster).
 _PACK_FROM = 384
 _INT16 = np.iinfo(np.int16)
+#: Below this many weeks, `stable_order` sorts them as they are when their range is not known: finding
+#: it (a minimum and a maximum) costs more than the radix sort saves.
+_PLAIN_BELOW = 384
+_accumulate, _min, _max = np.add.accumulate, np.minimum.reduce, np.maximum.reduce  # cumsum, min, max without their Python layer
 
 
 def stable_order(weeks: np.ndarray, bounds: tuple[int, int] | None = None) -> np.ndarray:
     """``weeks.argsort(kind="stable")`` for integer weeks: as int16 where they fit (numpy radix-sorts
     16-bit keys, several times faster than its merge sort of 32-bit ones), the same permutation.
     `bounds`, when the caller knows them: weeks lie within (lowest, highest) (spares finding them)."""
-    if weeks.size > 16 and weeks.dtype.itemsize > 2:
-        lo, hi = (int(weeks.min()), int(weeks.max())) if bounds is None else bounds
+    if weeks.size > (16 if bounds is not None else _PLAIN_BELOW) and weeks.dtype.itemsize > 2:
+        lo, hi = (int(_min(weeks)), int(_max(weeks))) if bounds is None else bounds
         if _INT16.min <= lo and hi <= _INT16.max:
             return weeks.astype(np.int16).argsort(kind="stable")
     return weeks.argsort(kind="stable")
@@ -156,20 +160,20 @@ def oldest_within(rows: np.ndarray, surfaced: np.ndarray, need: np.ndarray, room
     total are made only over the oldest weeks whose total can reach `room`, a prefix of that order
     (needs are ≥ 0, so once the running total passes `room` it stays past it). `bounds`: weeks
     `surfaced` is known to lie within (`stable_order`)."""
-    if rows.size >= _NARROW_FROM and need.min() >= 0.0:
-        first = surfaced.min()
+    if rows.size >= _NARROW_FROM and _min(need) >= 0.0:
+        first = _min(surfaced)
         by_week = np.bincount(surfaced - first, weights=need)
         # the weeks whose cumulative total is within room (up to rounding), the week past it, a spare
-        last = first + int(by_week.cumsum().searchsorted(room, side="right")) + 1
+        last = first + int(_accumulate(by_week).searchsorted(room, side="right")) + 1
         inside = surfaced <= last
         if not inside.all():
             part = surfaced[inside]
             order = stable_order(part)
-            total = need[inside][order].cumsum()
+            total = _accumulate(need[inside][order])
             if total[-1] > room:  # the rows left out come later and cannot fit either
                 return rows[inside][order][total <= room]
     order = stable_order(surfaced, bounds)
-    return rows.take(order).compress(need.take(order).cumsum() <= room)
+    return rows.take(order).compress(_accumulate(need.take(order)) <= room)
 
 
 def oldest_first(groups: np.ndarray, surfaced: np.ndarray) -> np.ndarray:
@@ -178,9 +182,9 @@ def oldest_first(groups: np.ndarray, surfaced: np.ndarray) -> np.ndarray:
     when it fits 16 bits, which gives the same order."""
     if groups.size < _PACK_FROM:
         return np.lexsort((surfaced, groups))
-    lo = int(surfaced.min())
-    span = int(surfaced.max()) - lo + 1
-    if int(groups.max()) * span + span <= 1 << 16:  # groups are ≥ 0: the key fits 16 bits, no overflow below
+    lo = int(_min(surfaced))
+    span = int(_max(surfaced)) - lo + 1
+    if int(_max(groups)) * span + span <= 1 << 16:  # groups are ≥ 0: the key fits 16 bits, no overflow below
         key = groups.astype(np.int32) * span
         key += surfaced
         key -= lo

@@ -136,9 +136,9 @@ class WhistleReport(Mechanism):
         never below 0), and the later weeks' issues all come after it. None when the window,
         widened up to half the weeks open issues span, never leaves a due issue out."""
         iss = model.issues
-        if iss.remaining[: iss.size].min() < 0.0:
+        if np.minimum.reduce(iss.remaining[: iss.size]) < 0.0:  # .min() without its Python layer
             return None
-        first = int(surfaced.min())
+        first = int(np.minimum.reduce(surfaced))
         span = model.week - first + 1
         weeks = self.window_weeks
         while 2 * weeks <= span:
