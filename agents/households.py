@@ -14,12 +14,13 @@ from collections.abc import Sequence
 import numpy as np
 from numpy._core import multiarray as _multiarray
 
-from model.arrays import clip
+from model.arrays import ONE, ZERO, Constants, clip_unit, constant
 from model.domains import age_weights
 
 __all__ = ["ATTITUDE_ROWS", "DID_NOW_ROWS", "NEVER", "TARGET_ROWS", "Households", "sigmoid", "sums_by_household"]
 
 NEVER = -10_000  # "week last did X" before anything happened
+_HALF, _TWO, _PAID_REFERENCE = constant(0.5), constant(2.0), constant(0.85)
 
 #: Float state of the households that the same rules update, clip or decay together, as rows of one
 #: (rows, n) array (`Households.attitudes`); each name is an attribute viewing its row. Adjacent rows
@@ -37,6 +38,9 @@ ATTITUDE_ROWS = ("motivation", "aspiration", "satisfaction", "efficacy", "trust_
 TARGET_ROWS = ("motivation0", "experience", "neighbour_satisfaction")
 #: This week's activities, rows of one boolean (3, n) array (`Households.did_now`), cleared together.
 DID_NOW_ROWS = ("volunteered_now", "deliberated_now", "reported_now")
+#: Each rule's `Constants` (its scalar parameters as 0-d arrays).
+_CONSTANTS = ("_report_constants", "_participation_constants", "_pay_constants", "_learning_rate", "_efficacy_rate",
+              "_experience_constants", "_move_constants")
 #: Every name that is a row view of a stacked array (`Households._bind_rows`).
 _ROW_NAMES = frozenset(ATTITUDE_ROWS + DID_NOW_ROWS + TARGET_ROWS)
 
@@ -69,8 +73,8 @@ def _sigmoid_of_negated(negated: np.ndarray) -> np.ndarray:
     exactly −x (IEEE rounding is symmetric in sign: (−a)·b = −(a·b), (−a) + (−b) = −(a + b)), so they
     spare `sigmoid`'s negation pass with the same bits."""
     np.exp(negated, out=negated)
-    negated += 1.0
-    return np.divide(1.0, negated, out=negated)
+    negated += ONE  # 0-d arrays: `model.arrays.constant`
+    return np.divide(ONE, negated, out=negated)
 
 
 def _row_products(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -117,6 +121,9 @@ class Households:
         self.disposition = rng.normal(0.0, params["satisfaction_disposition_sd"], n)
         self._age_table = age_weights(params)  # (3 age groups, 6 domains)
         self._age_weights = self._age_table[self.age_group]  # (n, 6)
+        # each rule's scalar parameters as 0-d arrays (cheaper operands, the same bits)
+        for name in _CONSTANTS:
+            setattr(self, name, Constants())
 
     def _bind_rows(self) -> None:
         """Name each row of the stacked arrays (views: writing through a name writes the block)."""
@@ -172,11 +179,14 @@ class Households:
             rows = rows.take(households, axis=1)
         terms = np.multiply(rows, self._column("_report_weights", -p["report_efficacy_weight"],
                                                -p["report_trust_weight"]), out=None if households is None else rows)
+        base, cost_term, reward_term = self._report_constants(p["report_base"],
+                                                       p["report_cost_weight"] * cost,
+                                                       p["report_points_weight"] * reward_yuan)
         negated = terms[1]
-        negated -= p["report_base"]
+        negated -= base
         negated += terms[0]
-        negated += p["report_cost_weight"] * cost
-        negated -= p["report_points_weight"] * reward_yuan
+        negated += cost_term
+        negated -= reward_term
         return _sigmoid_of_negated(negated)
 
     def participation_cost(self, p: dict) -> np.ndarray:
@@ -214,14 +224,16 @@ class Households:
     ) -> list[np.ndarray]:
         """`participation_probability` for each of `cost_deltas`, the same bits as one call each: the terms
         before the cost delta are summed once."""
-        negated = np.multiply(self.motivation, -p["part_motivation_weight"])
-        negated -= p["part_base"]
+        motivation_weight, base, social_weight = self._participation_constants(
+            -p["part_motivation_weight"], p["part_base"], -p["social_influence"])
+        negated = np.multiply(self.motivation, motivation_weight)
+        negated -= base
         # efficacy and trust are adjacent rows of `attitudes`: both weighted terms in one product
         terms = np.multiply(self.attitudes[_EFFICACY:_TRUST_COMMUNITY + 1],
                             self._column("_participation_weights", -p["part_efficacy_weight"], -p["part_trust_weight"]))
         negated += terms[0]
         negated += terms[1]
-        term = np.multiply(neighbour_share, -p["social_influence"], out=terms[0])
+        term = np.multiply(neighbour_share, social_weight, out=terms[0])
         negated += term
         negated -= self._party_term(p["part_party_weight"], mobilisation)
         reward = p["part_reward_weight"] * reward_yuan
@@ -256,14 +268,16 @@ class Households:
         σ(base + w_s·(s_property − 0.5) + w_n·(neighbours paid − 0.85) + bonus), s_property = w·trust +
         (1 − w)·quality, in that order (built negated, in two arrays: `_sigmoid_of_negated`)."""
         w = p["pay_trust_weight"]
-        negated = np.multiply(self.trust_property, w)
-        term = np.multiply(property_quality, 1.0 - w)
+        trust_weight, quality_weight, satisfaction_weight, base, neighbour_weight = self._pay_constants(
+            w, 1.0 - w, -p["pay_satisfaction_weight"], p["pay_base"], -p["pay_neighbour_weight"])
+        negated = np.multiply(self.trust_property, trust_weight)
+        term = np.multiply(property_quality, quality_weight)
         negated += term
-        negated -= 0.5
-        negated *= -p["pay_satisfaction_weight"]
-        negated -= p["pay_base"]
-        np.subtract(neighbour_paid_share, 0.85, out=term)
-        term *= -p["pay_neighbour_weight"]
+        negated -= _HALF
+        negated *= satisfaction_weight
+        negated -= base
+        np.subtract(neighbour_paid_share, _PAID_REFERENCE, out=term)
+        term *= neighbour_weight
         negated += term
         if bonus:  # z + 0.0 is z (only −0 would become +0, and σ(−0) = σ(+0))
             negated -= bonus
@@ -295,33 +309,33 @@ class Households:
         # sequential effect of several outcomes for one household, approximated by their mean;
         # sums over the households concerned only (bincount adds each one's terms in order)
         hit, total, count = sums_by_household(at, np.subtract(outcomes, flat.take(at)), flat.size)
-        total *= rate  # rate·total / count, in that order
+        total *= self._learning_rate(rate)[0]  # rate·total / count, in that order
         total /= count
         total += flat.take(hit)
         flat[hit] = total
-        clip(trusts, 0.0, 1.0, out=trusts)
+        clip_unit(trusts, out=trusts)
 
     def gain_efficacy(self, households: np.ndarray, outcomes: np.ndarray, rate: float) -> None:
         """An own report that led to a result raises efficacy; one that came to nothing lowers it."""
         if households.size == 0:
             return
-        hit, delta, count = sums_by_household(households, outcomes - 0.5, self.n)
+        hit, delta, count = sums_by_household(households, np.subtract(outcomes, _HALF), self.n)
         e = self.efficacy
         # step·(1 − e) where the step is positive, else step·e; times 2 (products commute: the same bits)
         step = delta
-        step *= rate
+        step *= self._efficacy_rate(rate)[0]
         step /= count
         now = e.take(hit)
-        room = np.subtract(1.0, now)
-        np.copyto(room, now, where=step <= 0)
+        room = np.subtract(ONE, now)
+        np.copyto(room, now, where=step <= ZERO)
         room *= step
-        room *= 2.0
+        room *= _TWO
         now += room
         e[hit] = now
-        clip(e, 0.0, 1.0, out=e)
+        clip_unit(e, out=e)
 
     def weighted_quality(self, quality_by_building: np.ndarray, building_of: np.ndarray,
-                         scale: float | None = None, out: np.ndarray | None = None) -> np.ndarray:
+                         scale: float | np.ndarray | None = None, out: np.ndarray | None = None) -> np.ndarray:
         """Σ_d w_d·q_d for every household (its age group's weights, its building's quality (n_buildings,
         6)), times `scale` if given: the same sums (and products) as over an (n, 6) array, made once per
         building and age group, as one (n_buildings, 3) table (`_row_products`). Each household's row in
@@ -350,14 +364,17 @@ class Households:
         # + (bonus·min(resolved, cap) + benefit), term by term in that order; (1 − tw)·wq is taken per
         # building and age group (the same products) before it is spread over the households
         tw = p["trust_weight_in_experience"]
-        x = self.weighted_quality(quality_by_building, building_of, 1.0 - tw, out=self.experience)
-        term = np.multiply(self.trust_community, tw)
+        quality_weight, trust_weight, pending_cap, penalty, resolved_cap, bonus = self._experience_constants(
+            1.0 - tw, tw, p["pending_count_cap"], p["pending_penalty"],
+            p["resolved_count_cap"], p["resolved_bonus"])
+        x = self.weighted_quality(quality_by_building, building_of, quality_weight, out=self.experience)
+        term = np.multiply(self.trust_community, trust_weight)
         x += term
-        np.minimum(self.pending_old, p["pending_count_cap"], out=term)
-        term *= p["pending_penalty"]
+        np.minimum(self.pending_old, pending_cap, out=term)
+        term *= penalty
         x -= term
-        np.minimum(self.resolved_recent, p["resolved_count_cap"], out=term)
-        term *= p["resolved_bonus"]
+        np.minimum(self.resolved_recent, resolved_cap, out=term)
+        term *= bonus
         term += self.project_benefit
         x += term
         return x
@@ -381,7 +398,7 @@ class Households:
             pull *= transparency
             tc += pull
         bounded = self.attitudes[_ASPIRATION:_TRUST_COMMUNITY + 1]
-        clip(bounded, 0.0, 1.0, out=bounded)
+        clip_unit(bounded, out=bounded)
 
     def _move_satisfaction(self, p: dict, rng: np.random.Generator) -> None:
         """s moves toward x + κ·(x − a) (level plus surprise), toward the neighbours' mean satisfaction, with
@@ -396,11 +413,13 @@ class Households:
         x, s = self.experience, self.satisfaction
         moved = self.attitudes[_MOTIVATION:_SATISFACTION + 1]
         gaps = np.subtract(self.targets, moved)  # m0 − m, x − a, neighbours − s
-        change = np.multiply(gaps[1], p["surprise_weight"])
+        surprise_weight, rate, noise_sd = self._move_constants(p["surprise_weight"],
+                                                          p["satisfaction_rate"], p["satisfaction_noise"])
+        change = np.multiply(gaps[1], surprise_weight)
         np.add(x, change, out=change)
         change += self.disposition
         change -= s
-        change *= p["satisfaction_rate"]
+        change *= rate
         gaps *= self._column("_gap_weights", p["motivation_relax_rate"], p["aspiration_rate"], p["neighbour_weight"])
         social = gaps[2]
         social += change
@@ -409,7 +428,7 @@ class Households:
             # rng.normal(0, σ, n) is 0 + σ·z of the same standard normal draws z: the same numbers
             # (0 + σ·z = σ·z unless σ·z is −0, i.e. a draw of exactly 0), from numpy's faster fill loop
             noise = rng.standard_normal(out=change)
-            noise *= p["satisfaction_noise"]
+            noise *= noise_sd
             s += noise
 
     def _column(self, name: str, *values: float) -> np.ndarray:

@@ -28,6 +28,7 @@ from agents import (
 )
 from agents.resident import ResidentViews
 from model.activity_offers import ActivityOffers
+from model.arrays import Constants
 from model.calendar import WEEKS_PER_MONTH, WEEKS_PER_QUARTER
 from model.collection import RunCollector, recorded_reporters
 from model.domains import (
@@ -253,6 +254,7 @@ class CoGovernanceModel(mesa.Model):
         self.collection_rate = 1.0
         self.slots_week = 0.0
         self.mobilisation_h = np.zeros(n)
+        self._volunteer_constants = Constants()
 
     # ------------------------------------------------------------------------------ schedule
     def step(self) -> None:
@@ -355,11 +357,12 @@ class CoGovernanceModel(mesa.Model):
         hh.last_volunteer[volunteers] = self.week
         hours = p["volunteer_hours_per_slot"]
         self.volunteer_hours_week = volunteers.size * hours
+        memory, slot_hours = self._volunteer_constants(p["volunteer_memory"], hours)  # 0-d arrays, the same bits
         if volunteers.size:
-            self.volunteer_hours_grid = p["volunteer_memory"] * self.volunteer_hours_grid + np.bincount(
-                lay.grid_of.take(volunteers), minlength=lay.n_grids) * hours
+            self.volunteer_hours_grid = np.multiply(memory, self.volunteer_hours_grid) + np.multiply(np.bincount(
+                lay.grid_of.take(volunteers), minlength=lay.n_grids), slot_hours)
         else:  # + 0.0 (no hours anywhere) changes nothing: the hours are never −0
-            self.volunteer_hours_grid = p["volunteer_memory"] * self.volunteer_hours_grid
+            self.volunteer_hours_grid = np.multiply(memory, self.volunteer_hours_grid)
         self.deliberation_attendees_week = 0
         if meeting:
             seats = np.full(n_c, self.deliberation_base_seats() + lv.deliberation_seats_extra)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from model.arrays import clip
+from model.arrays import ONE, Constants, clip_unit
 from model.domains import CARE, CULTURE, ENVIRONMENT, PROPERTY, SAFETY
 from model.protocol import StreetModel
 
@@ -30,6 +30,7 @@ class ServiceQuality:
         self._organisation_cache: tuple[list[Any], np.ndarray] | None = None
         self._volunteer_share_cache: np.ndarray | None = None
         self._firm_cache: tuple[list[float], float, np.ndarray, np.ndarray] | None = None
+        self._volunteer_constants = Constants()  # the volunteer lift's scalars as 0-d arrays (the same bits)
 
     def update(self) -> None:
         """Quality of each domain in each compound from its providers: sets ``model.quality``."""
@@ -42,7 +43,7 @@ class ServiceQuality:
         q += environment  # the firm's environment effect, 0 in the other domains (x + 0.0 is x: never −0 here)
         q += self._volunteer_service()
         q += self._organisation_service()
-        m.quality = clip(q, 0.0, 1.0, out=q)
+        m.quality = clip_unit(q, out=q)
 
     def _firm_service(self, by_grid: list[float]) -> tuple[np.ndarray, np.ndarray]:
         """Property quality by compound (the firm's, or the unmanaged level where none serves) and what it
@@ -83,7 +84,7 @@ class ServiceQuality:
         m = self.model
         quality = m.quality.take(m.layout.building_grid, axis=0)
         quality += m.building_boost
-        return clip(quality, 0.0, 1.0, out=quality)
+        return clip_unit(quality, out=quality)
 
     def by_household(self) -> np.ndarray:
         """(n_households, 6) quality each household lives with (compound plus building projects)."""
@@ -100,14 +101,15 @@ class ServiceQuality:
         top, k = p["volunteer_effect_max"], p["volunteer_productivity"]
         if top <= 0:
             return np.zeros((lay.n_grids, 6))
-        hours = m.volunteer_hours_grid / lay.households_per_grid  # per household, ~last 4 weeks
+        per_grid, minus_k, top_ = self._volunteer_constants(lay.households_per_grid, -k, top)
+        hours = m.volunteer_hours_grid / per_grid  # per household, ~last 4 weeks
         # top·(1 − exp(−k·h_d/top)), evaluated in one array in that order
         lift = np.multiply(hours[:, None], self._volunteer_shares())  # np.outer without its wrapper
-        lift *= -k
-        lift /= top
+        lift *= minus_k
+        lift /= top_
         np.exp(lift, out=lift)
-        np.subtract(1.0, lift, out=lift)
-        lift *= top
+        np.subtract(ONE, lift, out=lift)
+        lift *= top_
         return lift
 
     def _volunteer_shares(self) -> np.ndarray:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.arrays import constant
+
 __all__ = ["StreetLayout", "SocialNetwork"]
 
 
@@ -89,6 +91,7 @@ class SocialNetwork:
         else:
             self.ties = np.zeros((n, 0), dtype=np.int32)
         self.degree = (layout.households_per_building - 1) + self.ties.shape[1]
+        self._divisor = constant(max(self.degree, 1))  # what the sums are divided by (a 0-d array: cheaper operand)
         # The ties as rows (k, n) of platform integers, for the weekly sums: one `take` gathers every
         # tie's value and one reduction over the rows adds them. numpy adds the rows of such a reduction
         # one after the other, and sums fewer than 8 terms along an axis left to right, so this gives
@@ -117,7 +120,7 @@ class SocialNetwork:
             total = total.reshape(-1) if out is None else np.copyto(out, total.reshape(-1)) or out
             if self.k:
                 total += values[self.ties].sum(axis=1)
-        total /= max(self.degree, 1)
+        total /= self._divisor if total.dtype == np.float64 else max(self.degree, 1)
         return total
 
     def _gathered(self, dtype: np.dtype) -> np.ndarray:
@@ -149,7 +152,7 @@ class SocialNetwork:
                 total += self._tie_counts(own)
             elif self.k:
                 total += np.add.reduce(own[self.ties], axis=1, dtype=total.dtype)
-        return np.divide(total, max(self.degree, 1), dtype=np.float64)
+        return np.divide(total, self._divisor, dtype=np.float64)
 
     def _count_rows(self, dtype: type = np.uint8) -> np.ndarray:
         """A (k + 1, n) work array of small integers for the counts (kept: it is filled anew each call)."""

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from agents.households import _row_products, sigmoid, sums_by_household
-from model.arrays import clip
+from model.arrays import Constants, clip, clip_unit
+from model.arrays import constant as zero_d
 from model.domains import DOMAINS
 from model.issues import LATENT, OPEN
 from model.model import CoGovernanceModel
@@ -306,6 +307,82 @@ def test_clip_and_sigmoid_are_numpys_bit_for_bit(x: np.ndarray) -> None:
         plain = 1.0 / (1.0 + np.exp(-x))
         assert sigmoid(x).tobytes() == plain.tobytes()
         assert sigmoid(x.copy(), out=y).tobytes() == plain.tobytes()
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(np.float64, st.integers(1, 60), elements=st.floats(-1e6, 1e6, allow_subnormal=True)
+              | st.sampled_from([np.nan, np.inf, -0.0, 0.0, 1.0])),
+       st.floats(-1e6, 1e6, allow_subnormal=True) | st.sampled_from([0.0, -0.0, 1.0, 0.5, np.nan]))
+def test_constant_operands_give_the_bits_of_python_floats(x: np.ndarray, value: float) -> None:
+    """A 0-d array made by `constant` is the same float64 operand as the Python float, in every ufunc the
+    rules pass one to (in place and not, either side); clip_unit is clip to [0, 1]."""
+    c = zero_d(value)
+    with np.errstate(all="ignore"):
+        for ufunc in (np.add, np.subtract, np.multiply, np.divide, np.minimum, np.less_equal, np.greater):
+            assert ufunc(x, c).tobytes() == ufunc(x, value).tobytes()
+            assert ufunc(c, x).tobytes() == ufunc(value, x).tobytes()
+            if ufunc(x, value).dtype == x.dtype:
+                y = x.copy()
+                ufunc(y, c, out=y)
+                assert y.tobytes() == ufunc(x, value).tobytes()
+        counts = np.arange(x.size, dtype=np.uint8)
+        assert np.divide(counts, c, dtype=np.float64).tobytes() == np.divide(counts, value, dtype=np.float64).tobytes()
+        assert np.multiply(counts.astype(np.int64), c).tobytes() == np.multiply(counts.astype(np.int64), value).tobytes()
+    assert clip_unit(x).tobytes() == np.clip(x, 0.0, 1.0).tobytes()
+    assert c.shape == () and not c.flags.writeable
+
+
+def test_constants_follow_their_values() -> None:
+    """`Constants` makes new arrays whenever a value changes (a parameter changed mid-run is used)."""
+    constants = Constants()
+    first = constants(1.0, 2.0)
+    assert [float(c) for c in first] == [1.0, 2.0] and constants(1.0, 2.0) is first
+    assert [float(c) for c in constants(1.0, 3.0)] == [1.0, 3.0]
+    assert [float(c) for c in constants(1.0)] == [1.0]
+    nan = constants(float("nan"))[0]
+    assert np.isnan(nan) and [float(c) for c in constants(0.5)] == [0.5]
+
+
+def test_rules_use_parameters_changed_mid_run() -> None:
+    """The households' rules and the volunteer lift keep their scalar parameters as 0-d arrays between
+    weeks (`Constants`): a researcher who changes a parameter mid-run gets the rule with the new value,
+    the bits of the formula written out with it."""
+    model = CoGovernanceModel("baseline", seed=5, n_communities=1)
+    model.run(2)
+    hh, p = model.households, model.p
+    rng = np.random.default_rng(5)
+    nbr, mob = rng.random(hh.n), np.zeros(hh.n)
+    for _ in range(4):
+        for name in ("report_base", "part_base", "social_influence", "surprise_weight", "satisfaction_rate",
+                     "satisfaction_noise", "pending_penalty", "resolved_bonus", "trust_weight_in_experience",
+                     "volunteer_productivity", "volunteer_effect_max"):
+            p[name] = float(rng.uniform(0.01, 0.5))
+        z = (p["report_base"] + p["report_trust_weight"] * hh.trust_community
+             + p["report_efficacy_weight"] * hh.efficacy - p["report_cost_weight"] * 0.7)
+        assert hh.report_probability(p, 0.7, 0.0).tobytes() == (1.0 / (1.0 + np.exp(-z))).tobytes()
+        z = (p["part_motivation_weight"] * hh.motivation + p["part_base"] + p["part_efficacy_weight"] * hh.efficacy
+             + p["part_trust_weight"] * hh.trust_community + p["social_influence"] * nbr - hh.participation_cost(p))
+        assert hh.participation_probability(p, nbr, mob, 0.0, 0.0).tobytes() == (1.0 / (1.0 + np.exp(-z))).tobytes()
+        quality = model.service_quality.by_building()
+        tw = p["trust_weight_in_experience"]
+        x = (hh.weighted_quality(quality, model.layout.building_of) * (1.0 - tw) + tw * hh.trust_community
+             - p["pending_penalty"] * np.minimum(hh.pending_old, p["pending_count_cap"])
+             + (p["resolved_bonus"] * np.minimum(hh.resolved_recent, p["resolved_count_cap"]) + hh.project_benefit))
+        assert hh.update_experience(quality, model.layout.building_of, p).tobytes() == x.tobytes()
+        top, k = p["volunteer_effect_max"], p["volunteer_productivity"]
+        hours = model.volunteer_hours_grid / model.layout.households_per_grid
+        lift = top * (1.0 - np.exp(np.outer(hours, model.service_quality._volunteer_shares()) * -k / top))
+        assert model.service_quality._volunteer_service().tobytes() == lift.tobytes()
+        a, s, x, n = hh.aspiration.copy(), hh.satisfaction.copy(), hh.experience.copy(), hh.neighbour_satisfaction
+        state = model.rng.bit_generator.state  # the draws the rule will make
+        noise = model.rng.normal(0.0, p["satisfaction_noise"], hh.n)
+        model.rng.bit_generator.state = state
+        target = x + p["surprise_weight"] * (x - a) + hh.disposition
+        s_new = s + (p["satisfaction_rate"] * (target - s) + p["neighbour_weight"] * (n - s)) + noise
+        hh.update_attitudes(p, model.rng)
+        assert hh.satisfaction.tobytes() == np.clip(s_new, 0.0, 1.0).tobytes()
+        model.step()
+    model.remove()
 
 
 @pytest.mark.parametrize("k", [0, 1, 4, 7, 9])
