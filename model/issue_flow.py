@@ -256,8 +256,7 @@ class IssueFlow:
         who = iss.household.take(rows)
         factor = 1.0 - loss
         # usually no household had two reports passed this week: each is hit once, by factor (= factor ** 1)
-        ordered = np.sort(who)
-        once = who.size == 1 or not count_nonzero(ordered[1:] == ordered[:-1])
+        once = len(set(who.tolist())) == who.size  # a few passes a week: a set beats a sort and compare
         for holder in (iss.holder.take(rows), iss.partner.take(rows)):
             firm = self._holder_is_firm.take(holder)
             at_firm = count_nonzero(firm)
