@@ -67,3 +67,44 @@ def test_cumulative_hours_before_each_issue_restart_at_each_holder() -> None:
                             for g in np.unique(groups)])
     assert np.allclose(_group_cumsum_before(groups, values), naive, rtol=0, atol=1e-9)
     assert np.array_equal(_group_cumsum_before(np.zeros(4, dtype=np.int64), np.ones(4)), [0.0, 1.0, 2.0, 3.0])
+
+
+def test_latent_and_open_rows_stay_the_selection_from_all_active_rows() -> None:
+    """The latent and open rows the table keeps between calls (`give_up` sets the open ones itself) are
+    always the rows a fresh selection from the active rows gives, ascending, through every operation of
+    a week in any order."""
+    from model.issues import LATENT, OPEN, IssueTable
+
+    rng = np.random.default_rng(11)
+    iss = IssueTable(capacity=64)
+
+    def fresh(status: int) -> np.ndarray:
+        a = iss.active
+        return a[iss.status[a] == status]
+
+    for week in range(60):
+        k = int(rng.integers(0, 12))
+        iss.add(rng.integers(0, 50, k), np.zeros(k, np.int64), np.zeros(k, np.int64), np.zeros(k, np.int8),
+                np.zeros(k, bool), week, np.full(k, week + 5), np.ones(k))
+        for _ in range(4):
+            op = int(rng.integers(0, 6))
+            latent, open_rows = iss.latent_rows(), iss.open_rows()
+            assert np.array_equal(latent, fresh(LATENT)) and np.array_equal(open_rows, fresh(OPEN))
+            pick = rng.random(latent.size) < 0.3
+            pick_open = rng.random(open_rows.size) < 0.3
+            if op == 0:
+                iss.surface(latent[pick], week, by_household=bool(rng.integers(0, 2)))
+            elif op == 1:
+                iss.resolve(open_rows[pick_open], week)
+            elif op == 2:
+                iss.expire(latent[pick], were_open=False)
+            elif op == 3:
+                iss.give_up(open_rows, ~pick_open)
+            elif op == 4:
+                iss.expire(np.union1d(latent[pick], open_rows[pick_open]))  # mixed: status looked up
+            else:
+                iss.compact()
+                if rng.random() < 0.3:
+                    iss.reclaim()
+        assert np.array_equal(iss.latent_rows(), fresh(LATENT)) and np.array_equal(iss.open_rows(), fresh(OPEN))
+    assert iss.conserved()
