@@ -65,15 +65,16 @@ class SocialOrgSupport(Mechanism):
         per_community = lay.households_per_community
         self.unspent += per_1000(p["incubation_budget"], per_community) * factor
         spent = 0.0
+        # organisations by community, counted once (and as they are added), not for every community
+        orgs = np.bincount([so.community for so in model.social_orgs], minlength=lay.n_communities).tolist()
         for c in range(lay.n_communities):
-            while (self.unspent[c] >= p["incubation_cost"]
-                   and sum(1 for so in model.social_orgs if so.community == c) < p["target_per_community"]
+            while (self.unspent[c] >= p["incubation_cost"] and orgs[c] < p["target_per_community"]
                    and model.add_social_organisation(c) is not None):
+                orgs[c] += 1
                 self.unspent[c] -= p["incubation_cost"]
                 spent += p["incubation_cost"]
         grant = per_1000(p["grant"], per_community) * factor
-        orgs = np.bincount([so.community for so in model.social_orgs], minlength=lay.n_communities)
         hours = np.full(lay.n_communities, grant / (WEEKS_PER_QUARTER * model.p["so_hour_cost"]))
         lv.so_funded_hours += hours - self.hours_added
         self.hours_added = hours
-        self.cost_this_week = spent + grant * float(orgs.sum())
+        self.cost_this_week = spent + grant * float(len(model.social_orgs))
