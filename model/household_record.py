@@ -147,9 +147,10 @@ class HouseholdSums(Part):
 class Satisfaction(Part):
     """The share satisfied, the mean satisfaction of age groups and of owners and renters, its spread
     across compounds and its inequality. Each week keeps the households' satisfaction (a row copy, or the
-    model's array itself when a chunk is one week); the chunk's rows are gathered in the groups' order
-    (`_Groups.order`: the age groups, which hold every household once, then owners and renters) by one
-    take, so each group is a slice, and summed by compound left to right (as ``np.bincount`` adds them)."""
+    model's array itself when a chunk is one week). Each group's values are gathered in the order of a
+    gather of that group alone (`_Groups.order`: the age groups, then owners and renters), one group at a
+    time into one buffer the size of the chunk (which stays in cache on a large street), and summed; the
+    compounds are summed left to right, as ``np.bincount`` adds them."""
 
     names = ("satisfied_share", *(f"satisfaction_{g}" for g in GROUP_NAMES), "satisfaction_grid_sd",
              "satisfaction_gini")
@@ -163,6 +164,7 @@ class Satisfaction(Part):
         assert self.groups.bounds[2][1] == n, "the age groups hold every household once"
         self.by_group = any(name in self.wanted for name in self.names[1:6])
         self._values: np.ndarray | None = None
+        self._gathered: np.ndarray | None = None
 
     def bytes_per_week(self, m: M) -> int:
         return self.n * 8 if self.wanted else 0
@@ -190,9 +192,14 @@ class Satisfaction(Part):
             out["satisfaction_grid_sd"] = np.sqrt(_sum(deviation, axis=1) / lay.n_grids).tolist()
         if "satisfaction_gini" in wanted:
             out["satisfaction_gini"] = ginis_unit(values).tolist()  # satisfaction is clipped to [0, 1] every week
-        if self.by_group:
-            gathered = values.take(self.groups.order, axis=1, mode="wrap")  # valid indices; the cheapest take
-            sums = np.stack([_sum(gathered[:, a:b], axis=1) for a, b in self.groups.bounds], axis=1)
+        if self.by_group:  # each group gathered in turn into one buffer (at most the street), then summed
+            if self._gathered is None:
+                self._gathered = np.empty(self.weeks * n)
+            sums = np.empty((k, len(self.groups.bounds)))
+            for g, (a, b) in enumerate(self.groups.bounds):
+                part = self._gathered[: k * (b - a)].reshape(k, b - a)
+                values.take(self.groups.order[a:b], axis=1, out=part, mode="wrap")  # valid indices: the cheapest
+                _sum(part, axis=1, out=sums[:, g])
             out.update(zip((f"satisfaction_{g}" for g in GROUP_NAMES), self.groups.shares(sums), strict=True))
         return {name: out[name] for name in wanted}
 
@@ -201,7 +208,7 @@ class Satisfaction(Part):
             self._values = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_values": None}  # made again when next needed
+        return {**self.__dict__, "_values": None, "_gathered": None}  # made again when next needed
 
 
 class Activity(HouseholdArrays):
