@@ -1,0 +1,55 @@
+"""The mechanisms' ordering helpers (model/mechanisms/base.py) give exactly what the plain numpy
+expressions they stand for give: the mechanisms' picks (whistle, mediation, three-party meetings)
+must not depend on which fast path a street's size takes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.issues import _group_cumsum_before
+from model.mechanisms.base import oldest_first, oldest_within, running_before, stable_order
+
+
+@pytest.mark.parametrize("size", [0, 1, 5, 17, 100, 383, 384, 385, 2000, 5000])
+def test_stable_order_is_the_stable_argsort_with_or_without_known_bounds(size: int) -> None:
+    rng = np.random.default_rng(size)
+    for lo, span in ((-30, 26), (100, 1), (-40_000, 80_000)):  # the last does not fit 16 bits
+        weeks = rng.integers(lo, lo + span, size).astype(np.int32)
+        expected = weeks.argsort(kind="stable")
+        assert np.array_equal(stable_order(weeks), expected)
+        if size:
+            bounds = (int(weeks.min()), int(weeks.max()))
+            assert np.array_equal(stable_order(weeks, bounds), expected)
+            assert np.array_equal(stable_order(weeks, (lo, lo + span - 1)), expected)  # wider bounds
+
+
+@pytest.mark.parametrize("size", [1, 30, 500, 4096, 9000])
+def test_oldest_within_takes_the_oldest_rows_whose_running_total_fits(size: int) -> None:
+    rng = np.random.default_rng(size + 1)
+    rows = np.sort(rng.choice(3 * size, size, replace=False)).astype(np.int64)
+    surfaced = rng.integers(-10, 40, size).astype(np.int32)
+    need = rng.exponential(3.0, size)
+    order = surfaced.argsort(kind="stable")
+    cumulative = need[order].cumsum()
+    for room in (0.0, 1.0, float(cumulative[size // 2]), float(cumulative[-1]), 1e9):
+        expected = rows[order][cumulative <= room]
+        assert np.array_equal(oldest_within(rows, surfaced, need, room), expected)
+        assert np.array_equal(oldest_within(rows, surfaced, need, room, (-10, 39)), expected)
+
+
+@pytest.mark.parametrize("size", [3, 200, 384, 3000])
+def test_oldest_first_is_the_lexsort_by_group_then_week(size: int) -> None:
+    rng = np.random.default_rng(size + 2)
+    for groups_n, span in ((6, 26), (3000, 52), (1, 5)):  # the middle one needs a 64-bit key
+        groups = rng.integers(0, groups_n, size)
+        surfaced = rng.integers(-20, -20 + span, size).astype(np.int32)
+        assert np.array_equal(oldest_first(groups, surfaced), np.lexsort((surfaced, groups)))
+
+
+def test_running_before_is_the_tables_group_cumulative_sum_bit_for_bit() -> None:
+    rng = np.random.default_rng(3)
+    for size, groups_n in ((1, 1), (50, 1), (500, 7), (4000, 300)):
+        groups = np.sort(rng.integers(0, groups_n, size))
+        values = rng.exponential(2.0, size)
+        assert np.array_equal(running_before(groups, values), _group_cumsum_before(groups, values))
