@@ -105,17 +105,17 @@ class ThreePartyLinkage(Mechanism):
         h, iss = model.holders, model.issues
         has_oc, cap = self.has_oc, h.capacity
         # each party's hours, at most what it has this week (the committee serves several compounds)
-        firm_cap, oc_cap = cap[self.firms], cap[self.ocs]  # views: the firms' and owners' committees' hours
-        firm = np.minimum(self.firm_hours, firm_cap)
-        firm_cap -= firm
+        # (the firms and the owners' committees are ranges of holders: slices, not gathers and scatters)
+        firm = np.minimum(self.firm_hours, cap[self.firms])
+        cap[self.firms] -= firm
         rc = np.minimum(self.rc_hours, cap.take(self.rc_ids) / self.grids_per_community)
         np.subtract.at(cap, self.rc_ids, rc)
         if self.all_oc:
-            oc = np.minimum(self.oc_hours, oc_cap)
-            oc_cap -= oc
+            oc = np.minimum(self.oc_hours, cap[self.ocs])
+            cap[self.ocs] -= oc
         else:  # building heads stand in where there is no owners' committee, out of their own time
-            oc = np.where(has_oc, np.minimum(self.oc_hours, oc_cap), self.stand_in_hours)
-            oc_cap -= np.where(has_oc, oc, 0.0)
+            oc = np.where(has_oc, np.minimum(self.oc_hours, cap[self.ocs]), self.stand_in_hours)
+            cap[self.ocs] -= np.where(has_oc, oc, 0.0)
         pool = firm + rc
         pool += oc
         held = pool > 0
