@@ -340,3 +340,28 @@ def test_p2_property_vicious_circle_in_old_compounds() -> None:
     assert np.mean(final(healthy, "firm_exits") == 0) >= 0.9
     assert 0.85 <= metric(healthy, "fee_collection_rate").mean() <= 0.95
     assert 0.45 <= metric(healthy, "satisfaction_mean").mean() <= 0.65
+
+
+def test_red_black_list_waits_run_from_the_week_surfaced_in_the_warm_up_too() -> None:
+    """The firms' rating counts an issue's wait from the week it surfaced, as the households' feedback
+    does, also for issues that surfaced in the warm-up (negative weeks); an issue closed before it
+    surfaced (surfaced = NO_WEEK) waits from the week it was created."""
+    from model.issues import NO_WEEK
+
+    model = CoGovernanceModel("co_governance_full", seed=1, warmup_weeks=0)
+    rbl = model.mechanisms["red_black_list"]
+    expect = model.p["expected_resolution_weeks"]
+    n = model.layout.n_grids
+    rbl.outcome_sum[:], rbl.outcome_n[:] = 0.0, 0.0
+    rbl._done_weeks = [-50, 3]
+    rbl._done_surfaced = [np.array([-60]), np.array([NO_WEEK])]
+    rbl._done_created = [np.array([-70]), np.array([-10])]
+    rbl._done_grids = [np.array([0]), np.array([1 % n])]
+    rbl._failed_grids = []
+    rbl._tally(n)
+    outcome = lambda wait: float(np.clip(1.0 - 0.5 * max(0.0, wait - expect) / expect, 0.0, 1.0))  # noqa: E731
+    expected = np.zeros(n)
+    expected[0] += outcome(10.0)  # surfaced in warm-up week -60, closed in week -50
+    expected[1 % n] += outcome(13.0)  # never surfaced: from creation in week -10 to week 3
+    assert np.allclose(rbl.outcome_sum, expected)
+    assert outcome(10.0) != outcome(20.0)  # the check tells the two starts apart

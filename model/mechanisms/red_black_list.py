@@ -121,13 +121,16 @@ class RedBlackList(Mechanism):
         been added in its own week: 1 − 0.5·max(0, wait − expect)/expect, between 0 and 1, summed by
         grid within each week in row order, the weeks' sums added one after the other (one
         bincount over (week, grid) cells and one addition per week, not a dozen calls per week). The
-        wait runs from the week surfaced (from the week created for issues surfaced in no week)."""
+        wait runs from the week surfaced, as in the households' feedback (from the week created for
+        issues closed before they surfaced: their surfaced week is `NO_WEEK`, and a surfaced issue
+        surfaced no earlier than it was created). Warm-up weeks are negative, so "surfaced" is never
+        told by the sign of the week."""
         grids = self._done_grids
         if grids:
             expect = self.model.p["expected_resolution_weeks"]
             sizes = [g.size for g in grids]
             surfaced = np.concatenate(self._done_surfaced)
-            start = np.where(surfaced >= 0, surfaced, np.concatenate(self._done_created))
+            start = np.maximum(surfaced, np.concatenate(self._done_created))
             outcome = np.subtract(np.repeat(self._done_weeks, sizes), start, dtype=np.float64)  # exact as float64
             outcome -= expect
             np.maximum(0.0, outcome, out=outcome)
