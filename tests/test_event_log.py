@@ -52,7 +52,7 @@ def test_the_recorded_english_text_is_the_logs_own(recorded: list[Event]) -> Non
     texts = {e.text for e in recorded}
     assert {"compound 0: property firm left (scenario shock, 小区失管)", "budgets cut to 50% (预算削减)",
             "points scheme withdrawn (积分停止)", "demand list (需求清单) updated: top need property, infrastructure",
-            "compound 0: property firm black-listed (物业黑榜), rating 0.81",
+            "compound 0: property firm black-listed (物业黑榜), rating 0.83",
             "compound 0: street replaced a black-listed firm by re-tender (红黑榜清退)",
             "compound 1: state-owned backstop firm took over (国企兜底)"} <= texts
     assert any(re.fullmatch(r"community \d: \S+ \([a-z_]+\) completed", t) for t in texts)
