@@ -423,20 +423,6 @@ def _joined(parts: list[np.ndarray]) -> np.ndarray:
 _accumulate = np.add.accumulate  # what np.cumsum computes, the same bits, without its Python layer
 
 
-def _group_cumsum_before(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """For rows sorted by group: sum of `values` of earlier rows in the same group (one cumulative
-    sum over all rows, less its value at the group's first row)."""
-    if groups.size == 0:
-        return values.copy()
-    if groups[0] == groups[-1]:  # one group (a street of one community): nothing to subtract
-        before = _accumulate(values)
-        before -= values
-        return before
-    start = np.arange(groups.size)  # each row's group's first row: the last row up to it where the group changes
-    start[1:] *= groups[1:] != groups[:-1]
-    return _cumsum_before(values, np.maximum.accumulate(start, out=start))
-
-
 def _cumsum_before(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """Sum of `values` of earlier rows of the same group, given each row's group's first row
     (`starts`): the cumulative sum before each row less its value at the group's first row."""

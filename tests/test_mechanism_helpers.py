@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.issues import _group_cumsum_before
+from model.issues import _cumsum_before, _holder_starts
 from model.mechanisms.base import oldest_first, oldest_within, running_before, stable_order
 
 
@@ -52,4 +52,4 @@ def test_running_before_is_the_tables_group_cumulative_sum_bit_for_bit() -> None
     for size, groups_n in ((1, 1), (50, 1), (500, 7), (4000, 300)):
         groups = np.sort(rng.integers(0, groups_n, size))
         values = rng.exponential(2.0, size)
-        assert np.array_equal(running_before(groups, values), _group_cumsum_before(groups, values))
+        assert np.array_equal(running_before(groups, values), _cumsum_before(values, _holder_starts(groups, groups_n)))

@@ -144,7 +144,7 @@ def stable_order(weeks: np.ndarray, bounds: tuple[int, int] | None = None) -> np
 def running_before(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
     """For rows sorted by group: the sum of `values` of the earlier rows of the same group (one
     running total over all rows, less its value at the group's first row, found by a binary search
-    of the sorted groups); the same bits as ``model.issues._group_cumsum_before``."""
+    of the sorted groups); the same bits as the issue table's queues (``model.issues._cumsum_before``)."""
     before = np.add.accumulate(values)
     before -= values
     if groups.size == 0 or groups[0] == groups[-1]:  # one group: nothing to subtract
