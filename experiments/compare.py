@@ -45,8 +45,8 @@ from experiments.compare_spec import (
     CompareSpec,
     metric_info,
 )
-from experiments.engine import parse_jobs
 from model.errors import UserError
+from storage.inputs import parse_jobs
 
 if TYPE_CHECKING:
     import numpy as np

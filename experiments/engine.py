@@ -29,7 +29,6 @@ calibration's generations, so even that is paid once.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import functools
 import gc
@@ -54,7 +53,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from model.errors import UserError, require_extra
-from storage.outputs import atomic_write
+from storage.outputs import atomic_write, folder_lock
 
 if TYPE_CHECKING:  # pandas is imported where frames are made or read: the driver's start stays light
     import pandas as pd
@@ -67,8 +66,6 @@ __all__ = [
     "WorkerPool",
     "PRELOAD",
     "preload_modules",
-    "parse_jobs",
-    "whole_number_parser",
     "execute",
     "make_executor",
     "release_model",
@@ -78,7 +75,6 @@ __all__ = [
     "FINGERPRINT_ATTR",
     "run_file_fingerprint",
     "check_run_files",
-    "folder_lock",
     "RUNS_DIR",
     "FAILED_DIR",
 ]
@@ -87,7 +83,6 @@ log = logging.getLogger(__name__)
 
 RUNS_DIR = "runs"
 FAILED_DIR = "failed"
-LOCK_FILE = ".lock"  # the folder lock's file name
 #: `frame.attrs` key under which a run function may store a fingerprint of its task (kept in the run
 #: file's Parquet metadata by pandas); `execute(..., fingerprint=f)` checks it on resume.
 FINGERPRINT_ATTR = "task_fingerprint"
@@ -314,27 +309,6 @@ def make_executor(
         initializer=_worker_start,
         initargs=(os.getpid(), tuple(preload)),
     )
-
-
-def whole_number_parser(noun: str) -> Callable[[str], int]:
-    """An argparse ``type`` for a count of `noun`, 1 or more (argparse blames the flag it was given to,
-    on one line, exit 2)."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {noun}, got {text!r}") from None
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"expected {noun}, 1 or more, got {value}")
-        return value
-
-    return parse
-
-
-parse_jobs = whole_number_parser("a whole number of worker processes")
-"""``--jobs N`` of every command that runs many models (compare, sweep, calibrate): worker processes,
-1 or more; `storage.inputs.cap_jobs` then caps it at the cores available."""
 
 
 def _is_closed(executor: Executor) -> bool:
@@ -639,29 +613,6 @@ def collect(out_dir: str | os.PathLike[str], columns: list[str] | None = None) -
     if not frames:
         return pd.DataFrame()
     return pd.concat(frames, ignore_index=True)
-
-
-@contextlib.contextmanager
-def folder_lock(out_dir: str | os.PathLike[str], what: str = "sweep") -> Iterator[None]:
-    """Hold ``out_dir/.lock`` (``flock``, released by the kernel even on kill -9) for the block; a folder
-    another driver holds raises `UserError` ("another WHAT is already writing"). The folder is created if needed. A driver that must write
-    before `execute` (a sweep's manifest) takes it first and passes ``locked=True`` to `execute`."""
-    import fcntl
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    fh = open(out / LOCK_FILE, "a+")  # noqa: SIM115 - held for the whole block
-    try:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UserError(f"{out}: another {what} is already writing to this folder") from None
-        yield
-    finally:
-        fh.close()
-
-
-_folder_lock = folder_lock
 
 
 def _remove_stale_temporaries(out_dir: Path) -> None:

@@ -36,7 +36,6 @@ from experiments.engine import (
     WorkerPool,
     completed_run_ids,
     execute,
-    folder_lock,
     preload_modules,
 )
 from experiments.sweep_file import (
@@ -67,7 +66,7 @@ from experiments.sweep_runs import (
     versions,
 )
 from model.errors import UserError
-from storage.outputs import atomic_write, staged_folder
+from storage.outputs import LOCK_FILE, atomic_write, folder_lock, staged_folder
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -92,9 +91,6 @@ __all__ = [  # the driver's own names, and the sweep's public names from the mod
     "read_manifest",
     "atomic_write",
 ]
-
-LOCK_FILE = ".lock"  # experiments.engine.folder_lock's file
-
 
 def _start_pool(jobs: int | None, scheduler: str | None, run_fn: Callable[..., Any]) -> WorkerPool:
     """Start the pool or connect to Dask and check a worker can load the run function (UserError if not)."""

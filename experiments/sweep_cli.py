@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from experiments.engine import parse_jobs, whole_number_parser
+from storage.inputs import parse_jobs, whole_number_parser
 
 __all__ = ["add_cli", "cmd_sweep", "cmd_sensitivity"]
 

@@ -8,15 +8,18 @@ or written (the values a run is given, its sizes, seed and mechanisms' parameter
   as UTF-8;
 - **names** (`check_name`): one line, short, so it can become a file name or a column;
 - **the machine** (`cap_jobs`, `available_cores`): worker processes capped at the cores there are;
-- **flags** (`check_out`).
+- **flags** (`check_out`; `whole_number_parser`, an argparse ``type`` for a count, and `parse_jobs`,
+  the ``--jobs N`` of every command that runs many models).
 
 Every refusal is a `UserError` (one line, exit status 2).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ from model.errors import UserError, one_line, shown
 
 __all__ = [
     "MAX_FILE_BYTES", "MAX_NESTING", "MAX_NAME_CHARS", "read_text_file", "read_toml", "check_name",
-    "cap_jobs", "available_cores", "check_out",
+    "cap_jobs", "available_cores", "check_out", "whole_number_parser", "parse_jobs",
 ]  # fmt: skip
 
 #: Largest input file read (scenario, sweep, calibration): these are hand-written, a few KB.
@@ -209,3 +212,24 @@ def check_out(out: str | Path | None, flag: str = "--out") -> Path:
     if not os.access(probe, os.W_OK | os.X_OK):
         raise UserError(f"{flag} {one_line(text)}: not writable ({probe} does not allow writing)")
     return path
+
+
+def whole_number_parser(noun: str) -> Callable[[str], int]:
+    """An argparse ``type`` for a count of `noun`, 1 or more (argparse blames the flag it was given to,
+    on one line, exit 2)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {noun}, got {text!r}") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"expected {noun}, 1 or more, got {value}")
+        return value
+
+    return parse
+
+
+parse_jobs = whole_number_parser("a whole number of worker processes")
+"""``--jobs N`` of every command that runs many models (compare, sweep, calibrate): worker processes,
+1 or more; `cap_jobs` then caps it at the cores available."""

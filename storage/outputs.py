@@ -8,6 +8,9 @@ into ``out`` (the whole folder is renamed into place when ``out`` does not exist
 otherwise each file is renamed over its old version, so files the command does not write are kept).
 On any error the temporary folder is removed and ``out`` is untouched.
 
+`folder_lock(out)` holds an output folder for one writer (``out/.lock``, `LOCK_FILE`, ``flock``-ed and
+released by the kernel, even on kill -9): a second sweep or calibration into the same folder is refused.
+
 A write that fails for lack of space (ENOSPC, or a quota) raises `DiskFull`, whose message is
 ``no space left writing FILE``; ``run.py`` prints it on one line and exits with status 1.
 """
@@ -34,9 +37,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["DiskFull", "is_disk_full", "disk_full_guard", "staged_folder", "atomic_write", "ensure_writable_dir",
-           "write_run_outputs", "write_parquet", "metric_units", "versions", "package_git_commit"]
+           "LOCK_FILE", "folder_lock", "write_run_outputs", "write_parquet", "metric_units", "versions",
+           "package_git_commit"]
 
 _FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
+LOCK_FILE = ".lock"  # the folder lock's file name (not content: a folder holding only it is empty)
 
 
 class DiskFull(Exception):
@@ -130,6 +135,26 @@ def staged_folder(out: str | os.PathLike[str]) -> Iterator[Path]:
     finally:
         if stage.exists():
             shutil.rmtree(stage, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def folder_lock(out_dir: str | os.PathLike[str], what: str = "sweep") -> Iterator[None]:
+    """Hold ``out_dir/.lock`` (``flock``, released by the kernel even on kill -9) for the block; a folder
+    another driver holds raises `UserError` ("another WHAT is already writing"). The folder is created if needed. A driver that must write
+    before `execute` (a sweep's manifest) takes it first and passes ``locked=True`` to `execute`."""
+    import fcntl
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    fh = open(out / LOCK_FILE, "a+")  # noqa: SIM115 - held for the whole block
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UserError(f"{out}: another {what} is already writing to this folder") from None
+        yield
+    finally:
+        fh.close()
 
 
 def versions() -> dict[str, str]:

@@ -313,7 +313,7 @@ def test_non_empty_out_without_resume_is_refused(tiny_runs, capsys):
 
 
 def test_a_folder_another_calibration_is_writing_is_refused_and_left_alone(tmp_path, capsys):
-    from experiments.engine import folder_lock
+    from storage.outputs import folder_lock
 
     path = write_calibration(tmp_path / "in")
     out = tmp_path / "busy"

@@ -38,6 +38,7 @@ from experiments.engine import (  # noqa: E402
     release_model,
 )
 from model.errors import UserError  # noqa: E402
+from storage.outputs import folder_lock  # noqa: E402
 
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(REPO)])}
 N = 24
@@ -185,7 +186,7 @@ def test_workers_that_cannot_load_the_run_function_fail_fast(tmp_path: Path, gho
 
 def test_second_driver_on_same_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "runs").mkdir()
-    with engine._folder_lock(tmp_path), pytest.raises(UserError, match="another sweep"):
+    with folder_lock(tmp_path), pytest.raises(UserError, match="another sweep"):
         execute(T.standard_tasks(2), T.toy_run, tmp_path, local(1), resume=True, progress=False)
     assert completed_run_ids(tmp_path) == set()
 

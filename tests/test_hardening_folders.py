@@ -25,8 +25,8 @@ if str(TESTS) not in sys.path:
 
 from test_hardening import listing, main  # noqa: E402
 
-from experiments.engine import folder_lock  # noqa: E402
 from experiments.sweep import run_sweep  # noqa: E402
+from storage.outputs import folder_lock  # noqa: E402
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from experiments.engine import parse_jobs
+from storage.inputs import parse_jobs
 
 __all__ = ["add_cli", "cmd_calibrate"]
 

@@ -26,10 +26,10 @@ from experiments.calibration import outputs
 from experiments.calibration.abc import GENERATIONS_DIR, RETRIES, AbcResult, load_generations, run_abc
 from experiments.calibration.simulate import simulate_particle, simulate_series
 from experiments.calibration.spec import CalibrationSpec, load_calibration
-from experiments.engine import LOCK_FILE, WorkerPool, folder_lock
+from experiments.engine import WorkerPool
 from model.errors import UserError
 from scenarios.posterior import FORMAT, OBSERVATIONS_FILE, POSTERIOR_FILE, PREDICTIVE_FILE, SETTINGS_FILE
-from storage.outputs import atomic_write, ensure_writable_dir
+from storage.outputs import LOCK_FILE, atomic_write, ensure_writable_dir, folder_lock
 
 __all__ = ["run_calibration", "draw_seed", "PREDICTIVE_KEY", "DRAW_KEY"]
 
