@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.arrays import count_nonzero
+from model.arrays import count_nonzero, running_total_before
 from model.domains import CARE, CULTURE, DISPUTE, ENVIRONMENT, INFRASTRUCTURE, PROPERTY, SAFETY
 
 __all__ = ["IssueTable", "Holders", "LATENT", "OPEN", "RESOLVED", "EXPIRED", "RC", "FIRM", "SO", "STREET", "OC"]
@@ -344,8 +344,7 @@ class IssueTable:
         rows, hold = rows.take(order), hold.take(order)
         cap = holders.capacity.take(hold)
         need = self.remaining.take(rows)
-        starts = _holder_starts(hold, holders.n)
-        before = _cumsum_before(need, starts)
+        before = running_total_before(need, first_rows=_holder_starts(hold, holders.n))
         # buck-passing among cross-boundary issues the holder would start on this week
         cand = (before < cap).nonzero()[0]
         head = rows.take(cand)  # the cross-boundary issues with a partner among them
@@ -365,7 +364,7 @@ class IssueTable:
                 cap = left.take(hold)
             else:
                 cap = cap.compress(keep)
-            before = _cumsum_before(need, _holder_starts(hold, holders.n))
+            before = running_total_before(need, first_rows=_holder_starts(hold, holders.n))
         done = before + need <= cap
         self.resolve(rows.compress(done), week)
         partial = ((~done) & (before < cap)).nonzero()[0]
@@ -418,17 +417,6 @@ def _joined(parts: list[np.ndarray]) -> np.ndarray:
     if len(parts) != 1:
         parts[:] = [np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)]
     return parts[0]
-
-
-_accumulate = np.add.accumulate  # what np.cumsum computes, the same bits, without its Python layer
-
-
-def _cumsum_before(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Sum of `values` of earlier rows of the same group, given each row's group's first row
-    (`starts`): the cumulative sum before each row less its value at the group's first row."""
-    before = _accumulate(values)
-    before -= values
-    return before - before.take(starts)
 
 
 def _holder_starts(hold: np.ndarray, n_holders: int) -> np.ndarray:

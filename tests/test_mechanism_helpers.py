@@ -1,14 +1,16 @@
-"""The mechanisms' ordering helpers (model/mechanisms/base.py) give exactly what the plain numpy
-expressions they stand for give: the mechanisms' picks (whistle, mediation, three-party meetings)
-must not depend on which fast path a street's size takes."""
+"""The mechanisms' ordering helpers (model/mechanisms/base.py) and the running total before each row
+(model/arrays.py) give exactly what the plain numpy expressions they stand for give: the mechanisms'
+picks (whistle, mediation, three-party meetings) must not depend on which fast path a street's size
+takes."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from model.issues import _cumsum_before, _holder_starts
-from model.mechanisms.base import oldest_first, oldest_within, running_before, stable_order
+from model.arrays import running_total_before
+from model.issues import _holder_starts
+from model.mechanisms.base import oldest_first, oldest_within, stable_order
 
 
 @pytest.mark.parametrize("size", [0, 1, 5, 17, 100, 383, 384, 385, 2000, 5000])
@@ -47,9 +49,19 @@ def test_oldest_first_is_the_lexsort_by_group_then_week(size: int) -> None:
         assert np.array_equal(oldest_first(groups, surfaced), np.lexsort((surfaced, groups)))
 
 
-def test_running_before_is_the_tables_group_cumulative_sum_bit_for_bit() -> None:
+def test_running_total_before_gives_the_same_bits_whichever_way_the_groups_come() -> None:
+    """The mechanisms pass sorted group ids, the issue table's queues each row's group's first row; a
+    single group takes a shortcut (nothing subtracted). All give the bits of the general form, and the
+    per-group exclusive running sums."""
     rng = np.random.default_rng(3)
     for size, groups_n in ((1, 1), (50, 1), (500, 7), (4000, 300)):
         groups = np.sort(rng.integers(0, groups_n, size))
         values = rng.exponential(2.0, size)
-        assert np.array_equal(running_before(groups, values), _cumsum_before(values, _holder_starts(groups, groups_n)))
+        general = running_total_before(values, first_rows=groups.searchsorted(groups))
+        assert np.array_equal(running_total_before(values, groups), general)
+        assert np.array_equal(running_total_before(values, first_rows=_holder_starts(groups, groups_n)), general)
+        naive = np.concatenate([np.concatenate([[0.0], np.cumsum(values[groups == g])[:-1]])
+                                for g in np.unique(groups)])
+        assert np.allclose(general, naive, rtol=0, atol=1e-9)
+        if groups_n == 1:
+            assert np.array_equal(running_total_before(values), general)

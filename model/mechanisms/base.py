@@ -22,7 +22,7 @@ from model.parameter_registry import PARAMETERS, Param, ParamFields, declare, de
 from model.protocol import StreetModel
 
 __all__ = ["Mechanism", "MechParam", "MECHANISMS", "PHASES", "register", "declare_parameters", "per_1000", "coverage",
-           "oldest_first", "oldest_within", "running_before", "stable_order"]
+           "oldest_first", "oldest_within", "stable_order"]
 
 PHASES: tuple[str, ...] = (
     "setup",
@@ -139,17 +139,6 @@ def stable_order(weeks: np.ndarray, bounds: tuple[int, int] | None = None) -> np
         if _INT16.min <= lo and hi <= _INT16.max:
             return weeks.astype(np.int16).argsort(kind="stable")
     return weeks.argsort(kind="stable")
-
-
-def running_before(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """For rows sorted by group: the sum of `values` of the earlier rows of the same group (one
-    running total over all rows, less its value at the group's first row, found by a binary search
-    of the sorted groups); the same bits as the issue table's queues (``model.issues._cumsum_before``)."""
-    before = np.add.accumulate(values)
-    before -= values
-    if groups.size == 0 or groups[0] == groups[-1]:  # one group: nothing to subtract
-        return before
-    return before - before.take(groups.searchsorted(groups))
 
 
 def oldest_within(rows: np.ndarray, surfaced: np.ndarray, need: np.ndarray, room: float,

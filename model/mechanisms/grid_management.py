@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.arrays import running_total_before
 from model.domains import CARE, CULTURE, DISPUTE, ENVIRONMENT, SAFETY
-from model.mechanisms.base import Mechanism, MechParam, per_1000, register, running_before
+from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
 
@@ -117,7 +118,7 @@ class GridManagement(Mechanism):
         else:
             hours = (np.maximum(self.hours_each_grid - finds * hours_per_find, 0.0).take(grid) if n_g > 1
                      else fewest_hours)
-            done = running_before(grid, need) + need <= hours
+            done = running_total_before(need, grid) + need <= hours
             settled, hours_settled = able.compress(done), float(np.add.reduce(need.compress(done)))
         iss.resolve(settled, model.week)
         self.settled_total += settled.size

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.arrays import running_total_before
 from model.domains import DISPUTE
-from model.mechanisms.base import Mechanism, MechParam, oldest_first, per_1000, register, running_before
+from model.mechanisms.base import Mechanism, MechParam, oldest_first, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
 
@@ -118,11 +119,7 @@ class Mediation(Mechanism):
             # at most the total, up to rounding far below the margin): settled, in that order
             iss.resolve(rows, model.week)
             return
-        if comm is None:
-            before = np.add.accumulate(need)
-            before -= need
-        else:
-            before = running_before(comm, need)
+        before = running_total_before(need, comm)  # comm None: one running total
         done = before + need <= work
         iss.resolve(rows.compress(done), model.week)
         partial = before < work

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.arrays import count_nonzero
+from model.arrays import count_nonzero, running_total_before
 from model.issues import STREET
-from model.mechanisms.base import Mechanism, MechParam, oldest_first, per_1000, register, running_before
+from model.mechanisms.base import Mechanism, MechParam, oldest_first, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
 
@@ -141,7 +141,7 @@ class ThreePartyLinkage(Mechanism):
             order = oldest_first(grid, surfaced)  # by compound, then oldest (ties: rows ascending)
             rows, grid = rows.take(order), grid.take(order)
         need = iss.remaining.take(rows)
-        before = running_before(grid, need)
+        before = running_total_before(need, grid)
         hours = pool.take(grid)
         done = before + need <= hours
         settled = rows.compress(done)
