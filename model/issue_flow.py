@@ -16,7 +16,7 @@ import numpy as np
 from agents.households import sums_by_household
 from model.arrays import clip, count_nonzero
 from model.domains import DOMAINS, INFRASTRUCTURE, KIND_DOMAIN, PROPERTY, kind_hours, kind_shares
-from model.issues import FIRM, SO_DOMAIN_KIND, route
+from model.issue_holders import FIRM, SO_DOMAIN_KIND, route
 from model.protocol import StreetModel
 
 __all__ = ["IssueFlow"]

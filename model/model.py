@@ -36,12 +36,8 @@ from model.domains import (
 )
 from model.event_log import Event, event
 from model.issue_flow import IssueFlow
-from model.issues import (
-    MAX_SO,
-    SO_DOMAINS,
-    Holders,
-    IssueTable,
-)
+from model.issue_holders import MAX_SO, SO_DOMAINS, Holders
+from model.issues import IssueTable
 from model.levers import Levers
 from model.mechanisms import MECHANISMS, Mechanism, per_1000
 from model.parameters import check_constraints, kwarg_to_name, validate_value

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 
 from model.event_log import Event
-from model.issues import Holders, IssueTable
+from model.issue_holders import Holders
+from model.issues import IssueTable
 from model.levers import Levers
 from model.projects import ProjectBook
 from model.space import SocialNetwork, StreetLayout

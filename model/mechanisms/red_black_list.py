@@ -7,7 +7,7 @@ import numpy as np
 from model.arrays import clip
 from model.calendar import WEEKS_PER_QUARTER
 from model.event_log import event
-from model.issues import FIRM
+from model.issue_holders import FIRM
 from model.mechanisms.base import Mechanism, MechParam, register
 from model.priors import Prior
 from model.protocol import StreetModel

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.arrays import count_nonzero, running_total_before
-from model.issues import STREET
+from model.issue_holders import STREET
 from model.mechanisms.base import Mechanism, MechParam, oldest_first, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
