@@ -321,7 +321,7 @@ def render_markdown(results: dict[str, Any]) -> str:
     ]
     for key in (k for k in sw if k.startswith("jobs_")):
         lines.append(
-            f"| sweep of {sw['runs']} runs × {sw['weeks']} weeks through `experiments.engine`, {key[5:]} worker(s): "
+            f"| sweep of {sw['runs']} runs × {sw['weeks']} weeks through `experiments.run_driver.execute`, {key[5:]} worker(s): "
             f"steady state / end to end with pool start ({sw['rounds']} rounds) | "
             f"{_range(sw[key]['steady_runs_per_s'])} / {_range(sw[key]['runs_per_s'])} runs/s |"
         )

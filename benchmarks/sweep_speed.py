@@ -17,8 +17,9 @@ from typing import Any
 import pandas as pd
 
 from benchmarks.config import BenchConfig, fresh, log, summary
-from experiments.engine import RunTask, _run_one, execute, make_executor
 from experiments.one_run import run_scenario
+from experiments.run_driver import execute, run_one
+from experiments.run_task import RunTask
 from experiments.sweep import (
     build_design,
     load_sweep,
@@ -27,6 +28,7 @@ from experiments.sweep import (
     run_task,
     tasks_from_manifest,
 )
+from experiments.worker_pool import make_executor
 
 __all__ = ["sweep_run", "measure_sweep_fixed", "measure_sweep", "FIXED_SWEEP"]
 
@@ -120,7 +122,7 @@ def measure_sweep_fixed(cfg: BenchConfig) -> dict[str, Any]:
         manifest = make_manifest(load_sweep(sweep_file), build_design(load_sweep(sweep_file)))
         tasks = tasks_from_manifest(manifest)
         run_fn = functools.partial(run_task, outcomes=outcomes_from_manifest(manifest), series=manifest["series"])
-        _run_one(run_fn, tasks[0])  # warm-up
+        run_one(run_fn, tasks[0])  # warm-up
 
         def sweep(out: Path) -> tuple[float, float]:
             cpu0, t0 = _children_cpu(), time.perf_counter()
@@ -140,7 +142,7 @@ def measure_sweep_fixed(cfg: BenchConfig) -> dict[str, Any]:
             with fresh():
                 c0 = time.process_time()
                 for task in tasks:
-                    _run_one(run_fn, task)
+                    run_one(run_fn, task)
                 runs.append(time.process_time() - c0)
             totals.append(total)
             walls.append(wall)
@@ -165,7 +167,7 @@ def measure_sweep_fixed(cfg: BenchConfig) -> dict[str, Any]:
 
 
 def measure_sweep(cfg: BenchConfig) -> dict[str, Any]:
-    """Runs per second through ``experiments.engine`` (spawned local pool) with 1 and 2 workers:
+    """Runs per second through ``experiments.run_driver.execute`` (spawned local pool) with 1 and 2 workers:
     end to end (pool start included) and in steady state (after the first batch). The two are
     measured in alternating rounds (1-2, 2-1, ...) and compared round by round, since other load
     on a shared machine comes and goes."""

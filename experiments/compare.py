@@ -2,7 +2,7 @@
 
 Every scenario runs with the same replicate seeds (derived from one base seed with numpy's
 ``SeedSequence``), so replicate *r* of two scenarios shares its random stream as far as the model
-allows and the difference between them is paired. Runs go through `experiments.engine` (local
+allows and the difference between them is paired. Runs go through `experiments.run_driver` (local
 process pool, progress bar); results do not depend on ``--jobs``.
 
     python run.py compare points three_party_linkage baseline --reference baseline \\
@@ -45,6 +45,7 @@ from experiments.compare_spec import (
     CompareSpec,
     metric_info,
 )
+from experiments.run_task import RunTask
 from model.errors import UserError
 from storage.inputs import parse_jobs
 
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from experiments.engine import RunTask
     from scenarios import Scenario
 
 __all__ = [
@@ -207,8 +207,6 @@ def _run_id(index: int, name: str, replicate: int) -> str:
 
 def make_tasks(spec: CompareSpec) -> tuple[list[RunTask], dict[str, tuple[str, int, int]]]:
     """The runs (scenario x replicate) and ``run_id -> (scenario, replicate, seed)``."""
-    from experiments.engine import RunTask
-
     tasks, index = [], {}
     for i, (scen, source) in enumerate(zip(spec.scenarios, spec.inputs, strict=True)):
         overrides = spec.overrides[i] if spec.overrides else {}
@@ -406,7 +404,9 @@ def run_comparison(spec: CompareSpec, progress: bool = True, started: float | No
     import pandas as pd
 
     from experiments import plots, report
-    from experiments.engine import collect, execute, make_executor
+    from experiments.run_driver import execute
+    from experiments.run_folder import collect
+    from experiments.worker_pool import make_executor
     from storage.outputs import (
         atomic_write,
         ensure_writable_dir,

@@ -1,5 +1,5 @@
 """Parameter sweeps, the driver: a sweep file (`experiments.sweep_file`) → its runs (`experiments.sweep_runs`)
-through `experiments.engine` → results and analysis in the output folder (`experiments.sweep_folder`,
+through `experiments.run_driver` → results and analysis in the output folder (`experiments.sweep_folder`,
 `experiments.sensitivity`). The command line is `experiments.sweep_cli`.
 
     python run.py sweep scenarios/sweeps/buck_passing_grid.toml --jobs 2     # --out: out/sweeps/NAME
@@ -31,13 +31,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from experiments.engine import (
-    DaskExecutor,
-    WorkerPool,
-    completed_run_ids,
-    execute,
-    preload_modules,
-)
+from experiments.run_driver import execute
+from experiments.run_folder import completed_run_ids
 from experiments.sweep_file import (
     OVERRIDE_FLAGS,
     Outcome,
@@ -65,6 +60,7 @@ from experiments.sweep_runs import (
     tasks_from_manifest,
     versions,
 )
+from experiments.worker_pool import DaskExecutor, WorkerPool, preload_modules
 from model.errors import UserError
 from storage.outputs import LOCK_FILE, atomic_write, folder_lock, staged_folder
 

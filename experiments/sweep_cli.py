@@ -18,7 +18,7 @@ _positive = whole_number_parser("a whole number")  # --replicates, --weeks, --sa
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``run.py sweep``."""
-    from experiments.engine import PRELOAD, preload_modules
+    from experiments.worker_pool import PRELOAD, preload_modules
 
     preload_modules(("experiments.sweep", *PRELOAD))  # the driver and the model at once, collector paused
     from experiments.sweep import build_design, load_sweep, run_sweep

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from experiments.engine import RUNS_DIR, completed_run_ids
+from experiments.run_folder import RUNS_DIR, completed_run_ids
 from model.errors import UserError
 from storage.outputs import atomic_write
 

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from experiments.engine import FINGERPRINT_ATTR, RunTask
+from experiments.run_folder import FINGERPRINT_ATTR
+from experiments.run_task import RunTask
 from experiments.sweep_file import Outcome, SweepSpec
 from experiments.sweep_folder import FORMAT
 

@@ -16,7 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.engine import RunTask, execute, make_executor
+from experiments.run_driver import execute
+from experiments.run_task import RunTask
+from experiments.worker_pool import make_executor
 
 
 def _first_time(marker: object) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 import _engine_tasks as T
 import pytest
 
-from experiments.engine import WorkerPool
+from experiments.worker_pool import WorkerPool
 
 N, LOOKAHEAD = 60, 4
 

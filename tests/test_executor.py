@@ -1,4 +1,4 @@
-"""Tests of the run engine (experiments/engine.py) with toy run functions, not the model."""
+"""Tests of the run engine (experiments/run_driver.py, worker_pool.py, run_folder.py, run_task.py) with toy run functions, not the model."""
 
 from __future__ import annotations
 
@@ -26,17 +26,11 @@ if str(REPO) not in sys.path:  # plain `pytest` does not put the project root on
 import _engine_tasks as T  # noqa: E402
 from _processes import group_alive, stop_group, wait_for  # noqa: E402
 
-from experiments import engine  # noqa: E402
-from experiments.engine import (  # noqa: E402
-    RunFn,
-    RunTask,
-    WorkerPool,
-    collect,
-    completed_run_ids,
-    execute,
-    make_executor,
-    release_model,
-)
+from experiments import worker_pool  # noqa: E402
+from experiments.run_driver import execute  # noqa: E402
+from experiments.run_folder import collect, completed_run_ids  # noqa: E402
+from experiments.run_task import RunFn, RunTask, release_model  # noqa: E402
+from experiments.worker_pool import WorkerPool, make_executor  # noqa: E402
 from model.errors import UserError  # noqa: E402
 from storage.outputs import folder_lock  # noqa: E402
 
@@ -111,7 +105,7 @@ def test_bad_arguments_are_refused_before_anything_is_written(
         make_executor(0, None)
     with pytest.raises(UserError, match="tcp://HOST:PORT"):
         make_executor(None, "localhost:8786")
-    monkeypatch.setattr(engine, "_DASK_CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(worker_pool, "_DASK_CONNECT_TIMEOUT", "1s")
     factory = functools.partial(make_executor, None, "tcp://127.0.0.1:9")
     with pytest.raises(UserError, match="cannot reach"):
         execute(tasks, T.toy_run, out, factory, resume=False, progress=False)
@@ -312,7 +306,7 @@ def test_preload_freezes_the_imports_of_a_fresh_driver_but_never_a_process_holdi
     collectable."""
     code = """
 import gc, json, sys
-from experiments.engine import preload_modules
+from experiments.worker_pool import preload_modules
 {setup}
 preload_modules(("experiments.sweep", "model.model", "colorsys"))
 print(json.dumps({{"frozen": gc.get_freeze_count(), "enabled": gc.isenabled(), "loaded": "colorsys" in sys.modules}}))

@@ -31,9 +31,10 @@ if str(REPO) not in sys.path:
 from _processes import group_alive, stop_group, wait_for  # noqa: E402
 
 import run  # noqa: E402
-from experiments import engine  # noqa: E402
+from experiments import worker_pool  # noqa: E402
 from experiments.designs import Factor, lhs_design  # noqa: E402
-from experiments.engine import RunTask, completed_run_ids  # noqa: E402
+from experiments.run_folder import completed_run_ids  # noqa: E402
+from experiments.run_task import RunTask  # noqa: E402
 from experiments.sweep import (  # noqa: E402
     Outcome,
     build_design,
@@ -584,7 +585,7 @@ def test_bad_sweep_file_one_line_exit_2_nothing_written(
 def test_unreachable_scheduler(
     tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engine, "_DASK_CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(worker_pool, "_DASK_CONNECT_TIMEOUT", "1s")
     path = _sweep(tmp_path, BASE)
     out = tmp_path / "out"
     assert (

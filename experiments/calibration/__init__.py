@@ -6,7 +6,7 @@ the posterior into comparisons.
 
 - `spec`: the calibration file (TOML) and its observation file, validated;
 - `abc`: the batch-synchronous ABC-SMC sampler (same posterior for any number of workers), its runs through
-  `experiments.engine.WorkerPool` (local workers or Dask), started once and warm across the generations;
+  `experiments.worker_pool.WorkerPool` (local workers or Dask), started once and warm across the generations;
 - `distance`: the ABC distance, shared by the driver and the workers (exact early rejection);
 - `simulate`: the worker side (one particle's runs, side by side, reduced to the observed numbers);
 - `outputs`, `driver`: the output folder; `cli`: ``run.py calibrate``.

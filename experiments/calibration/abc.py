@@ -48,7 +48,7 @@ import numpy as np
 from experiments.calibration.distance import EarlyRejection, distances, particle_means
 from experiments.calibration.simulate import simulate_particle
 from experiments.calibration.spec import CalibrationSpec
-from experiments.engine import WorkerPool
+from experiments.worker_pool import WorkerPool
 from model.errors import UserError
 from storage.outputs import atomic_write
 

@@ -26,7 +26,7 @@ from experiments.calibration import outputs
 from experiments.calibration.abc import GENERATIONS_DIR, RETRIES, AbcResult, load_generations, run_abc
 from experiments.calibration.simulate import simulate_particle, simulate_series
 from experiments.calibration.spec import CalibrationSpec, load_calibration
-from experiments.engine import WorkerPool
+from experiments.worker_pool import WorkerPool
 from model.errors import UserError
 from scenarios.posterior import FORMAT, OBSERVATIONS_FILE, POSTERIOR_FILE, PREDICTIVE_FILE, SETTINGS_FILE
 from storage.outputs import LOCK_FILE, atomic_write, ensure_writable_dir, folder_lock
