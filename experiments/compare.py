@@ -3,7 +3,10 @@
 Every scenario runs with the same replicate seeds (derived from one base seed with numpy's
 ``SeedSequence``), so replicate *r* of two scenarios shares its random stream as far as the model
 allows and the difference between them is paired. Runs go through `experiments.run_driver` (local
-process pool, progress bar); results do not depend on ``--jobs``.
+process pool, progress bar); results do not depend on ``--jobs``. This module plans a comparison
+(validates every input, derives the seeds, makes the runs), runs it and writes its files, and is
+``run.py compare``; what a comparison is lives in `experiments.compare_spec`, its statistics (paired
+differences and intervals, shared with the app) in `experiments.compare_stats`.
 
     python run.py compare points three_party_linkage baseline --reference baseline \\
         --reps 20 --weeks 156 --jobs 2 --seed 1 --out out/compare
@@ -37,36 +40,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from experiments.compare_spec import (
-    FLOW_METRICS,
-    GROUP_METRICS,
-    KEY_METRICS,
-    WINDOW_WEEKS,
-    CompareSpec,
-    metric_info,
-)
+from experiments.compare_spec import FLOW_METRICS, WINDOW_WEEKS, CompareSpec
+from experiments.compare_stats import ID_COLUMNS, households_of, over_time, summarize, summary_weeks, to_long
 from experiments.run_task import RunTask
 from model.errors import UserError
 from storage.inputs import parse_jobs
+from storage.outputs import LOCK_FILE
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
     from scenarios import Scenario
 
 __all__ = [
-    "CompareSpec", "CompareResult", "CompareFailed", "compare", "plan", "run_comparison", "replicate_seeds",
-    "make_tasks", "compare_run", "to_long", "summarize", "t_interval", "summary_weeks", "metric_info",
-    "KEY_METRICS", "GROUP_METRICS", "FLOW_METRICS", "WINDOW_WEEKS", "add_cli", "cmd_compare",
+    "CompareResult", "CompareFailed", "compare", "plan", "run_comparison", "replicate_seeds", "make_tasks",
+    "compare_run", "add_cli", "cmd_compare",
 ]
 
 DEFAULT_REPS = 20
 DEFAULT_WEEKS = 156
 DEFAULT_SEED = 1
-YEAR_WEEKS = (52, 104, 156)
 WORK_DIR = ".runs"  # the engine's per-run files while a comparison runs; removed when it is done
-ID_COLUMNS = ("scenario", "replicate", "seed", "week")
+
 
 def replicate_seeds(base_seed: int, reps: int) -> list[int]:
     """One seed per replicate, from ``SeedSequence(base_seed).spawn(reps)``; shared by all scenarios."""
@@ -228,141 +223,6 @@ def compare_run(task: RunTask) -> pd.DataFrame:
     return run_scenario(task.scenario, seed=task.seed, weeks=task.weeks, overrides=dict(task.overrides))
 
 
-# ----------------------------------------------------------------------------------- tables
-
-
-def households_of(scen: Scenario) -> int:
-    """Households in a scenario's street (fixed by its layout parameters)."""
-    p = scen.params
-    return int(p["n_communities"] * p["grids"] * p["buildings_per_grid"] * p["households_per_building"])
-
-
-def to_long(wide: pd.DataFrame) -> pd.DataFrame:
-    """Wide runs (id columns + one column per metric) to tidy rows, in row order then metric order."""
-    import numpy as np
-    import pandas as pd
-
-    metrics = [c for c in wide.columns if c not in ID_COLUMNS]
-    m = len(metrics)
-    return pd.DataFrame({
-        "scenario": np.repeat(wide["scenario"].to_numpy(dtype=object), m),
-        "replicate": np.repeat(wide["replicate"].to_numpy(dtype=np.int64), m),
-        "seed": np.repeat(wide["seed"].to_numpy(dtype=np.int64), m),
-        "week": np.repeat(wide["week"].to_numpy(dtype=np.int64), m),
-        "metric": np.tile(np.array(metrics, dtype=object), len(wide)),
-        "value": wide[metrics].to_numpy(dtype=np.float64).ravel(),
-    })
-
-
-def t_interval(values: np.ndarray) -> tuple[float, float, float, int]:
-    """Mean and 95 % t-interval of the finite values: (mean, low, high, n). Zero spread gives a zero-width
-    interval; fewer than 2 values give NaN bounds."""
-    import numpy as np
-    from scipy import stats
-
-    x = np.asarray(values, dtype=np.float64)
-    x = x[np.isfinite(x)]
-    n = int(x.size)
-    if n == 0:
-        return float("nan"), float("nan"), float("nan"), 0
-    mean = float(x.mean())
-    if n < 2:
-        return mean, float("nan"), float("nan"), n
-    sd = float(x.std(ddof=1))
-    half = 0.0 if sd == 0.0 else float(stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n))
-    return mean, mean - half, mean + half, n
-
-
-def summary_weeks(weeks: int) -> list[int]:
-    """Weeks the summary reports: the end of each year run, and the horizon."""
-    chosen = [w for w in YEAR_WEEKS if w <= weeks]
-    return chosen if chosen and chosen[-1] == weeks else [*chosen, weeks]
-
-
-def values_at(wide: pd.DataFrame, week: int) -> pd.DataFrame:
-    """One row per (scenario, replicate): levels at ``week``, flow metrics averaged over the 4 weeks ending there."""
-    metrics = [c for c in wide.columns if c not in ID_COLUMNS]
-    flow = [c for c in metrics if c in FLOW_METRICS]
-    level = [c for c in metrics if c not in FLOW_METRICS]
-    keys = ["scenario", "replicate"]
-    at = wide.loc[wide["week"] == week, keys + level].set_index(keys)
-    if flow:
-        window = wide[(wide["week"] > week - WINDOW_WEEKS) & (wide["week"] <= week)]
-        at = at.join(window.groupby(keys, sort=False)[flow].mean())
-    return at[metrics]
-
-
-def summarize(wide: pd.DataFrame, scenarios: list[str], reference: str, weeks: list[int],
-              households: dict[str, int]) -> pd.DataFrame:
-    """Per scenario, metric and week: mean and 95 % interval across replicates, and the paired difference
-    from ``reference`` (replicates matched by number) with its 95 % t-interval."""
-    import numpy as np
-    import pandas as pd
-
-    tables = {}
-    for week in weeks:
-        at = values_at(wide, week)
-        at["cost_per_household"] = at["mechanism_cost_total"] / at.index.get_level_values("scenario").map(households)
-        tables[week] = at
-    metrics = list(tables[weeks[0]].columns)
-    rows: list[dict[str, Any]] = []
-    for name in scenarios:
-        for metric in metrics:
-            zh, en, unit = metric_info(metric)
-            for week, at in tables.items():
-                mine = at.xs(name, level="scenario")[metric]
-                ref = at.xs(reference, level="scenario")[metric]
-                mean, lo, hi, n = t_interval(mine.to_numpy())
-                paired = pd.concat([mine.rename("a"), ref.rename("b")], axis=1, join="inner")
-                diffs = (paired["a"] - paired["b"]).to_numpy()
-                d, dlo, dhi, dn = t_interval(diffs)
-                finite = diffs[np.isfinite(diffs)]
-                q05, q95 = np.quantile(finite, [0.05, 0.95]) if finite.size else (np.nan, np.nan)
-                rows.append({
-                    "scenario": name, "metric": metric, "metric_zh": zh, "metric_en": en, "unit": unit,
-                    "week": week, "horizon": week == weeks[-1],
-                    "window_weeks": WINDOW_WEEKS if metric in FLOW_METRICS else 1,
-                    "n": n, "mean": mean, "ci_low": lo, "ci_high": hi,
-                    "reference": reference, "diff": d, "diff_ci_low": dlo, "diff_ci_high": dhi, "diff_n": dn,
-                    "diff_q05": float(q05), "diff_q95": float(q95),
-                    "households": households[name],
-                })
-    return pd.DataFrame(rows).astype({"n": np.int64, "diff_n": np.int64})
-
-
-def _weekly_interval(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Mean and 95 % t-interval of ``column`` per (scenario, week)."""
-    import numpy as np
-    import pandas as pd
-    from scipy import stats
-
-    g = frame.groupby(["scenario", "week"], sort=False)[column]
-    t = pd.DataFrame({"mean": g.mean(), "sd": g.std(ddof=1), "n": g.count()})
-    with np.errstate(invalid="ignore", divide="ignore"):
-        half = stats.t.ppf(0.975, t["n"] - 1) * t["sd"] / np.sqrt(t["n"])
-    half = half.where(t["sd"] != 0.0, 0.0)
-    t["ci_low"], t["ci_high"] = t["mean"] - half, t["mean"] + half
-    return t.reset_index()
-
-
-def over_time(wide: pd.DataFrame, metrics: list[str], reference: str) -> pd.DataFrame:
-    """Per scenario, week and metric, for the time plots: mean and 95 % interval across replicates
-    (``kind`` "level"), and the paired difference from ``reference`` with its interval ("diff")."""
-    import pandas as pd
-
-    parts = []
-    ref = wide[wide["scenario"] == reference].set_index(["replicate", "week"])
-    for metric in metrics:
-        level = _weekly_interval(wide, metric)
-        level["metric"], level["kind"] = metric, "level"
-        paired = wide[["scenario", "replicate", "week", metric]].join(ref[metric].rename("ref"), on=["replicate", "week"])
-        paired["d"] = paired[metric] - paired["ref"]
-        diff = _weekly_interval(paired, "d")
-        diff["metric"], diff["kind"] = metric, "diff"
-        parts += [level, diff]
-    return pd.concat(parts, ignore_index=True)
-
-
 # ------------------------------------------------------------------------------------ run
 
 
@@ -381,7 +241,7 @@ def _clear_work(work: Path) -> None:
     """Remove the engine folder an interrupted comparison left behind, unless a running one holds its lock."""
     import fcntl
 
-    lock = work / ".lock"
+    lock = work / LOCK_FILE
     if lock.exists():
         with open(lock, "a+") as fh:
             try:

@@ -1,4 +1,4 @@
-"""Tests of `run.py compare` (experiments/compare.py, plots.py, report.py).
+"""Tests of `run.py compare` (experiments/compare.py, compare_stats.py, plots.py, report.py).
 
 Small on purpose (4 shipped scenarios x 3 replicates x 26 weeks, run twice: --jobs 2 and --jobs 1),
 plus in-process checks of the statistics on synthetic frames and one subprocess per bad input.
@@ -21,14 +21,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from experiments.compare import (  # noqa: E402
-    KEY_METRICS,
-    replicate_seeds,
-    summarize,
-    summary_weeks,
-    t_interval,
-    values_at,
-)
+from experiments.compare import replicate_seeds  # noqa: E402
+from experiments.compare_spec import KEY_METRICS  # noqa: E402
+from experiments.compare_stats import summarize, summary_weeks, t_interval, values_at  # noqa: E402
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 SCENARIOS = ["points", "three_party_linkage", "old_compound", "baseline"]

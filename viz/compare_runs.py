@@ -1,8 +1,9 @@
-"""Scenario comparison for the app: ``experiments.compare``'s plan, seeds, runs and statistics, run
-in memory with a progress callback (no files, no process pool), so the page can run it in a thread.
+"""Scenario comparison for the app: ``experiments.compare``'s plan, seeds and runs and
+``experiments.compare_stats``' statistics, run in memory with a progress callback (no files, no
+process pool), so the page can run it in a thread.
 
-Everything statistical is ``experiments.compare``'s (common random numbers from one base seed,
-paired differences, 95 % t-intervals); this module only drives it run by run.
+Everything statistical is theirs (common random numbers from one base seed, paired differences,
+95 % t-intervals); this module only drives it run by run.
 """
 
 from __future__ import annotations
@@ -14,17 +15,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from experiments.compare import (
-    ID_COLUMNS,
-    KEY_METRICS,
-    compare_run,
-    households_of,
-    make_tasks,
-    over_time,
-    plan,
-    summarize,
-    to_long,
-)
+from experiments.compare import compare_run, make_tasks, plan
+from experiments.compare_spec import KEY_METRICS
+from experiments.compare_stats import ID_COLUMNS, households_of, over_time, summarize, to_long
 
 if TYPE_CHECKING:
     from experiments.compare_spec import CompareSpec
@@ -53,8 +46,8 @@ class CompareOutcome:
 
     spec: CompareSpec
     wide: pd.DataFrame  # scenario, replicate, seed, week, one column per metric
-    summary: pd.DataFrame  # experiments.compare.summarize at the horizon
-    series: pd.DataFrame  # experiments.compare.over_time for BAND_METRICS
+    summary: pd.DataFrame  # experiments.compare_stats.summarize at the horizon
+    series: pd.DataFrame  # experiments.compare_stats.over_time for BAND_METRICS
     seconds: float
 
     @property
