@@ -13,7 +13,7 @@ import pytest
 
 import run
 from experiments.calibration import load_calibration, load_posterior, run_calibration
-from experiments.calibration.abc import load_generations, weighted_quantile
+from experiments.calibration.generations import load_generations, weighted_quantile
 from model.errors import UserError
 
 TINY_METHOD = """

@@ -7,6 +7,8 @@ the posterior into comparisons.
 - `spec`: the calibration file (TOML) and its observation file, validated;
 - `abc`: the batch-synchronous ABC-SMC sampler (same posterior for any number of workers), its runs through
   `experiments.worker_pool.WorkerPool` (local workers or Dask), started once and warm across the generations;
+- `generations`: what the sampler makes and the driver and report read (`Generation`, `AbcResult`, the
+  weighted population's statistics) and its record in ``out/generations`` (resume continues from it);
 - `distance`: the ABC distance, shared by the driver and the workers (exact early rejection);
 - `simulate`: the worker side (one particle's runs, side by side, reduced to the observed numbers);
 - `outputs`, `driver`: the output folder; `cli`: ``run.py calibrate``.

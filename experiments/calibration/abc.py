@@ -18,7 +18,7 @@ that the posterior is the same, bit for bit, for any number of workers.
   particle that completes the population (`WorkerPool.starmap_until`): particles are handed out in proposal
   order, at most ``lookahead`` past the oldest unfinished one, so the particles that may have been handed out
   (and are charged to the budget) are the same for any workers; the rest are never handed out. Each
-  generation is written atomically; resuming continues at the first missing one.
+  generation is written atomically (`generations.write_generation`); resuming continues at the first missing one.
 - Early rejection (`distance.EarlyRejection`): in generations t ≥ 1 a particle's runs stop after the first
   observed week at which the observations known so far already exceed ε_t; exact (the same particles are
   accepted), and a stopped run still counts one run of the budget, so batch sizes do not change.
@@ -34,31 +34,36 @@ that the posterior is the same, bit for bit, for any number of workers.
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from experiments.calibration.distance import EarlyRejection, distances, particle_means
+from experiments.calibration.generations import (
+    GENERATIONS_DIR,
+    AbcResult,
+    Generation,
+    read_budget_stop,
+    weighted_cov,
+    weighted_quantile,
+    write_budget_stop,
+    write_generation,
+)
 from experiments.calibration.simulate import simulate_particle
 from experiments.calibration.spec import CalibrationSpec
 from experiments.worker_pool import WorkerPool
 from model.errors import UserError
-from storage.outputs import atomic_write
 
 __all__ = [
-    "Generation", "AbcResult", "run_abc", "load_generations", "weighted_quantile", "weighted_cov",
-    "GENERATIONS_DIR", "MAX_TRIES", "MIN_FINAL_PARTICLES", "MIN_FINAL_SHARE", "RETRIES", "min_final_population",
+    "run_abc", "MAX_TRIES", "MIN_FINAL_PARTICLES", "MIN_FINAL_SHARE", "RETRIES", "min_final_population",
     "expected_acceptance",
 ]
 
-GENERATIONS_DIR = "generations"
 MAX_TRIES = 100
 #: a model run that raises (or whose worker dies) is run again this many times before the calibration stops
 RETRIES = 1
@@ -69,105 +74,6 @@ MIN_SIGMA = 1e-9
 #: on average (a population smaller than 20 is never replaced by a cut-short one).
 MIN_FINAL_SHARE = 0.5
 MIN_FINAL_PARTICLES = 20
-
-
-@dataclass
-class Generation:
-    """One completed generation: its particles and everything needed to continue from it."""
-
-    index: int
-    tolerance: float
-    particles: np.ndarray  # (N, D) parameter values (real line; integers rounded only for the model)
-    weights: np.ndarray  # (N,) normalised importance weights
-    distances: np.ndarray  # (N,)
-    stats: np.ndarray  # (N, M) mean of the particle's runs for every observation (fitted and held out)
-    seeds: np.ndarray  # (N, k) model seeds of the accepted particles
-    proposals: int  # proposals considered (in order, up to the last kept acceptance)
-    simulations: int  # model runs made in this generation (including discarded ones)
-    batches: int
-    seconds: float
-    sigma: np.ndarray  # (M,) scale of each observation in the distance
-    seed_sd: np.ndarray  # (M,) the model's seed-to-seed sd of each observation (from generation 0)
-    run_weeks: int = 0  # weeks the runs simulated after the warm-up (less than simulations x weeks if stopped early)
-    stopped_early: int = 0  # particles whose runs stopped early, certainly rejected (see `distance.EarlyRejection`)
-    partial: bool = False  # cut short by the budget: fewer particles than the population (then the last generation)
-    #: runs handed out after the particle that completed the population (`WorkerPool.starmap_until`: cancelled if
-    #: not started, else their results dropped); charged to the budget (in ``simulations``), not in ``run_weeks``
-    past_full: int = 0
-
-    @property
-    def acceptance_rate(self) -> float:
-        """Accepted / proposals considered."""
-        return len(self.weights) / max(1, self.proposals)
-
-    @property
-    def ess(self) -> float:
-        """Effective sample size 1 / Σ w²."""
-        return float(1.0 / np.sum(self.weights**2))
-
-    def to_json(self) -> dict[str, Any]:
-        """Exact JSON (floats round-trip through repr)."""
-        return {
-            "generation": self.index, "tolerance": self.tolerance, "particles": self.particles.tolist(),
-            "weights": self.weights.tolist(), "distances": self.distances.tolist(), "stats": self.stats.tolist(),
-            "seeds": self.seeds.tolist(), "proposals": self.proposals, "simulations": self.simulations,
-            "batches": self.batches, "seconds": self.seconds, "sigma": self.sigma.tolist(),
-            "seed_sd": self.seed_sd.tolist(), "acceptance_rate": self.acceptance_rate, "ess": self.ess,
-            "run_weeks": self.run_weeks, "stopped_early": self.stopped_early, "partial": self.partial,
-            "past_full": self.past_full,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Generation:
-        """Inverse of `to_json`."""
-        return cls(
-            index=int(data["generation"]), tolerance=float(data["tolerance"]),
-            particles=np.array(data["particles"], dtype=float), weights=np.array(data["weights"], dtype=float),
-            distances=np.array(data["distances"], dtype=float), stats=np.array(data["stats"], dtype=float),
-            seeds=np.array(data["seeds"], dtype=np.int64), proposals=int(data["proposals"]),
-            simulations=int(data["simulations"]), batches=int(data["batches"]), seconds=float(data["seconds"]),
-            sigma=np.array(data["sigma"], dtype=float), seed_sd=np.array(data["seed_sd"], dtype=float),
-            run_weeks=int(data.get("run_weeks", 0)), stopped_early=int(data.get("stopped_early", 0)),
-            partial=bool(data.get("partial", False)), past_full=int(data.get("past_full", 0)),
-        )
-
-
-@dataclass
-class AbcResult:
-    """The generations of a calibration and why it stopped."""
-
-    generations: list[Generation]
-    stop_reason: str
-    simulations: int
-    discarded_simulations: int = 0
-    resumed_from: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def last(self) -> Generation:
-        """The final (posterior) generation."""
-        return self.generations[-1]
-
-
-# --------------------------------------------------------------------------- statistics
-
-
-def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float | np.ndarray) -> Any:
-    """Quantile(s) of a weighted sample (inverse of the weighted empirical CDF, midpoint rule)."""
-    values = np.asarray(values, dtype=float)
-    weights = np.asarray(weights, dtype=float)
-    order = np.argsort(values, kind="stable")
-    v, w = values[order], weights[order]
-    cdf = (np.cumsum(w) - 0.5 * w) / np.sum(w)
-    return np.interp(q, cdf, v)
-
-
-def weighted_cov(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Weighted covariance (weights normalised; population form), always 2-D."""
-    w = w / w.sum()
-    mean = w @ x
-    centred = x - mean
-    return np.atleast_2d((centred * w[:, None]).T @ centred)
 
 
 def min_final_population(population: int) -> int:
@@ -437,25 +343,6 @@ class _Sampler:
         return f"gen {g}, ε {tol:.3g}, accept {100 * rate:.0f} %"
 
 
-def _generation_path(out: Path, g: int) -> Path:
-    return out / GENERATIONS_DIR / f"gen_{g:03d}.json"
-
-
-def load_generations(out: Path) -> list[Generation]:
-    """The completed generations in ``out/generations`` (consecutive from 0)."""
-    gens: list[Generation] = []
-    g = 0
-    while _generation_path(out, g).is_file():
-        gens.append(Generation.from_json(json.loads(_generation_path(out, g).read_text(encoding="utf-8"))))
-        g += 1
-    return gens
-
-
-def _write_generation(out: Path, gen: Generation) -> None:
-    text = json.dumps(gen.to_json()) + "\n"
-    atomic_write(_generation_path(out, gen.index), lambda p: p.write_text(text, encoding="utf-8"))
-
-
 def run_abc(spec: CalibrationSpec, out: Path, pool: WorkerPool | None, *, progress: bool = True,
             existing: list[Generation] | None = None, stop_after: int | None = None,
             early_rejection: bool = True, on_runs: Callable[[int], None] | None = None) -> AbcResult:
@@ -478,7 +365,7 @@ def run_abc(spec: CalibrationSpec, out: Path, pool: WorkerPool | None, *, progre
     sampler.bar = tqdm(total=method.max_simulations, initial=used, unit="run", desc="calibrate", disable=not progress,
                        dynamic_ncols=True, file=sys.stderr, mininterval=0.5)
     reason = ""
-    budget_stop = _read_budget_stop(out, len(gens))
+    budget_stop = read_budget_stop(out, len(gens))
     if budget_stop is not None:  # resumed after the sampler had already stopped on its budget
         sampler.bar.close()
         used += budget_stop["discarded"]
@@ -512,32 +399,14 @@ def run_abc(spec: CalibrationSpec, out: Path, pool: WorkerPool | None, *, progre
                           "accepted particles a final population needs, at the acceptance rate expected of it "
                           "(expected_acceptance); "
                           f"not started ({method.max_simulations - used} runs left)")
-                _write_budget_stop(out, g, reason, spent)
+                write_budget_stop(out, g, reason, spent)
                 break
-            _write_generation(out, gen)
+            write_generation(out, gen)
             gens.append(gen)
     finally:
         sampler.bar.close()
     return AbcResult(generations=gens, stop_reason=reason, simulations=used, discarded_simulations=discarded,
                      resumed_from=len(existing or []))
-
-
-def _budget_stop_path(out: Path) -> Path:
-    return out / GENERATIONS_DIR / "stopped.json"
-
-
-def _write_budget_stop(out: Path, generation: int, reason: str, discarded: int) -> None:
-    """Record that generation ``generation`` was abandoned for lack of budget (so --resume does not redo it)."""
-    text = json.dumps({"generation": generation, "reason": reason, "discarded": discarded}) + "\n"
-    atomic_write(_budget_stop_path(out), lambda p: p.write_text(text, encoding="utf-8"))
-
-
-def _read_budget_stop(out: Path, generations: int) -> dict[str, Any] | None:
-    path = _budget_stop_path(out)
-    if not path.is_file():
-        return None
-    record = json.loads(path.read_text(encoding="utf-8"))
-    return record if int(record["generation"]) == generations else None
 
 
 def _stop_reason(gens: list[Generation], method: Any, used: int) -> str:

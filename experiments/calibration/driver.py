@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 
 from experiments.calibration import outputs
-from experiments.calibration.abc import GENERATIONS_DIR, RETRIES, AbcResult, load_generations, run_abc
+from experiments.calibration.abc import RETRIES, run_abc
+from experiments.calibration.generations import GENERATIONS_DIR, AbcResult, load_generations
 from experiments.calibration.simulate import simulate_particle, simulate_series
 from experiments.calibration.spec import CalibrationSpec, load_calibration
 from experiments.worker_pool import WorkerPool

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.calibration.abc import AbcResult, weighted_quantile
+from experiments.calibration.generations import AbcResult, weighted_quantile
 from experiments.calibration.priors import describe
 from experiments.calibration.simulate import target_value, windowed
 from experiments.calibration.spec import CalibrationSpec, observation_key
