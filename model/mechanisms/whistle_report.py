@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.arrays import count_nonzero
 from model.domains import INFRASTRUCTURE
 from model.mechanisms.base import Mechanism, MechParam, oldest_within, per_1000, register
 from model.priors import Prior
@@ -96,7 +97,10 @@ class WhistleReport(Mechanism):
             return
         rows = iss.open_rows()
         whistled = iss.whistled.take(rows)
-        backlog = float(np.add.reduce(iss.remaining.take(rows.compress(whistled))))
+        if count_nonzero(whistled):
+            backlog = float(np.add.reduce(iss.remaining.take(rows.compress(whistled))))
+        else:  # usually the whistled issues were answered at once: no backlog, none to leave out below
+            backlog, whistled = 0.0, None
         room = self.sla_room - backlog
         if room <= 0:
             return
@@ -109,28 +113,37 @@ class WhistleReport(Mechanism):
             iss.whistled[take] = True
             iss.partner[take] = -1  # departments that report take it over: no passing on
 
-    def _oldest_due(self, model: StreetModel, rows: np.ndarray, surfaced: np.ndarray, whistled: np.ndarray,
+    def _oldest_due(self, model: StreetModel, rows: np.ndarray, surfaced: np.ndarray, whistled: np.ndarray | None,
                     room: float, bounds: tuple[int, int] | None = None) -> tuple[np.ndarray, int]:
         """The open `rows` due for the whistle taken oldest first (ties: rows ascending) as long as
-        the departments' room lasts, and how many were due. `bounds`: the weeks `surfaced` is known
-        to lie within (oldest, newest), which spares the tests every row passes."""
+        the departments' room lasts, and how many were due. `whistled`: which rows are whistled
+        already (None: none is). `bounds`: the weeks `surfaced` is known to lie within (oldest,
+        newest), which spares the tests every row passes."""
         iss, week = model.issues, model.week
         # age = week − surfaced, compared as surfaced weeks: older than the threshold, not yet given up
         old_before, alive_after = week - self.p["escalation_weeks"], week - model.p["open_expiry_weeks"]
         if bounds is not None and bounds[1] < old_before:  # all older than the threshold: due unless given up
-            due = ~whistled if bounds[0] > alive_after else np.greater(surfaced, alive_after) > whistled
+            if bounds[0] > alive_after:
+                due = None if whistled is None else ~whistled  # None: every row
+            else:
+                due = np.greater(surfaced, alive_after)
+                if whistled is not None:
+                    due = due > whistled
         else:
             due = surfaced < old_before
             beyond = iss.cross.take(rows)  # cross-boundary infrastructure issues, or ones whose other party is the street
             beyond &= (iss.kind.take(rows) == INFRASTRUCTURE) | (iss.partner.take(rows) == model.holders.street)
             due |= beyond
             due &= surfaced > alive_after
-            due = due > whistled  # and not whistled yet (a > b is a and not b for booleans)
-        cand = rows.compress(due)
-        return oldest_within(cand, surfaced.compress(due), iss.remaining.take(cand), room, bounds), cand.size
+            if whistled is not None:
+                due = due > whistled  # and not whistled yet (a > b is a and not b for booleans)
+        if due is not None:
+            due = due.nonzero()[0]
+            rows, surfaced = rows.take(due), surfaced.take(due)
+        return oldest_within(rows, surfaced, iss.remaining.take(rows), room, bounds), rows.size
 
     def _oldest_due_in_window(self, model: StreetModel, rows: np.ndarray, surfaced: np.ndarray,
-                              whistled: np.ndarray, room: float) -> np.ndarray | None:
+                              whistled: np.ndarray | None, room: float) -> np.ndarray | None:
         """`_oldest_due` looked for among the issues of the oldest weeks only (many open issues):
         once a due issue of the window does not fit, none after it does (remaining hours are
         never below 0), and the later weeks' issues all come after it. None when the window,
@@ -142,9 +155,10 @@ class WhistleReport(Mechanism):
         span = model.week - first + 1
         weeks = self.window_weeks
         while 2 * weeks <= span:
-            inside = surfaced < first + weeks
-            take, due = self._oldest_due(model, rows.compress(inside), surfaced.compress(inside),
-                                         whistled.compress(inside), room, (first, first + weeks - 1))
+            inside = (surfaced < first + weeks).nonzero()[0]
+            take, due = self._oldest_due(model, rows.take(inside), surfaced.take(inside),
+                                         None if whistled is None else whistled.take(inside), room,
+                                         (first, first + weeks - 1))
             if take.size < due:
                 self.window_weeks = weeks
                 return take
