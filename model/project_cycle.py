@@ -33,6 +33,7 @@ class ProjectCycle:
         #: (n_buildings, 6) this quarter's `unmet_need_by_building`, made at the start of phase 8
         #: (read it, do not change it); zeros before the first quarter
         self.unmet_need = np.zeros((model.layout.n_buildings, 6))
+        self._weights_cache: tuple[np.ndarray, np.ndarray] | None = None  # see _weights_by_place
 
     # 8 ------------------------------------------------------------------------------------
     def quarterly_projects(self) -> None:
@@ -135,13 +136,24 @@ class ProjectCycle:
         hh, lay = m.households, m.layout
         attended = hh.last_deliberation > m.week - WEEKS_PER_QUARTER
         weight = 1.0 + m.p["attendee_need_weight"] * m.levers.deliberation_weight * attended
-        # households of a building are a block (StreetLayout): (building, household, domain), the
-        # building's quality broadcast over its households instead of repeated for each
-        shape = (lay.n_buildings, lay.households_per_building, 6)
-        gap = hh._age_weights.reshape(shape) * (1.0 - m.service_quality.by_building())[:, None, :]
-        gap *= weight.reshape(shape[0], shape[1], 1)
-        # numpy adds along a middle axis one household after the other, as a bincount by building does
-        return gap.sum(axis=1)
+        # households of a building are a block (StreetLayout): laid out as (place in the building,
+        # building, domain), the k-th households of all buildings are one contiguous row, each
+        # building's quality is broadcast over the rows, and one reduction adds the rows one after the
+        # other: each building's households in order, as a bincount by building (and the former sum
+        # over the middle axis of (building, household, domain)) adds them
+        gap = self._weights_by_place() * (1.0 - m.service_quality.by_building())
+        gap *= weight.reshape(lay.n_buildings, lay.households_per_building).T[:, :, None]
+        return np.add.reduce(gap, axis=0)
+
+    def _weights_by_place(self) -> np.ndarray:
+        """The households' domain weights (fixed for the run) as (place in the building, building,
+        domain), made once."""
+        hh, lay = self.model.households, self.model.layout
+        cached = self._weights_cache
+        if cached is None or cached[0] is not hh._age_weights:
+            shape = (lay.n_buildings, lay.households_per_building, hh._age_weights.shape[1])
+            cached = self._weights_cache = (hh._age_weights, hh._age_weights.reshape(shape).transpose(1, 0, 2).copy())
+        return cached[1]
 
     def complete_projects(self) -> None:
         """Projects due this week lift their domain's quality for the households they serve, who
