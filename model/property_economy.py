@@ -17,6 +17,7 @@ import numpy as np
 
 from agents import OwnersCommittee
 from agents.households import sigmoid
+from model.arrays import count_nonzero
 from model.event_log import event
 from model.protocol import StreetModel
 
@@ -43,11 +44,14 @@ class PropertyEconomy:
         quality_seen = np.repeat(firm_quality, per_household)
         nbr_paid = np.repeat(self.paid_share_grid, per_household)
         prob = hh.pay_probability(p, quality_seen, nbr_paid, 0.0)
-        served = np.repeat(present, per_household)
-        hh.pays_fee = (rng.random(lay.n_households) < prob) & served
-        paying = lay.per_grid(hh.pays_fee.astype(np.float64))
+        hh.pays_fee = rng.random(lay.n_households) < prob
+        firms_present = count_nonzero(present)
+        if firms_present < present.size:  # only households a firm serves pay
+            hh.pays_fee &= np.repeat(present, per_household)
+        # households paying in each compound (a block of households): whole numbers, exact as floats
+        paying = np.add.reduce(hh.pays_fee.reshape(lay.n_grids, per_household), axis=1, dtype=np.float64)
         self.paid_share_grid = np.where(present, paying / lay.households_per_grid, self.paid_share_grid)
-        served_units = lay.per_grid(served.astype(np.float64)).sum()
+        served_units = float(firms_present * per_household)  # households a firm serves
         m.collection_rate = float(paying.sum() / served_units) if served_units else np.nan
         for g, firm in enumerate(m.firms):
             oc = m.owners_committees[g]
