@@ -65,19 +65,20 @@ _accumulate = np.add.accumulate  # what np.cumsum computes, the same bits, witho
 
 
 def running_total_before(values: np.ndarray, groups: np.ndarray | None = None, *,
-                         first_rows: np.ndarray | None = None) -> np.ndarray:
+                         group_starts: np.ndarray | None = None) -> np.ndarray:
     """For rows sorted by group: the sum of `values` over the earlier rows of each row's group (a running
     total that starts again at 0 with every group and leaves out the row itself), e.g. the hours queued
-    ahead of each issue in its holder's queue. The groups come as the sorted group ids `groups` (each
-    row's group's first row found by a binary search) or, when the caller has them already, as
-    `first_rows` (each row's group's first row); neither: all rows are one group.
+    ahead of each issue in its holder's queue. `groups`: the rows' sorted group ids (None: all rows are one
+    group). `group_starts`, when the caller has it: where each group id's rows begin, by id 0, 1, …
+    (``groups.searchsorted(ids)``); else each row's group's first row is found by a binary search.
 
     One running total over all rows, less the row's value, less that difference at the group's first
     row: the queues of the issue table and the mechanisms' all compute it so, the same bits."""
     before = _accumulate(values)
     before -= values
-    if first_rows is None:
-        if groups is None or groups.size == 0 or groups[0] == groups[-1]:  # one group: nothing to subtract
-            return before
-        first_rows = groups.searchsorted(groups)
-    return before - before.take(first_rows)
+    if groups is None or groups.size == 0 or groups[0] == groups[-1]:  # one group: nothing to subtract
+        return before
+    if group_starts is None:
+        return before - before.take(groups.searchsorted(groups))
+    # the difference at each group's first row, by group id (ids without rows: a neighbour's, never read)
+    return before - before.take(group_starts, mode="clip").take(groups)

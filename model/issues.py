@@ -299,9 +299,11 @@ class IssueTable:
         rows, hold = rows.take(order), hold.take(order)
         cap = holders.capacity.take(hold)
         need = self.remaining.take(rows)
-        before = running_total_before(need, first_rows=_holder_starts(hold, holders.n))
+        starts = _holder_starts(hold, holders.n)
+        before = running_total_before(need, hold, group_starts=starts)
+        starting = before < cap  # the issues the holder works on this week, if nothing is passed on
         # buck-passing among cross-boundary issues the holder would start on this week
-        cand = (before < cap).nonzero()[0]
+        cand = starting.nonzero()[0]
         head = rows.take(cand)  # the cross-boundary issues with a partner among them
         cand = cand.compress(self.cross.take(head) & (self.partner.take(head) >= 0))
         drop = cand.compress(rng.random(cand.size) < pass_prob_of(hold.take(cand))) if cand.size else cand
@@ -309,7 +311,8 @@ class IssueTable:
             passers, receivers = self.pass_on(rows.take(drop), week)
             keep = np.ones(rows.size, dtype=bool)
             keep[drop] = False
-            rows, hold, need = rows.compress(keep), hold.compress(keep), need.compress(keep)
+            kept = keep.nonzero()[0]  # positions, then one gather per array (cheaper than a compress each)
+            rows, hold, need = rows.take(kept), hold.take(kept), need.take(kept)
             if pass_hours > 0:
                 # hours at both ends: the passer (now the partner) and the receiver (now the holder)
                 spent = np.bincount(receivers, minlength=holders.n) * pass_hours
@@ -318,11 +321,12 @@ class IssueTable:
                 self.week_events.pass_hours += float(np.add.reduce(holders.capacity - left))
                 cap = left.take(hold)
             else:
-                cap = cap.compress(keep)
-            before = running_total_before(need, first_rows=_holder_starts(hold, holders.n))
+                cap = cap.take(kept)
+            before = running_total_before(need, hold, group_starts=_holder_starts(hold, holders.n))
+            starting = before < cap
         done = before + need <= cap
         self.resolve(rows.compress(done), week)
-        partial = ((~done) & (before < cap)).nonzero()[0]
+        partial = np.greater(starting, done).nonzero()[0]  # started, not done (True > False: starting and not done)
         self.remaining[rows.take(partial)] -= cap.take(partial) - before.take(partial)
 
 
@@ -375,11 +379,12 @@ def _joined(parts: list[np.ndarray]) -> np.ndarray:
 
 
 def _holder_starts(hold: np.ndarray, n_holders: int) -> np.ndarray:
-    """For rows sorted by holder: each row's holder's first row (where each holder's rows begin)."""
+    """For rows sorted by holder: where each holder's rows begin, by holder id 0..n_holders−1 (a holder
+    without rows: where the next one's begin)."""
     ids = _HOLDER_IDS.get((n_holders, hold.dtype))
     if ids is None:
         ids = _HOLDER_IDS[n_holders, hold.dtype] = np.arange(n_holders, dtype=hold.dtype)
-    return hold.searchsorted(ids).take(hold)
+    return hold.searchsorted(ids)
 
 
 _HOLDER_IDS: dict[tuple[int, np.dtype], np.ndarray] = {}  # 0..n−1 by (n, dtype), for `_holder_starts`

@@ -66,8 +66,8 @@ def test_cumulative_hours_before_each_issue_restart_at_each_holder() -> None:
     values = rng.random(500) * 8.0
     naive = np.concatenate([np.concatenate([[0.0], np.cumsum(values[groups == g])[:-1]])
                             for g in np.unique(groups)])
-    assert np.allclose(running_total_before(values, first_rows=_holder_starts(groups, 12)), naive, rtol=0, atol=1e-9)
-    assert np.array_equal(running_total_before(np.ones(4), first_rows=_holder_starts(np.zeros(4, dtype=np.int64), 1)),
+    assert np.allclose(running_total_before(values, groups, group_starts=_holder_starts(groups, 12)), naive, rtol=0, atol=1e-9)
+    assert np.array_equal(running_total_before(np.ones(4), np.zeros(4, dtype=np.int64), group_starts=_holder_starts(np.zeros(4, dtype=np.int64), 1)),
                           [0.0, 1.0, 2.0, 3.0])
 
 
