@@ -62,6 +62,10 @@ class IssueTable:
         self._closed_in_active = False  # whether `active` may hold rows closed since the last `compact`
         self._latent: np.ndarray | None = None  # cached latent_rows(), None when stale
         self._open: np.ndarray | None = None  # cached open_rows(), None when stale
+        # whether rows are in the order of their created week (`add` appends, `reclaim` and
+        # `restart_history` keep the order): then the issues created before a week are a prefix of rows
+        self._created_in_order = True
+        self._newest_week = NO_WEEK  # the created week of the last `add`
         self.created_total = 0
         self.resolved_total = 0
         self.expired_total = 0
@@ -98,6 +102,9 @@ class IssueTable:
         self.created[new] = week
         self.expires[new] = expires
         self.remaining[new] = hours  # the other fields hold NEW_ISSUE's values already
+        if week < self._newest_week:
+            self._created_in_order = False
+        self._newest_week = week
         self.size += k
         self.created_total += k
         self.active = np.concatenate([self.active, rows])
@@ -194,9 +201,16 @@ class IssueTable:
         return int(np.count_nonzero(self.household[a] == household))
 
     def pending_old_by_household(self, n: int, week: int, min_age: int = 4) -> np.ndarray:
+        """By household: its issues in `active` created more than `min_age` weeks before `week`."""
         a = self.active
-        old = a.compress((week - self.created[a]) > min_age)
-        return np.bincount(self.household[old], minlength=n).astype(np.float64)
+        if self._created_in_order:
+            # the rows before the first one created since week − min_age, found by two binary searches:
+            # a prefix of `active` (ascending rows), where a pass over it would compare every row's week
+            first_recent = self.created[: self.size].searchsorted(week - min_age)
+            old = a[: a.searchsorted(first_recent)]
+        else:
+            old = a.compress(self.created.take(a) < week - min_age)
+        return np.bincount(self.household.take(old), minlength=n).astype(np.float64)
 
     def open_by_household(self, n: int) -> np.ndarray:
         a = self.active

@@ -110,3 +110,30 @@ def test_latent_and_open_rows_stay_the_selection_from_all_active_rows() -> None:
                     iss.reclaim()
         assert np.array_equal(iss.latent_rows(), fresh(LATENT)) and np.array_equal(iss.open_rows(), fresh(OPEN))
     assert iss.conserved()
+
+
+def test_old_pending_issues_by_household_are_those_created_more_than_min_age_weeks_ago() -> None:
+    """Households' issues still active and older than `min_age` weeks (their experience falls with
+    them), whether issues were added week by week (rows in created order: a prefix of the rows) or not."""
+    from model.issues import IssueTable
+
+    rng = np.random.default_rng(5)
+    for in_order in (True, False):
+        iss = IssueTable(capacity=32)
+        for step in range(40):
+            week = step if in_order else int(rng.integers(0, 40))
+            k = int(rng.integers(0, 9))
+            iss.add(rng.integers(0, 30, k), np.zeros(k, np.int64), np.zeros(k, np.int64), np.zeros(k, np.int8),
+                    np.zeros(k, bool), week, np.full(k, week + 5), np.ones(k))
+            latent = iss.latent_rows()
+            iss.surface(latent[rng.random(latent.size) < 0.5], week, by_household=True)
+            open_rows = iss.open_rows()
+            iss.resolve(open_rows[rng.random(open_rows.size) < 0.3], week)
+            iss.compact()
+            if rng.random() < 0.2:
+                iss.reclaim()
+            for now in (week, week + 3, week + 10):
+                a = iss.active
+                expected = np.bincount(iss.household[a][now - iss.created[a] > 4], minlength=30).astype(float)
+                assert np.array_equal(iss.pending_old_by_household(30, now), expected)
+        assert iss._created_in_order is in_order
