@@ -40,7 +40,7 @@ TARGET_ROWS = ("motivation0", "experience", "neighbour_satisfaction")
 DID_NOW_ROWS = ("volunteered_now", "deliberated_now", "reported_now")
 #: Each rule's `Constants` (its scalar parameters as 0-d arrays).
 _CONSTANTS = ("_report_constants", "_participation_constants", "_pay_constants", "_learning_rate", "_efficacy_rate",
-              "_experience_constants", "_move_constants")
+              "_experience_constants", "_move_constants", "_memory_constants")
 #: Every name that is a row view of a stacked array (`Households._bind_rows`).
 _ROW_NAMES = frozenset(ATTITUDE_ROWS + DID_NOW_ROWS + TARGET_ROWS)
 
@@ -173,18 +173,21 @@ class Households:
         in one (2, n) array: `_sigmoid_of_negated`). With `households` (indices, repeats allowed), only
         theirs, in that order: the same elementwise arithmetic, so the same bits as gathering them from
         the whole street's probabilities."""
-        # efficacy and trust are adjacent rows of `attitudes`: both weighted terms in one product
+        # efficacy and trust are adjacent rows of `attitudes`: a subset of both is gathered in one take,
+        # and the products are written into that copy
         rows = self.attitudes[_EFFICACY:_TRUST_COMMUNITY + 1]
-        if households is not None:
+        copied = households is not None
+        if copied:
             rows = rows.take(households, axis=1)
-        terms = np.multiply(rows, self._column("_report_weights", -p["report_efficacy_weight"],
-                                               -p["report_trust_weight"]), out=None if households is None else rows)
-        base, cost_term, reward_term = self._report_constants(p["report_base"],
-                                                       p["report_cost_weight"] * cost,
-                                                       p["report_points_weight"] * reward_yuan)
-        negated = terms[1]
+        efficacy_weight, trust_weight, base, cost_term, reward_term = self._report_constants(
+            -p["report_efficacy_weight"], -p["report_trust_weight"], p["report_base"],
+            p["report_cost_weight"] * cost, p["report_points_weight"] * reward_yuan)
+        # one row at a time with 0-d weights: a (2, 1) column of weights would be broadcast through
+        # numpy's buffers, which costs more than the products (same products, so the same bits)
+        negated = np.multiply(rows[1], trust_weight, out=rows[1] if copied else None)
         negated -= base
-        negated += terms[0]
+        term = np.multiply(rows[0], efficacy_weight, out=rows[0] if copied else None)
+        negated += term
         negated += cost_term
         negated -= reward_term
         return _sigmoid_of_negated(negated)
@@ -224,16 +227,16 @@ class Households:
     ) -> list[np.ndarray]:
         """`participation_probability` for each of `cost_deltas`, the same bits as one call each: the terms
         before the cost delta are summed once."""
-        motivation_weight, base, social_weight = self._participation_constants(
-            -p["part_motivation_weight"], p["part_base"], -p["social_influence"])
+        motivation_weight, base, efficacy_weight, trust_weight, social_weight = self._participation_constants(
+            -p["part_motivation_weight"], p["part_base"], -p["part_efficacy_weight"], -p["part_trust_weight"],
+            -p["social_influence"])
         negated = np.multiply(self.motivation, motivation_weight)
         negated -= base
-        # efficacy and trust are adjacent rows of `attitudes`: both weighted terms in one product
-        terms = np.multiply(self.attitudes[_EFFICACY:_TRUST_COMMUNITY + 1],
-                            self._column("_participation_weights", -p["part_efficacy_weight"], -p["part_trust_weight"]))
-        negated += terms[0]
-        negated += terms[1]
-        term = np.multiply(neighbour_share, social_weight, out=terms[0])
+        term = np.multiply(self.efficacy, efficacy_weight)  # one work array for the weighted terms
+        negated += term
+        np.multiply(self.trust_community, trust_weight, out=term)
+        negated += term
+        np.multiply(neighbour_share, social_weight, out=term)
         negated += term
         negated -= self._party_term(p["part_party_weight"], mobilisation)
         reward = p["part_reward_weight"] * reward_yuan
@@ -388,9 +391,10 @@ class Households:
         efficacy and trust in the community are clipped to [0, 1] (one call: adjacent rows of
         `attitudes`; nothing in between reads what a clip would change)."""
         self._move_satisfaction(p, rng)
-        # the two decaying records, one row each: one product with a column of their memories
-        records = self.attitudes[_RESOLVED:_BENEFIT + 1]
-        records *= self._column("_memories", p["resolved_memory"], p["project_benefit_memory"])
+        # the two decaying records (rows of `attitudes`, so no setattr: the names write through to them)
+        resolved_memory, benefit_memory = self._memory_constants(p["resolved_memory"], p["project_benefit_memory"])
+        np.multiply(self.resolved_recent, resolved_memory, out=self.resolved_recent)
+        np.multiply(self.project_benefit, benefit_memory, out=self.project_benefit)
         if transparency > 0 and closed_outcome_mean == closed_outcome_mean:
             # visible progress: trust moves toward the mean outcome of the issues closed this week
             tc = self.trust_community
@@ -407,21 +411,26 @@ class Households:
         the aspiration comes after the change of satisfaction, which does not read it)."""
         # s += rate·(target − s) + weight·(neighbours − s), target = x + κ·(x − a) + disposition,
         # a += rate_a·(x − a) and m += rate_m·(m0 − m): the same operations in the same order. (m0, x,
-        # neighbours) and (m, a, s) are each three rows of one array, so the three differences, their
-        # three weights and the three updates are one call each: change + social = social + change,
-        # a + rate_a·gap and m + rate_m·gap as before
+        # neighbours) and (m, a, s) are each three rows of one array, so the three differences and the
+        # three updates are one call each: change + social = social + change, a + rate_a·gap and
+        # m + rate_m·gap as before
         x, s = self.experience, self.satisfaction
         moved = self.attitudes[_MOTIVATION:_SATISFACTION + 1]
         gaps = np.subtract(self.targets, moved)  # m0 − m, x − a, neighbours − s
-        surprise_weight, rate, noise_sd = self._move_constants(p["surprise_weight"],
-                                                          p["satisfaction_rate"], p["satisfaction_noise"])
-        change = np.multiply(gaps[1], surprise_weight)
+        surprise_weight, rate, noise_sd, relax_rate, aspiration_rate, neighbour_weight = self._move_constants(
+            p["surprise_weight"], p["satisfaction_rate"], p["satisfaction_noise"], p["motivation_relax_rate"],
+            p["aspiration_rate"], p["neighbour_weight"])
+        motivation_gap, experience_gap, social = gaps
+        change = np.multiply(experience_gap, surprise_weight)
         np.add(x, change, out=change)
         change += self.disposition
         change -= s
         change *= rate
-        gaps *= self._column("_gap_weights", p["motivation_relax_rate"], p["aspiration_rate"], p["neighbour_weight"])
-        social = gaps[2]
+        # each gap times its weight, a row at a time with 0-d weights (a (3, 1) column would be broadcast
+        # through numpy's buffers, which costs more than the products; the same products)
+        motivation_gap *= relax_rate
+        experience_gap *= aspiration_rate
+        social *= neighbour_weight
         social += change
         moved += gaps  # m += rate_m·(m0 − m); a += rate_a·(x − a); s += change + weight·(neighbours − s)
         if p["satisfaction_noise"] > 0:
@@ -430,11 +439,3 @@ class Households:
             noise = rng.standard_normal(out=change)
             noise *= noise_sd
             s += noise
-
-    def _column(self, name: str, *values: float) -> np.ndarray:
-        """`values` as a column (len(values), 1), kept under `name` while they stay the same."""
-        cached = self.__dict__.get(name)
-        if cached is None or cached[0] != values:
-            cached = (values, np.array(values)[:, None])
-            setattr(self, name, cached)
-        return cached[1]
