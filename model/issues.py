@@ -61,7 +61,9 @@ class IssueTable:
         self.active = np.zeros(0, dtype=np.int64)
         self._closed_in_active = False  # whether `active` may hold rows closed since the last `compact`
         self._latent: np.ndarray | None = None  # cached latent_rows(), None when stale
+        self._latent_shrunk = False  # whether rows of `_latent` may have left the latent rows since
         self._open: np.ndarray | None = None  # cached open_rows(), None when stale
+        self._open_shrunk = False  # whether rows of `_open` may have closed since
         # whether rows are in the order of their created week (`add` appends, `reclaim` and
         # `restart_history` keep the order): then the issues created before a week are a prefix of rows
         self._created_in_order = True
@@ -170,21 +172,27 @@ class IssueTable:
     # -- selections ---------------------------------------------------------------------------
     def latent_rows(self) -> np.ndarray:
         """The latent rows, ascending. Read-only and shared: several steps of a week select from
-        the same rows, so they are selected once until an issue changes status (`surface`,
-        `resolve`, `expire`, `add`) or rows move (`reclaim`)."""
-        if self._latent is None:
-            a = self.active
-            self._latent = a.compress(self.status[a] == LATENT)
-            self._latent.flags.writeable = False
+        the same rows, so they are selected from the active rows once until issues are added (`add`)
+        or rows move (`reclaim`); after issues left them (`surface`, `resolve`, `expire`) the kept rows
+        are filtered (a few where most of the active rows are open)."""
+        if self._latent is None or self._latent_shrunk:
+            self._latent = self._with_status(LATENT, self.active if self._latent is None else self._latent)
+            self._latent_shrunk = False
         return self._latent
 
     def open_rows(self) -> np.ndarray:
-        """The open rows, ascending (read-only and shared, like `latent_rows`)."""
-        if self._open is None:
-            a = self.active
-            self._open = a.compress(self.status[a] == OPEN)
-            self._open.flags.writeable = False
+        """The open rows, ascending (read-only and shared, like `latent_rows`): selected from the active
+        rows again after `surface` added some, filtered after some closed (`resolve`, `expire`)."""
+        if self._open is None or self._open_shrunk:
+            self._open = self._with_status(OPEN, self.active if self._open is None else self._open)
+            self._open_shrunk = False
         return self._open
+
+    def _with_status(self, status: int, rows: np.ndarray) -> np.ndarray:
+        """The `rows` (ascending) with that status, as a read-only array."""
+        chosen = rows.compress(self.status.take(rows) == status)
+        chosen.flags.writeable = False
+        return chosen
 
     # -- counts -------------------------------------------------------------------------------
     def count(self, status: int) -> int:
@@ -220,11 +228,14 @@ class IssueTable:
     def surface(self, rows: np.ndarray, week: int, by_household: bool) -> None:
         """Latent rows become open this week, reported by their household or found by others (a
         latent row's ``by_household`` is False already)."""
+        if rows.size == 0:
+            return
         if by_household:
             self.week_events.reported_rows.append(rows)
             self.by_household[rows] = True
         self.status[rows] = OPEN
-        self._latent = self._open = None
+        self._latent_shrunk = True
+        self._open = None
         self.surfaced[rows] = week
 
     def resolve(self, rows: np.ndarray, week: int) -> None:
@@ -232,7 +243,7 @@ class IssueTable:
         if rows.size == 0:
             return
         self.status[rows] = RESOLVED
-        self._latent = self._open = None
+        self._latent_shrunk = self._open_shrunk = True
         self._closed_in_active = True
         self.resolved[rows] = week
         self.resolved_total += rows.size
@@ -246,10 +257,13 @@ class IssueTable:
             return
         if were_open is None:
             self.week_events.expired_open.append(rows[self.status[rows] == OPEN])
+            self._latent_shrunk = self._open_shrunk = True
         elif were_open:
             self.week_events.expired_open.append(rows)
+            self._open_shrunk = True
+        else:
+            self._latent_shrunk = True
         self.status[rows] = EXPIRED
-        self._latent = self._open = None
         self._closed_in_active = True
         self.expired_total += rows.size
 
@@ -274,6 +288,7 @@ class IssueTable:
         self.expire(open_rows.compress(~keep), were_open=True)
         self._open = open_rows.compress(keep)
         self._open.flags.writeable = False
+        self._open_shrunk = False
 
     def escalate(self, rows: np.ndarray, street: int) -> None:
         if rows.size == 0:
