@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.households import sums_by_household
-from model.arrays import clip, count_nonzero
+from model.arrays import ONE, Constants, clip_unit, constant, count_nonzero
 from model.domains import DOMAINS, INFRASTRUCTURE, KIND_DOMAIN, PROPERTY, kind_hours, kind_shares
 from model.issue_holders import FIRM, SO_DOMAIN_KIND, route
 from model.protocol import StreetModel
@@ -26,6 +26,7 @@ _CROSS_BOUNDARY_KIND = np.isin(np.arange(7), (PROPERTY, INFRASTRUCTURE))
 #: No issue rows (read-only, shared): what a week without finds records.
 _NO_ROWS = np.zeros(0, dtype=np.int64)
 _NO_ROWS.flags.writeable = False
+_ONE_AND_A_HALF = constant(1.5)
 
 
 class IssueFlow:
@@ -51,6 +52,11 @@ class IssueFlow:
         self._so_ids: list[int] | None = None
         self._pass_table: tuple[tuple[float, float], np.ndarray] | None = None
         self._holder_is_firm = model.holders.kind == FIRM  # by holder: a property firm
+        # each phase's scalar parameters as 0-d arrays (`model.arrays.Constants`: the same bits, without
+        # numpy turning a Python float into an array on every call)
+        self._households_per_grid = constant(float(lay.households_per_grid))
+        self._arise_constants, self._surface_constants = Constants(), Constants()
+        self._escalation_constants, self._feedback_constants = Constants(), Constants()
 
     # 1 ------------------------------------------------------------------------------------
     def issues_arise(self) -> None:
@@ -60,10 +66,10 @@ class IssueFlow:
         lay, p, rng = m.layout, m.p, m.rng
         hpg = lay.households_per_grid
         rate = m.quality.take(self._cell_quality)  # q_d of the (g, 7) cells, flat
-        np.subtract(1.5, rate, out=rate)
+        np.subtract(_ONE_AND_A_HALF, rate, out=rate)
         rate *= self._arise_rate  # λ_d·(1.5 − q_d)·old-compound factor·households, in that order
         rate *= self._arise_old
-        rate *= hpg
+        rate *= self._households_per_grid
         per_cell = rng.poisson(rate)
         total = int(np.add.reduce(per_cell))
         if total == 0:
@@ -72,12 +78,13 @@ class IssueFlow:
         kind = self._cell_kind.repeat(per_cell)
         household = rng.integers(0, hpg, total)
         household += grid * hpg
-        cross = _CROSS_BOUNDARY_KIND[kind] & (rng.random(total) < p["cross_boundary_share"])
+        cross_share, cross_factor = self._arise_constants(p["cross_boundary_share"], p["cross_boundary_hours_factor"])
+        cross = _CROSS_BOUNDARY_KIND[kind] & (rng.random(total) < cross_share)
         weeks = rng.exponential(p["latent_expiry_weeks"], total)
         expires = np.ceil(weeks, out=weeks).astype(np.int64)
         expires += m.week
         hours = self._kind_hours.take(kind)
-        np.multiply(hours, p["cross_boundary_hours_factor"], out=hours, where=cross)
+        np.multiply(hours, cross_factor, out=hours, where=cross)
         m.issues.add(household, grid, self._cell_community.repeat(per_cell), kind, cross, m.week, expires, hours)
         m.issues.week_events.new = total
 
@@ -103,7 +110,7 @@ class IssueFlow:
         rest = latent.compress(draw >= p_rep)
         # who finds what, as a mask over `rest` (ascending rows): rest[found] is the sorted union of
         # the finds, without sorting or set operations
-        found = rng.random(rest.size) < p["base_discovery_prob"] + lv.discovery_prob_extra
+        found = rng.random(rest.size) < self._surface_constants(p["base_discovery_prob"] + lv.discovery_prob_extra)[0]
         m.grid_worker_found = _NO_ROWS
         if count_nonzero(lv.grid_worker_hours):
             unfound = (~found).nonzero()[0]
@@ -234,7 +241,7 @@ class IssueFlow:
         overdue = open_rows.compress((surfaced < m.week - p["escalation_weeks"]) & alive
                                      & (iss.holder.take(open_rows) != m.holders.street))
         esc_prob = p["escalation_prob"] if lv.escalation_prob is None else lv.escalation_prob
-        iss.escalate(overdue.compress(rng.random(overdue.size) < esc_prob), m.holders.street)
+        iss.escalate(overdue.compress(rng.random(overdue.size) < self._escalation_constants(esc_prob)[0]), m.holders.street)
         iss.work_queues(m.holders, m.week, rng, self._pass_probability, sla_weeks=lv.street_sla_weeks,
                         pass_delay_weeks=p["buck_pass_delay_weeks"], pass_hours=p["buck_pass_hours"])
         self._buck_passing_erodes_trust()
@@ -328,16 +335,17 @@ class IssueFlow:
             m.closed_outcome_mean = float("nan")
             m.hotline_log[m.week % len(m.hotline_log)] = (0, 0, 0.0, 0)
             return
-        expect = p["expected_resolution_weeks"]
+        expect, penalty, on_time_limit, rating_threshold = self._feedback_constants(
+            p["expected_resolution_weeks"], p["lateness_penalty"], p["ontime_limit_weeks"], p["hotline_rating_threshold"])
         created = iss.created.take(done)
         # waited since surfacing (since creation for issues closed before they surfaced: those have
         # surfaced = `NO_WEEK`, and a surfaced issue surfaced no earlier than it was created); weeks as
         # float64 straight from the int32 fields (exact), without an int32 difference first
         wait = np.subtract(m.week, np.maximum(iss.surfaced.take(done), created), dtype=np.float64)
         late = np.subtract(wait, expect)  # early (< 0) gives an outcome above 1, clipped to 1 as for 0
-        late *= p["lateness_penalty"]  # (penalty ≥ 0, expected time > 0: declared bounds)
+        late *= penalty  # (penalty ≥ 0, expected time > 0: declared bounds)
         late /= expect
-        outcome = clip(np.subtract(1.0, late, out=late), 0.0, 1.0, out=late)
+        outcome = clip_unit(np.subtract(ONE, late, out=late), out=late)
         m.resolution_weeks = np.subtract(m.week, created, dtype=np.float64)
         m.cross_resolution_weeks = m.resolution_weeks.compress(iss.cross.take(done))
         if failed.size:  # given-up issues count as outcome 0
@@ -354,12 +362,13 @@ class IssueFlow:
         mine_outcomes = outcomes.compress(mine)
         hh.gain_efficacy(households.compress(mine), mine_outcomes, p["efficacy_gain"])
         on_time = wait <= expect
-        np.add.at(hh.resolved_recent, households[: done.size].compress(on_time), 1.0)
+        np.add.at(hh.resolved_recent, households[: done.size].compress(on_time), ONE)
         mine_done = mine[: done.size]  # the given-up ones are never resolved, nor on time
         self._log_hotline_closures(mine_outcomes, count_nonzero(mine_done),
-                                   count_nonzero(wait.compress(mine_done) <= p["ontime_limit_weeks"]))
+                                   count_nonzero(wait.compress(mine_done) <= on_time_limit), rating_threshold)
 
-    def _log_hotline_closures(self, outcomes: np.ndarray, resolved: int, on_time: int) -> None:
+    def _log_hotline_closures(self, outcomes: np.ndarray, resolved: int, on_time: int,
+                              rating_threshold: np.ndarray) -> None:
         """This week's closures of household-reported issues, as a hotline's records count them:
         closed, resolved (not given up), counted satisfied (the reporter's rating, outcome plus
         response noise, at or above the rating threshold; of the others, the share
@@ -369,6 +378,6 @@ class IssueFlow:
         m = self.model
         p = m.p
         rating = outcomes + m.rng.normal(0.0, p["hotline_rating_noise"], outcomes.size)
-        rated_ok = count_nonzero(rating >= p["hotline_rating_threshold"])
+        rated_ok = count_nonzero(rating >= rating_threshold)
         satisfied = rated_ok + p["hotline_unrecorded_unsatisfied"] * (outcomes.size - rated_ok)
         m.hotline_log[m.week % len(m.hotline_log)] = (outcomes.size, resolved, satisfied, on_time)  # a row a week, last 4
