@@ -23,15 +23,15 @@ class ActivityOffers:
 
     def __init__(self, model: StreetModel) -> None:
         self.model = model
-        self._slots_cache: tuple[Any, list[float]] | None = None
+        self._slots_cache: tuple[Any, np.ndarray] | None = None
         self._mobilisation_cache: tuple[Any, np.ndarray] | None = None
 
     def organisation_slots(self, bonus: float) -> np.ndarray:
         """Volunteer slots each community's Party organisations and social organisations offer this week
         (`PartyBranch.offer_slots`, `SocialOrganisation.volunteer_slots`; added up in floats in this order,
-        then one new array). The offers are made again only when a branch's or organisation's hours
+        as a read-only array). The offers are made again only when a branch's or organisation's hours
         (`capacity`), a branch's mobilisation, the set of organisations or the bonus has changed (each
-        branch's `slots_this_week` is then still this week's)."""
+        branch's `slots_this_week` is then still this week's); else last week's array is returned."""
         m = self.model
         branches = m.party_committees + m.party_branches
         key = (bonus, branches, [b.capacity for b in branches], [b.mobilisation for b in branches],
@@ -44,8 +44,10 @@ class ActivityOffers:
                 by_community[branch.community] += branch.offer_slots(per_hour, bonus)
             for so in m.social_orgs:
                 by_community[so.community] += so.volunteer_slots(per_hour)
-            cached = self._slots_cache = (key, by_community)
-        return np.array(cached[1], dtype=np.float64)
+            slots = np.array(by_community, dtype=np.float64)
+            slots.flags.writeable = False
+            cached = self._slots_cache = (key, slots)
+        return cached[1]
 
     def mobilisation_by_household(self, bonus: float) -> np.ndarray:
         """Each household's grid branch's mobilisation (read-only). Kept, and with it the households'

@@ -331,7 +331,7 @@ class CoGovernanceModel(mesa.Model):
         offers = self.activity_offers
         slots = offers.organisation_slots(lv.mobilisation_bonus)
         if lv.extra_slots_per_community:  # x + 0.0 is x (a sum from 0.0 of offers is never −0)
-            slots += lv.extra_slots_per_community
+            slots = slots + lv.extra_slots_per_community  # a new array: the offers' is kept (read-only)
         self.slots_week = float(np.add.reduce(slots))  # slots.sum() without its Python wrapper
         self.mobilisation_h = offers.mobilisation_by_household(lv.mobilisation_bonus)
         seen = hh.volunteered_last_month(self.week)

@@ -112,8 +112,9 @@ class SocialNetwork:
             # numpy's wrap loop is the cheapest)
             gathered = self._gathered(values.dtype)
             values.take(self._tie_rows, mode="wrap", out=gathered[:-1])
-            np.subtract(lay.per_building(values)[:, None], by_building,
-                        out=gathered[-1].reshape(lay.n_buildings, lay.households_per_building))
+            # each building's total repeated over its households (a (buildings, 1) column broadcast over
+            # the block would go through numpy's buffers, which costs more than the repeat)
+            np.subtract(lay.per_building(values).repeat(lay.households_per_building), values, out=gathered[-1])
             total = np.add.reduce(gathered, axis=0, out=out)
         else:
             total = np.subtract(lay.per_building(values)[:, None], by_building)
@@ -143,8 +144,8 @@ class SocialNetwork:
             counts = self._count_rows(np.uint8)
             own.take(self._tie_rows, mode="wrap", out=counts[:-1])
             by_building = own.reshape(lay.n_buildings, lay.households_per_building)
-            np.subtract(np.add.reduce(by_building, axis=1, dtype=np.uint8)[:, None], by_building,
-                        out=counts[-1].reshape(lay.n_buildings, lay.households_per_building))
+            np.subtract(np.add.reduce(by_building, axis=1, dtype=np.uint8).repeat(lay.households_per_building), own,
+                        out=counts[-1])
             total = np.add.reduce(counts, axis=0, dtype=np.uint8)
         else:
             total = self._building_counts(own)
