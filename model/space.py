@@ -204,8 +204,8 @@ class SocialNetwork:
         counts = self._count_rows(np.uint16)
         pair.take(self._tie_rows, mode="wrap", out=counts[:-1])
         by_building = pair.reshape(lay.n_buildings, lay.households_per_building)
-        np.subtract(np.add.reduce(by_building, axis=1, dtype=np.uint16)[:, None], by_building,
-                    out=counts[-1].reshape(lay.n_buildings, lay.households_per_building))
+        np.subtract(np.add.reduce(by_building, axis=1, dtype=np.uint16).repeat(lay.households_per_building), pair,
+                    out=counts[-1])
         return np.add.reduce(counts, axis=0, dtype=np.uint16)
 
     def role_model_share(self, mask: np.ndarray, subset: np.ndarray, weight: float) -> np.ndarray:
