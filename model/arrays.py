@@ -2,7 +2,8 @@
 
 At the default street (1,920 households) a numpy call does a few microseconds of work, so the Python
 wrappers around some public functions cost more than the work itself. The forms here call the
-underlying routine directly; each says what it is equal to, bit for bit.
+underlying routine directly; each says what it is equal to, bit for bit. `running_total_before` is the
+one running total the issue table's queues and the mechanisms share (the hours queued ahead of an issue).
 """
 
 from __future__ import annotations
