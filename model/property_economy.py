@@ -48,8 +48,7 @@ class PropertyEconomy:
         firms_present = count_nonzero(present)
         if firms_present < present.size:  # only households a firm serves pay
             hh.pays_fee &= np.repeat(present, per_household)
-        # households paying in each compound (a block of households): whole numbers, exact as floats
-        paying = np.add.reduce(hh.pays_fee.reshape(lay.n_grids, per_household), axis=1, dtype=np.float64)
+        paying = lay.count_per_grid(hh.pays_fee)  # households paying in each compound
         self.paid_share_grid = np.where(present, paying / lay.households_per_grid, self.paid_share_grid)
         served_units = float(firms_present * per_household)  # households a firm serves
         m.collection_rate = float(paying.sum() / served_units) if served_units else np.nan

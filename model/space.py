@@ -51,6 +51,12 @@ class StreetLayout:
         """Sum of a household array by grid (compound)."""
         return self._block_sums(values, self.grid_of, self.n_grids, self.households_per_grid)
 
+    def count_per_grid(self, mask: np.ndarray) -> np.ndarray:
+        """Households marked in `mask` in each grid (compound), as floats: one reduction over the
+        compound blocks; the counts are whole numbers, exact in any order, so the same as `per_grid`
+        of the mask as floats."""
+        return np.add.reduce(mask.reshape(self.n_grids, self.households_per_grid), axis=1, dtype=np.float64)
+
     def per_community(self, values: np.ndarray) -> np.ndarray:
         """Sum of a household array by community."""
         return self._block_sums(values, self.community_of, self.n_communities, self.households_per_community)

@@ -91,6 +91,8 @@ def test_sums_by_building_grid_and_community_are_bincounts_bit_for_bit(layout: t
                               (lay.per_grid, lay.grid_of, lay.n_grids),
                               (lay.per_community, lay.community_of, lay.n_communities)):
         assert sums(v).tobytes() == np.bincount(group_of, weights=v, minlength=n).tobytes()
+    mask = v > 0  # counts of marked households by compound: what per_grid of the mask as floats gives
+    assert lay.count_per_grid(mask).tobytes() == lay.per_grid(mask.astype(np.float64)).tobytes()
 
 
 def test_gini_and_mean_edge_cases() -> None:
