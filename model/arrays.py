@@ -66,20 +66,26 @@ _accumulate = np.add.accumulate  # what np.cumsum computes, the same bits, witho
 
 
 def running_total_before(values: np.ndarray, groups: np.ndarray | None = None, *,
-                         group_starts: np.ndarray | None = None) -> np.ndarray:
+                         group_sizes: np.ndarray | None = None) -> np.ndarray:
     """For rows sorted by group: the sum of `values` over the earlier rows of each row's group (a running
     total that starts again at 0 with every group and leaves out the row itself), e.g. the hours queued
     ahead of each issue in its holder's queue. `groups`: the rows' sorted group ids (None: all rows are one
-    group). `group_starts`, when the caller has it: where each group id's rows begin, by id 0, 1, …
-    (``groups.searchsorted(ids)``); else each row's group's first row is found by a binary search.
+    group). `group_sizes`, when the caller has it (then `groups` is not needed): how many rows each group
+    id has, by id 0, 1, … (``np.bincount(groups)``); else each row's group's first row is found by a
+    binary search.
 
     One running total over all rows, less the row's value, less that difference at the group's first
     row: the queues of the issue table and the mechanisms' all compute it so, the same bits."""
     before = _accumulate(values)
     before -= values
+    if group_sizes is not None:
+        if count_nonzero(group_sizes) <= 1:  # one group: nothing to subtract
+            return before
+        # each group's first row (ids without rows: where the next one's begin), its difference repeated
+        # over the group's rows
+        starts = _accumulate(group_sizes)
+        starts -= group_sizes
+        return before - before.take(starts, mode="clip").repeat(group_sizes)
     if groups is None or groups.size == 0 or groups[0] == groups[-1]:  # one group: nothing to subtract
         return before
-    if group_starts is None:
-        return before - before.take(groups.searchsorted(groups))
-    # the difference at each group's first row, by group id (ids without rows: a neighbour's, never read)
-    return before - before.take(group_starts, mode="clip").take(groups)
+    return before - before.take(groups.searchsorted(groups))

@@ -325,11 +325,14 @@ class IssueTable:
                 tier[self.whistled.take(rows) & (surfaced <= week - sla_weeks)] = 0
         queued = np.maximum(surfaced, self.passed_week.take(rows))  # a passed issue starts at the back
         order = _queue_order(hold, tier, queued, holders.n, week)
-        rows, hold = rows.take(order), hold.take(order)
-        cap = holders.capacity.take(hold)
+        rows = rows.take(order)
+        # sorted by holder, each holder's rows are a block: holder ids and capacities by row are repeats
+        # of the holders' (cheaper than gathers), and the blocks' sizes give the running totals' starts
+        queue_sizes = np.bincount(hold, minlength=holders.n)
+        hold = _holder_ids(holders.n).repeat(queue_sizes)
+        cap = holders.capacity.repeat(queue_sizes)
         need = self.remaining.take(rows)
-        starts = _holder_starts(hold, holders.n)
-        before = running_total_before(need, hold, group_starts=starts)
+        before = running_total_before(need, group_sizes=queue_sizes)
         starting = before < cap  # the issues the holder works on this week, if nothing is passed on
         # buck-passing among cross-boundary issues the holder would start on this week
         cand = starting.nonzero()[0]
@@ -341,17 +344,17 @@ class IssueTable:
             keep = np.ones(rows.size, dtype=bool)
             keep[drop] = False
             kept = keep.nonzero()[0]  # positions, then one gather per array (cheaper than a compress each)
-            rows, hold, need = rows.take(kept), hold.take(kept), need.take(kept)
+            rows, need = rows.take(kept), need.take(kept)
+            queue_sizes = queue_sizes - np.bincount(passers, minlength=holders.n)  # the passers' queues lost them
+            capacity = holders.capacity
             if pass_hours > 0:
                 # hours at both ends: the passer (now the partner) and the receiver (now the holder)
                 spent = np.bincount(receivers, minlength=holders.n) * pass_hours
                 spent += np.bincount(passers, minlength=holders.n) * pass_hours
-                left = np.maximum(holders.capacity - spent, 0.0)
-                self.week_events.pass_hours += float(np.add.reduce(holders.capacity - left))
-                cap = left.take(hold)
-            else:
-                cap = cap.take(kept)
-            before = running_total_before(need, hold, group_starts=_holder_starts(hold, holders.n))
+                capacity = np.maximum(holders.capacity - spent, 0.0)
+                self.week_events.pass_hours += float(np.add.reduce(holders.capacity - capacity))
+            cap = capacity.repeat(queue_sizes)
+            before = running_total_before(need, group_sizes=queue_sizes)
             starting = before < cap
         done = before + need <= cap
         self.resolve(rows.compress(done), week)
@@ -407,16 +410,16 @@ def _joined(parts: list[np.ndarray]) -> np.ndarray:
     return parts[0]
 
 
-def _holder_starts(hold: np.ndarray, n_holders: int) -> np.ndarray:
-    """For rows sorted by holder: where each holder's rows begin, by holder id 0..n_holders−1 (a holder
-    without rows: where the next one's begin)."""
-    ids = _HOLDER_IDS.get((n_holders, hold.dtype))
+def _holder_ids(n_holders: int) -> np.ndarray:
+    """The holder ids 0..n_holders−1 (read-only, shared)."""
+    ids = _HOLDER_IDS.get(n_holders)
     if ids is None:
-        ids = _HOLDER_IDS[n_holders, hold.dtype] = np.arange(n_holders, dtype=hold.dtype)
-    return hold.searchsorted(ids)
+        ids = _HOLDER_IDS[n_holders] = np.arange(n_holders)
+        ids.flags.writeable = False
+    return ids
 
 
-_HOLDER_IDS: dict[tuple[int, np.dtype], np.ndarray] = {}  # 0..n−1 by (n, dtype), for `_holder_starts`
+_HOLDER_IDS: dict[int, np.ndarray] = {}  # 0..n−1 by n, for `_holder_ids`
 
 
 def _queue_order(hold: np.ndarray, tier: np.ndarray | None, queued: np.ndarray, n_holders: int,

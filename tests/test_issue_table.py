@@ -59,15 +59,14 @@ def test_queue_order_is_holder_tier_queued_week_then_row_at_every_size() -> None
 def test_cumulative_hours_before_each_issue_restart_at_each_holder() -> None:
     """The hours queued ahead of an issue count only its own holder's earlier issues."""
     from model.arrays import running_total_before
-    from model.issues import _holder_starts
 
     rng = np.random.default_rng(3)
     groups = np.sort(rng.integers(0, 12, 500))
     values = rng.random(500) * 8.0
     naive = np.concatenate([np.concatenate([[0.0], np.cumsum(values[groups == g])[:-1]])
                             for g in np.unique(groups)])
-    assert np.allclose(running_total_before(values, groups, group_starts=_holder_starts(groups, 12)), naive, rtol=0, atol=1e-9)
-    assert np.array_equal(running_total_before(np.ones(4), np.zeros(4, dtype=np.int64), group_starts=_holder_starts(np.zeros(4, dtype=np.int64), 1)),
+    assert np.allclose(running_total_before(values, groups, group_sizes=np.bincount(groups, minlength=12)), naive, rtol=0, atol=1e-9)
+    assert np.array_equal(running_total_before(np.ones(4), np.zeros(4, dtype=np.int64), group_sizes=np.array([4])),
                           [0.0, 1.0, 2.0, 3.0])
 
 

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from model.arrays import running_total_before
-from model.issues import _holder_starts
 from model.mechanisms.base import oldest_first, oldest_within, stable_order
 
 
@@ -50,8 +49,8 @@ def test_oldest_first_is_the_lexsort_by_group_then_week(size: int) -> None:
 
 
 def test_running_total_before_gives_the_same_bits_whichever_way_the_groups_come() -> None:
-    """The mechanisms pass sorted group ids, the issue table's queues also where each holder's rows
-    begin; a single group takes a shortcut (nothing subtracted). All give the bits of the general form
+    """The mechanisms pass sorted group ids, the issue table's queues how many rows each holder has
+    instead; a single group takes a shortcut (nothing subtracted). All give the bits of the general form
     (each row less the running total at its group's first row), and the per-group exclusive running sums."""
     rng = np.random.default_rng(3)
     for size, groups_n in ((1, 1), (50, 1), (500, 7), (4000, 300), (60, 26)):  # (60, 26): holders without rows
@@ -60,7 +59,7 @@ def test_running_total_before_gives_the_same_bits_whichever_way_the_groups_come(
         before = np.add.accumulate(values) - values
         general = before - before[groups.searchsorted(groups)]
         assert np.array_equal(running_total_before(values, groups), general)
-        assert np.array_equal(running_total_before(values, groups, group_starts=_holder_starts(groups, groups_n)), general)
+        assert np.array_equal(running_total_before(values, groups, group_sizes=np.bincount(groups, minlength=groups_n)), general)
         naive = np.concatenate([np.concatenate([[0.0], np.cumsum(values[groups == g])[:-1]])
                                 for g in np.unique(groups)])
         assert np.allclose(general, naive, rtol=0, atol=1e-9)
