@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.arrays import Constants
 from model.domains import AGE_GROUPS
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
@@ -67,6 +68,7 @@ class DualRegistration(Mechanism):
     def __init__(self, model: StreetModel, values: dict) -> None:
         super().__init__(model, values)
         self.admin_cost = self.p["admin_cost_per_week"] * model.layout.n_communities  # yuan a week, fixed
+        self._constants = Constants()  # the week's share serving and hours each as 0-d arrays (the same bits)
 
     def setup(self, model: StreetModel) -> None:
         hh, lay, p = model.households, model.layout, self.p
@@ -101,15 +103,14 @@ class DualRegistration(Mechanism):
             return
         slot_hours = model.p["volunteer_hours_per_slot"]
         share = service / slot_hours
-        if share >= 1.0:
-            serving, hours_each = self.members, service
-        else:
-            serving, hours_each = self.members.compress(model.rng.random(self.members.size) < share), slot_hours
+        hours_each = service if share >= 1.0 else slot_hours
+        share_array, hours_array = self._constants(share, hours_each)
+        serving = self.members if share >= 1.0 else self.members.compress(model.rng.random(self.members.size) < share_array)
         hh.volunteered_now[serving] = True
         hh.last_volunteer[serving] = model.week
         hours = serving.size * hours_each
         model.volunteer_hours_week += hours
-        model.volunteer_hours_grid += np.bincount(lay.grid_of.take(serving), minlength=lay.n_grids) * hours_each
+        model.volunteer_hours_grid += np.bincount(lay.grid_of.take(serving), minlength=lay.n_grids) * hours_array
 
     def weekly_cost(self, model: StreetModel) -> float:
         """Coordination cost in every community."""

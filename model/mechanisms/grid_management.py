@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.arrays import running_total_before
+from model.arrays import constant, running_total_before
 from model.domains import CARE, CULTURE, DISPUTE, ENVIRONMENT, SAFETY
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
@@ -76,6 +76,7 @@ class GridManagement(Mechanism):
         self.hours_settling_total = 0.0
         workers = self._workers(model)  # per compound; fixed for the run
         self.hours_each_grid = workers * self.p["hours_per_week"]
+        self.share_able = constant(self.p["on_the_spot_share"])  # as a 0-d array: the same bits, no conversion a week
         self.wages = workers * model.layout.n_grids * self.p["wage_per_week"]
 
     def _workers(self, model: StreetModel) -> float:
@@ -97,14 +98,14 @@ class GridManagement(Mechanism):
         grid = iss.grid.take(found)
         minor = _IS_MINOR.take(iss.kind.take(found)) > iss.cross.take(found)  # minor and not cross-boundary
         able = minor.nonzero()[0]
-        able = able.compress(model.rng.random(able.size) < share)
+        able = able.compress(model.rng.random(able.size) < self.share_able)
         if able.size == 0:
             return
         # the hours each grid has left after its finds (hours_per_find each), at least 0; the fewest
         # are those of the grid with the most finds
         hours_per_find = self.p["hours_per_find"]
         finds = np.bincount(grid, minlength=n_g) if n_g > 1 else None
-        fewest_hours = max(self.hours_each_grid - (found.size if finds is None else int(finds.max())) * hours_per_find, 0.0)
+        fewest_hours = max(self.hours_each_grid - (found.size if finds is None else int(np.maximum.reduce(finds))) * hours_per_find, 0.0)
         able, grid = found.take(able), grid.take(able)
         if n_g > 1:
             order = grid.argsort(kind="stable")

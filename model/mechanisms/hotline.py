@@ -9,6 +9,8 @@ from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, regi
 from model.priors import Prior
 from model.protocol import StreetModel
 
+_OPEN = np.array(OPEN, dtype=np.int8)  # the status as the table stores it (a 0-d array: no conversion a call)
+
 
 @register
 class Hotline(Mechanism):
@@ -97,7 +99,7 @@ class Hotline(Mechanism):
         quota = self.quota
         if quota > 0 and reported:
             new = iss.week_events.household_reported_rows()  # reported this week (ascending), if still open
-            new = new.compress(iss.status.take(new) == OPEN)
+            new = new.compress(iss.status.take(new) == _OPEN)
             if new.size > quota:
                 new = new.take(model.rng.permutation(new.size)[:quota])
                 new.sort()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.arrays import running_total_before
+from model.arrays import constant, running_total_before
 from model.domains import DISPUTE
 from model.mechanisms.base import Mechanism, MechParam, oldest_first, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
+
+_DISPUTE = np.array(DISPUTE, dtype=np.int8)  # the issue kind as the table stores it (a 0-d array: no conversion a call)
 
 
 @register
@@ -67,6 +69,7 @@ class Mediation(Mechanism):
         self.screening_hours = hours * p["screening_share"]
         self.screens = np.floor(self.screening_hours / p["hours_per_screen"])  # latent disputes found a week
         self.work = hours * (1.0 - p["screening_share"]) / p["dispute_hours_factor"]  # holder-hours equivalent
+        self.work_array = constant(self.work)  # as a 0-d array: the same bits, no conversion a call
         self.one_community = model.layout.n_communities == 1
 
     def issues_surface(self, model: StreetModel) -> None:
@@ -75,7 +78,7 @@ class Mediation(Mechanism):
             return
         iss = model.issues
         latent = iss.latent_rows()
-        latent = latent.compress(iss.kind.take(latent) == DISPUTE)
+        latent = latent.compress(iss.kind.take(latent) == _DISPUTE)
         drawn = model.rng.permutation(latent.size)  # the order the screening comes upon them
         if self.one_community:  # the first ones drawn
             if self.screens < latent.size:
@@ -102,7 +105,7 @@ class Mediation(Mechanism):
             return
         iss = model.issues
         rows = iss.open_rows()  # all routed to a holder (issues_route runs before the queues)
-        rows = rows.compress(iss.kind.take(rows) == DISPUTE)
+        rows = rows.compress(iss.kind.take(rows) == _DISPUTE)
         if rows.size == 0:
             return
         surfaced = iss.surfaced.take(rows)
@@ -120,6 +123,7 @@ class Mediation(Mechanism):
             iss.resolve(rows, model.week)
             return
         before = running_total_before(need, comm)  # comm None: one running total
+        work = self.work_array
         done = before + need <= work
         iss.resolve(rows.compress(done), model.week)
         partial = before < work

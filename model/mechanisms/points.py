@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.arrays import constant
 from model.event_log import event
 from model.mechanisms.base import Mechanism, MechParam, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
 
 REDEEM_SHARE_PER_MONTH = 0.5  # households redeem about half their balance each month
+_REDEEM_SHARE = constant(REDEEM_SHARE_PER_MONTH)  # as a 0-d array: the same bits, no conversion a call
 
 
 @register
@@ -88,6 +90,7 @@ class Points(Mechanism):
         self.env_share = 0.0  # environment actions' share of last week's volunteer slots
         self.slots_added = 0.0
         self.stopped_logged = False
+        self.report_points = constant(values["points_per_report"])  # as a 0-d array (the same bits)
 
     def running(self, model: StreetModel) -> bool:
         stop = self.p["stop_week"]
@@ -124,7 +127,7 @@ class Points(Mechanism):
             # only households that volunteered or reported earn (+0 for the others: x·0 + y·0 is 0.0)
             activity_points, report_points = self._activity_points(model), p["points_per_report"]
             earned = hh.volunteered_now * activity_points
-            earned += hh.reported_now * report_points
+            earned += hh.reported_now * self.report_points
             issued = np.add.reduce(earned)  # the street's totals add every household's points, as they always did
             total_yuan = issued * p["exchange_value"]
             budget = per_1000(p["budget_per_week"], model.layout.n_households) * model.budget_factor()
@@ -143,6 +146,6 @@ class Points(Mechanism):
                 hh.crowd_motivation(rewarded, p["crowding"], p["crowding_rate"])
             self.cost_this_week = issued * p["exchange_value"] + p["admin_cost_per_week"] * n_c
         if model.week % 4 == 0:
-            redeemed = np.floor(hh.points * REDEEM_SHARE_PER_MONTH)
+            redeemed = np.floor(hh.points * _REDEEM_SHARE)
             hh.points -= redeemed
             model.points_redeemed_week += float(redeemed.sum())

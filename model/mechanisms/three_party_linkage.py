@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.arrays import count_nonzero, running_total_before
+from model.arrays import ZERO, constant, count_nonzero, running_total_before
 from model.issue_holders import STREET
 from model.mechanisms.base import Mechanism, MechParam, oldest_first, per_1000, register
 from model.priors import Prior
@@ -88,14 +88,15 @@ class ThreePartyLinkage(Mechanism):
         self.firms = slice(h.firm(0), h.firm(lay.n_grids))
         self.rc_ids = h.rc(lay.grid_community)
         self.ocs = slice(h.oc(0), h.oc(lay.n_grids))
-        self.firm_hours = p["firm_hours"] * per_grid
-        self.rc_hours = p["rc_hours"] * per_grid
-        self.oc_hours = p["oc_hours"] * per_grid
+        # the hours a meeting takes as 0-d arrays (the same bits as the floats, without their conversion a week)
+        self.firm_hours = constant(p["firm_hours"] * per_grid)
+        self.rc_hours = constant(p["rc_hours"] * per_grid)
+        self.oc_hours = constant(p["oc_hours"] * per_grid)
         self.stand_in_hours = p["oc_hours"] * per_grid * p["no_oc_effect"]  # building heads' own time
         self.agree_chance = p["coordination"] * np.where(self.has_oc, 1.0, p["no_oc_effect"])
         self.not_street = h.kind != STREET  # by holder: who may table an issue (the street's are not)
         self.interval = p["meeting_interval"]
-        self.grids_per_community = lay.grids
+        self.grids_per_community = constant(lay.grids)
         self.one_grid = lay.n_grids == 1
 
     def queues(self, model: StreetModel) -> None:
@@ -118,7 +119,7 @@ class ThreePartyLinkage(Mechanism):
             cap[self.ocs] -= np.where(has_oc, oc, 0.0)
         pool = firm + rc
         pool += oc
-        held = pool > 0
+        held = pool > ZERO
         meetings = count_nonzero(held)
         self.cost_this_week = self.p["cost_per_meeting"] * meetings
         if not meetings:

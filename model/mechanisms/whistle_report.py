@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.arrays import count_nonzero
+from model.arrays import ONE, constant, count_nonzero
 from model.domains import INFRASTRUCTURE
 from model.mechanisms.base import Mechanism, MechParam, oldest_within, per_1000, register
 from model.priors import Prior
@@ -79,6 +79,7 @@ class WhistleReport(Mechanism):
         self.hours = per_1000(p["priority_hours"], model.layout.n_households)
         self.weekly_cost_yuan = self.hours * p["hour_cost"] + p["admin_cost_per_week"] * model.layout.n_communities
         self.sla_room = self.hours * p["sla_weeks"]
+        self.verify_gain = constant(p["verify_trust"])  # as a 0-d array: the same bits, no conversion a week
 
     def _hours(self, model: StreetModel) -> float:
         return self.hours
@@ -171,6 +172,6 @@ class WhistleReport(Mechanism):
         verified = iss.household.take(done.compress(iss.whistled.take(done)))
         if verified.size:
             trust = model.households.trust_community
-            gap = 1.0 - trust.take(verified)
-            gap *= self.p["verify_trust"]
+            gap = np.subtract(ONE, trust.take(verified))
+            gap *= self.verify_gain
             trust[verified] += gap
