@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.issues import OPEN
-from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
+from model.mechanisms.base import (
+    OPEN_STATUS,
+    Mechanism,
+    MechParam,
+    coverage,
+    open_rows_with,
+    per_1000,
+    register,
+)
 from model.priors import Prior
 from model.protocol import StreetModel
-
-_OPEN = np.array(OPEN, dtype=np.int8)  # the status as the table stores it (a 0-d array: no conversion a call)
 
 
 @register
@@ -99,7 +104,7 @@ class Hotline(Mechanism):
         quota = self.quota
         if quota > 0 and reported:
             new = iss.week_events.household_reported_rows()  # reported this week (ascending), if still open
-            new = new.compress(iss.status.take(new) == _OPEN)
+            new = new.compress(iss.status.take(new) == OPEN_STATUS)
             if new.size > quota:
                 new = new.take(model.rng.permutation(new.size)[:quota])
                 new.sort()
@@ -115,8 +120,7 @@ class Hotline(Mechanism):
         if budget <= 0:
             return
         iss, h = model.issues, model.holders
-        rows = iss.open_rows()  # all routed to a holder (issues_route runs before the queues)
-        rows = rows.compress(iss.hotline.take(rows))
+        rows = open_rows_with(iss, iss.hotline[: iss.size])  # all routed to a holder (issues_route runs before the queues)
         if rows.size == 0:
             return
         hold = iss.holder.take(rows)
