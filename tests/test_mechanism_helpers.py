@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from model.arrays import running_total_before
-from model.mechanisms.base import oldest_first, oldest_within, stable_order
+from model.issues import IssueTable
+from model.mechanisms.base import oldest_first, oldest_within, open_rows_with, stable_order
 
 
 @pytest.mark.parametrize("size", [0, 1, 5, 17, 100, 383, 384, 385, 2000, 5000])
@@ -65,3 +66,33 @@ def test_running_total_before_gives_the_same_bits_whichever_way_the_groups_come(
         assert np.allclose(general, naive, rtol=0, atol=1e-9)
         if groups_n == 1:
             assert np.array_equal(running_total_before(values), general)
+
+
+def test_open_rows_with_a_flag_are_the_open_rows_whose_flag_is_set() -> None:
+    """`open_rows_with` (a scan of the flag over the table) gives the open rows with the flag set, in
+    order and dtype, as gathering the flag over the open rows does, through every operation of a week
+    (surface, resolve, expire, give up, compact, reclaim) and for flags set on closed and latent rows too."""
+    rng = np.random.default_rng(13)
+    iss = IssueTable(capacity=64)
+    for week in range(60):
+        k = int(rng.integers(0, 12))
+        iss.add(rng.integers(0, 50, k), np.zeros(k, np.int64), np.zeros(k, np.int64), np.zeros(k, np.int8),
+                rng.random(k) < 0.4, week, np.full(k, week + 5), np.ones(k))
+        for _ in range(4):
+            latent, open_rows = iss.latent_rows(), iss.open_rows()
+            for flags in (iss.cross[: iss.size], rng.random(iss.size) < 0.3, np.zeros(iss.size, bool)):
+                expected = open_rows.compress(flags.take(open_rows))
+                found = open_rows_with(iss, flags)
+                assert np.array_equal(found, expected) and found.dtype == expected.dtype
+            op = int(rng.integers(0, 5))
+            if op == 0:
+                iss.surface(latent.compress(rng.random(latent.size) < 0.5), week, by_household=True)
+            elif op == 1:
+                iss.resolve(open_rows.compress(rng.random(open_rows.size) < 0.3), week)
+            elif op == 2:
+                iss.expire(latent.compress(rng.random(latent.size) < 0.2), were_open=False)
+            elif op == 3:
+                iss.give_up(open_rows, rng.random(open_rows.size) < 0.8)
+            else:
+                iss.compact()
+                iss.reclaim()
