@@ -14,15 +14,13 @@ from collections.abc import Sequence
 import numpy as np
 from numpy._core import multiarray as _multiarray
 
-from model.arrays import ONE, ZERO, Constants, clip_unit, constant, count_nonzero
+from model.arrays import ONE, ZERO, Constants, clip_unit, constant
 from model.domains import age_weights
 
-__all__ = ["ATTITUDE_ROWS", "DID_NOW_ROWS", "NEVER", "TARGET_ROWS", "Households", "draws_below_sigmoid", "sigmoid",
-           "sums_by_household"]
+__all__ = ["ATTITUDE_ROWS", "DID_NOW_ROWS", "NEVER", "TARGET_ROWS", "Households", "sigmoid", "sums_by_household"]
 
 NEVER = -10_000  # "week last did X" before anything happened
 _HALF, _TWO, _PAID_REFERENCE = constant(0.5), constant(2.0), constant(0.85)
-_ONE32 = np.array(1.0, dtype=np.float32)
 
 #: Float state of the households that the same rules update, clip or decay together, as rows of one
 #: (rows, n) array (`Households.attitudes`); each name is an attribute viewing its row. Adjacent rows
@@ -77,39 +75,6 @@ def _sigmoid_of_negated(negated: np.ndarray) -> np.ndarray:
     np.exp(negated, out=negated)
     negated += ONE  # 0-d arrays: `model.arrays.constant`
     return np.divide(ONE, negated, out=negated)
-
-
-#: `draws_below_sigmoid`: exp of at most this in float32 (exp(88) < float32's largest, so no overflow),
-#: and the gap between a draw and its float32 estimate within which the float64 value decides.
-_EXP_LIMIT32 = np.array(88.0, dtype=np.float32)
-_GAP_TOLERANCE = 1e-5
-
-
-def draws_below_sigmoid(draws: np.ndarray, negated: np.ndarray, scale: float = 1.0) -> np.ndarray:
-    """``draws < σ(−negated)·scale`` elementwise, σ as `_sigmoid_of_negated` computes it in float64 (and
-    ``·scale`` left out when `scale` is 1.0: x·1.0 is x), bit for bit, at about half the cost at the
-    default size: σ is first estimated in float32, whose exp numpy vectorises (float64's calls libm for
-    every element). The estimate is within ~1e-6·max(1, |scale|) of the float64 value (cast of −z
-    relative 2⁻²⁴ times σ' ≤ 1/4, a few float32 rounding errors and exp's few ulp; −z above 88 is taken
-    as 88, where σ < 1e-38 either way), so wherever a draw is farther than 1e-5·max(1, |scale|) from it
-    the comparison with the float64 value has the same answer; the few draws nearer are compared with σ
-    computed in float64 for them alone (the same elementwise arithmetic, so the same bits). A NaN in
-    `negated` compares False, as with the float64 value."""
-    estimate = np.minimum(negated, _EXP_LIMIT32, dtype=np.float32)
-    np.exp(estimate, out=estimate)
-    estimate += _ONE32
-    np.divide(_ONE32 if scale == 1.0 else np.float32(scale), estimate, out=estimate)
-    gap = np.subtract(draws, estimate)  # float64
-    below = np.less(gap, ZERO)
-    np.absolute(gap, out=gap)
-    near = np.less_equal(gap, _GAP_TOLERANCE * max(1.0, abs(scale)))
-    if count_nonzero(near):
-        at = near.nonzero()[0]
-        exact = _sigmoid_of_negated(negated.take(at))
-        if scale != 1.0:
-            exact *= scale
-        below[at] = np.less(draws.take(at), exact)
-    return below
 
 
 def _row_products(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -262,19 +227,6 @@ class Households:
     ) -> list[np.ndarray]:
         """`participation_probability` for each of `cost_deltas`, the same bits as one call each: the terms
         before the cost delta are summed once."""
-        return [_sigmoid_of_negated(z) for z in
-                self.participation_negated(p, neighbour_share, mobilisation, reward_yuan, cost_deltas)]
-
-    def participation_negated(
-        self,
-        p: dict,
-        neighbour_share: np.ndarray,
-        mobilisation: np.ndarray,
-        reward_yuan: float,
-        cost_deltas: Sequence[float],
-    ) -> list[np.ndarray]:
-        """−z of `participation_probability` for each of `cost_deltas` (σ(z) is the probability; compare
-        draws with it by `draws_below_sigmoid`), in that order, the terms before the cost delta summed once."""
         motivation_weight, base, efficacy_weight, trust_weight, social_weight = self._participation_constants(
             -p["part_motivation_weight"], p["part_base"], -p["part_efficacy_weight"], -p["part_trust_weight"],
             -p["social_influence"])
@@ -292,13 +244,13 @@ class Households:
             negated -= reward
         negated += self.participation_cost(p)
         last = len(cost_deltas) - 1
-        negated_by_delta = []
+        probabilities = []
         for i, cost_delta in enumerate(cost_deltas):
             z = negated if i == last else negated.copy()
             if cost_delta:  # z − 0.0 is z
                 z += cost_delta
-            negated_by_delta.append(z)
-        return negated_by_delta
+            probabilities.append(_sigmoid_of_negated(z))
+        return probabilities
 
     def _party_term(self, weight: float, mobilisation: np.ndarray) -> np.ndarray:
         """weight × party member (0/1) × mobilisation for every household. Made again only when the

@@ -26,7 +26,6 @@ from agents import (
     SocialOrganisation,
     StreetOffice,
 )
-from agents.households import draws_below_sigmoid
 from agents.resident import ResidentViews
 from model.activity_offers import ActivityOffers
 from model.arrays import Constants
@@ -346,9 +345,10 @@ class CoGovernanceModel(mesa.Model):
         cost_deltas = [lv.participation_cost_delta]
         if meeting and lv.deliberation_cost_delta != 0.0:  # e.g. online attendance is easier than a meeting hall
             cost_deltas.append(lv.participation_cost_delta + lv.deliberation_cost_delta)
-        # both (−)logits share every term but the cost (no draw in between: made at once)
-        negated = hh.participation_negated(p, nbr, self.mobilisation_h, lv.volunteer_reward_yuan, cost_deltas)
-        volunteers = self._ration(draws_below_sigmoid(rng.random(lay.n_households), negated[0]), slots)
+        # both probabilities share every term but the cost (no draw in between: made at once)
+        probs = hh.participation_probabilities(p, nbr, self.mobilisation_h, lv.volunteer_reward_yuan, cost_deltas)
+        prob = probs[0]
+        volunteers = self._ration(rng.random(lay.n_households) < prob, slots)
         hh.volunteered_now[volunteers] = True
         hh.last_volunteer[volunteers] = self.week
         hours = p["volunteer_hours_per_slot"]
@@ -362,8 +362,8 @@ class CoGovernanceModel(mesa.Model):
         self.deliberation_attendees_week = 0
         if meeting:
             seats = np.full(n_c, self.deliberation_base_seats() + lv.deliberation_seats_extra)
-            wanting = draws_below_sigmoid(rng.random(lay.n_households), negated[-1], p["meeting_turnout"])
-            attendees = self._ration(wanting, seats)
+            prob = probs[-1]
+            attendees = self._ration(rng.random(lay.n_households) < prob * p["meeting_turnout"], seats)
             hh.deliberated_now[attendees] = True
             hh.last_deliberation[attendees] = self.week
             self.deliberation_attendees_week = attendees.size

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from agents.households import _row_products, draws_below_sigmoid, sigmoid, sums_by_household
+from agents.households import _row_products, sigmoid, sums_by_household
 from model.arrays import Constants, clip, clip_unit
 from model.arrays import constant as zero_d
 from model.domains import DOMAINS
@@ -309,28 +309,6 @@ def test_clip_and_sigmoid_are_numpys_bit_for_bit(x: np.ndarray) -> None:
         plain = 1.0 / (1.0 + np.exp(-x))
         assert sigmoid(x).tobytes() == plain.tobytes()
         assert sigmoid(x.copy(), out=y).tobytes() == plain.tobytes()
-
-
-@settings(max_examples=200, deadline=None)
-@given(arrays(np.float64, st.integers(1, 300), elements=st.floats(-120.0, 120.0, allow_subnormal=True)
-              | st.sampled_from([np.nan, np.inf, -np.inf, -0.0, 0.0, 88.0, 88.8, -88.8, 1e300])),
-       st.integers(0, 2**31), st.sampled_from([1.0, 0.8, 0.0, 0.3, 2.5]))
-def test_draws_below_sigmoid_are_the_float64_comparison(negated: np.ndarray, seed: int, scale: float) -> None:
-    """Participation draws compared via the float32 estimate decide exactly as against σ in float64 (times
-    the scale), also for draws next to the probability (at it, one float64 step on either side) and for
-    extreme or missing logits."""
-    rng = np.random.default_rng(seed)
-    with np.errstate(over="ignore"):
-        probability = 1.0 / (1.0 + np.exp(negated))
-        if scale != 1.0:
-            probability *= scale
-    draws = rng.random(negated.size)
-    near = rng.random(negated.size) < 0.5  # half of the draws at or next to their probability
-    step = rng.choice([-np.inf, 0.0, np.inf], negated.size)
-    draws[near] = np.clip(np.nextafter(probability[near], step[near]), 0.0, np.nextafter(1.0, 0.0))
-    draws[np.isnan(draws)] = 0.5
-    with np.errstate(over="ignore"):
-        assert np.array_equal(draws_below_sigmoid(draws, negated, scale), draws < probability)
 
 
 @settings(max_examples=200, deadline=None)
