@@ -27,6 +27,8 @@ _CROSS_BOUNDARY_KIND = np.isin(np.arange(7), (PROPERTY, INFRASTRUCTURE))
 _NO_ROWS = np.zeros(0, dtype=np.int64)
 _NO_ROWS.flags.writeable = False
 _ONE_AND_A_HALF = constant(1.5)
+#: Up to this many passes a week, `IssueFlow._buck_passing_erodes_trust` goes row by row.
+_FEW_PASSES = 16
 
 
 class IssueFlow:
@@ -257,11 +259,24 @@ class IssueFlow:
         rows = iss.week_events.passed_rows()
         if loss <= 0 or rows.size == 0:
             return
+        factor = 1.0 - loss
+        if rows.size <= _FEW_PASSES:
+            # a few passes a week: row by row, where a gather or a masked update costs more than a row's
+            # work; usually no household had two reports passed this week, and then each pass hits its
+            # household's trust at both ends, the same multiplications as below
+            mine = [r for r in rows.tolist() if iss.by_household[r]]
+            who = [int(iss.household[r]) for r in mine]
+            if len(set(who)) == len(who):
+                is_firm, holder, partner = self._holder_is_firm, iss.holder, iss.partner
+                for r, h in zip(mine, who, strict=True):
+                    for end in (holder[r], partner[r]):
+                        trust = hh.trust_property if is_firm[end] else hh.trust_community
+                        trust[h] *= factor
+                return
         rows = rows.compress(iss.by_household.take(rows))
         if rows.size == 0:
             return
         who = iss.household.take(rows)
-        factor = 1.0 - loss
         # usually no household had two reports passed this week: each is hit once, by factor (= factor ** 1)
         once = len(set(who.tolist())) == who.size  # a few passes a week: a set beats a sort and compare
         for holder in (iss.holder.take(rows), iss.partner.take(rows)):
