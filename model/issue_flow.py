@@ -27,6 +27,8 @@ _CROSS_BOUNDARY_KIND = np.isin(np.arange(7), (PROPERTY, INFRASTRUCTURE))
 _NO_ROWS = np.zeros(0, dtype=np.int64)
 _NO_ROWS.flags.writeable = False
 _ONE_AND_A_HALF = constant(1.5)
+#: Up to this many grids finding issues, `IssueFlow._pick_per_grid` picks grid by grid, not by a sort.
+_FEW_GRIDS = 3
 #: Up to this many passes a week, `IssueFlow._buck_passing_erodes_trust` goes row by row.
 _FEW_PASSES = 16
 
@@ -151,9 +153,9 @@ class IssueFlow:
         if n_grids == 1 or finding == 0:  # one grid, or none finds any: no sorting by grid
             return shuffled[: int(quota[0]) if n_grids == 1 else 0]
         grid = m.issues.grid.take(latent).take(shuffled)
-        if finding == 1:  # one grid finds some: its first in the shuffled order
-            g = int(quota.nonzero()[0][0])
-            return shuffled.compress(grid == g)[: int(quota[g])]
+        if finding <= _FEW_GRIDS:  # a few grids find some: each its first in the shuffled order
+            picks = [shuffled.compress(grid == g)[:q] for g, q in enumerate(quota.tolist()) if q]
+            return picks[0] if finding == 1 else np.concatenate(picks)
         # a stable sort by grid; as int16 (grids < 32768) numpy radix-sorts it, the same permutation
         srt = (grid.astype(np.int16) if n_grids < 32768 else grid).argsort(kind="stable")
         shuffled = shuffled.take(srt)
