@@ -66,13 +66,16 @@ _accumulate = np.add.accumulate  # what np.cumsum computes, the same bits, witho
 
 
 def running_total_before(values: np.ndarray, groups: np.ndarray | None = None, *,
-                         group_sizes: np.ndarray | None = None) -> np.ndarray:
+                         group_sizes: np.ndarray | None = None, left_out: np.ndarray | None = None) -> np.ndarray:
     """For rows sorted by group: the sum of `values` over the earlier rows of each row's group (a running
     total that starts again at 0 with every group and leaves out the row itself), e.g. the hours queued
     ahead of each issue in its holder's queue. `groups`: the rows' sorted group ids (None: all rows are one
     group). `group_sizes`, when the caller has it (then `groups` is not needed): how many rows each group
     id has, by id 0, 1, … (``np.bincount(groups)``); else each row's group's first row is found by a
-    binary search.
+    binary search. `left_out` (with `group_sizes`): ascending positions of rows that no longer count (an
+    issue passed on), their values set to 0.0: the other rows get the bits they would get without them
+    (adding 0.0 leaves a running total as it was, and each group starts at its first row not left out);
+    the left-out rows' results mean nothing.
 
     One running total over all rows, less the row's value, less that difference at the group's first
     row: the queues of the issue table and the mechanisms' all compute it so, the same bits."""
@@ -83,8 +86,13 @@ def running_total_before(values: np.ndarray, groups: np.ndarray | None = None, *
             return before
         # each group's first row (ids without rows: where the next one's begin), its difference repeated
         # over the group's rows
-        starts = _accumulate(group_sizes)
-        starts -= group_sizes
+        ends = _accumulate(group_sizes)
+        starts = ends - group_sizes
+        if left_out is not None and left_out.size:
+            # a group whose first rows are left out starts after them (left-out rows come in ascending order)
+            for row, group in zip(left_out.tolist(), ends.searchsorted(left_out, side="right").tolist(), strict=True):
+                if starts[group] == row:
+                    starts[group] = row + 1
         return before - before.take(starts, mode="clip").repeat(group_sizes)
     if groups is None or groups.size == 0 or groups[0] == groups[-1]:  # one group: nothing to subtract
         return before

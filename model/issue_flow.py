@@ -237,17 +237,21 @@ class IssueFlow:
         self.model._hook("queues")
         m = self.model
         iss, p, lv, rng = m.issues, m.p, m.levers, m.rng
-        open_rows = iss.open_rows()
-        surfaced = iss.surfaced.take(open_rows)  # age = week − surfaced, compared as surfaced weeks
-        alive = surfaced > m.week - p["open_expiry_weeks"]  # the others are given up
+        open_rows, street = iss.open_rows(), m.holders.street
+        # the open rows' surfaced weeks and holders, kept up to date below and handed to the queues
+        surfaced, holder = iss.surfaced.take(open_rows), iss.holder.take(open_rows)
+        alive = surfaced > m.week - p["open_expiry_weeks"]  # age = week − surfaced; the others are given up
         if count_nonzero(alive) < open_rows.size:
             iss.give_up(open_rows, alive)
-        overdue = open_rows.compress((surfaced < m.week - p["escalation_weeks"]) & alive
-                                     & (iss.holder.take(open_rows) != m.holders.street))
+            open_rows, surfaced, holder = iss.open_rows(), surfaced.compress(alive), holder.compress(alive)
+        overdue = ((surfaced < m.week - p["escalation_weeks"]) & (holder != street)).nonzero()[0]  # positions
         esc_prob = p["escalation_prob"] if lv.escalation_prob is None else lv.escalation_prob
-        iss.escalate(overdue.compress(rng.random(overdue.size) < self._escalation_constants(esc_prob)[0]), m.holders.street)
+        escalated = overdue.compress(rng.random(overdue.size) < self._escalation_constants(esc_prob)[0])
+        iss.escalate(open_rows.take(escalated), street)
+        holder[escalated] = street
         iss.work_queues(m.holders, m.week, rng, self._pass_probability, sla_weeks=lv.street_sla_weeks,
-                        pass_delay_weeks=p["buck_pass_delay_weeks"], pass_hours=p["buck_pass_hours"])
+                        pass_delay_weeks=p["buck_pass_delay_weeks"], pass_hours=p["buck_pass_hours"],
+                        open_columns=(surfaced, holder))
         self._buck_passing_erodes_trust()
         iss.compact()
 

@@ -301,7 +301,7 @@ class IssueTable:
 
     def work_queues(self, holders: Holders, week: int, rng: np.random.Generator,
                     pass_prob_of: PassProbability, sla_weeks: int = 0, pass_delay_weeks: int = 1,
-                    pass_hours: float = 0.0) -> None:
+                    pass_hours: float = 0.0, open_columns: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         """Each holder works its open queue oldest first within its capacity; an uncoordinated
         cross-boundary issue reaching the head of a queue is passed on with the probability
         `pass_prob_of(holders)` gives for their holders. A passed issue joins the back of the receiver's queue (it queues
@@ -310,25 +310,38 @@ class IssueTable:
         of the receiving holder this week (explaining, re-reading, handing over the file). With
         `sla_weeks` > 0, whistled issues older than that go first (departments must answer within
         the SLA); then issues taken by the hotline (``hotline``: holders assessed on them work them
-        first, 接诉即办); then the rest."""
-        open_rows = self.open_rows()
-        rows = open_rows.compress(self.passed_week.take(open_rows) <= week - max(pass_delay_weeks, 1))
+        first, 接诉即办); then the rest. `open_columns`: the open rows' ``surfaced`` and ``holder``
+        (in the order of `open_rows()`) when the caller has them as they are now, else gathered here."""
+        rows = self.open_rows()
         if rows.size == 0:
             return
-        hold = self.holder.take(rows)
+        surfaced, hold = open_columns if open_columns is not None else (self.surfaced.take(rows), self.holder.take(rows))
+        passed = self.passed_week.take(rows)
         hotline = self.hotline.take(rows)
-        surfaced = self.surfaced.take(rows)
         tier = None  # every issue in the same tier (none taken by the hotline, no SLA): by holder and week only
         if sla_weeks > 0 or count_nonzero(hotline):
             tier = 2 - hotline.view(np.int8)  # 1: hotline issue, 2: the rest
             if sla_weeks > 0:  # 0: whistled and past the SLA (surfaced at least `sla_weeks` ago)
                 tier[self.whistled.take(rows) & (surfaced <= week - sla_weeks)] = 0
-        queued = np.maximum(surfaced, self.passed_week.take(rows))  # a passed issue starts at the back
-        order = _queue_order(hold, tier, queued, holders.n, week)
-        rows = rows.take(order)
+        # issues passed on too recently to be taken up wait, in a queue of their own after every holder's
+        # (a holder id past the last), and are left out after sorting
+        waiting = passed > week - max(pass_delay_weeks, 1)
+        n_waiting = count_nonzero(waiting)
+        if n_waiting:
+            hold = hold.copy()  # (the caller's array stays as it is)
+            hold[waiting] = holders.n
+            queue_sizes = np.bincount(hold, minlength=holders.n + 1)[: holders.n]
+        else:
+            queue_sizes = np.bincount(hold, minlength=holders.n)
+        queued = np.maximum(surfaced, passed)  # a passed issue starts at the back
+        n_queues = holders.n + (n_waiting > 0)
+        if tier is None:
+            order = _queue_order(hold, queued, n_queues, week)
+        else:
+            order = _queue_order(hold * 3 + tier, queued, 3 * n_queues, week)
+        rows = rows.take(order[: order.size - n_waiting] if n_waiting else order)
         # sorted by holder, each holder's rows are a block: holder ids and capacities by row are repeats
         # of the holders' (cheaper than gathers), and the blocks' sizes give the running totals' starts
-        queue_sizes = np.bincount(hold, minlength=holders.n)
         hold = _holder_ids(holders.n).repeat(queue_sizes)
         cap = holders.capacity.repeat(queue_sizes)
         need = self.remaining.take(rows)
@@ -341,22 +354,22 @@ class IssueTable:
         drop = cand.compress(rng.random(cand.size) < pass_prob_of(hold.take(cand))) if cand.size else cand
         if drop.size:  # else nothing was passed on: queues, hours and `before` stay as they are
             passers, receivers = self.pass_on(rows.take(drop), week)
-            keep = np.ones(rows.size, dtype=bool)
-            keep[drop] = False
-            kept = keep.nonzero()[0]  # positions, then one gather per array (cheaper than a compress each)
-            rows, need = rows.take(kept), need.take(kept)
-            queue_sizes = queue_sizes - np.bincount(passers, minlength=holders.n)  # the passers' queues lost them
-            capacity = holders.capacity
+            # the passed issues stay in place with no hours, left out of the running totals (the others'
+            # come out as without them, bit for bit) and of the work below
+            need[drop] = 0.0
             if pass_hours > 0:
                 # hours at both ends: the passer (now the partner) and the receiver (now the holder)
                 spent = np.bincount(receivers, minlength=holders.n) * pass_hours
                 spent += np.bincount(passers, minlength=holders.n) * pass_hours
                 capacity = np.maximum(holders.capacity - spent, 0.0)
                 self.week_events.pass_hours += float(np.add.reduce(holders.capacity - capacity))
-            cap = capacity.repeat(queue_sizes)
-            before = running_total_before(need, group_sizes=queue_sizes)
+                cap = capacity.repeat(queue_sizes)
+            before = running_total_before(need, group_sizes=queue_sizes, left_out=drop)
             starting = before < cap
+            starting[drop] = False
         done = before + need <= cap
+        if drop.size:
+            done[drop] = False
         self.resolve(rows.compress(done), week)
         partial = np.greater(starting, done).nonzero()[0]  # started, not done (True > False: starting and not done)
         self.remaining[rows.take(partial)] -= cap.take(partial) - before.take(partial)
@@ -422,26 +435,21 @@ def _holder_ids(n_holders: int) -> np.ndarray:
 _HOLDER_IDS: dict[int, np.ndarray] = {}  # 0..n−1 by n, for `_holder_ids`
 
 
-def _queue_order(hold: np.ndarray, tier: np.ndarray | None, queued: np.ndarray, n_holders: int,
-                 week: int) -> np.ndarray:
-    """The stable order of rows by holder, then tier (0–2; None: all in one tier), then queued week
-    (at most `week`): what ``np.lexsort((queued, tier, hold))`` gives. Packed into one 16-bit key
-    where it fits (numpy radix-sorts 16-bit keys), else two stable 16-bit passes (queued week, then
-    holder and tier), else one 64-bit key. Keys that order the same pairs the same way and tie on the
+def _queue_order(group: np.ndarray, queued: np.ndarray, n_groups: int, week: int) -> np.ndarray:
+    """The stable order of rows by group (0..n_groups−1: a holder, or a holder's tier 0–2 as holder·3 +
+    tier), then queued week (at most `week`): what ``np.lexsort((queued, group))`` gives. Packed into
+    one 16-bit key where it fits (numpy radix-sorts 16-bit keys), else two stable 16-bit passes (queued
+    week, then group), else one 64-bit key. Keys that order the same pairs the same way and tie on the
     same pairs give the same stable order, so one tier needs no tier in the key."""
     lo = int(np.minimum.reduce(queued))
     span = week - lo + 1
-    if tier is None:
-        holder_tier, groups = hold, n_holders
-    else:
-        holder_tier, groups = hold * 3 + tier, 3 * n_holders
-    if groups * span <= 1 << 16:
-        key = holder_tier * span
+    if n_groups * span <= 1 << 16:
+        key = group * span
         key += queued
         key -= lo
         return key.astype(np.uint16).argsort(kind="stable")
-    if groups <= 1 << 16 and span <= 1 << 16:
+    if n_groups <= 1 << 16 and span <= 1 << 16:
         by_week = (queued - lo).astype(np.uint16).argsort(kind="stable")
-        return by_week.take(holder_tier.take(by_week).astype(np.uint16).argsort(kind="stable"))
+        return by_week.take(group.take(by_week).astype(np.uint16).argsort(kind="stable"))
     # queued − NO_WEEK lies in [0, 2**32), so the 64-bit key is exact
-    return (((holder_tier.astype(np.int64)) << 32) + (queued - NO_WEEK)).argsort(kind="stable")
+    return (((group.astype(np.int64)) << 32) + (queued - NO_WEEK)).argsort(kind="stable")

@@ -50,10 +50,10 @@ def test_queue_order_is_holder_tier_queued_week_then_row_at_every_size() -> None
         week = 500
         queued = (week - rng.integers(0, weeks_back, n)).astype(np.int32)
         expected = np.lexsort((np.arange(n), queued, tier, hold))
-        assert np.array_equal(_queue_order(hold, tier, queued, n_holders, week), expected)
+        assert np.array_equal(_queue_order(hold * 3 + tier, queued, 3 * n_holders, week), expected)
         one_tier = np.lexsort((np.arange(n), queued, hold))
-        assert np.array_equal(_queue_order(hold, None, queued, n_holders, week), one_tier)
-        assert np.array_equal(_queue_order(hold, np.full(n, 2, dtype=np.int8), queued, n_holders, week), one_tier)
+        assert np.array_equal(_queue_order(hold, queued, n_holders, week), one_tier)
+        assert np.array_equal(_queue_order(hold * 3 + 2, queued, 3 * n_holders, week), one_tier)
 
 
 def test_cumulative_hours_before_each_issue_restart_at_each_holder() -> None:
@@ -68,6 +68,29 @@ def test_cumulative_hours_before_each_issue_restart_at_each_holder() -> None:
     assert np.allclose(running_total_before(values, groups, group_sizes=np.bincount(groups, minlength=12)), naive, rtol=0, atol=1e-9)
     assert np.array_equal(running_total_before(np.ones(4), np.zeros(4, dtype=np.int64), group_sizes=np.array([4])),
                           [0.0, 1.0, 2.0, 3.0])
+
+
+def test_running_total_with_rows_left_out_gives_the_bits_of_the_rows_without_them() -> None:
+    """Issues passed on stay in the queue with no hours, left out (`left_out`): every other issue's hours
+    ahead are the bits the queue without them gives, also where they were a holder's first issues or all
+    of a holder's issues."""
+    from model.arrays import running_total_before
+
+    rng = np.random.default_rng(5)
+    for size, n_groups, n_out in ((40, 3, 5), (500, 26, 12), (60, 26, 30), (9, 2, 9)):
+        groups = np.sort(rng.integers(0, n_groups, size))
+        sizes = np.bincount(groups, minlength=n_groups)
+        values = rng.exponential(3.0, size)
+        starts = np.cumsum(sizes) - sizes
+        # the first rows of some groups among the left-out ones, and a group left out whole
+        out = np.unique(np.concatenate([rng.choice(size, n_out, replace=False), starts[sizes > 0][:2],
+                                        np.flatnonzero(groups == groups[-1])]))
+        kept = np.setdiff1d(np.arange(size), out)
+        zeroed = values.copy()
+        zeroed[out] = 0.0
+        with_them = running_total_before(zeroed, group_sizes=sizes, left_out=out)
+        without = running_total_before(values[kept], group_sizes=np.bincount(groups[kept], minlength=n_groups))
+        assert np.array_equal(with_them[kept], without)
 
 
 def test_latent_and_open_rows_stay_the_selection_from_all_active_rows() -> None:
