@@ -126,7 +126,8 @@ class ProjectCycle:
         m = self.model
         if m.levers.survey_targeting <= 0:
             return need_b
-        unsatisfied = np.nan_to_num(1.0 - m.third_party_by_grid, nan=0.0)
+        unsatisfied = np.subtract(1.0, m.third_party_by_grid)
+        unsatisfied[np.isnan(unsatisfied)] = 0.0  # np.nan_to_num(..., nan=0.0) for shares, without its Python layers
         return need_b * (1.0 + m.levers.survey_targeting * unsatisfied[m.layout.building_grid])[:, None]
 
     def unmet_need_by_building(self) -> np.ndarray:
@@ -134,15 +135,17 @@ class ProjectCycle:
         attendees' needs weighted up by the deliberation lever."""
         m = self.model
         hh, lay = m.households, m.layout
-        attended = hh.last_deliberation > m.week - WEEKS_PER_QUARTER
-        weight = 1.0 + m.p["attendee_need_weight"] * m.levers.deliberation_weight * attended
         # households of a building are a block (StreetLayout): laid out as (place in the building,
         # building, domain), the k-th households of all buildings are one contiguous row, each
         # building's quality is broadcast over the rows, and one reduction adds the rows one after the
         # other: each building's households in order, as a bincount by building (and the former sum
         # over the middle axis of (building, household, domain)) adds them
         gap = self._weights_by_place() * (1.0 - m.service_quality.by_building())
-        gap *= weight.reshape(lay.n_buildings, lay.households_per_building).T[:, :, None]
+        factor = m.p["attendee_need_weight"] * m.levers.deliberation_weight
+        if factor != 0.0:  # else every weight is 1.0, and a product with 1.0 changes nothing
+            attended = hh.last_deliberation > m.week - WEEKS_PER_QUARTER
+            weight = 1.0 + factor * attended
+            gap *= weight.reshape(lay.n_buildings, lay.households_per_building).T[:, :, None]
         return np.add.reduce(gap, axis=0)
 
     def _weights_by_place(self) -> np.ndarray:
