@@ -55,7 +55,9 @@ def sums_by_household(households: np.ndarray, weights: np.ndarray | None, n: int
         total = None if weights is None else np.bincount(where, weights=weights, minlength=hit.size)
         return hit, total, count
     count = np.bincount(households, minlength=n)
-    hit = count.nonzero()[0]
+    # found on a boolean copy: numpy's nonzero of an integer array tests element by element through the
+    # dtype's function (~2.4 ns each), of a boolean array it scans in bulk (the same indices, a quarter of the time)
+    hit = count.astype(np.bool_).nonzero()[0]
     total = None if weights is None else np.bincount(households, weights=weights, minlength=n)[hit]
     return hit, total, count[hit]
 
