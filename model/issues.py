@@ -135,13 +135,14 @@ class IssueTable:
             return a
         return (self.status[: self.size] <= OPEN).nonzero()[0] if self._scan_rows() else a.compress(self.status[a] <= OPEN)
 
-    def _scan_rows(self) -> bool:
+    def _scan_rows(self, n_rows: int | None = None) -> bool:
         """Whether to select latent or open rows by a pass over the whole status column rather than a
-        gather of the active rows' statuses: every latent and open row is active (rows only ever move
-        from latent to open to closed, and leave `active` closed), so both give the same rows, in the same
-        (ascending) order; the pass, contiguous, costs a fraction of a gather per row, so it is cheaper
-        unless closed rows far outnumber the active ones (a table that keeps them, ``keep_closed``)."""
-        return self.size <= _SCAN_RATIO * self.active.size
+        gather of the statuses of `n_rows` rows holding every row of that status (default: the active
+        rows): every latent and open row is active (rows only ever move from latent to open to closed,
+        and leave `active` closed), and the kept latent or open rows hold every row still latent or open,
+        so both give the same rows, in the same (ascending) order; the pass, contiguous, costs a fraction
+        of a gather per row, so it is cheaper unless the table is much longer than the rows gathered."""
+        return self.size <= _SCAN_RATIO * (self.active.size if n_rows is None else n_rows)
 
     def reclaim(self) -> None:
         """Fold the closed (resolved, expired) rows out of the table once they outnumber the live
@@ -203,8 +204,9 @@ class IssueTable:
         return self._open
 
     def _with_status(self, status: int, rows: np.ndarray | None) -> np.ndarray:
-        """The `rows` (ascending; None: the active rows) with that status, as a read-only array."""
-        if rows is None and self._scan_rows():
+        """The `rows` (ascending; None: the active rows) with that status, as a read-only array; `rows`
+        hold every row of that status (the active rows, or the kept latent or open rows)."""
+        if self._scan_rows(None if rows is None else rows.size):
             chosen = (self.status[: self.size] == status).nonzero()[0]
         else:
             rows = self.active if rows is None else rows
