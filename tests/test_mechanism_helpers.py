@@ -10,7 +10,7 @@ import pytest
 
 from model.arrays import running_total_before
 from model.issues import IssueTable
-from model.mechanisms.base import oldest_first, oldest_within, open_rows_with, stable_order
+from model.mechanisms.base import oldest_first, oldest_within, stable_order
 
 
 @pytest.mark.parametrize("size", [0, 1, 5, 17, 100, 383, 384, 385, 2000, 5000])
@@ -69,7 +69,7 @@ def test_running_total_before_gives_the_same_bits_whichever_way_the_groups_come(
 
 
 def test_open_rows_with_a_flag_are_the_open_rows_whose_flag_is_set() -> None:
-    """`open_rows_with` (a scan of the flag over the table) gives the open rows with the flag set, in
+    """`IssueTable.open_rows_with` (a scan of the flag over the table) gives the open rows with the flag set, in
     order and dtype, as gathering the flag over the open rows does, through every operation of a week
     (surface, resolve, expire, give up, compact, reclaim) and for flags set on closed and latent rows too."""
     rng = np.random.default_rng(13)
@@ -82,7 +82,7 @@ def test_open_rows_with_a_flag_are_the_open_rows_whose_flag_is_set() -> None:
             latent, open_rows = iss.latent_rows(), iss.open_rows()
             for flags in (iss.cross[: iss.size], rng.random(iss.size) < 0.3, np.zeros(iss.size, bool)):
                 expected = open_rows.compress(flags.take(open_rows))
-                found = open_rows_with(iss, flags)
+                found = iss.open_rows_with(flags)
                 assert np.array_equal(found, expected) and found.dtype == expected.dtype
             op = int(rng.integers(0, 5))
             if op == 0:

@@ -18,12 +18,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from model.issues import OPEN, IssueTable
 from model.parameter_registry import PARAMETERS, Param, ParamFields, declare, declare_fields
 from model.protocol import StreetModel
 
 __all__ = ["Mechanism", "MechParam", "MECHANISMS", "PHASES", "register", "declare_parameters", "per_1000", "coverage",
-           "oldest_first", "oldest_within", "open_rows_with", "stable_order", "OPEN_STATUS"]
+           "oldest_first", "oldest_within", "stable_order"]
 
 PHASES: tuple[str, ...] = (
     "setup",
@@ -118,21 +117,6 @@ def coverage(supplied: float, needed: float) -> float:
         return 0.0
     return 1.0 if needed <= 0.0 else min(1.0, supplied / needed)
 
-
-
-#: The open status as the issue table stores it (a 0-d int8 array: a ufunc takes it without a conversion).
-OPEN_STATUS = np.array(OPEN, dtype=np.int8)
-
-
-def open_rows_with(issues: IssueTable, flags: np.ndarray) -> np.ndarray:
-    """The open rows (ascending) whose `flags` are set, `flags` a boolean mask over the table's first
-    ``issues.size`` rows: ``open_rows().compress(flags.take(open_rows()))``, the same rows (every row
-    below ``size`` that is open is one of the open rows). Two passes over the table's flags and
-    statuses and one nonzero cost less than a gather over every open row and a compress, and need no
-    fresh selection of the open rows after a hook resolved some."""
-    chosen = issues.status[: issues.size] == OPEN_STATUS
-    chosen &= flags
-    return chosen.nonzero()[0]
 
 
 #: From this many candidates on, `oldest_within` first narrows them to the oldest weeks that can fit.

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.mechanisms.base import (
-    OPEN_STATUS,
-    Mechanism,
-    MechParam,
-    coverage,
-    open_rows_with,
-    per_1000,
-    register,
-)
+from model.issues import OPEN_STATUS
+from model.mechanisms.base import Mechanism, MechParam, coverage, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
 
@@ -120,7 +113,7 @@ class Hotline(Mechanism):
         if budget <= 0:
             return
         iss, h = model.issues, model.holders
-        rows = open_rows_with(iss, iss.hotline[: iss.size])  # all routed to a holder (issues_route runs before the queues)
+        rows = iss.open_rows_with(iss.hotline[: iss.size])  # all routed to a holder (issues_route runs before the queues)
         if rows.size == 0:
             return
         hold = iss.holder.take(rows)

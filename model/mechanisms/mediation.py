@@ -6,7 +6,7 @@ import numpy as np
 
 from model.arrays import constant, running_total_before
 from model.domains import DISPUTE
-from model.mechanisms.base import Mechanism, MechParam, oldest_first, open_rows_with, per_1000, register
+from model.mechanisms.base import Mechanism, MechParam, oldest_first, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
 
@@ -104,7 +104,7 @@ class Mediation(Mechanism):
         if work == 0:
             return
         iss = model.issues
-        rows = open_rows_with(iss, iss.kind[: iss.size] == _DISPUTE)  # all routed to a holder (issues_route runs before the queues)
+        rows = iss.open_rows_with(iss.kind[: iss.size] == _DISPUTE)  # all routed to a holder (issues_route runs before the queues)
         if rows.size == 0:
             return
         surfaced = iss.surfaced.take(rows)

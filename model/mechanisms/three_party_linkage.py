@@ -6,7 +6,7 @@ import numpy as np
 
 from model.arrays import ZERO, constant, count_nonzero, running_total_before
 from model.issue_holders import STREET
-from model.mechanisms.base import Mechanism, MechParam, oldest_first, open_rows_with, per_1000, register
+from model.mechanisms.base import Mechanism, MechParam, oldest_first, per_1000, register
 from model.priors import Prior
 from model.protocol import StreetModel
 
@@ -125,7 +125,7 @@ class ThreePartyLinkage(Mechanism):
         if not meetings:
             return
         self.hours_spent_total += float(np.add.reduce(pool))
-        rows = open_rows_with(iss, iss.cross[: iss.size])
+        rows = iss.open_rows_with(iss.cross[: iss.size])
         keep = self.not_street.take(iss.holder.take(rows))
         if meetings < held.size:
             keep &= held.take(iss.grid.take(rows))
